@@ -1,0 +1,1 @@
+"""Reading and writing strategies and other files (YAML, JSON)."""

@@ -1,0 +1,51 @@
+"""Writing files so that readers never see a half-written file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from kommunal_digital.errors import DocumentError, OutputExistsError
+
+__all__ = ["write_atomic"]
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    The temporary file lives in the target folder, so the final
+    :func:`os.replace` is atomic: the target either keeps its old content or
+    gets the whole new content.
+
+    Args:
+        path: Where to write.
+        data: The bytes to write.
+        force: Overwrite an existing file. Without it an existing file is kept
+            and :class:`OutputExistsError` is raised.
+
+    Returns:
+        The path written.
+    """
+    target = Path(path)
+    if target.exists() and not force:
+        raise OutputExistsError(f"{target}: exists already; pass force to overwrite it")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise DocumentError(f"{target}: cannot write here: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        if isinstance(exc, OSError):
+            raise DocumentError(f"{target}: writing failed: {exc.strerror or exc}") from exc
+        raise
+    return target

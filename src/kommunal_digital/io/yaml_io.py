@@ -1,0 +1,83 @@
+"""Safe YAML reading and readable YAML writing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+__all__ = ["YamlProblem", "dump_yaml", "load_yaml"]
+
+
+class YamlProblem(Exception):
+    """A YAML text could not be read; the message names line and column."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys in a mapping."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        if key in mapping:
+            mark = key_node.start_mark
+            raise YamlProblem(
+                f"line {mark.line + 1}, column {mark.column + 1}: the key {key!r} appears twice"
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+    return mapping
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that writes multi-line text as literal blocks."""
+
+
+def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and value == value.strip(" ") and "\r" not in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely: only plain data, no Python tags, no duplicate keys.
+
+    Raises:
+        YamlProblem: The text is not valid YAML or uses a forbidden tag.
+    """
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise YamlProblem(
+            f"{where}{exc.problem} (only plain data is allowed; Python tags are refused)"
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise YamlProblem(f"{where}{exc.problem or exc.context or 'invalid YAML'}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"invalid YAML: {exc}") from None
+
+
+def dump_yaml(data: Any) -> str:
+    """Write plain data (dicts, lists, scalars, dates) as block-style YAML."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+    )

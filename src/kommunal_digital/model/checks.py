@@ -1,0 +1,194 @@
+"""Validators and converters shared by the domain classes.
+
+They raise :class:`~kommunal_digital.errors.ModelValidationError` naming the
+attribute, so that a loader can prefix the path of the enclosing object.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, TypeVar
+
+import attrs
+
+from kommunal_digital.errors import ModelValidationError
+
+#: Largest amount of money accepted, in euros (exclusive). A municipality's
+#: digital measure never comes near it; the bound keeps amounts exact when
+#: they are written as plain numbers.
+MAX_EUROS = Decimal("1000000000000")
+
+E = TypeVar("E", bound=Enum)
+
+_CENT = Decimal("0.01")
+# Characters that XML 1.0 (and so Word) cannot hold: C0 controls except tab,
+# line feed and carriage return, surrogates and the two non-characters.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _to_money(value: object, field: attrs.Attribute[Any]) -> Decimal:
+    name = field.name
+    if isinstance(value, bool):
+        raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int | float | str):
+        try:
+            amount = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+        except InvalidOperation:
+            raise ModelValidationError(
+                name, f"expected an amount in euros, got {value!r}"
+            ) from None
+    else:
+        raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
+    if not amount.is_finite():
+        raise ModelValidationError(name, f"expected a finite amount, got {value!r}")
+    return amount.quantize(_CENT)
+
+
+#: attrs converter: a number to a Decimal amount of euros, rounded to cents.
+to_money = attrs.Converter(_to_money, takes_field=True)  # type: ignore[call-overload,misc]
+
+
+def money(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
+    """Validate an amount of euros: not negative and below :data:`MAX_EUROS`."""
+    if value < 0:
+        raise ModelValidationError(attribute.name, f"must not be negative, got {value}")
+    if value >= MAX_EUROS:
+        raise ModelValidationError(attribute.name, f"is implausibly large: {value}")
+
+
+def finite(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    """Validate a finite number (not a bool, NaN or infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ModelValidationError(attribute.name, f"expected a finite number, got {value!r}")
+
+
+def non_negative(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    """Validate a finite number of zero or more."""
+    finite(instance, attribute, value)
+    if value < 0:
+        raise ModelValidationError(attribute.name, f"must not be negative, got {value}")
+
+
+def whole(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    """Validate a whole number (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ModelValidationError(attribute.name, f"expected a whole number, got {value!r}")
+
+
+def between(low: float, high: float) -> Callable[[object, attrs.Attribute[Any], float], None]:
+    """Build a validator for ``low <= value <= high``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+        if not low <= value <= high:
+            raise ModelValidationError(
+                attribute.name, f"must be between {low:g} and {high:g}, got {value}"
+            )
+
+    return check
+
+
+def text(instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    """Validate free text: only characters a Word document can hold."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ModelValidationError(attribute.name, f"expected text, got {value!r}")
+    bad = _XML_FORBIDDEN.search(value)
+    if bad:
+        raise ModelValidationError(
+            attribute.name,
+            f"contains the control character U+{ord(bad.group()):04X}, "
+            "which a Word document cannot hold",
+        )
+
+
+def required_text(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    """Validate free text that must not be blank."""
+    text(instance, attribute, value)
+    if not value.strip():
+        raise ModelValidationError(attribute.name, "must not be empty")
+
+
+def texts(instance: object, attribute: attrs.Attribute[Any], value: Iterable[str]) -> None:
+    """Validate every item of a tuple of free texts."""
+    for index, item in enumerate(value):
+        try:
+            required_text(instance, attribute, item)
+        except ModelValidationError as exc:
+            raise ModelValidationError(f"{attribute.name}[{index}]", exc.reason) from None
+
+
+def is_key(value: str) -> bool:
+    """Tell whether a string is a valid key."""
+    return bool(_KEY.match(value))
+
+
+def key(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    """Validate an identifier: lower-case letters, digits, ``-`` and ``_``."""
+    if not isinstance(value, str) or not _KEY.match(value):
+        raise ModelValidationError(
+            attribute.name,
+            f"{value!r} is not a valid key (use lower-case letters, digits, '-' and '_', "
+            "starting with a letter or digit)",
+        )
+
+
+def keys(instance: object, attribute: attrs.Attribute[Any], value: Iterable[str]) -> None:
+    """Validate a tuple of keys: each valid, none twice."""
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not _KEY.match(item):
+            raise ModelValidationError(f"{attribute.name}[{index}]", f"{item!r} is not a valid key")
+        if item in seen:
+            raise ModelValidationError(f"{attribute.name}[{index}]", f"{item!r} is listed twice")
+        seen.add(item)
+
+
+def unique_keys(
+    items: Iterable[Any], field: str, *, attribute: str = "key"
+) -> dict[str, int]:
+    """Return ``{key: index}`` for items, refusing a key that appears twice."""
+    index_of: dict[str, int] = {}
+    for index, item in enumerate(items):
+        value = getattr(item, attribute)
+        if value in index_of:
+            raise ModelValidationError(
+                f"{field}[{index}].{attribute}",
+                f"duplicate key {value!r} (already used by {field}[{index_of[value]}])",
+            )
+        index_of[value] = index
+    return index_of
+
+
+def _to_tuple(value: Iterable[Any], field: attrs.Attribute[Any]) -> tuple[Any, ...]:
+    if isinstance(value, str | bytes):
+        raise ModelValidationError(field.name, f"expected a list, got the text {value!r}")
+    return tuple(value)
+
+
+#: attrs converter: any iterable (but not a string) to a tuple.
+to_tuple = attrs.Converter(_to_tuple, takes_field=True)  # type: ignore[call-overload,misc]
+
+
+def enum_converter(enum_type: type[E], *, optional: bool = False) -> Any:
+    """Build an attrs converter that accepts an enum member or its value."""
+
+    def convert(value: object, field: attrs.Attribute[Any]) -> E | None:
+        if value is None and optional:
+            return None
+        try:
+            return enum_type(value)
+        except ValueError:
+            allowed = ", ".join(repr(member.value) for member in enum_type)
+            raise ModelValidationError(
+                field.name, f"expected one of {allowed}, got {value!r}"
+            ) from None
+
+    return attrs.Converter(convert, takes_field=True)  # type: ignore[call-overload,misc]

@@ -1,0 +1,156 @@
+"""Measures (Maßnahmen) and what they cost."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.model import checks
+from kommunal_digital.model.action_field import Indicator
+from kommunal_digital.model.labels import Delivery, MeasureStatus, Raci
+
+#: Longest duration accepted for one measure, in months (ten years).
+MAX_DURATION_MONTHS = 120
+
+
+@attrs.frozen
+class Cost:
+    """Money a measure needs, in euros.
+
+    Attributes:
+        one_off: One-off cost of implementation (investment).
+        yearly: Follow-on cost per year once the measure is running.
+    """
+
+    one_off: Decimal = attrs.field(
+        default=Decimal("0.00"), converter=checks.to_money, validator=checks.money
+    )
+    yearly: Decimal = attrs.field(
+        default=Decimal("0.00"), converter=checks.to_money, validator=checks.money
+    )
+
+
+@attrs.frozen
+class Budgeting:
+    """Answers to the budgeting questions asked for every measure.
+
+    Attributes:
+        builds_on: Earlier work or projects the measure can build on.
+        absorbed_by_operations: Whether running operations can carry it.
+        needs_extra_staff: Whether additional staff is required.
+        needs_extra_material: Whether additional material or services are required.
+        needs_cooperation: Whether partners or neighbouring municipalities are needed.
+        delivery: Whether IT builds it in-house or it is contracted out.
+    """
+
+    builds_on: str = attrs.field(default="", validator=checks.text)
+    absorbed_by_operations: bool | None = None
+    needs_extra_staff: bool | None = None
+    needs_extra_material: bool | None = None
+    needs_cooperation: bool | None = None
+    delivery: Delivery = attrs.field(
+        default=Delivery.OFFEN, converter=checks.enum_converter(Delivery)
+    )
+
+
+@attrs.frozen
+class Involvement:
+    """A stakeholder's role (RACI) in one measure."""
+
+    stakeholder: str = attrs.field(validator=checks.key)
+    role: Raci = attrs.field(default=Raci.INFORMED, converter=checks.enum_converter(Raci))
+
+
+def _duration(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    checks.whole(instance, attribute, value)
+    if not 1 <= value <= MAX_DURATION_MONTHS:
+        raise ModelValidationError(
+            attribute.name,
+            f"must be between 1 and {MAX_DURATION_MONTHS} months, got {value}",
+        )
+
+
+@attrs.frozen
+class Measure:
+    """A measure (Maßnahme) planned in one action field.
+
+    Attributes:
+        key: Identifier, unique within the strategy.
+        title: Short German title.
+        action_field: Key of the action field the measure belongs to.
+        description: What will be done.
+        goal: Key of the goal the measure serves, if any.
+        duration_months: Estimated implementation time in whole months.
+        cost: One-off and yearly cost in euros.
+        staff_fte: Staff needed while implementing, in full-time equivalents.
+        owner_role: The role that carries the measure, e.g. "Digitallotse Verwaltung".
+        partners: Partners outside the administration.
+        depends_on: Keys of measures that must be finished first.
+        stakeholders: Who is involved and how (RACI).
+        funding_sources: Where the money comes from, e.g. a funding programme.
+        legal_driver: A law that requires the measure, e.g. "OZG".
+        legal_deadline: The date the law sets, if any.
+        scores: Criteria scores from the workshop, by criterion key.
+        status: Implementation state.
+        progress: Percent complete, 0 to 100.
+        indicators: How the measure's success is measured.
+        budgeting: Answers to the budgeting questions.
+    """
+
+    key: str = attrs.field(validator=checks.key)
+    title: str = attrs.field(validator=checks.required_text)
+    action_field: str = attrs.field(validator=checks.key)
+    description: str = attrs.field(default="", validator=checks.text)
+    goal: str | None = attrs.field(default=None)
+    duration_months: int = attrs.field(default=6, validator=_duration)
+    cost: Cost = attrs.field(factory=Cost)
+    staff_fte: float = attrs.field(default=0.0, validator=checks.non_negative)
+    owner_role: str = attrs.field(default="", validator=checks.text)
+    partners: tuple[str, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.texts
+    )
+    depends_on: tuple[str, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.keys
+    )
+    stakeholders: tuple[Involvement, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    funding_sources: tuple[str, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.texts
+    )
+    legal_driver: str = attrs.field(default="", validator=checks.text)
+    legal_deadline: date | None = None
+    scores: dict[str, float] = attrs.field(factory=dict, hash=False)
+    status: MeasureStatus = attrs.field(
+        default=MeasureStatus.GEPLANT, converter=checks.enum_converter(MeasureStatus)
+    )
+    progress: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 100)])
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    budgeting: Budgeting = attrs.field(factory=Budgeting)
+
+    @goal.validator
+    def _check_goal(self, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None:
+            checks.key(self, attribute, value)
+
+    @depends_on.validator
+    def _check_self_dependency(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+        if self.key in value:
+            raise ModelValidationError("depends_on", f"measure {self.key!r} cannot depend on itself")
+
+    @stakeholders.validator
+    def _check_stakeholders(
+        self, attribute: attrs.Attribute[Any], value: tuple[Involvement, ...]
+    ) -> None:
+        checks.unique_keys(value, "stakeholders", attribute="stakeholder")
+
+    @scores.validator
+    def _check_scores(self, attribute: attrs.Attribute[Any], value: dict[str, float]) -> None:
+        for criterion, score in value.items():
+            if not isinstance(criterion, str) or not checks.is_key(criterion):
+                raise ModelValidationError("scores", f"{criterion!r} is not a valid criterion key")
+            if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
+                raise ModelValidationError(f"scores.{criterion}", f"expected a number, got {score!r}")

@@ -1,0 +1,78 @@
+"""The municipality a strategy is written for."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.model import checks
+from kommunal_digital.model.labels import MaturityPhase, MunicipalityKind
+
+# Amtlicher Gemeindeschlüssel (8 digits) or Regionalschlüssel (12 digits).
+_OFFICIAL_KEY = re.compile(r"^(\d{8}|\d{12})$")
+
+
+def _official_key(instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    if value is not None and not _OFFICIAL_KEY.match(value):
+        raise ModelValidationError(
+            attribute.name,
+            f"{value!r} is neither an 8-digit AGS nor a 12-digit ARS",
+        )
+
+
+def _optional_population(
+    instance: object, attribute: attrs.Attribute[Any], value: int | None
+) -> None:
+    if value is not None and (isinstance(value, bool) or value < 0):
+        raise ModelValidationError(attribute.name, f"must be zero or more, got {value}")
+
+
+@attrs.frozen
+class MemberMunicipality:
+    """A member of a Verbandsgemeinde (Ortsgemeinde) or of a Kreis."""
+
+    name: str = attrs.field(validator=checks.required_text)
+    official_key: str | None = attrs.field(default=None, validator=_official_key)
+    population: int | None = attrs.field(default=None, validator=_optional_population)
+
+
+@attrs.frozen
+class Municipality:
+    """The local authority the strategy belongs to.
+
+    Attributes:
+        name: Official name, e.g. "Verbandsgemeinde Eichenberg".
+        kind: Gemeinde, Stadt, Verbandsgemeinde or Kreis.
+        land: The federal state (Bundesland), e.g. "Rheinland-Pfalz".
+        official_key: AGS (8 digits) or ARS (12 digits), if known.
+        population: Number of inhabitants, if known.
+        members: Ortsgemeinden of a Verbandsgemeinde or Gemeinden of a Kreis.
+        maturity: Current phase of digital maturity, if assessed.
+    """
+
+    name: str = attrs.field(validator=checks.required_text)
+    kind: MunicipalityKind = attrs.field(converter=checks.enum_converter(MunicipalityKind))
+    land: str = attrs.field(validator=checks.required_text)
+    official_key: str | None = attrs.field(default=None, validator=_official_key)
+    population: int | None = attrs.field(default=None, validator=_optional_population)
+    members: tuple[MemberMunicipality, ...] = attrs.field(
+        default=(), converter=checks.to_tuple
+    )
+    maturity: MaturityPhase | None = attrs.field(
+        default=None, converter=checks.enum_converter(MaturityPhase, optional=True)
+    )
+
+    @members.validator
+    def _check_members(
+        self, attribute: attrs.Attribute[Any], value: tuple[MemberMunicipality, ...]
+    ) -> None:
+        if value and self.kind not in (MunicipalityKind.VERBANDSGEMEINDE, MunicipalityKind.KREIS):
+            raise ModelValidationError(
+                "members",
+                f"a {self.kind.label} has no member municipalities; only a "
+                "Verbandsgemeinde or a Kreis has them",
+            )
+        checks.unique_keys(value, "members", attribute="name")

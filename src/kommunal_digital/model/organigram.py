@@ -1,0 +1,84 @@
+"""The organisation of the digital change: roles and their relations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.model import checks
+from kommunal_digital.model.labels import RelationKind, RoleKind
+
+
+@attrs.frozen
+class Role:
+    """A unit or role in the organigram.
+
+    Attributes:
+        key: Identifier, unique within the organigram.
+        title: German title shown in the chart.
+        kind: What sort of unit or role it is.
+        holder: The person holding the role, if named.
+        action_field: For pilots and sponsors: the action field they look after.
+    """
+
+    key: str = attrs.field(validator=checks.key)
+    title: str = attrs.field(validator=checks.required_text)
+    kind: RoleKind = attrs.field(converter=checks.enum_converter(RoleKind))
+    holder: str = attrs.field(default="", validator=checks.text)
+    action_field: str | None = None
+
+
+@attrs.frozen
+class Relation:
+    """A directed relation: ``source`` *kind* ``target`` (e.g. reports to)."""
+
+    source: str = attrs.field(validator=checks.key)
+    target: str = attrs.field(validator=checks.key)
+    kind: RelationKind = attrs.field(converter=checks.enum_converter(RelationKind))
+
+
+@attrs.frozen
+class Organigram:
+    """Roles and the relations between them."""
+
+    roles: tuple[Role, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    relations: tuple[Relation, ...] = attrs.field(default=(), converter=checks.to_tuple)
+
+    @roles.validator
+    def _check_roles(self, attribute: attrs.Attribute[Any], value: tuple[Role, ...]) -> None:
+        checks.unique_keys(value, "roles")
+
+    @relations.validator
+    def _check_relations(
+        self, attribute: attrs.Attribute[Any], value: tuple[Relation, ...]
+    ) -> None:
+        known = {role.key for role in self.roles}
+        seen: set[tuple[str, str, RelationKind]] = set()
+        for index, relation in enumerate(value):
+            for end in ("source", "target"):
+                ref = getattr(relation, end)
+                if ref not in known:
+                    raise ModelValidationError(
+                        f"relations[{index}].{end}", f"unknown role {ref!r}"
+                    )
+            if relation.source == relation.target:
+                raise ModelValidationError(
+                    f"relations[{index}]", f"role {relation.source!r} cannot relate to itself"
+                )
+            triple = (relation.source, relation.target, relation.kind)
+            if triple in seen:
+                raise ModelValidationError(f"relations[{index}]", "the same relation is listed twice")
+            seen.add(triple)
+
+    def role(self, key: str) -> Role:
+        """Return the role with this key.
+
+        Raises:
+            KeyError: No role has the key.
+        """
+        for role in self.roles:
+            if role.key == key:
+                return role
+        raise KeyError(key)

@@ -1,0 +1,195 @@
+"""The strategy: the aggregate that holds everything a municipality decides."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+
+from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.model import checks
+from kommunal_digital.model.action_field import ActionField, Goal
+from kommunal_digital.model.measure import Measure
+from kommunal_digital.model.municipality import Municipality
+from kommunal_digital.model.organigram import Organigram
+from kommunal_digital.model.profile import ProjectProfile
+from kommunal_digital.model.roadmap import Roadmap
+from kommunal_digital.model.stakeholder import Stakeholder
+
+
+@attrs.frozen
+class Strategy:
+    """A municipality's digital strategy.
+
+    Construction checks that the parts fit together: keys are unique, every
+    measure lies in a chosen action field of this strategy and serves one of
+    that field's goals, dependencies, stakeholders and profiles refer to
+    things that exist.
+
+    Attributes:
+        municipality: Whom the strategy is for.
+        title: Title of the strategy document.
+        vision: The guiding picture (Leitbild) in a few sentences.
+        starting_point: Where the municipality stands today.
+        adopted_on: The date the council adopted the strategy, once it has.
+        action_fields: Action fields considered, chosen or not.
+        measures: All measures.
+        profiles: In-depth plans of the most important measures.
+        stakeholders: Everybody with a stake in the strategy.
+        roadmap: The procedure plan, if already made.
+        organigram: The organisation of the digital change, if already made.
+    """
+
+    municipality: Municipality
+    title: str = attrs.field(default="Digitalstrategie", validator=checks.required_text)
+    vision: str = attrs.field(default="", validator=checks.text)
+    starting_point: str = attrs.field(default="", validator=checks.text)
+    adopted_on: date | None = None
+    action_fields: tuple[ActionField, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    measures: tuple[Measure, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    profiles: tuple[ProjectProfile, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    stakeholders: tuple[Stakeholder, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    roadmap: Roadmap | None = None
+    organigram: Organigram | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_strategy(self)
+
+    @property
+    def chosen_fields(self) -> tuple[ActionField, ...]:
+        """The action fields the municipality works on, in their order."""
+        return tuple(field for field in self.action_fields if field.chosen)
+
+    def action_field(self, key: str) -> ActionField:
+        """Return the action field with this key.
+
+        Raises:
+            KeyError: No action field has the key.
+        """
+        return _find(self.action_fields, key)
+
+    def measure(self, key: str) -> Measure:
+        """Return the measure with this key.
+
+        Raises:
+            KeyError: No measure has the key.
+        """
+        return _find(self.measures, key)
+
+    def measures_in(self, field_key: str) -> tuple[Measure, ...]:
+        """Return the measures of one action field, in their order."""
+        return tuple(m for m in self.measures if m.action_field == field_key)
+
+    def profile_for(self, measure_key: str) -> ProjectProfile | None:
+        """Return the project profile of a measure, if it has one."""
+        for profile in self.profiles:
+            if profile.measure == measure_key:
+                return profile
+        return None
+
+    def goal(self, key: str) -> Goal:
+        """Return the goal with this key, from any action field.
+
+        Raises:
+            KeyError: No goal has the key.
+        """
+        for field in self.action_fields:
+            for goal in field.goals:
+                if goal.key == key:
+                    return goal
+        raise KeyError(key)
+
+
+def _find(items: tuple[Any, ...], key: str) -> Any:
+    for item in items:
+        if item.key == key:
+            return item
+    raise KeyError(key)
+
+
+def _check_strategy(strategy: Strategy) -> None:
+    fields = checks.unique_keys(strategy.action_fields, "action_fields")
+    goal_field: dict[str, str] = {}
+    for f_index, field in enumerate(strategy.action_fields):
+        for g_index, goal in enumerate(field.goals):
+            if goal.key in goal_field:
+                raise ModelValidationError(
+                    f"action_fields[{f_index}].goals[{g_index}].key",
+                    f"duplicate goal key {goal.key!r} (already used in action field "
+                    f"{goal_field[goal.key]!r})",
+                )
+            goal_field[goal.key] = field.key
+    measures = checks.unique_keys(strategy.measures, "measures")
+    stakeholders = checks.unique_keys(strategy.stakeholders, "stakeholders")
+    for index, measure in enumerate(strategy.measures):
+        _check_measure(strategy, index, measure, fields, goal_field, measures, stakeholders)
+    profiled: dict[str, int] = {}
+    for index, profile in enumerate(strategy.profiles):
+        if profile.measure not in measures:
+            raise ModelValidationError(
+                f"profiles[{index}].measure", f"unknown measure {profile.measure!r}"
+            )
+        if profile.measure in profiled:
+            raise ModelValidationError(
+                f"profiles[{index}].measure",
+                f"measure {profile.measure!r} already has a profile "
+                f"(profiles[{profiled[profile.measure]}])",
+            )
+        profiled[profile.measure] = index
+        for s_index, ref in enumerate(profile.stakeholders):
+            if ref not in stakeholders:
+                raise ModelValidationError(
+                    f"profiles[{index}].stakeholders[{s_index}]", f"unknown stakeholder {ref!r}"
+                )
+    if strategy.organigram is not None:
+        for index, role in enumerate(strategy.organigram.roles):
+            if role.action_field is not None and role.action_field not in fields:
+                raise ModelValidationError(
+                    f"organigram.roles[{index}].action_field",
+                    f"unknown action field {role.action_field!r}",
+                )
+
+
+def _check_measure(
+    strategy: Strategy,
+    index: int,
+    measure: Measure,
+    fields: dict[str, int],
+    goal_field: dict[str, str],
+    measures: dict[str, int],
+    stakeholders: dict[str, int],
+) -> None:
+    path = f"measures[{index}]"
+    if measure.action_field not in fields:
+        known = ", ".join(sorted(fields)) or "none"
+        raise ModelValidationError(
+            f"{path}.action_field",
+            f"the strategy has no action field {measure.action_field!r} (it has: {known})",
+        )
+    if not strategy.action_fields[fields[measure.action_field]].chosen:
+        raise ModelValidationError(
+            f"{path}.action_field",
+            f"action field {measure.action_field!r} is not chosen by the municipality",
+        )
+    if measure.goal is not None:
+        if measure.goal not in goal_field:
+            raise ModelValidationError(f"{path}.goal", f"unknown goal {measure.goal!r}")
+        if goal_field[measure.goal] != measure.action_field:
+            raise ModelValidationError(
+                f"{path}.goal",
+                f"goal {measure.goal!r} belongs to action field "
+                f"{goal_field[measure.goal]!r}, not to {measure.action_field!r}",
+            )
+    for d_index, ref in enumerate(measure.depends_on):
+        if ref not in measures:
+            raise ModelValidationError(
+                f"{path}.depends_on[{d_index}]",
+                f"measure {measure.key!r} depends on unknown measure {ref!r}",
+            )
+    for s_index, involvement in enumerate(measure.stakeholders):
+        if involvement.stakeholder not in stakeholders:
+            raise ModelValidationError(
+                f"{path}.stakeholders[{s_index}].stakeholder",
+                f"unknown stakeholder {involvement.stakeholder!r}",
+            )
