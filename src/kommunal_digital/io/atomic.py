@@ -33,7 +33,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
         raise OutputExistsError(f"{target}: exists already; pass force to overwrite it")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
     except OSError as exc:
         raise DocumentError(f"{target}: cannot write here: {exc.strerror or exc}") from exc
     try:

@@ -124,9 +124,7 @@ def _list_guard(
     return structure
 
 
-def _mapping_guard(
-    inner: Callable[[Any, Any], Any], what: str
-) -> Callable[[Any, Any], Any]:
+def _mapping_guard(inner: Callable[[Any, Any], Any], what: str) -> Callable[[Any, Any], Any]:
     def structure(value: object, type_: Any) -> Any:
         if not isinstance(value, Mapping):
             raise ValueError(f"expected {what}, got {_describe(value)}")

@@ -16,7 +16,7 @@ from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.io.converter import make_converter
 from kommunal_digital.io.errors import describe_problems
 from kommunal_digital.io.schema import SCHEMA_VERSION, migrate
-from kommunal_digital.io.yaml_io import YamlProblem, dump_yaml, load_yaml
+from kommunal_digital.io.yaml_io import YamlError, dump_yaml, load_yaml
 from kommunal_digital.model import Strategy
 
 __all__ = [
@@ -92,7 +92,7 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def dumps_strategy(strategy: Strategy, *, format: Format = "yaml") -> str:  # noqa: A002
+def dumps_strategy(strategy: Strategy, *, format: Format = "yaml") -> str:
     """Serialise a strategy to YAML or JSON text."""
     data = strategy_to_data(strategy)
     if format == "json":
@@ -100,7 +100,7 @@ def dumps_strategy(strategy: Strategy, *, format: Format = "yaml") -> str:  # no
     return dump_yaml(data)
 
 
-def loads_strategy(text: str, *, format: Format = "yaml", source: str = "<string>") -> Strategy:  # noqa: A002
+def loads_strategy(text: str, *, format: Format = "yaml", source: str = "<string>") -> Strategy:
     """Parse a strategy from YAML or JSON text.
 
     Raises:
@@ -118,12 +118,12 @@ def loads_strategy(text: str, *, format: Format = "yaml", source: str = "<string
     else:
         try:
             data = load_yaml(text)
-        except YamlProblem as exc:
+        except YamlError as exc:
             raise InputFileError(source, [str(exc)]) from None
     return strategy_from_data(data, source)
 
 
-def load_strategy(path: str | os.PathLike[str], *, format: Format | None = None) -> Strategy:  # noqa: A002
+def load_strategy(path: str | os.PathLike[str], *, format: Format | None = None) -> Strategy:
     """Read a strategy file (``.yaml``, ``.yml`` or ``.json``).
 
     Args:
@@ -151,7 +151,7 @@ def dump_strategy(
     strategy: Strategy,
     path: str | os.PathLike[str],
     *,
-    format: Format | None = None,  # noqa: A002
+    format: Format | None = None,
     force: bool = False,
 ) -> Path:
     """Write a strategy file atomically.

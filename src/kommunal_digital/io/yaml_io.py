@@ -6,10 +6,10 @@ from typing import Any
 
 import yaml
 
-__all__ = ["YamlProblem", "dump_yaml", "load_yaml"]
+__all__ = ["YamlError", "dump_yaml", "load_yaml"]
 
 
-class YamlProblem(Exception):
+class YamlError(Exception):
     """A YAML text could not be read; the message names line and column."""
 
 
@@ -21,19 +21,19 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if key in mapping:
             mark = key_node.start_mark
-            raise YamlProblem(
+            raise YamlError(
                 f"line {mark.line + 1}, column {mark.column + 1}: the key {key!r} appears twice"
             )
-        mapping[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
 
 _StrictLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 
@@ -53,22 +53,22 @@ def load_yaml(text: str) -> Any:
     """Parse YAML safely: only plain data, no Python tags, no duplicate keys.
 
     Raises:
-        YamlProblem: The text is not valid YAML or uses a forbidden tag.
+        YamlError: The text is not valid YAML or uses a forbidden tag.
     """
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise YamlProblem(
+        raise YamlError(
             f"{where}{exc.problem} (only plain data is allowed; Python tags are refused)"
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise YamlProblem(f"{where}{exc.problem or exc.context or 'invalid YAML'}") from None
+        raise YamlError(f"{where}{exc.problem or exc.context or 'invalid YAML'}") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"invalid YAML: {exc}") from None
+        raise YamlError(f"invalid YAML: {exc}") from None
 
 
 def dump_yaml(data: Any) -> str:

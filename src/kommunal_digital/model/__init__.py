@@ -47,6 +47,7 @@ __all__ = [
     "Resources",
     "Roadmap",
     "Role",
+    "RoleKind",
     "Stakeholder",
     "StakeholderGroup",
     "Strategy",

@@ -9,7 +9,9 @@ import attrs
 from kommunal_digital.model import checks
 
 
-def _optional_number(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+def _optional_number(
+    instance: object, attribute: attrs.Attribute[Any], value: float | None
+) -> None:
     if value is not None:
         checks.finite(instance, attribute, value)
 

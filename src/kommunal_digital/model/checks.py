@@ -31,8 +31,13 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-def _to_money(value: object, field: attrs.Attribute[Any]) -> Decimal:
-    name = field.name
+def to_money(value: Decimal | int | float | str) -> Decimal:
+    """Convert a number to a Decimal amount of euros, rounded to cents (attrs converter).
+
+    Raises:
+        ModelValidationError: The value is not a finite number.
+    """
+    name = ""
     if isinstance(value, bool):
         raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
     if isinstance(value, Decimal):
@@ -49,10 +54,6 @@ def _to_money(value: object, field: attrs.Attribute[Any]) -> Decimal:
     if not amount.is_finite():
         raise ModelValidationError(name, f"expected a finite amount, got {value!r}")
     return amount.quantize(_CENT)
-
-
-#: attrs converter: a number to a Decimal amount of euros, rounded to cents.
-to_money = attrs.Converter(_to_money, takes_field=True)  # type: ignore[call-overload,misc]
 
 
 def money(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
@@ -151,9 +152,7 @@ def keys(instance: object, attribute: attrs.Attribute[Any], value: Iterable[str]
         seen.add(item)
 
 
-def unique_keys(
-    items: Iterable[Any], field: str, *, attribute: str = "key"
-) -> dict[str, int]:
+def unique_keys(items: Iterable[Any], field: str, *, attribute: str = "key") -> dict[str, int]:
     """Return ``{key: index}`` for items, refusing a key that appears twice."""
     index_of: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -167,28 +166,19 @@ def unique_keys(
     return index_of
 
 
-def _to_tuple(value: Iterable[Any], field: attrs.Attribute[Any]) -> tuple[Any, ...]:
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Convert any iterable except text to a tuple (attrs converter)."""
     if isinstance(value, str | bytes):
-        raise ModelValidationError(field.name, f"expected a list, got the text {value!r}")
+        raise ModelValidationError("", f"expected a list, got the text {value!r}")
     return tuple(value)
 
 
-#: attrs converter: any iterable (but not a string) to a tuple.
-to_tuple = attrs.Converter(_to_tuple, takes_field=True)  # type: ignore[call-overload,misc]
+def member_of(enum_type: type[E]) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Build a validator that accepts only members of ``enum_type``."""
 
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, enum_type):
+            allowed = ", ".join(f"{enum_type.__name__}.{m.name}" for m in enum_type)
+            raise ModelValidationError(attribute.name, f"expected one of {allowed}, got {value!r}")
 
-def enum_converter(enum_type: type[E], *, optional: bool = False) -> Any:
-    """Build an attrs converter that accepts an enum member or its value."""
-
-    def convert(value: object, field: attrs.Attribute[Any]) -> E | None:
-        if value is None and optional:
-            return None
-        try:
-            return enum_type(value)
-        except ValueError:
-            allowed = ", ".join(repr(member.value) for member in enum_type)
-            raise ModelValidationError(
-                field.name, f"expected one of {allowed}, got {value!r}"
-            ) from None
-
-    return attrs.Converter(convert, takes_field=True)  # type: ignore[call-overload,misc]
+    return check

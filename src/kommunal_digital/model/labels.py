@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class LabelledEnum(str, Enum):
+class LabelledEnum(StrEnum):
     """An enum whose value is a stable identifier and that has a German label."""
 
     @property

@@ -53,9 +53,7 @@ class Budgeting:
     needs_extra_staff: bool | None = None
     needs_extra_material: bool | None = None
     needs_cooperation: bool | None = None
-    delivery: Delivery = attrs.field(
-        default=Delivery.OFFEN, converter=checks.enum_converter(Delivery)
-    )
+    delivery: Delivery = attrs.field(default=Delivery.OFFEN, validator=checks.member_of(Delivery))
 
 
 @attrs.frozen
@@ -63,7 +61,7 @@ class Involvement:
     """A stakeholder's role (RACI) in one measure."""
 
     stakeholder: str = attrs.field(validator=checks.key)
-    role: Raci = attrs.field(default=Raci.INFORMED, converter=checks.enum_converter(Raci))
+    role: Raci = attrs.field(default=Raci.INFORMED, validator=checks.member_of(Raci))
 
 
 def _duration(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
@@ -125,7 +123,7 @@ class Measure:
     legal_deadline: date | None = None
     scores: dict[str, float] = attrs.field(factory=dict, hash=False)
     status: MeasureStatus = attrs.field(
-        default=MeasureStatus.GEPLANT, converter=checks.enum_converter(MeasureStatus)
+        default=MeasureStatus.GEPLANT, validator=checks.member_of(MeasureStatus)
     )
     progress: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 100)])
     indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=checks.to_tuple)
@@ -137,9 +135,13 @@ class Measure:
             checks.key(self, attribute, value)
 
     @depends_on.validator
-    def _check_self_dependency(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    def _check_self_dependency(
+        self, attribute: attrs.Attribute[Any], value: tuple[str, ...]
+    ) -> None:
         if self.key in value:
-            raise ModelValidationError("depends_on", f"measure {self.key!r} cannot depend on itself")
+            raise ModelValidationError(
+                "depends_on", f"measure {self.key!r} cannot depend on itself"
+            )
 
     @stakeholders.validator
     def _check_stakeholders(
@@ -152,5 +154,11 @@ class Measure:
         for criterion, score in value.items():
             if not isinstance(criterion, str) or not checks.is_key(criterion):
                 raise ModelValidationError("scores", f"{criterion!r} is not a valid criterion key")
-            if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
-                raise ModelValidationError(f"scores.{criterion}", f"expected a number, got {score!r}")
+            if (
+                isinstance(score, bool)
+                or not isinstance(score, int | float)
+                or not math.isfinite(score)
+            ):
+                raise ModelValidationError(
+                    f"scores.{criterion}", f"expected a number, got {score!r}"
+                )

@@ -54,15 +54,13 @@ class Municipality:
     """
 
     name: str = attrs.field(validator=checks.required_text)
-    kind: MunicipalityKind = attrs.field(converter=checks.enum_converter(MunicipalityKind))
+    kind: MunicipalityKind = attrs.field(validator=checks.member_of(MunicipalityKind))
     land: str = attrs.field(validator=checks.required_text)
     official_key: str | None = attrs.field(default=None, validator=_official_key)
     population: int | None = attrs.field(default=None, validator=_optional_population)
-    members: tuple[MemberMunicipality, ...] = attrs.field(
-        default=(), converter=checks.to_tuple
-    )
+    members: tuple[MemberMunicipality, ...] = attrs.field(default=(), converter=checks.to_tuple)
     maturity: MaturityPhase | None = attrs.field(
-        default=None, converter=checks.enum_converter(MaturityPhase, optional=True)
+        default=None, validator=attrs.validators.optional(checks.member_of(MaturityPhase))
     )
 
     @members.validator

@@ -25,7 +25,7 @@ class Role:
 
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)
-    kind: RoleKind = attrs.field(converter=checks.enum_converter(RoleKind))
+    kind: RoleKind = attrs.field(validator=checks.member_of(RoleKind))
     holder: str = attrs.field(default="", validator=checks.text)
     action_field: str | None = None
 
@@ -36,7 +36,7 @@ class Relation:
 
     source: str = attrs.field(validator=checks.key)
     target: str = attrs.field(validator=checks.key)
-    kind: RelationKind = attrs.field(converter=checks.enum_converter(RelationKind))
+    kind: RelationKind = attrs.field(validator=checks.member_of(RelationKind))
 
 
 @attrs.frozen
@@ -60,16 +60,16 @@ class Organigram:
             for end in ("source", "target"):
                 ref = getattr(relation, end)
                 if ref not in known:
-                    raise ModelValidationError(
-                        f"relations[{index}].{end}", f"unknown role {ref!r}"
-                    )
+                    raise ModelValidationError(f"relations[{index}].{end}", f"unknown role {ref!r}")
             if relation.source == relation.target:
                 raise ModelValidationError(
                     f"relations[{index}]", f"role {relation.source!r} cannot relate to itself"
                 )
             triple = (relation.source, relation.target, relation.kind)
             if triple in seen:
-                raise ModelValidationError(f"relations[{index}]", "the same relation is listed twice")
+                raise ModelValidationError(
+                    f"relations[{index}]", "the same relation is listed twice"
+                )
             seen.add(triple)
 
     def role(self, key: str) -> Role:

@@ -25,7 +25,7 @@ class Stakeholder:
     key: str = attrs.field(validator=checks.key)
     name: str = attrs.field(validator=checks.required_text)
     group: StakeholderGroup = attrs.field(
-        default=StakeholderGroup.VERWALTUNG, converter=checks.enum_converter(StakeholderGroup)
+        default=StakeholderGroup.VERWALTUNG, validator=checks.member_of(StakeholderGroup)
     )
     power: int = attrs.field(default=3, validator=[checks.whole, _SCALE])
     interest: int = attrs.field(default=3, validator=[checks.whole, _SCALE])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Protocol, TypeVar
 
 import attrs
 
@@ -101,7 +101,15 @@ class Strategy:
         raise KeyError(key)
 
 
-def _find(items: tuple[Any, ...], key: str) -> Any:
+class _Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+K = TypeVar("K", bound=_Keyed)
+
+
+def _find(items: tuple[K, ...], key: str) -> K:
     for item in items:
         if item.key == key:
             return item

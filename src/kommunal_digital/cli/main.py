@@ -1,0 +1,103 @@
+"""The ``kommunal-digital`` command line, a thin layer over the public API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kommunal_digital._version import __version__
+from kommunal_digital.errors import KommunalDigitalError
+
+__all__ = ["cli", "main"]
+
+
+def _fail(error: KommunalDigitalError) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(1)
+
+
+@click.group(help="Turn digital-strategy workshop results into council-ready documents.")
+@click.version_option(__version__, prog_name="kommunal-digital")
+def cli() -> None:
+    """Entry group of the command line."""
+
+
+@cli.command(help="Write the built-in demo (strategy.yaml and Digitalstrategie.docx) into DIR.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Folder to write into.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files of an earlier run.")
+def demo(out_dir: Path, force: bool) -> None:
+    """Write the demo's files."""
+    from kommunal_digital.demo import write_demo
+
+    try:
+        result = write_demo(out_dir, force=force)
+    except KommunalDigitalError as error:
+        _fail(error)
+        return
+    for path in (result.strategy_file, *result.documents):
+        click.echo(f"wrote {path}")
+
+
+@cli.command(help="Check a strategy file (YAML or JSON) and report every problem.")
+@click.argument("strategy_file", type=click.Path(dir_okay=False, path_type=Path))
+def validate(strategy_file: Path) -> None:
+    """Load a strategy file and report problems."""
+    from kommunal_digital.io.strategy_file import load_strategy
+
+    try:
+        strategy = load_strategy(strategy_file)
+    except KommunalDigitalError as error:
+        _fail(error)
+        return
+    click.echo(
+        f"{strategy_file.name}: valid: {strategy.municipality.name}, "
+        f"{len(strategy.chosen_fields)} action fields, {len(strategy.measures)} measures"
+    )
+
+
+@cli.command(help="Render a document of a strategy file into a Word file.")
+@click.argument("strategy_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .docx file to write.",
+)
+@click.option("--pack", default="rlp", show_default=True, help="Pack name or pack folder.")
+@click.option(
+    "--type",
+    "document_type",
+    default="digitalstrategie",
+    show_default=True,
+    help="Document type.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def render(strategy_file: Path, output: Path, pack: str, document_type: str, force: bool) -> None:
+    """Render one document."""
+    from kommunal_digital.documents.build import render_document
+    from kommunal_digital.io.strategy_file import load_strategy
+
+    try:
+        strategy = load_strategy(strategy_file)
+        path = render_document(
+            strategy, output, document_type=document_type, pack=pack, force=force
+        )
+    except KommunalDigitalError as error:
+        _fail(error)
+        return
+    click.echo(f"wrote {path}")
+
+
+def main() -> None:
+    """Run the command line (console script entry point)."""
+    cli()

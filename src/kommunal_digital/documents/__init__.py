@@ -1,0 +1,1 @@
+"""Producing documents: render contexts, German formatting, Word rendering."""

@@ -1,0 +1,214 @@
+"""The render context of the Digitalstrategie document.
+
+The context is plain data (dicts, lists, strings, numbers, dates), so the
+same context feeds Word templates, and later Markdown, HTML and JSON. Every
+variable is listed in ``docs/render-context.md``; pack authors rely on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from kommunal_digital.model import (
+    ActionField,
+    Goal,
+    Indicator,
+    Measure,
+    Milestone,
+    ProjectProfile,
+    Strategy,
+    Task,
+)
+
+__all__ = ["strategy_context"]
+
+
+def _indicator(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline": indicator.baseline,
+        "target": indicator.target,
+    }
+
+
+def _goal(goal: Goal) -> dict[str, Any]:
+    return {
+        "key": goal.key,
+        "statement": goal.statement,
+        "weight": goal.weight,
+        "indicators": [_indicator(i) for i in goal.indicators],
+    }
+
+
+def _task(task: Task) -> dict[str, Any]:
+    return {"what": task.what, "who": task.who, "due": task.due}
+
+
+def _milestone(milestone: Milestone) -> dict[str, Any]:
+    return {
+        "what": milestone.what,
+        "planned": milestone.planned,
+        "reached_on": milestone.reached_on,
+        "reached": milestone.reached,
+    }
+
+
+def _measure(strategy: Strategy, measure: Measure, number: int) -> dict[str, Any]:
+    field = strategy.action_field(measure.action_field)
+    goal = strategy.goal(measure.goal) if measure.goal else None
+    names = {s.key: s.name for s in strategy.stakeholders}
+    budgeting = measure.budgeting
+    return {
+        "number": number,
+        "key": measure.key,
+        "title": measure.title,
+        "description": measure.description,
+        "field_key": field.key,
+        "field_title": field.title,
+        "goal": goal.statement if goal else "",
+        "duration_months": measure.duration_months,
+        "cost_one_off": measure.cost.one_off,
+        "cost_yearly": measure.cost.yearly,
+        "staff_fte": measure.staff_fte,
+        "owner_role": measure.owner_role,
+        "partners": list(measure.partners),
+        "depends_on": [strategy.measure(key).title for key in measure.depends_on],
+        "stakeholders": [
+            {"name": names[i.stakeholder], "role": i.role.label} for i in measure.stakeholders
+        ],
+        "funding_sources": list(measure.funding_sources),
+        "legal_driver": measure.legal_driver,
+        "legal_deadline": measure.legal_deadline,
+        "status": measure.status.label,
+        "progress": measure.progress,
+        "indicators": [_indicator(i) for i in measure.indicators],
+        "builds_on": budgeting.builds_on,
+        "absorbed_by_operations": budgeting.absorbed_by_operations,
+        "needs_extra_staff": budgeting.needs_extra_staff,
+        "needs_extra_material": budgeting.needs_extra_material,
+        "needs_cooperation": budgeting.needs_cooperation,
+        "delivery": budgeting.delivery.label,
+        "has_profile": strategy.profile_for(measure.key) is not None,
+    }
+
+
+def _field(field: ActionField, measures: list[dict[str, Any]]) -> dict[str, Any]:
+    own = [m for m in measures if m["field_key"] == field.key]
+    return {
+        "key": field.key,
+        "title": field.title,
+        "description": field.description,
+        "goals": [_goal(g) for g in field.goals],
+        "measures": own,
+        "cost_one_off": sum((m["cost_one_off"] for m in own), Decimal(0)),
+        "cost_yearly": sum((m["cost_yearly"] for m in own), Decimal(0)),
+    }
+
+
+def _profile(strategy: Strategy, profile: ProjectProfile) -> dict[str, Any]:
+    measure = strategy.measure(profile.measure)
+    names = {s.key: s.name for s in strategy.stakeholders}
+    return {
+        "measure_key": measure.key,
+        "measure_title": measure.title,
+        "field_title": strategy.action_field(measure.action_field).title,
+        "result": profile.result,
+        "target_group": profile.target_group,
+        "stakeholders": [names[key] for key in profile.stakeholders],
+        "lead": profile.lead,
+        "resources": {
+            "financial": profile.resources.financial,
+            "staff": profile.resources.staff,
+            "organisational": profile.resources.organisational,
+        },
+        "tasks": [_task(t) for t in profile.tasks],
+        "milestones": [_milestone(m) for m in profile.milestones],
+    }
+
+
+def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dict[str, Any]:
+    """Build the render context of the Digitalstrategie document.
+
+    Args:
+        strategy: The strategy to present.
+        today: Date printed as the document date; defaults to today.
+
+    Returns:
+        A dict of plain data; see ``docs/render-context.md`` for every key.
+    """
+    municipality = strategy.municipality
+    measures = [_measure(strategy, m, n) for n, m in enumerate(strategy.measures, start=1)]
+    fields = [_field(f, measures) for f in strategy.chosen_fields]
+    roadmap = strategy.roadmap
+    organigram = strategy.organigram
+    titles = {r.key: r.title for r in organigram.roles} if organigram else {}
+    return {
+        "document": {
+            "type": "digitalstrategie",
+            "title": strategy.title,
+            "date": today or dt.date.today(),
+        },
+        "municipality": {
+            "name": municipality.name,
+            "kind": municipality.kind.value,
+            "kind_label": municipality.kind.label,
+            "land": municipality.land,
+            "official_key": municipality.official_key or "",
+            "population": municipality.population,
+            "members": [{"name": m.name, "population": m.population} for m in municipality.members],
+            "maturity": municipality.maturity.value if municipality.maturity else "",
+            "maturity_label": municipality.maturity.label if municipality.maturity else "",
+        },
+        "strategy": {
+            "title": strategy.title,
+            "vision": strategy.vision,
+            "starting_point": strategy.starting_point,
+            "adopted_on": strategy.adopted_on,
+        },
+        "fields": fields,
+        "measures": measures,
+        "profiles": [_profile(strategy, p) for p in strategy.profiles],
+        "stakeholders": [
+            {"name": s.name, "group": s.group.label, "power": s.power, "interest": s.interest}
+            for s in strategy.stakeholders
+        ],
+        "roadmap": {
+            "start": roadmap.start,
+            "phases": [
+                {
+                    "title": phase.title,
+                    "tasks": [_task(t) for t in phase.tasks],
+                    "milestones": [_milestone(m) for m in phase.milestones],
+                }
+                for phase in roadmap.phases
+            ],
+        }
+        if roadmap
+        else None,
+        "organigram": {
+            "roles": [
+                {"title": r.title, "kind": r.kind.label, "holder": r.holder}
+                for r in organigram.roles
+            ],
+            "relations": [
+                {
+                    "source": titles[r.source],
+                    "kind": r.kind.label,
+                    "target": titles[r.target],
+                }
+                for r in organigram.relations
+            ],
+        }
+        if organigram
+        else None,
+        "totals": {
+            "fields": len(fields),
+            "measures": len(measures),
+            "cost_one_off": sum((m["cost_one_off"] for m in measures), Decimal(0)),
+            "cost_yearly": sum((m["cost_yearly"] for m in measures), Decimal(0)),
+            "staff_fte": sum(m["staff_fte"] for m in measures),
+        },
+    }

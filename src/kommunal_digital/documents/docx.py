@@ -1,0 +1,73 @@
+"""Rendering Word documents from docxtpl templates, safely and atomically."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+
+from kommunal_digital.documents.environment import make_environment
+from kommunal_digital.errors import DocumentError, TemplateRenderError
+from kommunal_digital.io.atomic import write_atomic
+
+__all__ = ["render_docx", "render_docx_bytes"]
+
+
+def render_docx_bytes(template: str | os.PathLike[str], context: dict[str, Any]) -> bytes:
+    """Render a docxtpl template with ``context`` and return the .docx bytes.
+
+    Raises:
+        TemplateRenderError: The template has a syntax error, uses a variable
+            the context lacks, or tries something the sandbox forbids. The
+            message names the template file and, where known, the line.
+        DocumentError: The template file is missing or not a Word document.
+    """
+    from docx.opc.exceptions import PackageNotFoundError  # lazy: pulls in lxml
+    from docxtpl import DocxTemplate  # lazy: heavy
+    from lxml.etree import LxmlError
+
+    path = Path(template)
+    if not path.is_file():
+        raise DocumentError(f"{path}: template not found")
+    try:
+        document = DocxTemplate(str(path))
+        document.render(context, jinja_env=make_environment(), autoescape=True)
+        buffer = io.BytesIO()
+        document.save(buffer)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateRenderError(f"{path.name}: template syntax error: {exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateRenderError(
+            f"{path.name}: the template uses a variable the render context does not have: "
+            f"{exc.message}"
+        ) from None
+    except SecurityError as exc:
+        raise TemplateRenderError(f"{path.name}: refused by the sandbox: {exc}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateRenderError(f"{path.name}: {exc}") from None
+    except PackageNotFoundError:
+        raise DocumentError(f"{path.name}: not a Word (.docx) document") from None
+    except (LxmlError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        # Broken zip members or invalid XML produced by a template.
+        raise DocumentError(f"{path.name}: cannot produce the document: {exc}") from None
+    return buffer.getvalue()
+
+
+def render_docx(
+    template: str | os.PathLike[str],
+    context: dict[str, Any],
+    output: str | os.PathLike[str],
+    *,
+    force: bool = False,
+) -> Path:
+    """Render a template and write the document atomically to ``output``.
+
+    Returns:
+        The path written.
+    """
+    return write_atomic(output, render_docx_bytes(template, context), force=force)

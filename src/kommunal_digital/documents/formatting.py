@@ -1,0 +1,62 @@
+"""German formatting of dates, amounts, numbers and percentages (Babel).
+
+These functions are the Jinja filters available in every template:
+``euro``, ``datum``, ``zahl``, ``prozent`` and ``monate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+__all__ = ["FILTERS", "datum", "euro", "monate", "prozent", "zahl"]
+
+_LOCALE = "de_DE"
+
+
+def euro(value: Decimal | float | int | None) -> str:
+    """Format an amount in euros: ``12.500 €``, or ``12.500,50 €`` with cents."""
+    if value is None:
+        return "–"
+    amount = Decimal(str(value))
+    pattern = "#,##0 ¤" if amount == amount.to_integral_value() else "#,##0.00 ¤"
+    return str(
+        format_currency(amount, "EUR", format=pattern, locale=_LOCALE, currency_digits=False)
+    )
+
+
+def datum(value: dt.date | str | None, missing: str = "offen") -> str:
+    """Format a date the German way: ``31. März 2027`` (``missing`` for none)."""
+    if value is None or value == "":
+        return missing
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return str(format_date(value, format="d. MMMM y", locale=_LOCALE))
+
+
+def zahl(value: Decimal | float | int | None, digits: int = 2) -> str:
+    """Format a number with German separators: ``1.234,5``."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return str(format_decimal(value, format=pattern, locale=_LOCALE))
+
+
+def prozent(value: float | int | None) -> str:
+    """Format a percentage given as 0 to 100: ``40 %``."""
+    if value is None:
+        return "–"
+    return str(format_percent(float(value) / 100, format="#,##0 %", locale=_LOCALE))
+
+
+def monate(value: int | None) -> str:
+    """Format a duration in months: ``1 Monat``, ``6 Monate``."""
+    if value is None:
+        return "offen"
+    return "1 Monat" if value == 1 else f"{value} Monate"
+
+
+FILTERS = {"euro": euro, "datum": datum, "zahl": zahl, "prozent": prozent, "monate": monate}

@@ -1,0 +1,1 @@
+"""Template packs: manifests, data files and templates supplied by agencies."""

@@ -1,0 +1,115 @@
+"""The ``pack.toml`` manifest of a template pack."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from kommunal_digital.errors import ModelValidationError, PackError
+from kommunal_digital.model import checks
+
+__all__ = ["MANIFEST_NAME", "PackManifest", "read_manifest"]
+
+#: File name of the manifest at the root of every pack.
+MANIFEST_NAME = "pack.toml"
+
+
+def _version(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    try:
+        Version(value)
+    except (InvalidVersion, TypeError):
+        raise ModelValidationError(attribute.name, f"{value!r} is not a version number") from None
+
+
+def _specifier(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    try:
+        SpecifierSet(value)
+    except (InvalidSpecifier, TypeError):
+        raise ModelValidationError(
+            attribute.name, f"{value!r} is not a version range such as '>=0.1,<0.2'"
+        ) from None
+
+
+def _relative_paths(
+    instance: object, attribute: attrs.Attribute[Any], value: dict[str, str]
+) -> None:
+    for name, path in value.items():
+        if not checks.is_key(name):
+            raise ModelValidationError(attribute.name, f"{name!r} is not a valid name")
+        if not isinstance(path, str) or not path:
+            raise ModelValidationError(f"{attribute.name}.{name}", "expected a relative path")
+
+
+@attrs.frozen
+class PackManifest:
+    """What ``pack.toml`` declares about a pack.
+
+    Attributes:
+        name: Identifier of the pack, e.g. ``"rlp"``.
+        version: The pack's own version.
+        title: Human-readable title.
+        region: The region or agency the pack is for.
+        language: Language of its texts, e.g. ``"de"``.
+        kommunal_digital: The kommunal-digital versions it supports, as a range.
+        extends: Name of a pack this one builds on, if any.
+        data: Data files by kind (e.g. ``action_fields``), relative to the pack.
+        documents: Templates by document type, relative to the pack.
+    """
+
+    name: str = attrs.field(validator=checks.key)
+    version: str = attrs.field(validator=_version)
+    title: str = attrs.field(validator=checks.required_text)
+    region: str = attrs.field(default="", validator=checks.text)
+    language: str = attrs.field(default="de", validator=checks.required_text)
+    kommunal_digital: str = attrs.field(default="", validator=_specifier)
+    extends: str | None = None
+    data: dict[str, str] = attrs.field(factory=dict, validator=_relative_paths, hash=False)
+    documents: dict[str, str] = attrs.field(factory=dict, validator=_relative_paths, hash=False)
+
+    def supports(self, version: str) -> bool:
+        """Tell whether the pack declares support for a kommunal-digital version."""
+        return Version(version) in SpecifierSet(self.kommunal_digital)
+
+
+_PACK_KEYS = {"name", "version", "title", "region", "language", "kommunal_digital", "extends"}
+
+
+def read_manifest(root: Path) -> PackManifest:
+    """Read and check ``pack.toml`` in ``root``.
+
+    Raises:
+        PackError: The manifest is missing, not TOML, or has invalid values;
+            the message names the file and the key.
+    """
+    file = root / MANIFEST_NAME
+    label = f"{root.name}/{MANIFEST_NAME}"
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PackError(f"{label}: not found; a pack needs a {MANIFEST_NAME}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PackError(f"{label}: not valid TOML: {exc}") from None
+    pack = raw.get("pack")
+    if not isinstance(pack, dict):
+        raise PackError(f"{label}: the table [pack] is missing")
+    unknown = set(pack) - _PACK_KEYS
+    if unknown:
+        raise PackError(f"{label}: pack: unknown key(s) {', '.join(sorted(unknown))}")
+    for table in ("data", "documents"):
+        if not isinstance(raw.get(table, {}), dict):
+            raise PackError(f"{label}: [{table}] must be a table")
+    missing = [k for k in ("name", "version", "title") if k not in pack]
+    if missing:
+        raise PackError(f"{label}: pack.{missing[0]}: required key is missing")
+    try:
+        return PackManifest(
+            data=dict(raw.get("data", {})), documents=dict(raw.get("documents", {})), **pack
+        )
+    except ModelValidationError as exc:
+        table = "pack." if exc.field.split(".")[0] not in ("data", "documents") else ""
+        raise PackError(f"{label}: {table}{exc}") from None

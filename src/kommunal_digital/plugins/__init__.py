@@ -1,0 +1,1 @@
+"""The plugin system: hook specifications, markers, manager, built-in plugin."""

@@ -1,0 +1,44 @@
+"""Built-in behaviour, registered like any third-party plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from kommunal_digital.model import ActionField
+from kommunal_digital.packs.pack import TemplatePack
+from kommunal_digital.plugins.markers import hookimpl
+
+__all__ = ["bundled_packs_dir", "kd_action_fields", "kd_document_template", "kd_template_packs"]
+
+
+def bundled_packs_dir() -> Path:
+    """Return the folder holding the packs shipped inside the package.
+
+    In an installed package the packs live in ``kommunal_digital/_packs``;
+    in a source checkout installed in editable mode they are read from the
+    repository's ``template_packs`` folder.
+    """
+    installed = Path(str(resources.files("kommunal_digital"))) / "_packs"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[3] / "template_packs"  # pragma: no cover
+
+
+@hookimpl
+def kd_template_packs() -> Sequence[Path]:
+    """Ship the bundled RLP pack."""
+    return [bundled_packs_dir() / "rlp"]
+
+
+@hookimpl
+def kd_action_fields(pack: TemplatePack) -> Sequence[ActionField]:
+    """Offer the action fields listed in the pack's own data file."""
+    return pack.action_fields()
+
+
+@hookimpl(trylast=True)
+def kd_document_template(pack: TemplatePack, document_type: str) -> Path | None:
+    """Answer from the ``[documents]`` table of the pack's manifest."""
+    return pack.document_template(document_type)

@@ -1,0 +1,67 @@
+"""The plugin contract: every hook kommunal-digital calls.
+
+A plugin is any module or object with functions named like these hooks and
+decorated with :data:`kommunal_digital.hookimpl`. Installed plugins are
+found through the entry point group ``kommunal_digital``. The built-in
+behaviour is itself a plugin (:mod:`kommunal_digital.plugins.builtin`).
+
+Every hook is documented in ``docs/plugin-hooks.md``; a test keeps both in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kommunal_digital.plugins.markers import hookspec
+
+if TYPE_CHECKING:
+    from kommunal_digital.model import ActionField
+    from kommunal_digital.packs.pack import TemplatePack
+
+
+@hookspec
+def kd_template_packs() -> Sequence[Path]:  # type: ignore[empty-body]  # a spec: never called
+    """Return the folders of the template packs this plugin ships.
+
+    Each folder holds a ``pack.toml``. Packs are looked up by the name in
+    their manifest; a pack returned by a later-registered plugin wins over
+    one of the same name from an earlier plugin (so a plugin can replace a
+    built-in pack).
+
+    Returns:
+        Folder paths.
+    """
+
+
+@hookspec
+def kd_action_fields(pack: TemplatePack) -> Sequence[ActionField]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute action fields (Handlungsfelder) to a pack's catalogue.
+
+    Called with every pack whose fields are asked for; return an empty list
+    for packs the plugin does not serve. Fields are merged by key: a field
+    from a later-registered plugin replaces a built-in one with the same key.
+
+    Args:
+        pack: The pack whose fields are being collected.
+
+    Returns:
+        Action fields.
+    """
+
+
+@hookspec(firstresult=True)
+def kd_document_template(pack: TemplatePack, document_type: str) -> Path | None:
+    """Return the Word template for a document type of a pack.
+
+    The first plugin that returns a path wins; the built-in plugin answers
+    last, from the pack's ``[documents]`` table.
+
+    Args:
+        pack: The pack the document is rendered with.
+        document_type: E.g. ``"digitalstrategie"``.
+
+    Returns:
+        Path of a .docx template, or ``None`` if this plugin has none.
+    """

@@ -1,0 +1,138 @@
+"""Building plugin managers and asking them for packs, fields and templates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pluggy
+
+from kommunal_digital.errors import PackError, PluginError
+from kommunal_digital.model import ActionField
+from kommunal_digital.packs.pack import TemplatePack, load_pack
+from kommunal_digital.plugins import builtin, hookspecs
+from kommunal_digital.plugins.markers import PROJECT_NAME
+
+__all__ = [
+    "available_packs",
+    "document_template",
+    "get_pack",
+    "make_plugin_manager",
+    "pack_action_fields",
+]
+
+
+def make_plugin_manager(
+    *, load_entry_points: bool = True, plugins: Iterable[object] = ()
+) -> pluggy.PluginManager:
+    """Build a new plugin manager with the built-in plugin and installed plugins.
+
+    Each call returns an independent manager, so tests and embedding
+    applications never share state.
+
+    Args:
+        load_entry_points: Load plugins installed under the entry point group
+            ``kommunal_digital``.
+        plugins: Further plugin objects (modules, classes, instances) to
+            register, in order, after the installed ones.
+
+    Raises:
+        PluginError: An installed plugin cannot be imported or registered;
+            the message names its entry point and distribution.
+    """
+    manager = pluggy.PluginManager(PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    manager.register(builtin, name="kommunal_digital.builtin")
+    if load_entry_points:
+        for entry_point in entry_points(group=PROJECT_NAME):
+            if manager.get_plugin(entry_point.name) is not None:
+                continue
+            dist = entry_point.dist.name if entry_point.dist else "unknown distribution"
+            try:
+                plugin = entry_point.load()
+                manager.register(plugin, name=entry_point.name)
+            except Exception as exc:
+                raise PluginError(
+                    f"plugin {entry_point.name!r} ({dist}) cannot be loaded: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+    for plugin in plugins:
+        try:
+            manager.register(plugin)
+        except ValueError as exc:
+            raise PluginError(f"plugin {plugin!r} cannot be registered: {exc}") from exc
+    return manager
+
+
+def available_packs(manager: pluggy.PluginManager) -> dict[str, TemplatePack]:
+    """Load every pack the plugins register, by name.
+
+    Raises:
+        PackError: A registered pack is broken; the message names it.
+    """
+    packs: dict[str, TemplatePack] = {}
+    # pluggy returns results newest plugin first; reversing lets later
+    # plugins override packs of the same name.
+    for folders in reversed(manager.hook.kd_template_packs()):
+        for folder in folders:
+            pack = load_pack(folder)
+            packs[pack.name] = pack
+    return packs
+
+
+def get_pack(
+    name_or_path: str | Path | TemplatePack, manager: pluggy.PluginManager | None = None
+) -> TemplatePack:
+    """Find a pack by registered name, or load it from a folder.
+
+    Raises:
+        PackError: No pack of that name is registered and no such folder exists.
+    """
+    if isinstance(name_or_path, TemplatePack):
+        return name_or_path
+    candidate = Path(name_or_path)
+    if isinstance(name_or_path, Path) or candidate.is_dir():
+        return load_pack(candidate)
+    packs = available_packs(manager or make_plugin_manager())
+    try:
+        return packs[str(name_or_path)]
+    except KeyError:
+        known = ", ".join(sorted(packs)) or "none"
+        raise PackError(
+            f"no pack named {name_or_path!r} is registered (registered: {known}); "
+            "give a pack folder instead"
+        ) from None
+
+
+def pack_action_fields(
+    pack: TemplatePack, manager: pluggy.PluginManager | None = None
+) -> tuple[ActionField, ...]:
+    """Collect a pack's action fields from all plugins, merged by key."""
+    merged: dict[str, ActionField] = {}
+    for fields in reversed((manager or make_plugin_manager()).hook.kd_action_fields(pack=pack)):
+        for field in fields:
+            if not isinstance(field, ActionField):
+                raise PluginError(f"kd_action_fields returned {field!r}, not an ActionField")
+            merged[field.key] = field
+    return tuple(merged.values())
+
+
+def document_template(
+    pack: TemplatePack,
+    document_type: str,
+    manager: pluggy.PluginManager | None = None,
+) -> Path:
+    """Return the template file for a document type.
+
+    Raises:
+        PackError: Neither a plugin nor the pack supplies such a template.
+    """
+    manager = manager or make_plugin_manager()
+    path = manager.hook.kd_document_template(pack=pack, document_type=document_type)
+    if path is None:
+        known = ", ".join(sorted(pack.manifest.documents)) or "none"
+        raise PackError(
+            f"{pack.name}: no template for document type {document_type!r} (available: {known})"
+        )
+    return Path(path)
