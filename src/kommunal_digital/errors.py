@@ -11,15 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "DependencyCycleError",
     "DocumentError",
     "InputFileError",
     "KommunalDigitalError",
     "ModelValidationError",
+    "OutputError",
     "OutputExistsError",
     "PackError",
+    "PlanningError",
     "PluginError",
     "SchemaVersionError",
     "TemplateRenderError",
+    "UnknownDependencyError",
     "UnsafePathError",
 ]
 
@@ -74,6 +78,27 @@ class PluginError(KommunalDigitalError):
     """A plugin could not be loaded or returned unusable data."""
 
 
+class PlanningError(KommunalDigitalError):
+    """Measures cannot be planned as given (dependencies, capacities, inputs)."""
+
+
+class UnknownDependencyError(PlanningError):
+    """A measure depends on a measure that does not exist."""
+
+
+class DependencyCycleError(PlanningError):
+    """Measures depend on each other in a circle.
+
+    Attributes:
+        cycle: The keys in order, first key repeated at the end; each key
+            depends on the next one.
+    """
+
+    def __init__(self, cycle: Sequence[str]) -> None:
+        self.cycle = tuple(cycle)
+        super().__init__("dependency cycle: " + " -> ".join(self.cycle))
+
+
 class DocumentError(KommunalDigitalError):
     """A document could not be produced."""
 
@@ -82,5 +107,9 @@ class TemplateRenderError(DocumentError):
     """A document template failed to render (syntax, missing variable, sandbox)."""
 
 
-class OutputExistsError(DocumentError):
+class OutputError(KommunalDigitalError):
+    """An output file could not be written."""
+
+
+class OutputExistsError(OutputError):
     """An output file exists already and overwriting was not requested."""

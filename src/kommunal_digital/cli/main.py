@@ -13,6 +13,10 @@ from kommunal_digital.errors import KommunalDigitalError
 __all__ = ["cli", "main"]
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _fail(error: KommunalDigitalError) -> None:
     click.echo(f"error: {error}", err=True)
     sys.exit(1)
@@ -58,9 +62,10 @@ def validate(strategy_file: Path) -> None:
     except KommunalDigitalError as error:
         _fail(error)
         return
+    fields, measures = len(strategy.chosen_fields), len(strategy.measures)
     click.echo(
         f"{strategy_file.name}: valid: {strategy.municipality.name}, "
-        f"{len(strategy.chosen_fields)} action fields, {len(strategy.measures)} measures"
+        f"{_count(fields, 'action field')}, {_count(measures, 'measure')}"
     )
 
 

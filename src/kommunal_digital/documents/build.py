@@ -10,6 +10,7 @@ import pluggy
 
 from kommunal_digital.documents.context import strategy_context
 from kommunal_digital.documents.docx import render_docx
+from kommunal_digital.errors import DocumentError
 from kommunal_digital.model import Strategy
 from kommunal_digital.packs.pack import TemplatePack
 from kommunal_digital.plugins.manager import document_template, get_pack
@@ -50,8 +51,6 @@ def render_document(
         TemplateRenderError: The template cannot be rendered.
         OutputExistsError: ``output`` exists and ``force`` is false.
     """
-    from kommunal_digital.errors import DocumentError
-
     if document_type not in DOCUMENT_TYPES:
         raise DocumentError(
             f"unknown document type {document_type!r} (known: {', '.join(DOCUMENT_TYPES)})"

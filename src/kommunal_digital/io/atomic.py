@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from kommunal_digital.errors import DocumentError, OutputExistsError
+from kommunal_digital.errors import OutputError, OutputExistsError
 
 __all__ = ["write_atomic"]
 
@@ -37,7 +37,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
             prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
         )
     except OSError as exc:
-        raise DocumentError(f"{target}: cannot write here: {exc.strerror or exc}") from exc
+        raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -48,6 +48,6 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         if isinstance(exc, OSError):
-            raise DocumentError(f"{target}: writing failed: {exc.strerror or exc}") from exc
+            raise OutputError(f"{target}: writing failed: {exc.strerror or exc}") from exc
         raise
     return target

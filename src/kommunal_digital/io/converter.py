@@ -69,7 +69,9 @@ def _structure_date(value: object, _: type) -> dt.date:
 
 def _structure_str(value: object, _: type) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected text, got {_describe(value)} (put it in quotes)")
+        quoting = isinstance(value, int | float | dt.date)  # bool is an int
+        hint = " (put it in quotes)" if quoting else ""
+        raise ValueError(f"expected text, got {_describe(value)}{hint}")
     return value
 
 

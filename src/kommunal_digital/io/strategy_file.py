@@ -11,7 +11,12 @@ from typing import Any, Literal
 
 import cattrs
 
-from kommunal_digital.errors import InputFileError, KommunalDigitalError, ModelValidationError
+from kommunal_digital.errors import (
+    DependencyCycleError,
+    InputFileError,
+    KommunalDigitalError,
+    ModelValidationError,
+)
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.io.converter import make_converter
 from kommunal_digital.io.errors import describe_problems
@@ -68,13 +73,25 @@ def strategy_from_data(data: object, source: str = "<data>") -> Strategy:
         raise InputFileError(source, ["expected a mapping of strategy fields at the top level"])
     body = migrate(dict(data), source)
     try:
-        return _CONVERTER.structure(body, Strategy)
+        strategy = _CONVERTER.structure(body, Strategy)
     except (cattrs.BaseValidationError, ModelValidationError) as exc:
         raise InputFileError(source, describe_problems(exc)) from None
     except KommunalDigitalError:
         raise
     except (ValueError, TypeError, KeyError) as exc:  # pragma: no cover - defensive
         raise InputFileError(source, [str(exc)]) from None
+    _check_dependencies(strategy, source)
+    return strategy
+
+
+def _check_dependencies(strategy: Strategy, source: str) -> None:
+    """Refuse a file whose measures depend on each other in a circle."""
+    from kommunal_digital.graphs.dependencies import dependency_graph  # lazy: networkx
+
+    try:
+        dependency_graph(strategy.measures)
+    except DependencyCycleError as exc:
+        raise InputFileError(source, [f"measures: {exc}"]) from None
 
 
 def _json_default(value: object) -> str:
@@ -139,7 +156,7 @@ def load_strategy(path: str | os.PathLike[str], *, format: Format | None = None)
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputFileError(file.name, ["file not found"]) from None
+        raise InputFileError(str(file), ["file not found"]) from None
     except UnicodeDecodeError as exc:
         raise InputFileError(file.name, [f"not UTF-8 text (byte {exc.start})"]) from None
     except OSError as exc:

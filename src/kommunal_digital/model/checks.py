@@ -32,7 +32,7 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def to_money(value: Decimal | int | float | str) -> Decimal:
-    """Convert a number to a Decimal amount of euros, rounded to cents (attrs converter).
+    """Convert a number to a Decimal amount of euros and cents (attrs converter).
 
     Raises:
         ModelValidationError: The value is not a finite number.
@@ -53,7 +53,14 @@ def to_money(value: Decimal | int | float | str) -> Decimal:
         raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
     if not amount.is_finite():
         raise ModelValidationError(name, f"expected a finite amount, got {value!r}")
-    return amount.quantize(_CENT)
+    if abs(amount) >= MAX_EUROS:
+        raise ModelValidationError(name, f"is implausibly large: {value!r}")
+    cents = amount.quantize(_CENT)
+    if cents != amount:
+        raise ModelValidationError(
+            name, f"{value!r} has more than two decimal places; amounts are in euros and cents"
+        )
+    return cents
 
 
 def money(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:

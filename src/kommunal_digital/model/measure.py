@@ -98,6 +98,8 @@ class Measure:
         progress: Percent complete, 0 to 100.
         indicators: How the measure's success is measured.
         budgeting: Answers to the budgeting questions.
+        members: Names of the member municipalities the measure applies to;
+            empty means all of them.
     """
 
     key: str = attrs.field(validator=checks.key)
@@ -128,6 +130,9 @@ class Measure:
     progress: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 100)])
     indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=checks.to_tuple)
     budgeting: Budgeting = attrs.field(factory=Budgeting)
+    members: tuple[str, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.texts
+    )
 
     @goal.validator
     def _check_goal(self, attribute: attrs.Attribute[Any], value: str | None) -> None:

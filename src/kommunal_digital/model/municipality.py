@@ -30,13 +30,27 @@ def _optional_population(
         raise ModelValidationError(attribute.name, f"must be zero or more, got {value}")
 
 
+def _optional_share(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None:
+        checks.non_negative(instance, attribute, value)
+
+
 @attrs.frozen
 class MemberMunicipality:
-    """A member of a Verbandsgemeinde (Ortsgemeinde) or of a Kreis."""
+    """A member of a Verbandsgemeinde (Ortsgemeinde) or of a Kreis.
+
+    Attributes:
+        name: Name, unique among the members.
+        official_key: AGS or ARS, if known.
+        population: Inhabitants, used to share costs by population.
+        cost_share: An agreed share (any non-negative weight) used instead
+            of the population when costs are shared by agreement.
+    """
 
     name: str = attrs.field(validator=checks.required_text)
     official_key: str | None = attrs.field(default=None, validator=_official_key)
     population: int | None = attrs.field(default=None, validator=_optional_population)
+    cost_share: float | None = attrs.field(default=None, validator=_optional_share)
 
 
 @attrs.frozen

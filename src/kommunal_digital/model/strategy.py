@@ -15,6 +15,7 @@ from kommunal_digital.model.municipality import Municipality
 from kommunal_digital.model.organigram import Organigram
 from kommunal_digital.model.profile import ProjectProfile
 from kommunal_digital.model.roadmap import Roadmap
+from kommunal_digital.model.schedule import Schedule
 from kommunal_digital.model.stakeholder import Stakeholder
 
 
@@ -39,6 +40,7 @@ class Strategy:
         stakeholders: Everybody with a stake in the strategy.
         roadmap: The procedure plan, if already made.
         organigram: The organisation of the digital change, if already made.
+        schedule: The multi-year schedule of the measures, if already made.
     """
 
     municipality: Municipality
@@ -52,6 +54,7 @@ class Strategy:
     stakeholders: tuple[Stakeholder, ...] = attrs.field(default=(), converter=checks.to_tuple)
     roadmap: Roadmap | None = None
     organigram: Organigram | None = None
+    schedule: Schedule | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_strategy(self)
@@ -150,6 +153,13 @@ def _check_strategy(strategy: Strategy) -> None:
                 raise ModelValidationError(
                     f"profiles[{index}].stakeholders[{s_index}]", f"unknown stakeholder {ref!r}"
                 )
+    if strategy.schedule is not None:
+        for part in ("placed", "unplaced"):
+            for index, item in enumerate(getattr(strategy.schedule, part)):
+                if item.measure not in measures:
+                    raise ModelValidationError(
+                        f"schedule.{part}[{index}].measure", f"unknown measure {item.measure!r}"
+                    )
     if strategy.organigram is not None:
         for index, role in enumerate(strategy.organigram.roles):
             if role.action_field is not None and role.action_field not in fields:
@@ -194,6 +204,14 @@ def _check_measure(
             raise ModelValidationError(
                 f"{path}.depends_on[{d_index}]",
                 f"measure {measure.key!r} depends on unknown measure {ref!r}",
+            )
+    member_names = {m.name for m in strategy.municipality.members}
+    for m_index, name in enumerate(measure.members):
+        if name not in member_names:
+            known = ", ".join(sorted(member_names)) or "none"
+            raise ModelValidationError(
+                f"{path}.members[{m_index}]",
+                f"{name!r} is not a member municipality (members: {known})",
             )
     for s_index, involvement in enumerate(measure.stakeholders):
         if involvement.stakeholder not in stakeholders:

@@ -46,9 +46,12 @@ def make_plugin_manager(
     manager.register(builtin, name="kommunal_digital.builtin")
     if load_entry_points:
         for entry_point in entry_points(group=PROJECT_NAME):
-            if manager.get_plugin(entry_point.name) is not None:
-                continue
             dist = entry_point.dist.name if entry_point.dist else "unknown distribution"
+            if manager.get_plugin(entry_point.name) is not None:
+                raise PluginError(
+                    f"two installed plugins use the entry point name {entry_point.name!r} "
+                    f"(the second comes from {dist})"
+                )
             try:
                 plugin = entry_point.load()
                 manager.register(plugin, name=entry_point.name)
@@ -60,8 +63,12 @@ def make_plugin_manager(
     for plugin in plugins:
         try:
             manager.register(plugin)
-        except ValueError as exc:
+        except (ValueError, pluggy.PluginValidationError) as exc:
             raise PluginError(f"plugin {plugin!r} cannot be registered: {exc}") from exc
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"{exc} (is the hook name misspelt?)") from exc
     return manager
 
 
@@ -91,18 +98,20 @@ def get_pack(
     """
     if isinstance(name_or_path, TemplatePack):
         return name_or_path
-    candidate = Path(name_or_path)
-    if isinstance(name_or_path, Path) or candidate.is_dir():
-        return load_pack(candidate)
+    if isinstance(name_or_path, Path):
+        return load_pack(name_or_path)
+    # A registered name wins over a folder of the same name in the working
+    # directory, so "rlp" always means the registered pack.
     packs = available_packs(manager or make_plugin_manager())
-    try:
-        return packs[str(name_or_path)]
-    except KeyError:
-        known = ", ".join(sorted(packs)) or "none"
-        raise PackError(
-            f"no pack named {name_or_path!r} is registered (registered: {known}); "
-            "give a pack folder instead"
-        ) from None
+    if name_or_path in packs:
+        return packs[name_or_path]
+    if Path(name_or_path).is_dir():
+        return load_pack(name_or_path)
+    known = ", ".join(sorted(packs)) or "none"
+    raise PackError(
+        f"no pack named {name_or_path!r} is registered (registered: {known}) "
+        "and there is no such folder"
+    )
 
 
 def pack_action_fields(

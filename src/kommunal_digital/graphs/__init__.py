@@ -1,0 +1,1 @@
+"""Graphs over the model (networkx): measure dependencies and the critical path."""

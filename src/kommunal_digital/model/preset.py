@@ -1,0 +1,74 @@
+"""Roadmap presets: the procedure a pack proposes, with due dates as offsets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.model import checks
+
+_OFFSET = checks.between(0, 360)
+
+
+@attrs.frozen
+class PresetTask:
+    """A task of a preset phase, due ``due_month`` months after the phase starts."""
+
+    what: str = attrs.field(validator=checks.required_text)
+    who: str = attrs.field(default="", validator=checks.text)
+    due_month: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional([checks.whole, _OFFSET])
+    )
+
+
+@attrs.frozen
+class PresetMilestone:
+    """A milestone of a preset phase, planned ``due_month`` months after the phase starts."""
+
+    what: str = attrs.field(validator=checks.required_text)
+    due_month: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional([checks.whole, _OFFSET])
+    )
+
+
+@attrs.frozen
+class PresetPhase:
+    """A phase of a preset.
+
+    Attributes:
+        key: Identifier, unique within the preset.
+        title: German title.
+        months: How long the phase lasts; the next phase starts after it.
+        tasks: Standard tasks.
+        milestones: Standard milestones.
+        implementation: Whether the scheduled measures and the milestones of
+            their project profiles go into this phase.
+    """
+
+    key: str = attrs.field(validator=checks.key)
+    title: str = attrs.field(validator=checks.required_text)
+    months: int = attrs.field(default=6, validator=[checks.whole, checks.between(0, 360)])
+    tasks: tuple[PresetTask, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    milestones: tuple[PresetMilestone, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    implementation: bool = False
+
+
+@attrs.frozen
+class RoadmapPreset:
+    """A procedure template from which a roadmap is generated."""
+
+    key: str = attrs.field(validator=checks.key)
+    title: str = attrs.field(validator=checks.required_text)
+    phases: tuple[PresetPhase, ...] = attrs.field(default=(), converter=checks.to_tuple)
+
+    @phases.validator
+    def _check_phases(
+        self, attribute: attrs.Attribute[Any], value: tuple[PresetPhase, ...]
+    ) -> None:
+        checks.unique_keys(value, "phases")
+        if sum(1 for phase in value if phase.implementation) > 1:
+            raise ModelValidationError(
+                "phases", "at most one phase can be the implementation phase"
+            )

@@ -1,0 +1,195 @@
+"""A capacity-constrained multi-year schedule of measures and its limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.model import checks
+from kommunal_digital.model.labels import LabelledEnum
+
+#: Longest planning horizon accepted, in years.
+MAX_HORIZON_YEARS = 30
+
+
+def _optional_money(
+    instance: object, attribute: attrs.Attribute[Any], value: Decimal | None
+) -> None:
+    if value is not None:
+        checks.money(instance, attribute, value)
+
+
+def _optional_money_converter(value: Decimal | int | float | str | None) -> Decimal | None:
+    """Convert to euros and cents, keeping ``None`` (no limit)."""
+    return None if value is None else checks.to_money(value)
+
+
+def _optional_fte(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None:
+        checks.non_negative(instance, attribute, value)
+
+
+class Constraint(LabelledEnum):
+    """Why a measure could not be placed in the schedule."""
+
+    BUDGET = "budget"
+    STAFF = "staff"
+    HORIZON = "horizon"
+    DEPENDENCY = "dependency"
+
+
+@attrs.frozen
+class YearLimit:
+    """Limits of one budget year; ``None`` means "no limit".
+
+    Attributes:
+        year: The calendar (budget) year.
+        one_off_budget: Money available for one-off costs in that year.
+        staff_fte: Staff available for measures in every month of that year.
+    """
+
+    year: int = attrs.field(validator=checks.whole)
+    one_off_budget: Decimal | None = attrs.field(
+        default=None, converter=_optional_money_converter, validator=_optional_money
+    )
+    staff_fte: float | None = attrs.field(default=None, validator=_optional_fte)
+
+
+@attrs.frozen
+class ScheduleLimits:
+    """What the schedule must respect.
+
+    Attributes:
+        start: The first day of the plan; measures start on the first of a month.
+        horizon_years: Years planned; a measure must end within them.
+        one_off_budget: Default budget per year for one-off costs (``None``: unlimited).
+        staff_fte: Default staff capacity per month in FTE (``None``: unlimited).
+        years: Limits of single years, overriding the defaults.
+    """
+
+    start: dt.date
+    horizon_years: int = attrs.field(
+        default=5, validator=[checks.whole, checks.between(1, MAX_HORIZON_YEARS)]
+    )
+    one_off_budget: Decimal | None = attrs.field(
+        default=None, converter=_optional_money_converter, validator=_optional_money
+    )
+    staff_fte: float | None = attrs.field(default=None, validator=_optional_fte)
+    years: tuple[YearLimit, ...] = attrs.field(default=(), converter=checks.to_tuple)
+
+    @years.validator
+    def _check_years(self, attribute: attrs.Attribute[Any], value: tuple[YearLimit, ...]) -> None:
+        checks.unique_keys(value, "years", attribute="year")
+
+    def budget_for(self, year: int) -> Decimal | None:
+        """The one-off budget of a year, ``None`` when unlimited."""
+        for limit in self.years:
+            if limit.year == year:
+                return limit.one_off_budget
+        return self.one_off_budget
+
+    def staff_for(self, year: int) -> float | None:
+        """The staff capacity (FTE) of a year's months, ``None`` when unlimited."""
+        for limit in self.years:
+            if limit.year == year:
+                return limit.staff_fte
+        return self.staff_fte
+
+
+@attrs.frozen
+class ScheduledMeasure:
+    """Where a measure lies in the schedule.
+
+    Attributes:
+        measure: The measure's key.
+        start: First day (the first of a month).
+        end: Last day.
+        start_month: Months from the plan start to the measure's start.
+        duration_months: Its duration.
+        delayed_by: The limit that pushed the start past the earliest date its
+            dependencies allow, if any.
+        delay_year: The year in which that limit bit.
+        delay_reason: A German sentence for the documents.
+    """
+
+    measure: str = attrs.field(validator=checks.key)
+    start: dt.date
+    end: dt.date = attrs.field()
+    start_month: int = attrs.field(validator=checks.whole)
+    duration_months: int = attrs.field(validator=checks.whole)
+    delayed_by: Constraint | None = attrs.field(
+        default=None, validator=attrs.validators.optional(checks.member_of(Constraint))
+    )
+    delay_year: int | None = None
+    delay_reason: str = attrs.field(default="", validator=checks.text)
+
+    @end.validator
+    def _check_end(self, attribute: attrs.Attribute[Any], value: dt.date) -> None:
+        if value < self.start:
+            raise ModelValidationError("end", f"{value} lies before the start {self.start}")
+
+
+@attrs.frozen
+class Unplaced:
+    """A measure the schedule could not place, and why.
+
+    Attributes:
+        measure: The measure's key.
+        constraint: The limit that prevented it.
+        year: The year in which that limit bit, if a year is concerned.
+        reason: A German sentence for the documents.
+    """
+
+    measure: str = attrs.field(validator=checks.key)
+    constraint: Constraint = attrs.field(validator=checks.member_of(Constraint))
+    reason: str = attrs.field(validator=checks.required_text)
+    year: int | None = None
+
+
+@attrs.frozen
+class YearTotals:
+    """Figures of one year of the schedule.
+
+    Attributes:
+        year: The calendar year.
+        one_off: One-off costs falling into the year (spread over the months
+            each measure runs).
+        follow_on: Yearly follow-on costs of measures finished before or in
+            the year, for the months after they finished.
+        staff_fte: Average staff in FTE over the year's planned months.
+        staff_fte_peak: Highest staff need of any month of the year.
+    """
+
+    year: int
+    one_off: Decimal = attrs.field(converter=checks.to_money, validator=checks.money)
+    follow_on: Decimal = attrs.field(converter=checks.to_money, validator=checks.money)
+    staff_fte: float = attrs.field(validator=checks.non_negative)
+    staff_fte_peak: float = attrs.field(validator=checks.non_negative)
+
+
+@attrs.frozen
+class Schedule:
+    """A multi-year schedule: placed measures, unplaced ones with reasons, totals.
+
+    Attributes:
+        limits: The limits the schedule was made under.
+        placed: Placed measures in order of their start (then key).
+        unplaced: Measures that did not fit, in priority order.
+        years: Totals per year of the horizon.
+    """
+
+    limits: ScheduleLimits
+    placed: tuple[ScheduledMeasure, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    unplaced: tuple[Unplaced, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    years: tuple[YearTotals, ...] = attrs.field(default=(), converter=checks.to_tuple)
+
+    def entry(self, key: str) -> ScheduledMeasure | None:
+        """Return where a measure is placed, or ``None`` if it is not."""
+        for item in self.placed:
+            if item.measure == key:
+                return item
+        return None

@@ -1,0 +1,1 @@
+"""Planning: critical path, capacity-constrained schedules, roadmaps, breakdowns."""

@@ -1,0 +1,111 @@
+"""Generating the roadmap (Vorgehensplan) from a preset and a schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+
+from kommunal_digital.errors import InputFileError, PlanningError
+from kommunal_digital.model import Milestone, Phase, Roadmap, Strategy, Task
+from kommunal_digital.model.preset import RoadmapPreset
+from kommunal_digital.model.schedule import Schedule
+from kommunal_digital.planning.calendar import add_months
+
+__all__ = ["build_roadmap", "default_roadmap_preset", "record_milestone"]
+
+
+def default_roadmap_preset() -> RoadmapPreset:
+    """Return the built-in three-phase procedure (anchor, structures, implement)."""
+    from kommunal_digital.io.converter import make_converter
+    from kommunal_digital.io.errors import describe_problems
+    from kommunal_digital.io.yaml_io import load_yaml
+
+    text = resources.files(__package__).joinpath("presets/default.yaml").read_text("utf-8")
+    try:
+        return make_converter().structure(load_yaml(text), RoadmapPreset)
+    except Exception as exc:  # pragma: no cover - the bundled file is tested
+        raise InputFileError("presets/default.yaml", describe_problems(exc)) from None
+
+
+def _due(start: dt.date, phase_offset: int, due_month: int | None) -> dt.date | None:
+    return None if due_month is None else add_months(start, phase_offset + due_month)
+
+
+def build_roadmap(
+    strategy: Strategy,
+    start: dt.date,
+    *,
+    preset: RoadmapPreset | None = None,
+    schedule: Schedule | None = None,
+) -> Roadmap:
+    """Generate the roadmap of a strategy.
+
+    Phases follow each other from ``start``; due dates are the preset's
+    offsets from each phase's start. The implementation phase gets, after
+    its standard tasks, one task per scheduled measure (due at the measure's
+    end, carried by its owner role) and the milestones of the project
+    profiles of those measures.
+
+    Args:
+        strategy: Supplies measures and project profiles.
+        start: The first day of the roadmap.
+        preset: The procedure; the built-in default when omitted.
+        schedule: Where the measures lie in time; ``strategy.schedule`` when omitted.
+    """
+    preset = preset or default_roadmap_preset()
+    schedule = schedule or strategy.schedule
+    phases: list[Phase] = []
+    offset = 0
+    for phase in preset.phases:
+        tasks = [Task(t.what, t.who, _due(start, offset, t.due_month)) for t in phase.tasks]
+        milestones = [Milestone(m.what, _due(start, offset, m.due_month)) for m in phase.milestones]
+        if phase.implementation and schedule is not None:
+            for item in schedule.placed:
+                measure = strategy.measure(item.measure)
+                tasks.append(
+                    Task(
+                        f"Maßnahme umsetzen: {measure.title}",
+                        measure.owner_role or "Digitalbeauftragte/r",
+                        max(item.end, start),
+                    )
+                )
+                profile = strategy.profile_for(item.measure)
+                if profile is not None:
+                    milestones.extend(
+                        Milestone(f"{measure.title}: {m.what}", m.planned, m.reached_on)
+                        for m in profile.milestones
+                    )
+        phases.append(Phase(phase.key, phase.title, tuple(tasks), tuple(milestones)))
+        offset += phase.months
+    return Roadmap(start=start, phases=tuple(phases))
+
+
+def record_milestone(roadmap: Roadmap, phase: str, what: str, reached_on: dt.date) -> Roadmap:
+    """Return a new roadmap in which a milestone is marked as reached.
+
+    Args:
+        roadmap: The roadmap (unchanged).
+        phase: Key of the phase holding the milestone.
+        what: The milestone's text, exactly.
+        reached_on: The date it was reached.
+
+    Raises:
+        PlanningError: No such phase or milestone; the message lists the
+            milestones of the phase.
+    """
+    import attrs
+
+    for p_index, current in enumerate(roadmap.phases):
+        if current.key != phase:
+            continue
+        for m_index, milestone in enumerate(current.milestones):
+            if milestone.what == what:
+                milestones = list(current.milestones)
+                milestones[m_index] = attrs.evolve(milestone, reached_on=reached_on)
+                phases = list(roadmap.phases)
+                phases[p_index] = attrs.evolve(current, milestones=tuple(milestones))
+                return attrs.evolve(roadmap, phases=tuple(phases))
+        known = "; ".join(m.what for m in current.milestones) or "none"
+        raise PlanningError(f"phase {phase!r} has no milestone {what!r} (it has: {known})")
+    known = ", ".join(p.key for p in roadmap.phases) or "none"
+    raise PlanningError(f"the roadmap has no phase {phase!r} (it has: {known})")

@@ -1,0 +1,74 @@
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import kommunal_digital as kd
+from kommunal_digital.cli.main import cli
+
+from .docx_reading import docx_text
+
+
+def test_demo_strategy_shape() -> None:
+    strategy = kd.demo_strategy()
+    assert strategy.municipality.kind is kd.MunicipalityKind.VERBANDSGEMEINDE
+    assert len(strategy.municipality.members) == 2
+    assert len(strategy.chosen_fields) == 4
+    assert 10 <= len(strategy.measures) <= 14
+    assert len(strategy.profiles) == 2
+    assert any(m.depends_on for m in strategy.measures)
+    for profile in strategy.profiles:
+        assert profile.result and profile.target_group and profile.lead
+        assert profile.tasks and profile.milestones and profile.stakeholders
+
+
+def test_demo_fields_are_the_rlp_fields() -> None:
+    rlp = {f.key: f.title for f in kd.pack_action_fields(kd.get_pack("rlp"))}
+    demo = {f.key: f.title for f in kd.demo_strategy().action_fields}
+    assert demo == rlp
+
+
+def test_write_demo_writes_strategy_and_document(tmp_path: Path) -> None:
+    result = kd.write_demo(tmp_path)
+    assert kd.load_strategy(result.strategy_file) == kd.demo_strategy()
+    assert "Verbandsgemeinde Eichenberg" in docx_text(result.documents[0])
+
+
+def test_write_demo_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "strategy.yaml").write_text("mine", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "exist" in result.output
+    assert (tmp_path / "strategy.yaml").read_text(encoding="utf-8") == "mine"
+    assert not (tmp_path / "Digitalstrategie.docx").exists()
+
+
+def test_cli_demo_then_validate_then_render(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Digitalstrategie.docx" in result.output
+    result = runner.invoke(cli, ["validate", str(tmp_path / "strategy.yaml")])
+    assert result.exit_code == 0
+    assert "valid: Verbandsgemeinde Eichenberg, 4 action fields" in result.output
+    out = tmp_path / "again.docx"
+    result = runner.invoke(cli, ["render", str(tmp_path / "strategy.yaml"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Verbandsgemeinde Eichenberg" in docx_text(out)
+
+
+def test_cli_validate_reports_file_and_path(tmp_path: Path) -> None:
+    bad = tmp_path / "strategy.yaml"
+    text = kd.dumps_strategy(kd.demo_strategy()).replace(
+        "kind: verbandsgemeinde", "kind: bundesland", 1
+    )
+    bad.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "strategy.yaml: municipality.kind: expected one of" in result.output
+
+
+def test_cli_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert kd.__version__ in result.output

@@ -1,0 +1,53 @@
+"""The documentation stays in step with the code it describes."""
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kommunal_digital as kd
+from kommunal_digital.cli.main import cli
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def context_keys(value: Any) -> set[str]:
+    keys: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            keys.add(key)
+            keys |= context_keys(inner)
+    elif isinstance(value, list):
+        for item in value:
+            keys |= context_keys(item)
+    return keys
+
+
+def test_every_render_context_key_is_documented() -> None:
+    context = kd.strategy_context(kd.demo_strategy(), today=dt.date(2027, 1, 1))
+    text = (DOCS / "render-context.md").read_text(encoding="utf-8")
+    missing = sorted(k for k in context_keys(context) if f"`{k}`" not in text)
+    assert missing == []
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_cli_command_is_documented(command: str) -> None:
+    text = (DOCS / "getting-started.md").read_text(encoding="utf-8")
+    assert f"kommunal-digital {command}" in text
+    assert cli.commands[command].help
+
+
+def test_every_strategy_field_is_documented() -> None:
+    import attrs
+
+    text = (DOCS / "strategy-file.md").read_text(encoding="utf-8")
+    classes = [getattr(kd, name) for name in kd.__all__]
+    missing = [
+        f"{cls.__name__}.{field.name}"
+        for cls in classes
+        if isinstance(cls, type) and attrs.has(cls) and cls.__module__.startswith("kommunal_digital.model")
+        for field in attrs.fields(cls)
+        if f"`{field.name}`" not in text
+    ]
+    assert missing == []

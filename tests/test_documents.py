@@ -1,0 +1,149 @@
+import datetime as dt
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import kommunal_digital as kd
+from kommunal_digital.documents.docx import render_docx, render_docx_bytes
+from kommunal_digital.documents.formatting import datum, euro, monate, prozent, zahl
+from kommunal_digital.testing import strategies as kst
+
+from .docx_reading import docx_text, make_template
+
+TODAY = dt.date(2027, 3, 31)
+
+
+@pytest.fixture(scope="module")
+def demo_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "Digitalstrategie.docx"
+    return kd.render_document(kd.demo_strategy(), out, today=TODAY)
+
+
+def test_demo_document_names_municipality_fields_goals_and_measures(demo_docx: Path) -> None:
+    strategy = kd.demo_strategy()
+    text = docx_text(demo_docx)
+    assert strategy.municipality.name in text
+    for field in strategy.chosen_fields:
+        assert field.title in text
+        for goal in field.goals:
+            assert goal.statement in text
+    for measure in strategy.measures:
+        assert measure.title in text
+    for profile in strategy.profiles:
+        assert profile.result in text
+    assert "31. März 2027" in text
+    assert "{{" not in text
+    assert "{%" not in text
+
+
+def test_demo_document_leaves_out_unchosen_fields(demo_docx: Path) -> None:
+    strategy = kd.demo_strategy()
+    text = docx_text(demo_docx)
+    unchosen = [f for f in strategy.action_fields if not f.chosen]
+    assert unchosen
+    chosen_titles = " ".join(f.title for f in strategy.chosen_fields)
+    for field in unchosen:
+        if field.title not in chosen_titles:
+            assert field.title not in text
+
+
+def test_demo_document_shows_amounts_in_german(demo_docx: Path) -> None:
+    strategy = kd.demo_strategy()
+    text = docx_text(demo_docx)
+    measure = max(strategy.measures, key=lambda m: m.cost.one_off)
+    assert euro(measure.cost.one_off) .replace("\xa0", " ") in text
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategy=kst.strategies())
+def test_any_valid_strategy_renders_and_reads_back(strategy: kd.Strategy) -> None:
+    data = render_docx_bytes(
+        kd.get_pack("rlp").document_template("digitalstrategie") or Path(),
+        kd.strategy_context(strategy, today=TODAY),
+    )
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            text += "\n" + "\n".join(c.text for c in row.cells)
+    assert strategy.municipality.name.strip() in text
+    for measure in strategy.measures:
+        assert measure.title.strip() in text
+
+
+def test_hostile_text_is_escaped(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "t.docx", "Titel: {{ title }}")
+    out = render_docx(template, {"title": "Bildung & <Jugend> \"Q\" {{ x }}"}, tmp_path / "o.docx")
+    assert "Titel: Bildung & <Jugend> \"Q\" {{ x }}" in docx_text(out)
+
+
+def test_undefined_variable_names_template(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "strategie.docx", "{{ municipalty.name }}")
+    with pytest.raises(kd.TemplateRenderError, match=r"strategie\.docx: .*municipalty"):
+        render_docx_bytes(template, {"municipality": {"name": "X"}})
+
+
+def test_syntax_error_names_template(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "kaputt.docx", "{% for x in %}")
+    with pytest.raises(kd.TemplateRenderError, match=r"kaputt\.docx: template syntax error"):
+        render_docx_bytes(template, {})
+
+
+def test_sandbox_refuses_unsafe_access(tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "evil.docx", "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+    )
+    with pytest.raises(kd.TemplateRenderError, match=r"evil\.docx"):
+        render_docx_bytes(template, {})
+
+
+def test_not_a_docx_template(tmp_path: Path) -> None:
+    template = tmp_path / "fake.docx"
+    template.write_text("no zip", encoding="utf-8")
+    with pytest.raises(kd.DocumentError, match=r"fake\.docx"):
+        render_docx_bytes(template, {})
+    with pytest.raises(kd.DocumentError, match="template not found"):
+        render_docx_bytes(tmp_path / "missing.docx", {})
+
+
+def test_existing_output_is_kept_without_force(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "t.docx", "Neu: {{ v }}")
+    out = tmp_path / "o.docx"
+    out.write_bytes(b"old")
+    with pytest.raises(kd.OutputExistsError, match="exists already"):
+        render_docx(template, {"v": 1}, out)
+    assert out.read_bytes() == b"old"
+    render_docx(template, {"v": 1}, out, force=True)
+    assert "Neu: 1" in docx_text(out)
+
+
+def test_failed_render_leaves_nothing_behind(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "t.docx", "{{ missing }}")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    with pytest.raises(kd.TemplateRenderError):
+        render_docx(template, {}, out_dir / "o.docx")
+    assert os.listdir(out_dir) == []
+
+
+def test_german_filters() -> None:
+    assert euro(Decimal("12500")).replace("\xa0", " ") == "12.500 €"
+    assert euro(Decimal("12500.5")).replace("\xa0", " ") == "12.500,50 €"
+    assert datum(dt.date(2027, 3, 31)) == "31. März 2027"
+    assert datum(None) == "offen"
+    assert zahl(1234.5) == "1.234,5"
+    assert prozent(40).replace("\xa0", " ") == "40 %"
+    assert monate(1) == "1 Monat"
+    assert monate(6) == "6 Monate"
+
+
+def test_unknown_document_type(tmp_path: Path) -> None:
+    with pytest.raises(kd.DocumentError, match="unknown document type 'flyer'"):
+        kd.render_document(kd.demo_strategy(), tmp_path / "x.docx", document_type="flyer")

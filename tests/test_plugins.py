@@ -1,0 +1,127 @@
+import re
+import types
+from pathlib import Path
+
+import pytest
+
+import kommunal_digital as kd
+from kommunal_digital.plugins import hookspecs, manager
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "plugin-hooks.md"
+
+
+def hook_names() -> set[str]:
+    return {name for name in dir(hookspecs) if name.startswith("kd_")}
+
+
+def test_managers_are_independent() -> None:
+    first = kd.make_plugin_manager()
+    second = kd.make_plugin_manager()
+    extra = types.SimpleNamespace()
+    first.register(extra, name="extra")
+    assert first.get_plugin("extra") is extra
+    assert second.get_plugin("extra") is None
+
+
+def test_builtin_is_registered_as_a_plugin() -> None:
+    pm = kd.make_plugin_manager(load_entry_points=False)
+    assert pm.get_plugin("kommunal_digital.builtin") is not None
+    assert "rlp" in kd.available_packs(pm)
+
+
+class FieldPlugin:
+    """A third-party plugin that replaces one RLP field and adds another."""
+
+    @kd.hookimpl
+    def kd_action_fields(self, pack: kd.TemplatePack) -> list[kd.ActionField]:
+        if pack.name != "rlp":
+            return []
+        return [
+            kd.ActionField(key="tourismus", title="Tourismus und Kultur"),
+            kd.ActionField(key="energie", title="Umwelt und Energie"),
+        ]
+
+
+def test_plugin_fields_override_and_extend_by_key() -> None:
+    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[FieldPlugin()])
+    fields = kd.pack_action_fields(kd.get_pack("rlp", pm), pm)
+    titles = {f.key: f.title for f in fields}
+    assert titles["tourismus"] == "Tourismus und Kultur"
+    assert titles["energie"] == "Umwelt und Energie"
+    assert len(fields) == 10
+
+
+def test_plugin_can_ship_a_pack(tmp_path: Path) -> None:
+    root = tmp_path / "thue"
+    root.mkdir()
+    (root / "pack.toml").write_text(
+        '[pack]\nname = "thue"\nversion = "0.1"\ntitle = "Thüringen"\n', encoding="utf-8"
+    )
+
+    class PackPlugin:
+        @kd.hookimpl
+        def kd_template_packs(self) -> list[Path]:
+            return [root]
+
+    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[PackPlugin()])
+    packs = kd.available_packs(pm)
+    assert set(packs) >= {"rlp", "thue"}
+    assert packs["thue"].manifest.title == "Thüringen"
+
+
+def test_plugin_template_wins_over_the_pack(tmp_path: Path) -> None:
+    own = tmp_path / "own.docx"
+
+    class TemplatePlugin:
+        @kd.hookimpl
+        def kd_document_template(self, pack: kd.TemplatePack, document_type: str) -> Path:
+            return own
+
+    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[TemplatePlugin()])
+    assert manager.document_template(kd.get_pack("rlp", pm), "digitalstrategie", pm) == own
+
+
+def test_unknown_document_type_is_a_pack_error() -> None:
+    with pytest.raises(kd.PackError, match="no template for document type 'flyer'"):
+        manager.document_template(kd.get_pack("rlp"), "flyer")
+
+
+def test_broken_entry_point_names_the_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken:
+        name = "kaputt"
+        dist = None
+
+        def load(self) -> object:
+            raise ImportError("no module named kaputt_plugin")
+
+    monkeypatch.setattr(manager, "entry_points", lambda group: [Broken()])
+    with pytest.raises(kd.PluginError, match=r"plugin 'kaputt' .*ImportError"):
+        kd.make_plugin_manager()
+
+
+def test_wrong_return_type_from_a_plugin_is_refused() -> None:
+    class Sloppy:
+        @kd.hookimpl
+        def kd_action_fields(self, pack: kd.TemplatePack) -> list[str]:
+            return ["Tourismus"]
+
+    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Sloppy()])
+    with pytest.raises(kd.PluginError, match="not an ActionField"):
+        kd.pack_action_fields(kd.get_pack("rlp", pm), pm)
+
+
+def test_every_hook_is_documented_and_every_documented_hook_exists() -> None:
+    documented = set(re.findall(r"^## (kd_\w+)", DOCS.read_text(encoding="utf-8"), re.M))
+    assert documented == hook_names()
+
+
+@pytest.mark.parametrize("name", sorted(hook_names()))
+def test_documented_signature_matches(name: str) -> None:
+    import inspect
+
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split(f"## {name}", 1)[1].split("\n## ", 1)[0]
+    match = re.search(rf"def {name}\(([^)]*)\)", section)
+    assert match is not None, f"no signature for {name}"
+    documented = [p.split(":")[0].strip() for p in match.group(1).split(",") if p.strip()]
+    assert documented == list(inspect.signature(getattr(hookspecs, name)).parameters)
