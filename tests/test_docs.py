@@ -46,7 +46,9 @@ def test_every_strategy_field_is_documented() -> None:
     missing = [
         f"{cls.__name__}.{field.name}"
         for cls in classes
-        if isinstance(cls, type) and attrs.has(cls) and cls.__module__.startswith("kommunal_digital.model")
+        if isinstance(cls, type)
+        and attrs.has(cls)
+        and cls.__module__.startswith("kommunal_digital.model")
         for field in attrs.fields(cls)
         if f"`{field.name}`" not in text
     ]

@@ -54,7 +54,7 @@ def test_demo_document_shows_amounts_in_german(demo_docx: Path) -> None:
     strategy = kd.demo_strategy()
     text = docx_text(demo_docx)
     measure = max(strategy.measures, key=lambda m: m.cost.one_off)
-    assert euro(measure.cost.one_off) .replace("\xa0", " ") in text
+    assert euro(measure.cost.one_off).replace("\xa0", " ") in text
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -80,8 +80,8 @@ def test_any_valid_strategy_renders_and_reads_back(strategy: kd.Strategy) -> Non
 
 def test_hostile_text_is_escaped(tmp_path: Path) -> None:
     template = make_template(tmp_path / "t.docx", "Titel: {{ title }}")
-    out = render_docx(template, {"title": "Bildung & <Jugend> \"Q\" {{ x }}"}, tmp_path / "o.docx")
-    assert "Titel: Bildung & <Jugend> \"Q\" {{ x }}" in docx_text(out)
+    out = render_docx(template, {"title": 'Bildung & <Jugend> "Q" {{ x }}'}, tmp_path / "o.docx")
+    assert 'Titel: Bildung & <Jugend> "Q" {{ x }}' in docx_text(out)
 
 
 def test_undefined_variable_names_template(tmp_path: Path) -> None:

@@ -143,5 +143,7 @@ def test_bad_pack_data_names_file_and_path(tmp_path: Path, data: str, expected: 
 
 
 def test_unknown_pack_name_lists_the_registered_ones() -> None:
-    with pytest.raises(kd.PackError, match=r"no pack named .nrw. is registered \(registered: rlp\)"):
+    with pytest.raises(
+        kd.PackError, match=r"no pack named .nrw. is registered \(registered: rlp\)"
+    ):
         kd.get_pack("nrw")

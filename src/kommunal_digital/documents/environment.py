@@ -18,12 +18,21 @@ from kommunal_digital.documents.formatting import FILTERS
 __all__ = ["make_environment"]
 
 
+def _finalize(value: object) -> object:
+    # Word's XML turns a bare carriage return into a line feed on reading;
+    # normalising here keeps what is written and what is read back the same.
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def make_environment() -> SandboxedEnvironment:
     """Build a new sandboxed, autoescaping environment with the German filters."""
     env = SandboxedEnvironment(
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters.update(FILTERS)
     return env
