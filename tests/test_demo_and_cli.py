@@ -17,8 +17,12 @@ def test_demo_strategy_shape() -> None:
     assert len(strategy.profiles) == 2
     assert any(m.depends_on for m in strategy.measures)
     for profile in strategy.profiles:
-        assert profile.result and profile.target_group and profile.lead
-        assert profile.tasks and profile.milestones and profile.stakeholders
+        assert profile.result
+        assert profile.target_group
+        assert profile.lead
+        assert profile.tasks
+        assert profile.milestones
+        assert profile.stakeholders
 
 
 def test_demo_fields_are_the_rlp_fields() -> None:

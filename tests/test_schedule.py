@@ -31,6 +31,12 @@ def m(
     )
 
 
+def start_of(schedule: Schedule, key: str) -> int:
+    entry = schedule.entry(key)
+    assert entry is not None, f"{key} is not placed"
+    return entry.start_month
+
+
 def test_budget_pushes_a_measure_into_the_next_year_and_says_why() -> None:
     limits = ScheduleLimits(start=START, horizon_years=3, one_off_budget=Decimal(100_000))
     schedule = schedule_measures(
@@ -38,14 +44,17 @@ def test_budget_pushes_a_measure_into_the_next_year_and_says_why() -> None:
     )
     # The portal uses the whole 2027 budget, so the WLAN cannot start before 2028.
     portal, wlan, kurs = (schedule.entry(k) for k in ("portal", "wlan", "kurs"))
-    assert portal is not None and wlan is not None and kurs is not None
+    assert portal is not None
+    assert wlan is not None
+    assert kurs is not None
     assert portal.start == dt.date(2027, 1, 1)
     assert portal.delayed_by is None
     assert wlan.start == dt.date(2028, 1, 1)
     assert wlan.end == dt.date(2028, 6, 30)
     assert wlan.delayed_by is Constraint.BUDGET
     assert wlan.delay_year == 2027
-    assert "Budget" in wlan.delay_reason and "2027" in wlan.delay_reason
+    assert "Budget" in wlan.delay_reason
+    assert "2027" in wlan.delay_reason
     assert kurs.start == dt.date(2027, 1, 1)
     totals = {y.year: y.one_off for y in schedule.years}
     assert totals == {2027: Decimal(100_000), 2028: Decimal(30_000), 2029: Decimal(0)}
@@ -105,19 +114,19 @@ def test_follow_on_costs_keep_counting_after_the_measure_ends() -> None:
 def test_priority_order_decides_who_gets_the_money() -> None:
     limits = ScheduleLimits(start=START, horizon_years=2, one_off_budget=Decimal(50_000))
     measures = [m("a", 6, 50_000), m("b", 6, 50_000)]
-    assert schedule_measures(measures, limits).entry("a").start_month == 0
+    assert start_of(schedule_measures(measures, limits), "a") == 0
     flipped = schedule_measures(measures, limits, priority=["b", "a"])
-    assert flipped.entry("b").start_month == 0
-    assert flipped.entry("a").start_month == 12
+    assert start_of(flipped, "b") == 0
+    assert start_of(flipped, "a") == 12
 
 
 def test_dependency_of_an_urgent_measure_inherits_its_priority() -> None:
     limits = ScheduleLimits(start=START, horizon_years=3, one_off_budget=Decimal(50_000))
     measures = [m("low", 6, 50_000), m("basis", 6, 50_000), m("urgent", 6, 0, after=("basis",))]
     schedule = schedule_measures(measures, limits, priority=["urgent", "low", "basis"])
-    assert schedule.entry("basis").start_month == 0
-    assert schedule.entry("urgent").start_month == 6
-    assert schedule.entry("low").start_month == 12
+    assert start_of(schedule, "basis") == 0
+    assert start_of(schedule, "urgent") == 6
+    assert start_of(schedule, "low") == 12
 
 
 def test_rejected_measures_are_left_out() -> None:
