@@ -42,6 +42,7 @@ def test_every_strategy_field_is_documented() -> None:
     import attrs
 
     text = (DOCS / "strategy-file.md").read_text(encoding="utf-8")
+    text += (DOCS / "planning.md").read_text(encoding="utf-8")
     classes = [getattr(kd, name) for name in kd.__all__]
     missing = [
         f"{cls.__name__}.{field.name}"

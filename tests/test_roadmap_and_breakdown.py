@@ -1,10 +1,13 @@
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kommunal_digital as kd
 from kommunal_digital.errors import PlanningError
 from kommunal_digital.model import (
     ActionField,
@@ -157,8 +160,6 @@ def test_breakdown_needs_members_and_figures() -> None:
 def test_member_roadmap_shows_only_its_measures() -> None:
     strategy = small_strategy()
     schedule = schedule_measures(strategy.measures, ScheduleLimits(start=START))
-    import attrs
-
     strategy = attrs.evolve(strategy, schedule=schedule)
     tasks = [t.what for t in member_roadmap(strategy, "Cdorf", START).phases[2].tasks]
     assert "Maßnahme umsetzen: Serviceportal" in tasks
@@ -178,3 +179,44 @@ def test_split_never_loses_a_cent(total: Decimal, weights: list[int]) -> None:
     weight_sum = sum(weights)
     for share, weight in zip(shares, weights, strict=True):
         assert abs(share - total * weight / weight_sum) < Decimal("0.01")
+
+
+def test_demo_is_planned_and_round_trips_with_schedule_and_roadmap(tmp_path: Path) -> None:
+    strategy = kd.demo_strategy()
+    assert strategy.schedule is not None
+    assert strategy.roadmap is not None
+    assert {p.measure for p in strategy.schedule.placed} | {
+        u.measure for u in strategy.schedule.unplaced
+    } == {m.key for m in strategy.measures}
+    assert [p.key for p in strategy.roadmap.phases] == ["verankern", "strukturen", "umsetzen"]
+    kd.dump_strategy(strategy, tmp_path / "plan.yaml")
+    assert kd.load_strategy(tmp_path / "plan.yaml") == strategy
+    # the legally required OZG measure goes first
+    first = strategy.schedule.placed[0]
+    assert strategy.measure(first.measure).legal_driver == "OZG"
+
+
+def test_replanning_keeps_reached_milestones() -> None:
+    strategy = kd.demo_strategy()
+    assert strategy.roadmap is not None
+    reached = record_milestone(
+        strategy.roadmap, "verankern", "Digitalstrategie vom Rat beschlossen", dt.date(2027, 6, 20)
+    )
+    again = kd.plan_strategy(attrs.evolve(strategy, roadmap=reached))
+    assert again.roadmap is not None
+    assert again.roadmap.phases[0].milestones[0].reached_on == dt.date(2027, 6, 20)
+
+
+def test_planning_needs_limits() -> None:
+    with pytest.raises(PlanningError, match="no 'limits'"):
+        kd.plan_strategy(small_strategy())
+
+
+def test_demo_breakdown_adds_up_to_the_whole() -> None:
+    strategy = kd.demo_strategy()
+    plans = break_down(strategy)
+    assert [p.member for p in plans] == ["Eichenberg", "Mühlbach am Wald"]
+    total = sum((m.cost.one_off for m in strategy.measures), Decimal(0))
+    assert sum((p.one_off for p in plans), Decimal(0)) == total
+    mitfahrbank = [p for p in plans if "mitfahrbank" in p.measures]
+    assert [p.member for p in mitfahrbank] == ["Mühlbach am Wald"]

@@ -13,6 +13,7 @@ from kommunal_digital.errors import OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.io.strategy_file import dumps_strategy, loads_strategy
 from kommunal_digital.model import Strategy
+from kommunal_digital.planning.plan import plan_strategy
 
 __all__ = ["DemoOutput", "demo_strategy", "write_demo"]
 
@@ -20,10 +21,16 @@ __all__ = ["DemoOutput", "demo_strategy", "write_demo"]
 _DEMO_FILE = "strategy.yaml"
 
 
-def demo_strategy() -> Strategy:
-    """Return the demo strategy of the fictional Verbandsgemeinde Eichenberg."""
+def demo_strategy(*, planned: bool = True) -> Strategy:
+    """Return the demo strategy of the fictional Verbandsgemeinde Eichenberg.
+
+    Args:
+        planned: Add the schedule and the generated roadmap (as the demo
+            command writes them); ``False`` gives the file as shipped.
+    """
     text = resources.files(__name__).joinpath(_DEMO_FILE).read_text(encoding="utf-8")
-    return loads_strategy(text, source=f"demo/{_DEMO_FILE}")
+    strategy = loads_strategy(text, source=f"demo/{_DEMO_FILE}")
+    return plan_strategy(strategy) if planned else strategy
 
 
 @attrs.frozen

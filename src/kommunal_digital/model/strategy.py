@@ -15,7 +15,7 @@ from kommunal_digital.model.municipality import Municipality
 from kommunal_digital.model.organigram import Organigram
 from kommunal_digital.model.profile import ProjectProfile
 from kommunal_digital.model.roadmap import Roadmap
-from kommunal_digital.model.schedule import Schedule
+from kommunal_digital.model.schedule import Schedule, ScheduleLimits
 from kommunal_digital.model.stakeholder import Stakeholder
 
 
@@ -40,6 +40,7 @@ class Strategy:
         stakeholders: Everybody with a stake in the strategy.
         roadmap: The procedure plan, if already made.
         organigram: The organisation of the digital change, if already made.
+        limits: Planning frame of the schedule: start, horizon, budgets, staff.
         schedule: The multi-year schedule of the measures, if already made.
     """
 
@@ -54,6 +55,7 @@ class Strategy:
     stakeholders: tuple[Stakeholder, ...] = attrs.field(default=(), converter=checks.to_tuple)
     roadmap: Roadmap | None = None
     organigram: Organigram | None = None
+    limits: ScheduleLimits | None = None
     schedule: Schedule | None = None
 
     def __attrs_post_init__(self) -> None:

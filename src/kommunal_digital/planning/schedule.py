@@ -245,23 +245,27 @@ def _place(
     need = _milli(measure.staff_fte)
     horizon = capacity.months
     first_block: tuple[Constraint, int] | None = None
+    last_block: tuple[Constraint, int] | None = None
     start = earliest
     while start + duration <= horizon:
         month = capacity.staff_block(need, start, duration)
         if month is not None:
-            first_block = first_block or (Constraint.STAFF, capacity.year(month))
+            last_block = (Constraint.STAFF, capacity.year(month))
+            first_block = first_block or last_block
             start = month + 1
             continue
         spread = capacity.spread(measure, start)
         year = capacity.budget_block(spread)
         if year is not None:
-            first_block = first_block or (Constraint.BUDGET, year)
+            last_block = (Constraint.BUDGET, year)
+            first_block = first_block or last_block
             start = max(
                 start + 1, capacity.next_year_start(year) - _affordable(measure, capacity, year)
             )
             continue
         capacity.take(need, start, duration, spread)
-        return start, first_block
+        # The last limit met is the one that kept it from starting a month earlier.
+        return start, last_block
     return _explain(measure, earliest, capacity, first_block)
 
 
