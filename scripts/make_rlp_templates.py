@@ -608,6 +608,62 @@ def roadmap(doc: Document) -> None:
     tag(doc, "endif")
 
 
+def schedule(doc: Document) -> None:
+    tag(doc, "if schedule")
+    heading(doc, "Zeit- und Finanzplan der Maßnahmen", 1)
+    para(
+        doc,
+        "Der Zeitplan ordnet die Maßnahmen ab {{ schedule.start|monat }} über "
+        "{{ schedule.horizon_years }} Jahre an. Er beachtet, welche Maßnahme auf welcher "
+        "aufbaut, wie viel Geld jedes Jahr für einmalige Kosten bereitsteht und wie viel "
+        "Personal die Verwaltung freistellen kann. Wichtigere Maßnahmen werden zuerst "
+        "eingeplant.",
+    )
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Beginn", "Ende", "Hinweis"],
+        opening="for p in schedule.placed",
+        body=[
+            "{{ p.title }}",
+            "{{ p.start|monat }}",
+            "{{ p.end|monat }}",
+            "{{ p.delay_reason or '–' }}",
+        ],
+        widths=(5.6, 2.6, 2.6, 5.2),
+    )
+    tag(doc, "if schedule.unplaced")
+    caption(doc, "Im Planungszeitraum nicht einplanbar")
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Grund"],
+        opening="for u in schedule.unplaced",
+        body=["{{ u.title }}", "{{ u.reason }}"],
+        widths=(5.6, 10.4),
+    )
+    tag(doc, "endif")
+    caption(doc, "Kosten und Personal je Jahr")
+    loop_table(
+        doc,
+        headers=[
+            "Jahr",
+            ("Einmalige Kosten", RIGHT),
+            ("Budget", RIGHT),
+            ("Folgekosten", RIGHT),
+            ("Personal (Ø VZÄ)", RIGHT),
+        ],
+        opening="for y in schedule.years",
+        body=[
+            "{{ y.year }}",
+            ("{{ y.one_off|euro }}", RIGHT),
+            ("{{ y.budget|euro if y.budget is not none else 'unbegrenzt' }}", RIGHT),
+            ("{{ y.follow_on|euro }}", RIGHT),
+            ("{{ y.staff_fte|zahl(1) }}", RIGHT),
+        ],
+        widths=(2.0, 3.6, 3.6, 3.4, 3.4),
+    )
+    tag(doc, "endif")
+
+
 def organisation(doc: Document) -> None:
     heading(doc, "Organisation des digitalen Wandels", 1)
     tag(doc, "if organigram")
@@ -712,6 +768,7 @@ def build() -> Document:
     measure_details(doc)
     profiles(doc)
     roadmap(doc)
+    schedule(doc)
     organisation(doc)
     finances(doc)
     return doc

@@ -147,3 +147,17 @@ def test_german_filters() -> None:
 def test_unknown_document_type(tmp_path: Path) -> None:
     with pytest.raises(kd.DocumentError, match="unknown document type 'flyer'"):
         kd.render_document(kd.demo_strategy(), tmp_path / "x.docx", document_type="flyer")
+
+
+def test_demo_document_shows_the_schedule(demo_docx: Path) -> None:
+    strategy = kd.demo_strategy()
+    assert strategy.schedule is not None
+    text = docx_text(demo_docx)
+    assert "Zeit- und Finanzplan der Maßnahmen" in text
+    for item in strategy.schedule.placed:
+        if item.delay_reason:
+            assert item.delay_reason in text
+    for total in strategy.schedule.years:
+        assert euro(total.one_off).replace("\xa0", " ") in text
+    for item in strategy.schedule.unplaced:
+        assert item.reason in text

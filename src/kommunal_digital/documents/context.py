@@ -21,6 +21,7 @@ from kommunal_digital.model import (
     Strategy,
     Task,
 )
+from kommunal_digital.model.schedule import Schedule
 
 __all__ = ["strategy_context"]
 
@@ -129,6 +130,45 @@ def _profile(strategy: Strategy, profile: ProjectProfile) -> dict[str, Any]:
     }
 
 
+def _schedule(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
+    def title(key: str) -> str:
+        return strategy.measure(key).title
+
+    return {
+        "start": schedule.limits.start,
+        "horizon_years": schedule.limits.horizon_years,
+        "placed": [
+            {
+                "key": item.measure,
+                "title": title(item.measure),
+                "field_title": strategy.action_field(
+                    strategy.measure(item.measure).action_field
+                ).title,
+                "start": item.start,
+                "end": item.end,
+                "duration_months": item.duration_months,
+                "delay_reason": item.delay_reason,
+            }
+            for item in schedule.placed
+        ],
+        "unplaced": [
+            {"key": item.measure, "title": title(item.measure), "reason": item.reason}
+            for item in schedule.unplaced
+        ],
+        "years": [
+            {
+                "year": total.year,
+                "one_off": total.one_off,
+                "follow_on": total.follow_on,
+                "staff_fte": total.staff_fte,
+                "staff_fte_peak": total.staff_fte_peak,
+                "budget": schedule.limits.budget_for(total.year),
+            }
+            for total in schedule.years
+        ],
+    }
+
+
 def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dict[str, Any]:
     """Build the render context of the Digitalstrategie document.
 
@@ -204,6 +244,7 @@ def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dic
         }
         if organigram
         else None,
+        "schedule": _schedule(strategy, strategy.schedule) if strategy.schedule else None,
         "totals": {
             "fields": len(fields),
             "measures": len(measures),

@@ -1,7 +1,7 @@
 """German formatting of dates, amounts, numbers and percentages (Babel).
 
 These functions are the Jinja filters available in every template:
-``euro``, ``datum``, ``zahl``, ``prozent`` and ``monate``.
+``euro``, ``datum``, ``monat``, ``zahl``, ``prozent`` and ``monate``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from decimal import Decimal
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
-__all__ = ["FILTERS", "datum", "euro", "monate", "prozent", "zahl"]
+__all__ = ["FILTERS", "datum", "euro", "monat", "monate", "prozent", "zahl"]
 
 _LOCALE = "de_DE"
 
@@ -37,6 +37,15 @@ def datum(value: dt.date | str | None, missing: str = "offen") -> str:
     return str(format_date(value, format="d. MMMM y", locale=_LOCALE))
 
 
+def monat(value: dt.date | str | None, missing: str = "offen") -> str:
+    """Format the month of a date: ``Juli 2027`` (``missing`` for none)."""
+    if value is None or value == "":
+        return missing
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return str(format_date(value, format="LLLL y", locale=_LOCALE))
+
+
 def zahl(value: Decimal | float | int | None, digits: int = 2) -> str:
     """Format a number with German separators: ``1.234,5``."""
     if value is None:
@@ -59,4 +68,11 @@ def monate(value: int | None) -> str:
     return "1 Monat" if value == 1 else f"{value} Monate"
 
 
-FILTERS = {"euro": euro, "datum": datum, "zahl": zahl, "prozent": prozent, "monate": monate}
+FILTERS = {
+    "euro": euro,
+    "datum": datum,
+    "monat": monat,
+    "zahl": zahl,
+    "prozent": prozent,
+    "monate": monate,
+}
