@@ -76,3 +76,25 @@ def test_cli_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert kd.__version__ in result.output
+
+
+def test_cli_plan_writes_schedule_and_reports_unplaced(tmp_path: Path) -> None:
+    source = tmp_path / "strategy.yaml"
+    kd.dump_strategy(kd.demo_strategy(planned=False), source)
+    out = tmp_path / "planned.yaml"
+    result = CliRunner().invoke(cli, ["plan", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    planned = kd.load_strategy(out)
+    assert planned.schedule is not None
+    assert f"{len(planned.schedule.placed)} measures placed" in result.output
+    assert planned == kd.demo_strategy()
+
+
+def test_cli_plan_without_limits_fails_clearly(tmp_path: Path) -> None:
+    import attrs
+
+    source = tmp_path / "strategy.yaml"
+    kd.dump_strategy(attrs.evolve(kd.demo_strategy(planned=False), limits=None), source)
+    result = CliRunner().invoke(cli, ["plan", str(source)])
+    assert result.exit_code == 1
+    assert "no 'limits'" in result.output

@@ -103,6 +103,36 @@ def render(strategy_file: Path, output: Path, pack: str, document_type: str, for
     click.echo(f"wrote {path}")
 
 
+@cli.command(help="Schedule the measures of a strategy file and generate its roadmap.")
+@click.argument("strategy_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the planned strategy (YAML or JSON by suffix); "
+    "without it, the input file is updated.",
+)
+def plan(strategy_file: Path, output: Path | None) -> None:
+    """Plan a strategy file and report what did not fit."""
+    from kommunal_digital.io.strategy_file import dump_strategy, load_strategy
+    from kommunal_digital.planning.plan import plan_strategy
+
+    try:
+        planned = plan_strategy(load_strategy(strategy_file))
+        target = dump_strategy(planned, output or strategy_file, force=True)
+    except KommunalDigitalError as error:
+        _fail(error)
+        return
+    schedule = planned.schedule
+    assert schedule is not None  # plan_strategy always sets it
+    click.echo(
+        f"wrote {target}: {_count(len(schedule.placed), 'measure')} placed, "
+        f"{len(schedule.unplaced)} not placed"
+    )
+    for item in schedule.unplaced:
+        click.echo(f"  {item.measure}: {item.reason}")
+
+
 def main() -> None:
     """Run the command line (console script entry point)."""
     cli()
