@@ -608,6 +608,36 @@ def roadmap(doc: Document) -> None:
     tag(doc, "endif")
 
 
+def ranking(doc: Document) -> None:
+    tag(doc, "if ranking")
+    heading(doc, "Rangfolge der Maßnahmen", 1)
+    para(doc, "{{ ranking.explanation }}")
+    tag(doc, "if ranking.weights")
+    caption(doc, "Gewichte der Kriterien")
+    loop_table(
+        doc,
+        headers=["Kriterium", ("Gewicht", RIGHT)],
+        opening="for w in ranking.weights",
+        body=["{{ w.criterion }}", ("{{ (w.weight * 100)|prozent }}", RIGHT)],
+        widths=(11.0, 5.0),
+    )
+    tag(doc, "endif")
+    caption(doc, "Rangfolge")
+    loop_table(
+        doc,
+        headers=[("Rang", CENTER), "Maßnahme", ("Punkte", RIGHT), "Begründung"],
+        opening="for e in ranking.entries",
+        body=[
+            ("{{ e.rank }}", CENTER),
+            "{{ e.title }}",
+            ("{{ e.score|zahl(3) }}", RIGHT),
+            "{{ e.note }}{{ ' ' if e.note and e.tie_break else '' }}{{ e.tie_break }}",
+        ],
+        widths=(1.5, 6.5, 2.0, 6.0),
+    )
+    tag(doc, "endif")
+
+
 def schedule(doc: Document) -> None:
     tag(doc, "if schedule")
     heading(doc, "Zeit- und Finanzplan der Maßnahmen", 1)
@@ -767,6 +797,7 @@ def build() -> Document:
     action_fields(doc)
     measure_details(doc)
     profiles(doc)
+    ranking(doc)
     roadmap(doc)
     schedule(doc)
     organisation(doc)

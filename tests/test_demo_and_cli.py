@@ -87,7 +87,7 @@ def test_cli_plan_writes_schedule_and_reports_unplaced(tmp_path: Path) -> None:
     planned = kd.load_strategy(out)
     assert planned.schedule is not None
     assert f"{len(planned.schedule.placed)} measures placed" in result.output
-    assert planned == kd.demo_strategy()
+    assert planned == kd.plan_strategy(kd.demo_strategy(planned=False))
 
 
 def test_cli_plan_without_limits_fails_clearly(tmp_path: Path) -> None:

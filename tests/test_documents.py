@@ -159,5 +159,5 @@ def test_demo_document_shows_the_schedule(demo_docx: Path) -> None:
             assert item.delay_reason in text
     for total in strategy.schedule.years:
         assert euro(total.one_off).replace("\xa0", " ") in text
-    for item in strategy.schedule.unplaced:
-        assert item.reason in text
+    for missing in strategy.schedule.unplaced:
+        assert missing.reason in text

@@ -191,9 +191,12 @@ def test_demo_is_planned_and_round_trips_with_schedule_and_roadmap(tmp_path: Pat
     assert [p.key for p in strategy.roadmap.phases] == ["verankern", "strukturen", "umsetzen"]
     kd.dump_strategy(strategy, tmp_path / "plan.yaml")
     assert kd.load_strategy(tmp_path / "plan.yaml") == strategy
-    # the legally required OZG measure goes first
-    first = strategy.schedule.placed[0]
-    assert strategy.measure(first.measure).legal_driver == "OZG"
+    # the legally required OZG measure is ranked first and starts at once
+    assert strategy.ranking is not None
+    ozg = strategy.schedule.entry(strategy.ranking.entries[0].measure)
+    assert ozg is not None
+    assert strategy.measure(ozg.measure).legal_driver == "OZG"
+    assert ozg.start_month == 0
 
 
 def test_replanning_keeps_reached_milestones() -> None:

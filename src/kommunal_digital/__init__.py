@@ -16,6 +16,7 @@ from kommunal_digital.documents.context import strategy_context
 from kommunal_digital.errors import (
     DependencyCycleError,
     DocumentError,
+    InconsistentComparisonsError,
     InputFileError,
     KommunalDigitalError,
     ModelValidationError,
@@ -24,6 +25,7 @@ from kommunal_digital.errors import (
     PackError,
     PlanningError,
     PluginError,
+    RankingError,
     SchemaVersionError,
     TemplateRenderError,
     UnknownDependencyError,
@@ -72,6 +74,15 @@ from kommunal_digital.model import (
     Task,
 )
 from kommunal_digital.model.preset import PresetMilestone, PresetPhase, PresetTask, RoadmapPreset
+from kommunal_digital.model.ranking import (
+    Comparison,
+    Criterion,
+    Direction,
+    Ranking,
+    RankingChoice,
+    RankingEntry,
+    ScorePart,
+)
 from kommunal_digital.model.schedule import (
     Constraint,
     Schedule,
@@ -104,18 +115,32 @@ from kommunal_digital.plugins.manager import (
     pack_action_fields,
 )
 from kommunal_digital.plugins.markers import hookimpl
+from kommunal_digital.ranking.ahp import AhpResult, ahp_weights
+from kommunal_digital.ranking.registry import rank_measures, rank_strategy, ranking_rules
+from kommunal_digital.ranking.request import RankingRequest, RankingRule
+from kommunal_digital.ranking.sensitivity import (
+    RankChange,
+    SensitivityFinding,
+    SensitivityReport,
+    sensitivity,
+)
 
 __all__ = [
     "ActionField",
+    "AhpResult",
     "Budgeting",
+    "Comparison",
     "Constraint",
     "Cost",
+    "Criterion",
     "CriticalPath",
     "Delivery",
     "DemoOutput",
     "DependencyCycleError",
+    "Direction",
     "DocumentError",
     "Goal",
+    "InconsistentComparisonsError",
     "Indicator",
     "InputFileError",
     "Involvement",
@@ -143,6 +168,13 @@ __all__ = [
     "PresetTask",
     "ProjectProfile",
     "Raci",
+    "RankChange",
+    "Ranking",
+    "RankingChoice",
+    "RankingEntry",
+    "RankingError",
+    "RankingRequest",
+    "RankingRule",
     "Relation",
     "RelationKind",
     "Resources",
@@ -155,6 +187,9 @@ __all__ = [
     "ScheduleLimits",
     "ScheduledMeasure",
     "SchemaVersionError",
+    "ScorePart",
+    "SensitivityFinding",
+    "SensitivityReport",
     "ShareBasis",
     "Stakeholder",
     "StakeholderGroup",
@@ -169,6 +204,7 @@ __all__ = [
     "YearLimit",
     "YearTotals",
     "__version__",
+    "ahp_weights",
     "available_packs",
     "break_down",
     "build_roadmap",
@@ -189,9 +225,13 @@ __all__ = [
     "member_roadmap",
     "pack_action_fields",
     "plan_strategy",
+    "rank_measures",
+    "rank_strategy",
+    "ranking_rules",
     "record_milestone",
     "render_document",
     "schedule_measures",
+    "sensitivity",
     "strategy_context",
     "strategy_from_data",
     "strategy_to_data",

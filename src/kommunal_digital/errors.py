@@ -13,6 +13,7 @@ from collections.abc import Sequence
 __all__ = [
     "DependencyCycleError",
     "DocumentError",
+    "InconsistentComparisonsError",
     "InputFileError",
     "KommunalDigitalError",
     "ModelValidationError",
@@ -21,6 +22,7 @@ __all__ = [
     "PackError",
     "PlanningError",
     "PluginError",
+    "RankingError",
     "SchemaVersionError",
     "TemplateRenderError",
     "UnknownDependencyError",
@@ -97,6 +99,26 @@ class DependencyCycleError(PlanningError):
     def __init__(self, cycle: Sequence[str]) -> None:
         self.cycle = tuple(cycle)
         super().__init__("dependency cycle: " + " -> ".join(self.cycle))
+
+
+class RankingError(KommunalDigitalError):
+    """Measures cannot be ranked as asked (unknown rule, missing scores, ...)."""
+
+
+class InconsistentComparisonsError(RankingError):
+    """Pairwise comparisons are too inconsistent (AHP consistency ratio above 0.1).
+
+    Attributes:
+        consistency_ratio: Saaty's consistency ratio of the judgements.
+        worst_pairs: The most inconsistent pairs, worst first.
+    """
+
+    def __init__(
+        self, consistency_ratio: float, worst_pairs: Sequence[tuple[str, str]], message: str
+    ) -> None:
+        self.consistency_ratio = consistency_ratio
+        self.worst_pairs = tuple(worst_pairs)
+        super().__init__(message)
 
 
 class DocumentError(KommunalDigitalError):

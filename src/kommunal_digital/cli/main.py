@@ -133,6 +133,51 @@ def plan(strategy_file: Path, output: Path | None) -> None:
         click.echo(f"  {item.measure}: {item.reason}")
 
 
+@cli.command(help="Rank the measures of a strategy file and store the ranking in it.")
+@click.argument("strategy_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rule", help="Ranking rule; by default the file's ranking_rule, else nutzwert.")
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the ranked strategy; without it, the input file is updated.",
+)
+@click.option(
+    "--sensitivity",
+    "check",
+    is_flag=True,
+    help="Also report how stable the top 5 is when weights move by up to 20 %.",
+)
+def rank(strategy_file: Path, rule: str | None, output: Path | None, check: bool) -> None:
+    """Rank a strategy file and print the ranking."""
+    from kommunal_digital.io.strategy_file import dump_strategy, load_strategy
+    from kommunal_digital.ranking.registry import rank_strategy
+    from kommunal_digital.ranking.sensitivity import sensitivity
+
+    try:
+        strategy = load_strategy(strategy_file)
+        ranked = rank_strategy(strategy, rule)
+        report = sensitivity(ranked, rule=rule) if check else None
+        target = dump_strategy(ranked, output or strategy_file, force=True)
+    except KommunalDigitalError as error:
+        _fail(error)
+        return
+    ranking = ranked.ranking
+    assert ranking is not None  # rank_strategy always sets it
+    click.echo(f"ranked with {ranking.rule!r}, wrote {target}")
+    for entry in ranking.entries:
+        title = ranked.measure(entry.measure).title
+        click.echo(f"{entry.rank:>3}. {title} ({entry.score:.3f})")
+    if report is not None:
+        if report.stable:
+            click.echo("the top 5 stays the same for weight changes up to 20 %")
+        for finding in report.findings:
+            moved = ", ".join(
+                f"{c.measure} {c.rank_before}->{c.rank_after}" for c in finding.changes
+            )
+            click.echo(f"weight of {finding.criterion} {finding.change:+.0%}: {moved}")
+
+
 def main() -> None:
     """Run the command line (console script entry point)."""
     cli()

@@ -14,6 +14,7 @@ from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.io.strategy_file import dumps_strategy, loads_strategy
 from kommunal_digital.model import Strategy
 from kommunal_digital.planning.plan import plan_strategy
+from kommunal_digital.ranking.registry import rank_strategy
 
 __all__ = ["DemoOutput", "demo_strategy", "write_demo"]
 
@@ -25,12 +26,12 @@ def demo_strategy(*, planned: bool = True) -> Strategy:
     """Return the demo strategy of the fictional Verbandsgemeinde Eichenberg.
 
     Args:
-        planned: Add the schedule and the generated roadmap (as the demo
-            command writes them); ``False`` gives the file as shipped.
+        planned: Rank the measures, schedule them and generate the roadmap
+            (as the demo command writes it); ``False`` gives the file as shipped.
     """
     text = resources.files(__name__).joinpath(_DEMO_FILE).read_text(encoding="utf-8")
     strategy = loads_strategy(text, source=f"demo/{_DEMO_FILE}")
-    return plan_strategy(strategy) if planned else strategy
+    return plan_strategy(rank_strategy(strategy)) if planned else strategy
 
 
 @attrs.frozen

@@ -21,6 +21,7 @@ from kommunal_digital.model import (
     Strategy,
     Task,
 )
+from kommunal_digital.model.ranking import Ranking
 from kommunal_digital.model.schedule import Schedule
 
 __all__ = ["strategy_context"]
@@ -169,6 +170,40 @@ def _schedule(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
     }
 
 
+def _ranking(strategy: Strategy, ranking: Ranking) -> dict[str, Any]:
+    criteria = {c.key: c.title for c in strategy.criteria}
+    return {
+        "rule": ranking.rule,
+        "explanation": ranking.explanation,
+        "consistency_ratio": ranking.consistency_ratio,
+        "weights": [
+            {"criterion": criteria.get(key, key), "weight": weight}
+            for key, weight in ranking.weights.items()
+        ],
+        "entries": [
+            {
+                "rank": entry.rank,
+                "key": entry.measure,
+                "title": strategy.measure(entry.measure).title,
+                "score": entry.score,
+                "note": entry.note,
+                "tie_break": entry.tie_break,
+                "parts": [
+                    {
+                        "label": part.label,
+                        "value": part.value,
+                        "normalized": part.normalized,
+                        "weight": part.weight,
+                        "contribution": part.contribution,
+                    }
+                    for part in entry.parts
+                ],
+            }
+            for entry in ranking.entries
+        ],
+    }
+
+
 def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dict[str, Any]:
     """Build the render context of the Digitalstrategie document.
 
@@ -245,6 +280,7 @@ def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dic
         if organigram
         else None,
         "schedule": _schedule(strategy, strategy.schedule) if strategy.schedule else None,
+        "ranking": _ranking(strategy, strategy.ranking) if strategy.ranking else None,
         "totals": {
             "fields": len(fields),
             "measures": len(measures),

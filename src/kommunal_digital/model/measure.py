@@ -100,6 +100,7 @@ class Measure:
         budgeting: Answers to the budgeting questions.
         members: Names of the member municipalities the measure applies to;
             empty means all of them.
+        votes: Points the measure got in the workshop's dot voting (Punktabfrage).
     """
 
     key: str = attrs.field(validator=checks.key)
@@ -133,6 +134,7 @@ class Measure:
     members: tuple[str, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.texts
     )
+    votes: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 10**6)])
 
     @goal.validator
     def _check_goal(self, attribute: attrs.Attribute[Any], value: str | None) -> None:

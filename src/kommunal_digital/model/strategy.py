@@ -14,6 +14,7 @@ from kommunal_digital.model.measure import Measure
 from kommunal_digital.model.municipality import Municipality
 from kommunal_digital.model.organigram import Organigram
 from kommunal_digital.model.profile import ProjectProfile
+from kommunal_digital.model.ranking import Comparison, Criterion, Ranking, RankingChoice
 from kommunal_digital.model.roadmap import Roadmap
 from kommunal_digital.model.schedule import Schedule, ScheduleLimits
 from kommunal_digital.model.stakeholder import Stakeholder
@@ -42,6 +43,10 @@ class Strategy:
         organigram: The organisation of the digital change, if already made.
         limits: Planning frame of the schedule: start, horizon, budgets, staff.
         schedule: The multi-year schedule of the measures, if already made.
+        criteria: Criteria the measures are scored on (their ``scores``).
+        comparisons: Pairwise comparisons of criteria, for AHP weights.
+        ranking_rule: The ranking rule chosen, with its options.
+        ranking: The ranking of the measures, once made.
     """
 
     municipality: Municipality
@@ -57,6 +62,10 @@ class Strategy:
     organigram: Organigram | None = None
     limits: ScheduleLimits | None = None
     schedule: Schedule | None = None
+    criteria: tuple[Criterion, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    comparisons: tuple[Comparison, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    ranking_rule: RankingChoice | None = None
+    ranking: Ranking | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_strategy(self)
@@ -155,6 +164,7 @@ def _check_strategy(strategy: Strategy) -> None:
                 raise ModelValidationError(
                     f"profiles[{index}].stakeholders[{s_index}]", f"unknown stakeholder {ref!r}"
                 )
+    _check_ranking_inputs(strategy, measures)
     if strategy.schedule is not None:
         for part in ("placed", "unplaced"):
             for index, item in enumerate(getattr(strategy.schedule, part)):
@@ -168,6 +178,48 @@ def _check_strategy(strategy: Strategy) -> None:
                 raise ModelValidationError(
                     f"organigram.roles[{index}].action_field",
                     f"unknown action field {role.action_field!r}",
+                )
+
+
+def _check_ranking_inputs(strategy: Strategy, measures: dict[str, int]) -> None:
+    criteria = {c.key: c for c in strategy.criteria}
+    checks.unique_keys(strategy.criteria, "criteria")
+    if criteria:
+        for index, measure in enumerate(strategy.measures):
+            for key, score in measure.scores.items():
+                criterion = criteria.get(key)
+                if criterion is None:
+                    known = ", ".join(criteria)
+                    raise ModelValidationError(
+                        f"measures[{index}].scores.{key}",
+                        f"unknown criterion {key!r} (criteria: {known})",
+                    )
+                if not criterion.scale_min <= score <= criterion.scale_max:
+                    raise ModelValidationError(
+                        f"measures[{index}].scores.{key}",
+                        f"{score:g} lies outside the scale {criterion.scale_min:g} "
+                        f"to {criterion.scale_max:g}",
+                    )
+    seen: set[frozenset[str]] = set()
+    for index, comparison in enumerate(strategy.comparisons):
+        for end in ("more", "less"):
+            if getattr(comparison, end) not in criteria:
+                raise ModelValidationError(
+                    f"comparisons[{index}].{end}",
+                    f"unknown criterion {getattr(comparison, end)!r}",
+                )
+        pair = frozenset((comparison.more, comparison.less))
+        if pair in seen:
+            raise ModelValidationError(
+                f"comparisons[{index}]",
+                f"{comparison.more!r} and {comparison.less!r} are compared twice",
+            )
+        seen.add(pair)
+    if strategy.ranking is not None:
+        for index, entry in enumerate(strategy.ranking.entries):
+            if entry.measure not in measures:
+                raise ModelValidationError(
+                    f"ranking.entries[{index}].measure", f"unknown measure {entry.measure!r}"
                 )
 
 

@@ -32,9 +32,10 @@ def plan_strategy(
 
     Args:
         strategy: The strategy; it must have ``limits``.
-        priority: Measure keys, most important first. By default measures
-            with a legal deadline come first (earliest deadline first), then
-            the others in the order of the strategy.
+        priority: Measure keys, most important first. By default the order
+            of the strategy's ``ranking``; without a ranking, measures with a
+            legal deadline come first (earliest deadline first), then the
+            others in the order of the strategy.
         preset: The procedure to generate the roadmap from.
         roadmap_start: First day of the roadmap; by default the start of the
             existing roadmap, else the start of the limits.
@@ -47,7 +48,7 @@ def plan_strategy(
             "the strategy has no 'limits' (start, horizon, budget, staff) to plan with"
         )
     if priority is None:
-        priority = _legal_first(strategy)
+        priority = strategy.ranking.order if strategy.ranking else _legal_first(strategy)
     schedule = schedule_measures(strategy.measures, strategy.limits, priority)
     start = roadmap_start or (strategy.roadmap.start if strategy.roadmap else strategy.limits.start)
     roadmap = build_roadmap(strategy, start, preset=preset, schedule=schedule)

@@ -9,8 +9,18 @@ from pathlib import Path
 from kommunal_digital.model import ActionField
 from kommunal_digital.packs.pack import TemplatePack
 from kommunal_digital.plugins.markers import hookimpl
+from kommunal_digital.ranking.ahp import Ahp
+from kommunal_digital.ranking.request import RankingRule
+from kommunal_digital.ranking.simple_rules import DotVoting, LegalFirst, QuickWin
+from kommunal_digital.ranking.weighted_sum import WeightedSum
 
-__all__ = ["bundled_packs_dir", "kd_action_fields", "kd_document_template", "kd_template_packs"]
+__all__ = [
+    "bundled_packs_dir",
+    "kd_action_fields",
+    "kd_document_template",
+    "kd_ranking_rules",
+    "kd_template_packs",
+]
 
 
 def bundled_packs_dir() -> Path:
@@ -36,6 +46,12 @@ def kd_template_packs() -> Sequence[Path]:
 def kd_action_fields(pack: TemplatePack) -> Sequence[ActionField]:
     """Offer the action fields listed in the pack's own data file."""
     return pack.action_fields()
+
+
+@hookimpl
+def kd_ranking_rules() -> Sequence[RankingRule]:
+    """The built-in rules: Nutzwertanalyse, quick wins, dot voting, legal first, AHP."""
+    return [WeightedSum(), QuickWin(), DotVoting(), LegalFirst(), Ahp()]
 
 
 @hookimpl(trylast=True)

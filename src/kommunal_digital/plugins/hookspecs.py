@@ -19,6 +19,7 @@ from kommunal_digital.plugins.markers import hookspec
 if TYPE_CHECKING:
     from kommunal_digital.model import ActionField
     from kommunal_digital.packs.pack import TemplatePack
+    from kommunal_digital.ranking.request import RankingRule
 
 
 @hookspec
@@ -64,4 +65,20 @@ def kd_document_template(pack: TemplatePack, document_type: str) -> Path | None:
 
     Returns:
         Path of a .docx template, or ``None`` if this plugin has none.
+    """
+
+
+@hookspec
+def kd_ranking_rules() -> Sequence[RankingRule]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute ranking rules.
+
+    A rule is any object with a ``name`` (how strategies and packs select
+    it), a German ``title`` and a method ``rank(request)`` that takes a
+    :class:`~kommunal_digital.ranking.request.RankingRequest` and returns a
+    :class:`~kommunal_digital.model.ranking.Ranking` whose entries explain
+    every score. A rule from a later-registered plugin replaces a built-in
+    rule of the same name.
+
+    Returns:
+        Ranking rules.
     """

@@ -1,0 +1,1 @@
+"""Ranking measures: pluggable rules with explainable scores."""

@@ -1,0 +1,195 @@
+"""The quick-win matrix, dot voting and legal-driver precedence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from kommunal_digital.errors import RankingError
+from kommunal_digital.model.ranking import Direction, Ranking, ScorePart
+from kommunal_digital.ranking.ordering import Scored, build_ranking
+from kommunal_digital.ranking.request import RankingRequest
+from kommunal_digital.ranking.weighted_sum import normalised_weights, utility
+
+__all__ = ["DotVoting", "LegalFirst", "QuickWin", "QUADRANTS"]
+
+#: Quadrants of the impact/effort matrix, in ranking order.
+QUADRANTS = ("Quick Win", "Großprojekt", "Lückenfüller", "Zeitfresser")
+
+
+@attrs.frozen
+class QuickWin:
+    """Impact/effort matrix: quick wins first, thankless tasks last.
+
+    Impact is the weighted mean of the normalised benefit criteria, effort
+    that of the cost criteria (0 = least, 1 = most effort); options
+    ``impact`` and ``effort`` name the criterion keys explicitly. A measure
+    with impact at or above the ``threshold`` (default 0.5) and effort below
+    it is a *Quick Win*; high impact and high effort a *Großprojekt*; low
+    both a *Lückenfüller*; low impact and high effort a *Zeitfresser*.
+    Measures are ordered by quadrant in that order, then by impact minus
+    effort (the score).
+    """
+
+    name: str = "quick-win"
+    title: str = "Aufwand-Nutzen-Matrix (Quick Wins)"
+
+    def rank(self, request: RankingRequest) -> Ranking:
+        """Place measures into quadrants and order them; see the class documentation."""
+        by_key = {c.key: c for c in request.criteria}
+        impact_keys = request.option(
+            "impact", [c.key for c in request.criteria if c.direction is Direction.BENEFIT]
+        )
+        effort_keys = request.option(
+            "effort", [c.key for c in request.criteria if c.direction is Direction.COST]
+        )
+        try:
+            impact_criteria = tuple(by_key[k] for k in impact_keys)
+            effort_criteria = tuple(by_key[k] for k in effort_keys)
+        except KeyError as exc:
+            raise RankingError(f"quick-win: unknown criterion {exc.args[0]!r}") from None
+        if not impact_criteria or not effort_criteria:
+            raise RankingError(
+                "quick-win needs at least one benefit criterion (impact) and one cost "
+                "criterion (effort)"
+            )
+        threshold = float(request.option("threshold", 0.5))
+        impact_weights = normalised_weights(impact_criteria, request.option("weights", None))
+        effort_weights = normalised_weights(effort_criteria, request.option("weights", None))
+        items = []
+        for measure in request.measures:
+            impact, impact_parts = utility(measure, impact_criteria, impact_weights)
+            ease, effort_parts = utility(measure, effort_criteria, effort_weights)
+            effort = 1.0 - ease
+            quadrant = (
+                (0 if effort < threshold else 1)
+                if impact >= threshold
+                else (2 if effort < threshold else 3)
+            )
+            parts = (
+                ScorePart(label="Nutzen", normalized=impact, contribution=impact),
+                *impact_parts,
+                ScorePart(label="Aufwand", normalized=effort, contribution=-effort),
+                *effort_parts,
+            )
+            items.append(
+                Scored(
+                    measure,
+                    impact - effort,
+                    parts,
+                    group=quadrant,
+                    note=f"Quadrant: {QUADRANTS[quadrant]}",
+                )
+            )
+        return build_ranking(
+            self.name,
+            items,
+            weights={**impact_weights, **effort_weights},
+            explanation=(
+                "Die Maßnahmen wurden nach Nutzen und Aufwand in vier Felder eingeordnet: "
+                "zuerst Quick Wins (großer Nutzen, geringer Aufwand), dann Großprojekte, "
+                "Lückenfüller und zuletzt Zeitfresser; innerhalb eines Feldes zählt der "
+                "Nutzen abzüglich des Aufwands."
+            ),
+        )
+
+
+@attrs.frozen
+class DotVoting:
+    """Punktabfrage: the measures with the most workshop points come first."""
+
+    name: str = "punktabfrage"
+    title: str = "Punktabfrage im Workshop"
+
+    def rank(self, request: RankingRequest) -> Ranking:
+        """Order by ``Measure.votes``."""
+        items = [
+            Scored(
+                measure,
+                float(measure.votes),
+                (ScorePart(label="Punkte", value=measure.votes, contribution=measure.votes),),
+            )
+            for measure in request.measures
+        ]
+        return build_ranking(
+            self.name,
+            items,
+            explanation="Die Reihenfolge folgt den Punkten, die die Teilnehmenden im "
+            "Workshop vergeben haben.",
+        )
+
+
+@attrs.frozen
+class LegalFirst:
+    """Measures required by law come first, earliest deadline first.
+
+    Measures with a ``legal_driver`` (e.g. OZG) are placed before all others,
+    ordered by ``legal_deadline`` (those without a deadline after those with
+    one). Within the same deadline, and among all other measures, the order
+    of the rule named by option ``then`` (default ``nutzwert``) decides.
+    """
+
+    name: str = "gesetz-zuerst"
+    title: str = "Gesetzliche Pflichten zuerst"
+
+    def rank(self, request: RankingRequest) -> Ranking:
+        """Rank by the inner rule, then lift legally required measures."""
+        inner_name = str(request.option("then", "nutzwert"))
+        if inner_name == self.name:
+            raise RankingError("gesetz-zuerst cannot use itself as its 'then' rule")
+        options = {k: v for k, v in request.options.items() if k != "then"}
+        inner = request.rule(inner_name).rank(request.with_options(options))
+        by_key = {m.key: m for m in request.measures}
+        deadlines = sorted(
+            {m.legal_deadline or dt.date.max for m in request.measures if m.legal_driver}
+        )
+        items = []
+        for entry in inner.entries:
+            measure = by_key[entry.measure]
+            parts = entry.parts
+            note = entry.note
+            # Keep the inner order within a group: later inner ranks score lower.
+            score = float(len(inner.entries) - entry.rank)
+            group = len(deadlines)
+            if measure.legal_driver:
+                group = deadlines.index(measure.legal_deadline or dt.date.max)
+                deadline = (
+                    f", Frist {measure.legal_deadline.strftime('%d.%m.%Y')}"
+                    if measure.legal_deadline
+                    else ""
+                )
+                requirement = f"Gesetzlich vorgeschrieben: {measure.legal_driver}{deadline}"
+                parts = (ScorePart(label=requirement), *parts)
+                note = f"{requirement}. {note}".strip()
+            items.append(Scored(measure, score, parts, group=group, note=note))
+        ranking = build_ranking(
+            self.name,
+            items,
+            weights=inner.weights,
+            consistency_ratio=inner.consistency_ratio,
+            explanation=(
+                "Gesetzlich vorgeschriebene Maßnahmen stehen vorn, die mit der frühesten "
+                "Frist zuerst. Im Übrigen gilt: " + inner.explanation
+            ),
+        )
+        # The score shown is the inner rule's, the position the combined one; a
+        # tie-break of the inner rule still holds where the neighbours are the same.
+        inner_by_key = {e.measure: e for e in inner.entries}
+        inner_previous = {
+            e.measure: inner.entries[i - 1].measure if i else None
+            for i, e in enumerate(inner.entries)
+        }
+        entries = []
+        for index, entry in enumerate(ranking.entries):
+            previous = ranking.entries[index - 1].measure if index else None
+            original = inner_by_key[entry.measure]
+            same_neighbour = previous == inner_previous[entry.measure]
+            entries.append(
+                attrs.evolve(
+                    entry,
+                    score=original.score,
+                    tie_break=original.tie_break if same_neighbour else "",
+                )
+            )
+        return attrs.evolve(ranking, entries=tuple(entries))

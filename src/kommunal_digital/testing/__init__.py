@@ -1,0 +1,77 @@
+"""Helpers for testing code that uses kommunal-digital, e.g. plugins.
+
+:mod:`kommunal_digital.testing.strategies` holds Hypothesis strategies that
+build valid domain objects, up to whole consistent strategies. They are
+re-exported here, except the one for whole strategies: the name
+``strategies`` stays the module, so that it can be used like Hypothesis'
+own ``strategies`` module.
+
+Example:
+    >>> from kommunal_digital.testing import measures
+    >>> from kommunal_digital.testing import strategies as kst
+    >>> kst.measures is measures
+    True
+    >>> whole = kst.strategies()  # whole, consistent strategies
+"""
+
+from kommunal_digital.testing import strategies
+from kommunal_digital.testing.strategies import (
+    action_fields,
+    budgetings,
+    comparisons,
+    costs,
+    criteria,
+    dates,
+    goals,
+    indicators,
+    involvements,
+    keys,
+    measures,
+    member_municipalities,
+    milestones,
+    money,
+    municipalities,
+    organigrams,
+    phases,
+    project_profiles,
+    relations,
+    resources,
+    roadmaps,
+    roles,
+    schedule_limits,
+    stakeholders,
+    tasks,
+    texts,
+    year_limits,
+)
+
+__all__ = [
+    "action_fields",
+    "budgetings",
+    "comparisons",
+    "costs",
+    "criteria",
+    "dates",
+    "goals",
+    "indicators",
+    "involvements",
+    "keys",
+    "measures",
+    "member_municipalities",
+    "milestones",
+    "money",
+    "municipalities",
+    "organigrams",
+    "phases",
+    "project_profiles",
+    "relations",
+    "resources",
+    "roadmaps",
+    "roles",
+    "schedule_limits",
+    "stakeholders",
+    "strategies",
+    "tasks",
+    "texts",
+    "year_limits",
+]
