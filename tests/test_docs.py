@@ -55,3 +55,23 @@ def test_every_strategy_field_is_documented() -> None:
         if f"`{field.name}`" not in text
     ]
     assert missing == []
+
+
+def python_blocks(page: str) -> list[str]:
+    import re
+
+    text = (DOCS / page).read_text(encoding="utf-8")
+    return re.findall(r"```python\n(.*?)```", text, re.S)
+
+
+def test_ranking_rule_example_in_plugin_docs_works() -> None:
+    import types
+
+    block = next(b for b in python_blocks("plugin-hooks.md") if "class Cheapest" in b)
+    module = types.ModuleType("cheapest_plugin")
+    exec(compile(block, "plugin-hooks.md", "exec"), module.__dict__)  # noqa: S102 - our own docs
+    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[module])
+    demo = kd.demo_strategy(planned=False)
+    ranking = kd.rank_measures(demo, "guenstig-zuerst", manager=pm)
+    costs = [demo.measure(key).cost.one_off for key in ranking.order]
+    assert costs == sorted(costs)
