@@ -134,7 +134,7 @@ def saaty_drinks() -> tuple[list[str], list[Comparison]]:
     # Saaty (2008), "Decision making with the analytic hierarchy process",
     # Int. J. Services Sciences 1(1), 83-98: relative consumption of drinks in the US.
     keys = ["coffee", "wine", "tea", "beer", "soda", "milk", "water"]
-    rows = [
+    rows: list[list[float]] = [
         [1, 9, 5, 2, 1, 1, 1 / 2],
         [1 / 9, 1, 1 / 3, 1 / 9, 1 / 9, 1 / 9, 1 / 9],
         [1 / 5, 3, 1, 1 / 3, 1 / 4, 1 / 3, 1 / 9],

@@ -23,6 +23,7 @@ from kommunal_digital.model import (
 )
 from kommunal_digital.model.ranking import Ranking
 from kommunal_digital.model.schedule import Schedule
+from kommunal_digital.organisation.governance import measure_owner
 
 __all__ = ["strategy_context"]
 
@@ -75,7 +76,7 @@ def _measure(strategy: Strategy, measure: Measure, number: int) -> dict[str, Any
         "cost_one_off": measure.cost.one_off,
         "cost_yearly": measure.cost.yearly,
         "staff_fte": measure.staff_fte,
-        "owner_role": measure.owner_role,
+        "owner_role": _owner(strategy, measure),
         "partners": list(measure.partners),
         "depends_on": [strategy.measure(key).title for key in measure.depends_on],
         "stakeholders": [
@@ -95,6 +96,11 @@ def _measure(strategy: Strategy, measure: Measure, number: int) -> dict[str, Any
         "delivery": budgeting.delivery.label,
         "has_profile": strategy.profile_for(measure.key) is not None,
     }
+
+
+def _owner(strategy: Strategy, measure: Measure) -> str:
+    role = measure_owner(strategy, measure)
+    return role.title if role is not None else measure.owner_role
 
 
 def _field(field: ActionField, measures: list[dict[str, Any]]) -> dict[str, Any]:

@@ -105,6 +105,30 @@ class RelationKind(LabelledEnum):
     LIAISES_WITH = "liaises_with"
 
 
+class Severity(LabelledEnum):
+    """How serious a governance finding is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Direction(LabelledEnum):
+    """Whether a higher score on a criterion is better or worse."""
+
+    BENEFIT = "benefit"
+    COST = "cost"
+
+
+class Constraint(LabelledEnum):
+    """Why a measure could not be placed in the schedule."""
+
+    BUDGET = "budget"
+    STAFF = "staff"
+    HORIZON = "horizon"
+    DEPENDENCY = "dependency"
+
+
 _LABEL_LIST: list[tuple[LabelledEnum, str]] = [
     (MunicipalityKind.GEMEINDE, "Gemeinde"),
     (MunicipalityKind.STADT, "Stadt"),
@@ -155,6 +179,15 @@ _LABEL_LIST: list[tuple[LabelledEnum, str]] = [
     (RelationKind.LEADS, "leitet"),
     (RelationKind.MEMBER_OF, "ist Mitglied von"),
     (RelationKind.LIAISES_WITH, "stimmt sich ab mit"),
+    (Severity.ERROR, "Fehler"),
+    (Severity.WARNING, "Warnung"),
+    (Severity.INFO, "Hinweis"),
+    (Direction.BENEFIT, "Nutzen (höher ist besser)"),
+    (Direction.COST, "Aufwand (niedriger ist besser)"),
+    (Constraint.BUDGET, "Budget"),
+    (Constraint.STAFF, "Personal"),
+    (Constraint.HORIZON, "Planungszeitraum"),
+    (Constraint.DEPENDENCY, "Abhängigkeit"),
 ]
 
 _LABELS: dict[tuple[type[LabelledEnum], str], str] = {

@@ -8,7 +8,23 @@ import attrs
 
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
-from kommunal_digital.model.labels import RelationKind, RoleKind
+from kommunal_digital.model.labels import RelationKind, RoleKind, StakeholderGroup
+
+_KIND_GROUPS = {
+    RoleKind.MAYOR: StakeholderGroup.VERWALTUNG,
+    RoleKind.DEPUTY: StakeholderGroup.VERWALTUNG,
+    RoleKind.STAFF_UNIT: StakeholderGroup.VERWALTUNG,
+    RoleKind.DIGITAL_OFFICER: StakeholderGroup.VERWALTUNG,
+    RoleKind.CDO: StakeholderGroup.VERWALTUNG,
+    RoleKind.CORE_TEAM: StakeholderGroup.VERWALTUNG,
+    RoleKind.DEPARTMENT: StakeholderGroup.VERWALTUNG,
+    RoleKind.IT: StakeholderGroup.VERWALTUNG,
+    RoleKind.PRESS_OFFICE: StakeholderGroup.VERWALTUNG,
+    RoleKind.PILOT: StakeholderGroup.VERWALTUNG,
+    RoleKind.COUNCIL: StakeholderGroup.POLITIK,
+    RoleKind.COMMITTEE: StakeholderGroup.POLITIK,
+    RoleKind.TOPIC_SPONSOR: StakeholderGroup.BUERGERSCHAFT,
+}
 
 
 @attrs.frozen
@@ -21,13 +37,27 @@ class Role:
         kind: What sort of unit or role it is.
         holder: The person holding the role, if named.
         action_field: For pilots and sponsors: the action field they look after.
+        group: The part of society the role stands for (used for the
+            Digitalrat's composition); derived from ``kind`` when not given.
     """
 
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)
     kind: RoleKind = attrs.field(validator=checks.member_of(RoleKind))
     holder: str = attrs.field(default="", validator=checks.text)
-    action_field: str | None = None
+    action_field: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(checks.key)
+    )
+    group: StakeholderGroup | None = attrs.field(
+        default=None, validator=attrs.validators.optional(checks.member_of(StakeholderGroup))
+    )
+
+    @property
+    def effective_group(self) -> StakeholderGroup | None:
+        """``group``, or the group the role's kind implies (``None`` for external partners)."""
+        if self.group is not None:
+            return self.group
+        return _KIND_GROUPS.get(self.kind)
 
 
 @attrs.frozen

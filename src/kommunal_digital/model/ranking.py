@@ -8,14 +8,7 @@ import attrs
 
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
-from kommunal_digital.model.labels import LabelledEnum
-
-
-class Direction(LabelledEnum):
-    """Whether a higher score on a criterion is better or worse."""
-
-    BENEFIT = "benefit"
-    COST = "cost"
+from kommunal_digital.model.labels import Direction as Direction  # re-exported
 
 
 @attrs.frozen

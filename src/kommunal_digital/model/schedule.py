@@ -10,7 +10,7 @@ import attrs
 
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
-from kommunal_digital.model.labels import LabelledEnum
+from kommunal_digital.model.labels import Constraint as Constraint  # re-exported
 
 #: Longest planning horizon accepted, in years.
 MAX_HORIZON_YEARS = 30
@@ -31,15 +31,6 @@ def _optional_money_converter(value: Decimal | int | float | str | None) -> Deci
 def _optional_fte(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None:
         checks.non_negative(instance, attribute, value)
-
-
-class Constraint(LabelledEnum):
-    """Why a measure could not be placed in the schedule."""
-
-    BUDGET = "budget"
-    STAFF = "staff"
-    HORIZON = "horizon"
-    DEPENDENCY = "dependency"
 
 
 @attrs.frozen

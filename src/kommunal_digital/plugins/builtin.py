@@ -7,6 +7,10 @@ from importlib import resources
 from pathlib import Path
 
 from kommunal_digital.model import ActionField
+from kommunal_digital.model.organigram_preset import OrganigramPreset
+from kommunal_digital.organisation.findings import GovernanceCheck
+from kommunal_digital.organisation.governance import BUILTIN_CHECKS
+from kommunal_digital.organisation.presets import builtin_organigram_presets
 from kommunal_digital.packs.pack import TemplatePack
 from kommunal_digital.plugins.markers import hookimpl
 from kommunal_digital.ranking.ahp import Ahp
@@ -18,6 +22,8 @@ __all__ = [
     "bundled_packs_dir",
     "kd_action_fields",
     "kd_document_template",
+    "kd_governance_checks",
+    "kd_organigram_presets",
     "kd_ranking_rules",
     "kd_template_packs",
 ]
@@ -52,6 +58,18 @@ def kd_action_fields(pack: TemplatePack) -> Sequence[ActionField]:
 def kd_ranking_rules() -> Sequence[RankingRule]:
     """The built-in rules: Nutzwertanalyse, quick wins, dot voting, legal first, AHP."""
     return [WeightedSum(), QuickWin(), DotVoting(), LegalFirst(), Ahp()]
+
+
+@hookimpl
+def kd_organigram_presets() -> Sequence[OrganigramPreset]:
+    """The RLP presets (staff unit, deputy) and the Thüringen core-team preset."""
+    return builtin_organigram_presets()
+
+
+@hookimpl
+def kd_governance_checks() -> Sequence[GovernanceCheck]:
+    """The built-in governance checks."""
+    return BUILTIN_CHECKS
 
 
 @hookimpl(trylast=True)

@@ -18,6 +18,8 @@ from kommunal_digital.plugins.markers import hookspec
 
 if TYPE_CHECKING:
     from kommunal_digital.model import ActionField
+    from kommunal_digital.model.organigram_preset import OrganigramPreset
+    from kommunal_digital.organisation.findings import GovernanceCheck
     from kommunal_digital.packs.pack import TemplatePack
     from kommunal_digital.ranking.request import RankingRule
 
@@ -81,4 +83,32 @@ def kd_ranking_rules() -> Sequence[RankingRule]:  # type: ignore[empty-body]  # 
 
     Returns:
         Ranking rules.
+    """
+
+
+@hookspec
+def kd_organigram_presets() -> Sequence[OrganigramPreset]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute organigram presets (proposals for organising the digital change).
+
+    A preset lists roles and relations; roles marked ``per_field`` are
+    repeated for every chosen action field when the preset is built for a
+    strategy. A preset of a later-registered plugin replaces one with the
+    same key.
+
+    Returns:
+        Organigram presets.
+    """
+
+
+@hookspec
+def kd_governance_checks() -> Sequence[GovernanceCheck]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute governance checks (validators of a strategy's organisation).
+
+    A check is any object with a ``name``, a German ``title`` and a method
+    ``check(strategy, options)`` that yields
+    :class:`~kommunal_digital.organisation.findings.Finding` objects. A check
+    of a later-registered plugin replaces one with the same name.
+
+    Returns:
+        Governance checks.
     """

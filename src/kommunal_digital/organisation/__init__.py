@@ -1,0 +1,1 @@
+"""Organisation of the digital change: organigram presets, governance checks, stakeholders."""

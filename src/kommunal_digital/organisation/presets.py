@@ -1,0 +1,99 @@
+"""Building an organigram from a preset for a strategy's chosen action fields."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pluggy
+
+from kommunal_digital.errors import InputFileError, PlanningError, PluginError
+from kommunal_digital.model import Organigram, Relation, Role, Strategy
+from kommunal_digital.model.organigram_preset import (
+    FIELD_KEY,
+    FIELD_TITLE,
+    OrganigramPreset,
+)
+
+__all__ = ["build_organigram", "builtin_organigram_presets", "organigram_presets"]
+
+_PRESET_FILES = ("rlp-stabsstelle.yaml", "rlp-beigeordnete.yaml", "thueringen-kernteam.yaml")
+
+
+def builtin_organigram_presets() -> tuple[OrganigramPreset, ...]:
+    """The organigram presets shipped with kommunal-digital (RLP twice, Thüringen)."""
+    from kommunal_digital.io.converter import make_converter
+    from kommunal_digital.io.errors import describe_problems
+    from kommunal_digital.io.yaml_io import load_yaml
+
+    converter = make_converter()
+    presets = []
+    folder = resources.files(__package__).joinpath("presets")
+    for name in _PRESET_FILES:
+        text = folder.joinpath(name).read_text(encoding="utf-8")
+        try:
+            presets.append(converter.structure(load_yaml(text), OrganigramPreset))
+        except Exception as exc:  # pragma: no cover - the bundled files are tested
+            raise InputFileError(f"presets/{name}", describe_problems(exc)) from None
+    return tuple(presets)
+
+
+def organigram_presets(manager: pluggy.PluginManager | None = None) -> dict[str, OrganigramPreset]:
+    """All registered organigram presets by key (later plugins replace earlier ones)."""
+    from kommunal_digital.plugins.manager import make_plugin_manager
+
+    presets: dict[str, OrganigramPreset] = {}
+    for batch in reversed((manager or make_plugin_manager()).hook.kd_organigram_presets()):
+        for preset in batch:
+            if not isinstance(preset, OrganigramPreset):
+                raise PluginError(f"kd_organigram_presets returned {preset!r}, not a preset")
+            presets[preset.key] = preset
+    return presets
+
+
+def build_organigram(preset: OrganigramPreset, strategy: Strategy) -> Organigram:
+    """Instantiate a preset for a strategy: per-field roles once per chosen field.
+
+    Raises:
+        PlanningError: A relation of the preset names a role the preset lacks,
+            or a generated key is invalid.
+    """
+    roles: list[Role] = []
+    fields = strategy.chosen_fields
+    for role in preset.roles:
+        if role.per_field:
+            roles.extend(
+                Role(
+                    key=role.key.replace(FIELD_KEY, field.key),
+                    title=role.title.replace(FIELD_TITLE, field.title),
+                    kind=role.kind,
+                    holder=role.holder,
+                    action_field=field.key,
+                    group=role.group,
+                )
+                for field in fields
+            )
+        else:
+            roles.append(
+                Role(
+                    key=role.key,
+                    title=role.title,
+                    kind=role.kind,
+                    holder=role.holder,
+                    group=role.group,
+                )
+            )
+    known = {role.key for role in roles}
+    relations: list[Relation] = []
+    for relation in preset.relations:
+        per_field = FIELD_KEY in relation.source or FIELD_KEY in relation.target
+        keys = [field.key for field in fields] if per_field else [""]
+        for field_key in keys:
+            source = relation.source.replace(FIELD_KEY, field_key)
+            target = relation.target.replace(FIELD_KEY, field_key)
+            for ref in (source, target):
+                if ref not in known:
+                    raise PlanningError(
+                        f"organigram preset {preset.key!r}: relation names unknown role {ref!r}"
+                    )
+            relations.append(Relation(source=source, target=target, kind=relation.kind))
+    return Organigram(roles=tuple(roles), relations=tuple(relations))
