@@ -44,6 +44,7 @@ def test_every_strategy_field_is_documented() -> None:
     text = (DOCS / "strategy-file.md").read_text(encoding="utf-8")
     text += (DOCS / "planning.md").read_text(encoding="utf-8")
     text += (DOCS / "ranking.md").read_text(encoding="utf-8")
+    text += (DOCS / "organisation.md").read_text(encoding="utf-8")
     classes = [getattr(kd, name) for name in kd.__all__]
     missing = [
         f"{cls.__name__}.{field.name}"
@@ -69,9 +70,35 @@ def test_ranking_rule_example_in_plugin_docs_works() -> None:
 
     block = next(b for b in python_blocks("plugin-hooks.md") if "class Cheapest" in b)
     module = types.ModuleType("cheapest_plugin")
-    exec(compile(block, "plugin-hooks.md", "exec"), module.__dict__)  # noqa: S102 - our own docs
+    exec(compile(block, "plugin-hooks.md", "exec"), module.__dict__)
     pm = kd.make_plugin_manager(load_entry_points=False, plugins=[module])
     demo = kd.demo_strategy(planned=False)
     ranking = kd.rank_measures(demo, "guenstig-zuerst", manager=pm)
     costs = [demo.measure(key).cost.one_off for key in ranking.order]
     assert costs == sorted(costs)
+
+
+def test_organisation_hook_examples_in_plugin_docs_work() -> None:
+    import types
+
+    blocks = [
+        b
+        for b in python_blocks("plugin-hooks.md")
+        if "@hookimpl" in b
+        and ("def kd_organigram_presets" in b or "def kd_governance_checks" in b)
+    ]
+    assert len(blocks) == 2
+    plugins = []
+    for index, block in enumerate(blocks):
+        module = types.ModuleType(f"docs_example_{index}")
+        exec(compile(block, "plugin-hooks.md", "exec"), module.__dict__)
+        plugins.append(module)
+    pm = kd.make_plugin_manager(load_entry_points=False, plugins=plugins)
+    demo = kd.demo_strategy(planned=False)
+    organigram = kd.build_organigram(kd.organigram_presets(pm)["klein"], demo)
+    assert len(organigram.roles) == 1 + len(demo.chosen_fields)
+    thueringen = kd.build_organigram(kd.organigram_presets(pm)["thueringen-kernteam"], demo)
+    import attrs
+
+    findings = kd.run_checks(attrs.evolve(demo, organigram=thueringen), manager=pm)
+    assert [f.check for f in findings] == ["cdo-named"]

@@ -73,6 +73,8 @@ from kommunal_digital.model import (
     Strategy,
     Task,
 )
+from kommunal_digital.model.labels import Severity
+from kommunal_digital.model.organigram_preset import OrganigramPreset, PresetRelation, PresetRole
 from kommunal_digital.model.preset import PresetMilestone, PresetPhase, PresetTask, RoadmapPreset
 from kommunal_digital.model.ranking import (
     Comparison,
@@ -91,6 +93,16 @@ from kommunal_digital.model.schedule import (
     Unplaced,
     YearLimit,
     YearTotals,
+)
+from kommunal_digital.organisation.findings import Finding, GovernanceCheck
+from kommunal_digital.organisation.governance import governance_checks, measure_owner, run_checks
+from kommunal_digital.organisation.presets import build_organigram, organigram_presets
+from kommunal_digital.organisation.stakeholders import (
+    Quadrant,
+    StakeholderWeight,
+    key_stakeholders,
+    quadrant,
+    raci_matrix,
 )
 from kommunal_digital.packs.manifest import PackManifest
 from kommunal_digital.packs.pack import TemplatePack, load_pack
@@ -139,7 +151,9 @@ __all__ = [
     "DependencyCycleError",
     "Direction",
     "DocumentError",
+    "Finding",
     "Goal",
+    "GovernanceCheck",
     "InconsistentComparisonsError",
     "Indicator",
     "InputFileError",
@@ -156,6 +170,7 @@ __all__ = [
     "Municipality",
     "MunicipalityKind",
     "Organigram",
+    "OrganigramPreset",
     "OutputError",
     "OutputExistsError",
     "PackError",
@@ -165,8 +180,11 @@ __all__ = [
     "PluginError",
     "PresetMilestone",
     "PresetPhase",
+    "PresetRelation",
+    "PresetRole",
     "PresetTask",
     "ProjectProfile",
+    "Quadrant",
     "Raci",
     "RankChange",
     "Ranking",
@@ -190,9 +208,11 @@ __all__ = [
     "ScorePart",
     "SensitivityFinding",
     "SensitivityReport",
+    "Severity",
     "ShareBasis",
     "Stakeholder",
     "StakeholderGroup",
+    "StakeholderWeight",
     "Strategy",
     "Task",
     "TemplatePack",
@@ -207,6 +227,7 @@ __all__ = [
     "ahp_weights",
     "available_packs",
     "break_down",
+    "build_organigram",
     "build_roadmap",
     "critical_path",
     "default_roadmap_preset",
@@ -216,20 +237,27 @@ __all__ = [
     "dump_strategy",
     "dumps_strategy",
     "get_pack",
+    "governance_checks",
     "hookimpl",
+    "key_stakeholders",
     "load_pack",
     "load_strategy",
     "loads_strategy",
     "make_converter",
     "make_plugin_manager",
+    "measure_owner",
     "member_roadmap",
+    "organigram_presets",
     "pack_action_fields",
     "plan_strategy",
+    "quadrant",
+    "raci_matrix",
     "rank_measures",
     "rank_strategy",
     "ranking_rules",
     "record_milestone",
     "render_document",
+    "run_checks",
     "schedule_measures",
     "sensitivity",
     "strategy_context",

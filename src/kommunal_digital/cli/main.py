@@ -47,7 +47,7 @@ def demo(out_dir: Path, force: bool) -> None:
     except KommunalDigitalError as error:
         _fail(error)
         return
-    for path in (result.strategy_file, *result.documents):
+    for path in (result.strategy_file, *result.documents, *result.images):
         click.echo(f"wrote {path}")
 
 
@@ -176,6 +176,54 @@ def rank(strategy_file: Path, rule: str | None, output: Path | None, check: bool
                 f"{c.measure} {c.rank_before}->{c.rank_after}" for c in finding.changes
             )
             click.echo(f"weight of {finding.criterion} {finding.change:+.0%}: {moved}")
+
+
+@cli.command(help="Run the governance checks on a strategy file's organisation.")
+@click.argument("strategy_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--max-roles", type=int, default=3, show_default=True, help="Roles one person may hold."
+)
+def check(strategy_file: Path, max_roles: int) -> None:
+    """Print the findings; exit status 1 when there is an error finding."""
+    from kommunal_digital.io.strategy_file import load_strategy
+    from kommunal_digital.model.labels import Severity
+    from kommunal_digital.organisation.governance import run_checks
+
+    try:
+        findings = run_checks(load_strategy(strategy_file), options={"max_roles": max_roles})
+    except KommunalDigitalError as error:
+        _fail(error)
+        return
+    for finding in findings:
+        click.echo(f"{finding.severity.label}: [{finding.check}] {finding.message}")
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    click.echo(f"{strategy_file.name}: {_count(len(findings), 'finding')}, {errors} error(s)")
+    if errors:
+        sys.exit(1)
+
+
+@cli.command(help="Draw the organigram and the stakeholder grid of a strategy file (PNG and SVG).")
+@click.argument("strategy_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the pictures into.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing pictures.")
+def charts(strategy_file: Path, out_dir: Path, force: bool) -> None:
+    """Write Organigramm.png/.svg and Stakeholder-Matrix.png/.svg."""
+    from kommunal_digital.documents.charts import chart_images
+    from kommunal_digital.io.atomic import write_atomic
+    from kommunal_digital.io.strategy_file import load_strategy
+
+    try:
+        images = chart_images(load_strategy(strategy_file))
+        for name, data in images.items():
+            click.echo(f"wrote {write_atomic(out_dir / name, data, force=force)}")
+    except KommunalDigitalError as error:
+        _fail(error)
 
 
 def main() -> None:

@@ -40,10 +40,14 @@ class DemoOutput:
 
     strategy_file: Path
     documents: tuple[Path, ...]
+    images: tuple[Path, ...] = ()
 
 
 def write_demo(out_dir: str | os.PathLike[str], *, force: bool = False) -> DemoOutput:
-    """Write the demo's ``strategy.yaml`` and its ``Digitalstrategie.docx``.
+    """Write the demo's ``strategy.yaml``, its ``Digitalstrategie.docx`` and its pictures.
+
+    The pictures are the organigram and the power/interest grid of the
+    stakeholders, each as PNG and SVG.
 
     Args:
         out_dir: Folder to write into (created if missing).
@@ -52,13 +56,17 @@ def write_demo(out_dir: str | os.PathLike[str], *, force: bool = False) -> DemoO
     Returns:
         The paths written.
     """
+    from kommunal_digital.documents.charts import chart_images  # lazy: matplotlib
+
     folder = Path(out_dir)
+    strategy = demo_strategy()
+    images = chart_images(strategy)
     targets = (folder / "Digitalstrategie.docx", folder / "strategy.yaml")
-    existing = [str(path) for path in targets if path.exists()]
+    existing = [str(path) for path in (*targets, *(folder / n for n in images)) if path.exists()]
     if existing and not force:
         # Checked up front so that a refused run writes nothing at all.
         raise OutputExistsError(f"{', '.join(existing)}: exist(s) already; pass force to overwrite")
-    strategy = demo_strategy()
     document = render_document(strategy, targets[0], pack="rlp", force=force)
     strategy_file = write_atomic(targets[1], dumps_strategy(strategy).encode("utf-8"), force=force)
-    return DemoOutput(strategy_file=strategy_file, documents=(document,))
+    pictures = tuple(write_atomic(folder / n, data, force=force) for n, data in images.items())
+    return DemoOutput(strategy_file=strategy_file, documents=(document,), images=pictures)

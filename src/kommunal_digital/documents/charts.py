@@ -1,0 +1,346 @@
+"""Pictures for documents: the organigram and the power/interest grid.
+
+Both are drawn with matplotlib (imported lazily, Agg backend) at A4 text
+width (16 cm) with German labels, and returned as PNG or SVG bytes. Labels
+never overlap by construction: organigram boxes sit on a grid with gaps and
+long levels wrap into further rows; stakeholders in the grid are numbered
+markers explained in a legend beside the chart.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from kommunal_digital.model import Organigram, Strategy
+from kommunal_digital.model.labels import RelationKind, RoleKind
+from kommunal_digital.organisation.stakeholders import Quadrant
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "BoxLayout",
+    "chart_images",
+    "organigram_image",
+    "organigram_layout",
+    "stakeholder_grid_image",
+]
+
+ImageFormat = Literal["png", "svg"]
+
+#: Width of an A4 page's text area, in inches (16 cm).
+TEXT_WIDTH = 16 / 2.54
+_BOXES_PER_ROW = 5
+_BOX_W = 0.86  # of one column
+_BOX_H = 0.62  # of one row
+_FONT = 7.5
+_MIN_FONT = 5.0
+_WRAP = 18
+
+_UP = (RelationKind.REPORTS_TO, RelationKind.LEADS, RelationKind.MEMBER_OF)
+_SIDE = (RelationKind.ADVISES, RelationKind.LIAISES_WITH)
+_EDGE_STYLE: dict[RelationKind, dict[str, Any]] = {
+    RelationKind.REPORTS_TO: {"linestyle": "-", "color": "#333333", "linewidth": 1.0},
+    RelationKind.LEADS: {"linestyle": "-", "color": "#1f5f99", "linewidth": 1.8},
+    RelationKind.MEMBER_OF: {"linestyle": "--", "color": "#555555", "linewidth": 0.9},
+    RelationKind.ADVISES: {"linestyle": ":", "color": "#2e7d32", "linewidth": 1.2},
+    RelationKind.LIAISES_WITH: {"linestyle": "-.", "color": "#8d6e63", "linewidth": 0.9},
+}
+_KIND_COLOUR = {
+    RoleKind.MAYOR: "#d6e4f0",
+    RoleKind.COUNCIL: "#f3e5c0",
+    RoleKind.COMMITTEE: "#f3e5c0",
+    RoleKind.DIGITAL_COUNCIL: "#dcedc8",
+    RoleKind.EXTERNAL_PARTNER: "#eeeeee",
+    RoleKind.TOPIC_SPONSOR: "#fce4ec",
+    RoleKind.WORKING_GROUP: "#fce4ec",
+}
+
+
+@attrs.frozen
+class BoxLayout:
+    """Where a role's box sits: centre ``x``/``y`` in grid units (row 0 at the top)."""
+
+    key: str
+    x: float
+    y: float
+    text: str
+
+
+def _levels(organigram: Organigram) -> dict[str, int]:
+    """Hierarchy level per role: the mayor and the council on top (0)."""
+    up: dict[str, list[str]] = defaultdict(list)
+    side: dict[str, list[str]] = defaultdict(list)
+    for relation in organigram.relations:
+        if relation.kind in _UP:
+            up[relation.source].append(relation.target)
+        else:
+            side[relation.source].append(relation.target)
+    tops = [r.key for r in organigram.roles if r.kind in (RoleKind.MAYOR, RoleKind.COUNCIL)]
+    level: dict[str, int] = dict.fromkeys(tops, 0)
+    # Relax repeatedly: a role sits one level below the highest role it reports up to.
+    for _ in range(len(organigram.roles) + 1):
+        changed = False
+        for role in organigram.roles:
+            if role.key in tops:
+                continue
+            targets = [level[t] for t in up[role.key] if t in level]
+            if not targets:
+                targets = [level[t] for t in side[role.key] if t in level]
+            if targets:
+                candidate = min(targets) + 1
+                if level.get(role.key) != candidate:
+                    level[role.key] = candidate
+                    changed = True
+        if not changed:
+            break
+    bottom = max(level.values(), default=0) + 1
+    return {role.key: level.get(role.key, bottom) for role in organigram.roles}
+
+
+def organigram_layout(organigram: Organigram) -> tuple[list[BoxLayout], int]:
+    """Place every role on a grid; returns the boxes and the number of rows.
+
+    Levels with more than five roles wrap into further rows, so boxes never
+    get narrower than a fifth of the text width.
+    """
+    levels = _levels(organigram)
+    by_level: dict[int, list[str]] = defaultdict(list)
+    titles = {role.key: role.title for role in organigram.roles}
+    for role in organigram.roles:
+        by_level[levels[role.key]].append(role.key)
+    boxes: list[BoxLayout] = []
+    row = 0
+    x_of: dict[str, float] = {}
+    parents: dict[str, list[str]] = defaultdict(list)
+    for relation in organigram.relations:
+        parents[relation.source].append(relation.target)
+    for level in sorted(by_level):
+        # Order a level by the mean position of the roles it relates to, then title.
+        keys = sorted(
+            by_level[level],
+            key=lambda k: (
+                sum(x_of[p] for p in parents[k] if p in x_of)
+                / max(1, sum(1 for p in parents[k] if p in x_of)),
+                titles[k],
+            ),
+        )
+        for start in range(0, len(keys), _BOXES_PER_ROW):
+            chunk = keys[start : start + _BOXES_PER_ROW]
+            offset = (_BOXES_PER_ROW - len(chunk)) / 2
+            for index, key in enumerate(chunk):
+                x = offset + index + 0.5
+                x_of[key] = x
+                text = "\n".join(textwrap.wrap(titles[key], _WRAP, break_long_words=False))
+                boxes.append(BoxLayout(key=key, x=x, y=float(row), text=text))
+            row += 1
+    return boxes, row
+
+
+def _save(figure: Figure, fmt: ImageFormat) -> bytes:
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    # SVG keeps labels as text, so they stay searchable and editable.
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kommunal-digital"}):
+        figure.savefig(buffer, format=fmt, dpi=200, metadata=_metadata(fmt))
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def chart_images(strategy: Strategy) -> dict[str, bytes]:
+    """All pictures of a strategy by file name (PNG and SVG of each)."""
+    images: dict[str, bytes] = {}
+    for fmt in ("png", "svg"):
+        if strategy.organigram is not None:
+            images[f"Organigramm.{fmt}"] = organigram_image(strategy.organigram, fmt)
+        if strategy.stakeholders:
+            images[f"Stakeholder-Matrix.{fmt}"] = stakeholder_grid_image(strategy, fmt)
+    return images
+
+
+def _metadata(fmt: ImageFormat) -> dict[str, Any]:
+    # Fixed metadata keep the files byte-identical between runs.
+    return {"Date": None} if fmt == "svg" else {"Software": None}
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def organigram_figure(organigram: Organigram) -> Figure:
+    """Draw the organigram and return the matplotlib figure."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    plt = _pyplot()
+    boxes, rows = organigram_layout(organigram)
+    kinds = {role.key: role.kind for role in organigram.roles}
+    height = rows * 0.8 + 0.5
+    figure: Figure
+    figure, axes = plt.subplots(figsize=(TEXT_WIDTH, height))
+    axes.set_xlim(0, _BOXES_PER_ROW)
+    axes.set_ylim(rows - 0.5, -0.5)
+    axes.axis("off")
+    where = {box.key: box for box in boxes}
+    for relation in organigram.relations:
+        source, target = where[relation.source], where[relation.target]
+        style = _EDGE_STYLE[relation.kind]
+        axes.add_patch(
+            FancyArrowPatch(
+                (source.x, source.y),
+                (target.x, target.y),
+                arrowstyle="-|>",
+                mutation_scale=7,
+                shrinkA=14,
+                shrinkB=14,
+                connectionstyle="arc3,rad=0.08",
+                zorder=1,
+                **style,
+            )
+        )
+    labels = []
+    for box in boxes:
+        patch = axes.add_patch(
+            FancyBboxPatch(
+                (box.x - _BOX_W / 2, box.y - _BOX_H / 2),
+                _BOX_W,
+                _BOX_H,
+                boxstyle="round,pad=0.0,rounding_size=0.06",
+                facecolor=_KIND_COLOUR.get(kinds[box.key], "#ffffff"),
+                edgecolor="#37474f",
+                linewidth=0.8,
+                zorder=2,
+            )
+        )
+        label = axes.text(
+            box.x, box.y, box.text, ha="center", va="center", fontsize=_FONT, zorder=3, gid=box.key
+        )
+        labels.append((label, patch))
+    handles = [Line2D([0], [0], **_EDGE_STYLE[kind], label=kind.label) for kind in RelationKind]
+    axes.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=len(handles),
+        fontsize=_FONT - 0.5,
+        frameon=False,
+    )
+    figure.tight_layout()
+    _fit_labels(figure, labels)
+    return figure
+
+
+def _fit_labels(figure: Figure, labels: Sequence[tuple[Any, Any]]) -> None:
+    """Shrink a label's font until it fits inside its box (down to a minimum)."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    for label, patch in labels:
+        box = patch.get_window_extent(renderer)
+        size = _FONT
+        while size > _MIN_FONT:
+            extent = label.get_window_extent(renderer)
+            if extent.width <= box.width * 0.9 and extent.height <= box.height * 0.9:
+                break
+            size -= 0.25
+            label.set_fontsize(size)
+
+
+def organigram_image(organigram: Organigram, fmt: ImageFormat = "png") -> bytes:
+    """The organigram as a PNG or SVG image, 16 cm wide."""
+    return _save(organigram_figure(organigram), fmt)
+
+
+_QUADRANT_PLACES = {
+    Quadrant.MANAGE_CLOSELY: (4.5, 4.5),
+    Quadrant.KEEP_SATISFIED: (2.0, 4.5),
+    Quadrant.KEEP_INFORMED: (4.5, 2.0),
+    Quadrant.MONITOR: (2.0, 2.0),
+}
+
+
+def _spread(count: int) -> Sequence[tuple[float, float]]:
+    """Offsets that spread ``count`` markers sharing one grid point."""
+    if count == 1:
+        return [(0.0, 0.0)]
+    import math
+
+    # Neighbouring markers stay at least 0.36 grid units apart (chord of the circle).
+    radius = min(0.18 / math.sin(math.pi / count), 0.42)
+    return [
+        (radius * math.cos(2 * math.pi * i / count), radius * math.sin(2 * math.pi * i / count))
+        for i in range(count)
+    ]
+
+
+def stakeholder_grid_figure(strategy: Strategy) -> Figure:
+    """Draw the power/interest grid of the strategy's stakeholders."""
+    plt = _pyplot()
+    figure: Figure
+    figure, (axes, legend_axes) = plt.subplots(
+        1, 2, figsize=(TEXT_WIDTH, 3.6), gridspec_kw={"width_ratios": [1.0, 1.0]}
+    )
+    axes.set_xlim(0.4, 5.6)
+    axes.set_ylim(0.1, 5.9)
+    axes.set_xlabel("Interesse", fontsize=_FONT + 0.5)
+    axes.set_ylabel("Einfluss", fontsize=_FONT + 0.5)
+    axes.set_xticks(range(1, 6))
+    axes.set_yticks(range(1, 6))
+    axes.tick_params(labelsize=_FONT)
+    axes.axvline(3.5, color="#999999", linewidth=0.8)
+    axes.axhline(3.5, color="#999999", linewidth=0.8)
+    for item, (x, y) in _QUADRANT_PLACES.items():
+        # Labels along the outer edge, where no marker can be (scores run 1 to 5).
+        axes.text(
+            x,
+            5.68 if y > 3 else 0.32,
+            item.label,
+            ha="center",
+            va="center",
+            fontsize=_FONT,
+            color="#607d8b",
+        )
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for number, stakeholder in enumerate(strategy.stakeholders, start=1):
+        cells[(stakeholder.interest, stakeholder.power)].append(number)
+    for (interest, power), numbers in cells.items():
+        for number, (dx, dy) in zip(numbers, _spread(len(numbers)), strict=True):
+            axes.scatter(
+                interest + dx, power + dy, s=110, color="#1f5f99", zorder=2, gid=f"marker-{number}"
+            )
+            axes.text(
+                interest + dx,
+                power + dy,
+                str(number),
+                ha="center",
+                va="center",
+                fontsize=_FONT - 1,
+                color="white",
+                zorder=3,
+            )
+    legend_axes.axis("off")
+    lines = [
+        f"{n:>2}  {textwrap.shorten(s.name, 44, placeholder='…')}"
+        for n, s in enumerate(strategy.stakeholders, start=1)
+    ]
+    legend_axes.text(
+        0.0, 1.0, "\n".join(lines), va="top", ha="left", fontsize=_FONT, linespacing=1.5
+    )
+    figure.tight_layout()
+    return figure
+
+
+def stakeholder_grid_image(strategy: Strategy, fmt: ImageFormat = "png") -> bytes:
+    """The power/interest grid as a PNG or SVG image, 16 cm wide."""
+    return _save(stakeholder_grid_figure(strategy), fmt)
