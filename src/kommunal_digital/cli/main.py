@@ -226,6 +226,63 @@ def charts(strategy_file: Path, out_dir: Path, force: bool) -> None:
         _fail(error)
 
 
+@cli.group(help="Work with template packs.")
+def pack() -> None:
+    """Commands for template packs."""
+
+
+@pack.command("check", help="Validate a pack folder or zip and list every defect.")
+@click.argument("path", type=click.Path(path_type=Path))
+def pack_check(path: Path) -> None:
+    """Check a pack; exit status 1 when it has defects."""
+    from kommunal_digital.packs.check import check_pack
+
+    problems = check_pack(path)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{path.name}: {_count(len(problems), 'problem')}", err=True)
+        sys.exit(1)
+    click.echo(f"{path.name}: no problems found")
+
+
+@pack.command("new", help="Create a new, working pack folder NAME to start from.")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to create the pack in.",
+)
+@click.option("--title", default="", help="Title of the pack.")
+def pack_new(name: str, parent: Path, title: str) -> None:
+    """Scaffold a pack."""
+    from kommunal_digital.packs.scaffold import new_pack
+
+    try:
+        root = new_pack(name, parent, title=title)
+    except KommunalDigitalError as error:
+        _fail(error)
+        return
+    click.echo(f"created {root}; check it with: kommunal-digital pack check {root}")
+
+
+@cli.command(help="List the installed plugins with their versions and hooks.")
+def plugins() -> None:
+    """Print one line per plugin."""
+    from kommunal_digital.plugins.manager import describe_plugins
+
+    try:
+        rows = describe_plugins()
+    except KommunalDigitalError as error:
+        _fail(error)
+        return
+    for name, version, hooks in rows:
+        click.echo(f"{name} {version}: {', '.join(hooks)}")
+
+
 def main() -> None:
     """Run the command line (console script entry point)."""
     cli()

@@ -59,6 +59,8 @@ class PackManifest:
         extends: Name of a pack this one builds on, if any.
         data: Data files by kind (e.g. ``action_fields``), relative to the pack.
         documents: Templates by document type, relative to the pack.
+        defaults: Choices the pack proposes, e.g. ``ranking_rule``,
+            ``roadmap_preset``, ``organigram_preset``.
     """
 
     name: str = attrs.field(validator=checks.key)
@@ -70,6 +72,7 @@ class PackManifest:
     extends: str | None = None
     data: dict[str, str] = attrs.field(factory=dict, validator=_relative_paths, hash=False)
     documents: dict[str, str] = attrs.field(factory=dict, validator=_relative_paths, hash=False)
+    defaults: dict[str, str] = attrs.field(factory=dict, hash=False)
 
     def supports(self, version: str) -> bool:
         """Tell whether the pack declares support for a kommunal-digital version."""
@@ -100,15 +103,29 @@ def read_manifest(root: Path) -> PackManifest:
     unknown = set(pack) - _PACK_KEYS
     if unknown:
         raise PackError(f"{label}: pack: unknown key(s) {', '.join(sorted(unknown))}")
-    for table in ("data", "documents"):
+    for table in ("data", "documents", "defaults"):
         if not isinstance(raw.get(table, {}), dict):
             raise PackError(f"{label}: [{table}] must be a table")
+    from kommunal_digital.packs.data import DATA_KINDS
+
+    unknown_data = set(raw.get("data", {})) - set(DATA_KINDS)
+    if unknown_data:
+        raise PackError(
+            f"{label}: data: unknown kind(s) {', '.join(sorted(unknown_data))} "
+            f"(known: {', '.join(DATA_KINDS)})"
+        )
+    unknown_tables = set(raw) - {"pack", "data", "documents", "defaults"}
+    if unknown_tables:
+        raise PackError(f"{label}: unknown table(s) {', '.join(sorted(unknown_tables))}")
     missing = [k for k in ("name", "version", "title") if k not in pack]
     if missing:
         raise PackError(f"{label}: pack.{missing[0]}: required key is missing")
     try:
         return PackManifest(
-            data=dict(raw.get("data", {})), documents=dict(raw.get("documents", {})), **pack
+            data=dict(raw.get("data", {})),
+            documents=dict(raw.get("documents", {})),
+            defaults={str(k): str(v) for k, v in raw.get("defaults", {}).items()},
+            **pack,
         )
     except ModelValidationError as exc:
         table = "pack." if exc.field.split(".")[0] not in ("data", "documents") else ""

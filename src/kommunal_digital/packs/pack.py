@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import attrs
 import cattrs
@@ -18,6 +19,7 @@ from kommunal_digital.io.converter import make_converter
 from kommunal_digital.io.errors import describe_problems
 from kommunal_digital.io.yaml_io import YamlError, load_yaml
 from kommunal_digital.model import ActionField
+from kommunal_digital.packs.data import DATA_KINDS
 from kommunal_digital.packs.manifest import PackManifest, read_manifest
 
 __all__ = ["TemplatePack", "load_pack"]
@@ -58,21 +60,27 @@ class TemplatePack:
         return target
 
     def document_template(self, document_type: str) -> Path | None:
-        """Return the template the manifest names for a document type, if any."""
-        relative = self.manifest.documents.get(document_type)
-        return self.resolve(relative) if relative is not None else None
+        """Return the template for a document type (own or inherited), if any."""
+        return self.documents().get(document_type)
 
-    def action_fields(self) -> tuple[ActionField, ...]:
-        """Read the action fields of the pack's ``action_fields`` data file.
+    parent: TemplatePack | None = None
+
+    def own_data(self, kind: str) -> tuple[Any, ...]:
+        """Read one kind of data from this pack's own file (not its parent's).
 
         Returns:
-            The fields in file order; empty when the pack declares none.
+            The items in file order; empty when the pack declares none.
 
         Raises:
+            PackError: ``kind`` is not a known kind of data.
             InputFileError: The data file is missing or invalid; the message
                 names the file and the field path.
         """
-        relative = self.manifest.data.get("action_fields")
+        try:
+            spec = DATA_KINDS[kind]
+        except KeyError:
+            raise PackError(f"unknown kind of pack data {kind!r}") from None
+        relative = self.manifest.data.get(kind)
         if relative is None:
             return ()
         path = self.resolve(relative)
@@ -83,24 +91,54 @@ class TemplatePack:
             raise InputFileError(label, ["file not found"]) from None
         except (YamlError, UnicodeDecodeError) as exc:
             raise InputFileError(label, [str(exc)]) from None
-        if not isinstance(data, dict) or set(data) != {"action_fields"}:
-            raise InputFileError(label, ["expected one top-level key 'action_fields'"])
+        if not isinstance(data, dict) or set(data) != {spec.top_key}:
+            raise InputFileError(label, [f"expected one top-level key {spec.top_key!r}"])
         try:
-            fields: tuple[ActionField, ...] = _CONVERTER.structure(
-                data["action_fields"], tuple[ActionField, ...]
+            items: tuple[Any, ...] = _CONVERTER.structure(
+                data[spec.top_key],
+                tuple[spec.item_type, ...],  # type: ignore[name-defined]
             )
         except (cattrs.BaseValidationError, ModelValidationError) as exc:
-            raise InputFileError(label, describe_problems(exc, "action_fields")) from None
+            raise InputFileError(label, describe_problems(exc, spec.top_key)) from None
         except ValueError as exc:
-            raise InputFileError(label, [f"action_fields: {exc}"]) from None
-        return fields
+            raise InputFileError(label, [f"{spec.top_key}: {exc}"]) from None
+        return items
+
+    def data(self, kind: str) -> tuple[Any, ...]:
+        """One kind of data, merged along the ``extends`` chain.
+
+        Items of this pack replace items of its parent with the same key
+        (in the parent's position); new items follow.
+        """
+        inherited = self.parent.data(kind) if self.parent is not None else ()
+        merged = {_key(item): item for item in inherited}
+        for item in self.own_data(kind):
+            merged[_key(item)] = item
+        return tuple(merged.values())
+
+    def action_fields(self) -> tuple[ActionField, ...]:
+        """The pack's action fields (including inherited ones)."""
+        return self.data("action_fields")
+
+    def documents(self) -> dict[str, Path]:
+        """Template paths by document type, this pack's overriding its parent's."""
+        inherited = self.parent.documents() if self.parent is not None else {}
+        own = {kind: self.resolve(rel) for kind, rel in self.manifest.documents.items()}
+        return {**inherited, **own}
+
+
+def _key(item: Any) -> str:
+    return str(item.key)
 
 
 def load_pack(path: str | os.PathLike[str], *, version: str | None = None) -> TemplatePack:
-    """Load a template pack from its folder.
+    """Load a template pack from its folder or a zip file.
+
+    The pack's ``extends`` is not resolved here; a plugin manager does that
+    (see :func:`kommunal_digital.get_pack`).
 
     Args:
-        path: The pack folder (holding ``pack.toml``).
+        path: The pack folder (holding ``pack.toml``) or a ``.zip`` of it.
         version: The kommunal-digital version to check compatibility with;
             defaults to the installed version.
 
@@ -109,8 +147,12 @@ def load_pack(path: str | os.PathLike[str], *, version: str | None = None) -> Te
             does not support this version of kommunal-digital.
     """
     root = Path(path).resolve()
-    if not root.is_dir():
-        raise PackError(f"{path}: not a folder")
+    if root.is_file() and root.suffix.lower() == ".zip":
+        from kommunal_digital.packs.archive import unpack_zip_pack
+
+        root = unpack_zip_pack(root)
+    elif not root.is_dir():
+        raise PackError(f"{path}: neither a pack folder nor a zip file")
     manifest = read_manifest(root)
     if version is None:
         from kommunal_digital._version import __version__

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import attrs
 import pluggy
 
 from kommunal_digital.errors import PackError, PluginError
@@ -16,6 +17,7 @@ from kommunal_digital.plugins.markers import PROJECT_NAME
 
 __all__ = [
     "available_packs",
+    "describe_plugins",
     "document_template",
     "get_pack",
     "make_plugin_manager",
@@ -72,6 +74,24 @@ def make_plugin_manager(
     return manager
 
 
+def describe_plugins(
+    manager: pluggy.PluginManager | None = None,
+) -> list[tuple[str, str, list[str]]]:
+    """Name, version and implemented hooks of every registered plugin, sorted by name."""
+    from kommunal_digital._version import __version__
+
+    manager = manager or make_plugin_manager()
+    versions = {plugin: dist.version for plugin, dist in manager.list_plugin_distinfo()}
+    rows = []
+    for name, plugin in manager.list_name_plugin():
+        if plugin is None:  # pragma: no cover - blocked plugins
+            continue
+        hooks = sorted(caller.name for caller in manager.get_hookcallers(plugin) or ())
+        version = versions.get(plugin) or (__version__ if name.startswith(PROJECT_NAME) else "-")
+        rows.append((name, version, hooks))
+    return sorted(rows)
+
+
 def available_packs(manager: pluggy.PluginManager) -> dict[str, TemplatePack]:
     """Load every pack the plugins register, by name.
 
@@ -85,7 +105,26 @@ def available_packs(manager: pluggy.PluginManager) -> dict[str, TemplatePack]:
         for folder in folders:
             pack = load_pack(folder)
             packs[pack.name] = pack
-    return packs
+    return {name: _with_parents(pack, packs) for name, pack in packs.items()}
+
+
+def _with_parents(
+    pack: TemplatePack, packs: dict[str, TemplatePack], seen: tuple[str, ...] = ()
+) -> TemplatePack:
+    """Attach the chain of packs a pack extends, refusing unknown names and cycles."""
+    parent_name = pack.manifest.extends
+    if not parent_name:
+        return pack
+    if parent_name in (*seen, pack.name):
+        chain = " -> ".join((*seen, pack.name, parent_name))
+        raise PackError(f"{pack.name}: packs extend each other in a circle: {chain}")
+    if parent_name not in packs:
+        known = ", ".join(sorted(packs)) or "none"
+        raise PackError(
+            f"{pack.name}: extends {parent_name!r}, which is not registered (registered: {known})"
+        )
+    parent = _with_parents(packs[parent_name], packs, (*seen, pack.name))
+    return attrs.evolve(pack, parent=parent)
 
 
 def get_pack(
@@ -98,20 +137,28 @@ def get_pack(
     """
     if isinstance(name_or_path, TemplatePack):
         return name_or_path
+    manager = manager or make_plugin_manager()
     if isinstance(name_or_path, Path):
-        return load_pack(name_or_path)
+        return _resolve_loaded(load_pack(name_or_path), manager)
     # A registered name wins over a folder of the same name in the working
     # directory, so "rlp" always means the registered pack.
-    packs = available_packs(manager or make_plugin_manager())
+    packs = available_packs(manager)
     if name_or_path in packs:
         return packs[name_or_path]
-    if Path(name_or_path).is_dir():
-        return load_pack(name_or_path)
+    if Path(name_or_path).exists():
+        return _resolve_loaded(load_pack(name_or_path), manager)
     known = ", ".join(sorted(packs)) or "none"
     raise PackError(
         f"no pack named {name_or_path!r} is registered (registered: {known}) "
         "and there is no such folder"
     )
+
+
+def _resolve_loaded(pack: TemplatePack, manager: pluggy.PluginManager) -> TemplatePack:
+    if not pack.manifest.extends:
+        return pack
+    packs = available_packs(manager)
+    return _with_parents(pack, {**packs, pack.name: pack})
 
 
 def pack_action_fields(

@@ -1,0 +1,92 @@
+"""What agencies ship in packs: catalogue entries (Steckbriefe) and text blocks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.model import checks
+
+
+@attrs.frozen
+class CostRange:
+    """A range of money in euros, from ``low`` to ``high``."""
+
+    low: Decimal = attrs.field(
+        default=Decimal("0.00"), converter=checks.to_money, validator=checks.money
+    )
+    high: Decimal = attrs.field(
+        default=Decimal("0.00"), converter=checks.to_money, validator=checks.money
+    )
+
+    @high.validator
+    def _check_order(self, attribute: attrs.Attribute[Any], value: Decimal) -> None:
+        if value < self.low:
+            raise ModelValidationError("high", f"{value} is below low ({self.low})")
+
+
+@attrs.frozen
+class TextBlock:
+    """A reusable text (Textbaustein) for writing up a strategy.
+
+    Attributes:
+        key: Identifier, unique within the pack.
+        title: German title.
+        text: The text; paragraphs separated by blank lines.
+    """
+
+    key: str = attrs.field(validator=checks.key)
+    title: str = attrs.field(validator=checks.required_text)
+    text: str = attrs.field(validator=checks.required_text)
+
+
+@attrs.frozen
+class CatalogueEntry:
+    """An example measure from an agency's catalogue (Steckbrief).
+
+    Attributes:
+        key: Identifier, unique within the pack.
+        action_field: Key of the action field it belongs to.
+        title: German title.
+        goal: What the measure aims at.
+        description: What is done.
+        duration_months: Typical implementation time in months.
+        one_off: Typical range of one-off costs.
+        yearly: Typical range of yearly follow-on costs.
+        roles: Who is typically involved.
+        steps: The usual steps, in order.
+        text_block: Key of the text block describing it, if any.
+        legal_driver: A law that requires it, e.g. "OZG".
+    """
+
+    key: str = attrs.field(validator=checks.key)
+    action_field: str = attrs.field(validator=checks.key)
+    title: str = attrs.field(validator=checks.required_text)
+    goal: str = attrs.field(default="", validator=checks.text)
+    description: str = attrs.field(default="", validator=checks.text)
+    duration_months: int = attrs.field(default=6, validator=[checks.whole, checks.between(1, 120)])
+    one_off: CostRange = attrs.field(factory=CostRange)
+    yearly: CostRange = attrs.field(factory=CostRange)
+    roles: tuple[str, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.texts
+    )
+    steps: tuple[str, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.texts
+    )
+    text_block: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(checks.key)
+    )
+    legal_driver: str = attrs.field(default="", validator=checks.text)
+
+
+@attrs.frozen
+class NeedsQuestion:
+    """A question of a needs analysis (Bedarfsanalyse) for one action field."""
+
+    key: str = attrs.field(validator=checks.key)
+    action_field: str = attrs.field(validator=checks.key)
+    question: str = attrs.field(validator=checks.required_text)
+    hint: str = attrs.field(default="", validator=checks.text)

@@ -1,0 +1,160 @@
+"""``pack check``: everything that can be wrong with a pack, reported at once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from kommunal_digital.errors import InputFileError, KommunalDigitalError, PackError
+from kommunal_digital.packs.data import DATA_KINDS
+
+__all__ = ["CONTEXT_VARIABLES", "PackProblem", "check_pack", "lint_template"]
+
+#: Top-level variables of the Digitalstrategie render context (docs/render-context.md).
+CONTEXT_VARIABLES = frozenset(
+    {
+        "document",
+        "municipality",
+        "strategy",
+        "fields",
+        "measures",
+        "profiles",
+        "stakeholders",
+        "roadmap",
+        "organigram",
+        "schedule",
+        "ranking",
+        "totals",
+    }
+)
+
+
+@attrs.frozen
+class PackProblem:
+    """One defect of a pack: where it is and what is wrong."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def lint_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES) -> list[str]:
+    """Check a .docx template's Jinja syntax and its variables against the context.
+
+    Returns:
+        One message per problem (empty when the template is fine).
+    """
+    import jinja2
+    from docx.opc.exceptions import PackageNotFoundError  # lazy: lxml
+    from docxtpl import DocxTemplate  # lazy: heavy
+
+    from kommunal_digital.documents.environment import make_environment
+
+    try:
+        template = DocxTemplate(str(path))
+        undeclared = template.get_undeclared_template_variables(jinja_env=make_environment())
+    except jinja2.TemplateSyntaxError as exc:
+        return [f"template syntax error: {exc.message}"]
+    except PackageNotFoundError:
+        return ["not a Word (.docx) document"]
+    except (KeyError, ValueError, OSError) as exc:
+        return [f"cannot be read: {exc}"]
+    return [
+        f"uses {name!r}, which is not in the render context "
+        f"(available: {', '.join(sorted(variables))})"
+        for name in sorted(set(undeclared) - variables)
+    ]
+
+
+def _check_paths(root: Path) -> list[PackProblem]:
+    problems = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in (*dirnames, *filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+                problems.append(
+                    PackProblem(str(path.relative_to(root)), "link points outside the pack")
+                )
+    return problems
+
+
+def check_pack(path: str | os.PathLike[str]) -> list[PackProblem]:
+    """Validate a pack folder or zip: manifest, data, references, templates, paths.
+
+    Every problem found is reported; nothing stops at the first one except a
+    manifest that cannot be read at all.
+    """
+    from kommunal_digital.packs.pack import load_pack
+    from kommunal_digital.plugins.manager import get_pack
+
+    source = Path(path)
+    problems: list[PackProblem] = []
+    if source.is_file() and source.suffix.lower() == ".zip":
+        from kommunal_digital.packs.archive import check_zip
+
+        zip_problems = check_zip(source)
+        if zip_problems:
+            return [PackProblem(source.name, p) for p in zip_problems]
+    try:
+        pack = load_pack(source)
+    except KommunalDigitalError as exc:
+        return [PackProblem(source.name, str(exc))]
+    problems.extend(_check_paths(pack.root))
+    try:
+        pack = get_pack(pack.root if not source.is_file() else source)
+    except PackError as exc:
+        problems.append(PackProblem("pack.toml", str(exc)))
+    data: dict[str, tuple[Any, ...]] = {}
+    for kind in DATA_KINDS:
+        try:
+            data[kind] = pack.data(kind)
+        except InputFileError as exc:
+            problems.extend(PackProblem(exc.source, p) for p in exc.problems)
+        except PackError as exc:
+            problems.append(PackProblem(pack.manifest.data.get(kind, kind), str(exc)))
+    # A reference into data that failed to load is not reported again.
+    fields = {f.key for f in data["action_fields"]} if "action_fields" in data else None
+    blocks = {b.key for b in data["text_blocks"]} if "text_blocks" in data else None
+    catalogue_file = pack.manifest.data.get("catalogue", "catalogue")
+    for index, entry in enumerate(data.get("catalogue", ())):
+        where = f"{catalogue_file}: entries[{index}]"
+        if fields is not None and entry.action_field not in fields:
+            problems.append(
+                PackProblem(
+                    f"{where}.action_field",
+                    f"names the action field {entry.action_field!r}, which the pack does not have",
+                )
+            )
+        if blocks is not None and entry.text_block is not None and entry.text_block not in blocks:
+            problems.append(
+                PackProblem(
+                    f"{where}.text_block",
+                    f"names the text block {entry.text_block!r}, which the pack does not have",
+                )
+            )
+    questions_file = pack.manifest.data.get("needs_analysis", "needs_analysis")
+    for index, question in enumerate(data.get("needs_analysis", ())):
+        if fields is not None and question.action_field not in fields:
+            problems.append(
+                PackProblem(
+                    f"{questions_file}: questions[{index}].action_field",
+                    f"names the action field {question.action_field!r}, "
+                    "which the pack does not have",
+                )
+            )
+    for document_type, relative in pack.manifest.documents.items():
+        try:
+            template = pack.resolve(relative)
+        except PackError as exc:
+            problems.append(PackProblem(f"documents.{document_type}", str(exc)))
+            continue
+        if not template.is_file():
+            problems.append(PackProblem(relative, "template not found"))
+            continue
+        problems.extend(PackProblem(relative, m) for m in lint_template(template))
+    return problems

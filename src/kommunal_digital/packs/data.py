@@ -1,0 +1,37 @@
+"""The kinds of data a pack can hold, and how each is read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kommunal_digital.model import ActionField
+from kommunal_digital.model.catalogue import CatalogueEntry, NeedsQuestion, TextBlock
+from kommunal_digital.model.organigram_preset import OrganigramPreset
+from kommunal_digital.model.preset import RoadmapPreset
+
+__all__ = ["DATA_KINDS", "DataKind"]
+
+
+@attrs.frozen
+class DataKind:
+    """A kind of pack data: the ``[data]`` name, the YAML top-level key, the item type."""
+
+    name: str
+    top_key: str
+    item_type: type[Any]
+
+
+#: Every kind of data a pack may declare under ``[data]`` in ``pack.toml``.
+DATA_KINDS: dict[str, DataKind] = {
+    kind.name: kind
+    for kind in (
+        DataKind("action_fields", "action_fields", ActionField),
+        DataKind("catalogue", "entries", CatalogueEntry),
+        DataKind("text_blocks", "text_blocks", TextBlock),
+        DataKind("roadmap_presets", "presets", RoadmapPreset),
+        DataKind("organigram_presets", "presets", OrganigramPreset),
+        DataKind("needs_analysis", "questions", NeedsQuestion),
+    )
+}

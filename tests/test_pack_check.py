@@ -1,0 +1,223 @@
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kommunal_digital as kd
+from kommunal_digital.cli.main import cli
+from kommunal_digital.packs import archive
+from kommunal_digital.packs.check import check_pack
+from kommunal_digital.packs.scaffold import new_pack
+
+from .docx_reading import make_template
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    return new_pack("probe", tmp_path)
+
+
+def messages(path: Path) -> list[str]:
+    return [str(p) for p in check_pack(path)]
+
+
+def test_new_pack_is_clean_and_renders_the_demo(pack: Path, tmp_path: Path) -> None:
+    assert messages(pack) == []
+    loaded = kd.get_pack(pack)
+    assert [f.key for f in loaded.action_fields()] == ["verwaltung", "dorfleben"]
+    assert [e.key for e in loaded.data("catalogue")] == ["online-termine"]
+    out = kd.render_document(kd.demo_strategy(), tmp_path / "x.docx", pack=pack)
+    assert out.is_file()
+
+
+def test_new_pack_refuses_bad_name_and_existing_folder(tmp_path: Path, pack: Path) -> None:
+    with pytest.raises(kd.PackError, match="not a valid pack name"):
+        new_pack("Mein Paket", tmp_path)
+    with pytest.raises(kd.OutputExistsError):
+        new_pack("probe", tmp_path)
+
+
+def test_bad_manifest(pack: Path) -> None:
+    (pack / "pack.toml").write_text('[pack]\nname = "probe"\ntitle = "x"\n', encoding="utf-8")
+    assert messages(pack) == ["probe: probe/pack.toml: pack.version: required key is missing"]
+
+
+def test_dangling_references(pack: Path) -> None:
+    catalogue = pack / "catalogue.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(
+        text.replace("action_field: verwaltung", "action_field: tourismus").replace(
+            "text_block: online-termine", "text_block: fehlt"
+        ),
+        encoding="utf-8",
+    )
+    assert messages(pack) == [
+        "catalogue.yaml: entries[0].action_field: names the action field 'tourismus', "
+        "which the pack does not have",
+        "catalogue.yaml: entries[0].text_block: names the text block 'fehlt', "
+        "which the pack does not have",
+    ]
+
+
+def test_schema_errors_name_file_and_path(pack: Path) -> None:
+    catalogue = pack / "catalogue.yaml"
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace(
+            "duration_months: 3", "duration_months: drei"
+        ),
+        encoding="utf-8",
+    )
+    assert messages(pack) == [
+        "probe/catalogue.yaml: entries[0].duration_months: expected a whole number, got 'drei'"
+    ]
+
+
+def test_unknown_template_variable_and_syntax(pack: Path) -> None:
+    template = pack / "templates" / "digitalstrategie.docx"
+    make_template(template, "{{ municipality.name }} {{ gemeinde.name }}")
+    assert messages(pack) == [
+        "templates/digitalstrategie.docx: uses 'gemeinde', which is not in the render context "
+        "(available: document, fields, measures, municipality, organigram, profiles, ranking, "
+        "roadmap, schedule, stakeholders, strategy, totals)"
+    ]
+    make_template(template, "{% for m in measures %}")
+    assert messages(pack) == [
+        "templates/digitalstrategie.docx: template syntax error: "
+        "Unexpected end of template. Jinja was looking for the following "
+        "tags: 'endfor' or 'else'. The innermost block that needs to be "
+        "closed is 'for'."
+    ]
+
+
+def test_path_leaving_the_pack(pack: Path) -> None:
+    manifest = pack / "pack.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            'text_blocks = "text_blocks.yaml"', 'text_blocks = "../geheim.yaml"'
+        ),
+        encoding="utf-8",
+    )
+    assert messages(pack) == ["../geheim.yaml: probe: '../geheim.yaml' points outside the pack"]
+
+
+def test_symlink_leaving_the_pack(pack: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x", encoding="utf-8")
+    (pack / "notes.txt").symlink_to(secret)
+    assert messages(pack) == ["notes.txt: link points outside the pack"]
+
+
+def zip_folder(folder: Path, target: Path) -> Path:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                out.write(path, Path(folder.name) / path.relative_to(folder))
+    return target
+
+
+def test_zip_pack_loads_and_checks(pack: Path, tmp_path: Path) -> None:
+    packed = zip_folder(pack, tmp_path / "probe.zip")
+    assert messages(packed) == []
+    loaded = kd.get_pack(packed)
+    assert loaded.name == "probe"
+    assert loaded.document_template("digitalstrategie") is not None
+
+
+def test_oversized_and_escaping_zips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("pack.toml", b"0" * (2 * 1024 * 1024))
+    assert messages(bomb) == ["bomb.zip: pack.toml: compressed more than 100:1 (zip bomb?)"]
+    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 1000)
+    big = tmp_path / "big.zip"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_STORED) as out:
+        out.writestr("pack.toml", b"x" * 2000)
+    assert messages(big) == ["big.zip: unpacks to 2000 bytes, more than the 1000 allowed"]
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as out:
+        out.writestr("../evil.toml", "x")
+    assert messages(evil) == ["evil.zip: ../evil.toml: points outside the pack"]
+    with pytest.raises(kd.UnsafePathError):
+        kd.load_pack(evil)
+
+
+def test_extends_merges_data_and_templates(tmp_path: Path) -> None:
+    base = new_pack("grund", tmp_path)
+    child = new_pack("kind", tmp_path)
+    manifest = child / "pack.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8")
+        .replace('language = "de"', 'language = "de"\nextends = "grund"')
+        .replace('digitalstrategie = "templates/digitalstrategie.docx"', ""),
+        encoding="utf-8",
+    )
+    (child / "action_fields.yaml").write_text(
+        "action_fields:\n- key: dorfleben\n  title: Dorfleben neu\n"
+        "- key: energie\n  title: Energie\n",
+        encoding="utf-8",
+    )
+
+    class Packs:
+        @kd.hookimpl
+        def kd_template_packs(self) -> list[Path]:
+            return [base, child]
+
+    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Packs()])
+    merged = kd.get_pack("kind", pm)
+    assert [(f.key, f.title) for f in merged.action_fields()] == [
+        ("verwaltung", "Kommunale Verwaltung"),
+        ("dorfleben", "Dorfleben neu"),
+        ("energie", "Energie"),
+    ]
+    assert (
+        merged.document_template("digitalstrategie")
+        == (base / "templates" / "digitalstrategie.docx").resolve()
+    )
+    assert [f.key for f in kd.pack_action_fields(merged, pm)] == [
+        "verwaltung",
+        "dorfleben",
+        "energie",
+    ]
+
+
+def test_extends_unknown_and_circular(tmp_path: Path) -> None:
+    first = new_pack("eins", tmp_path)
+    second = new_pack("zwei", tmp_path)
+    for folder, parent in ((first, "zwei"), (second, "eins")):
+        manifest = folder / "pack.toml"
+        manifest.write_text(
+            manifest.read_text(encoding="utf-8").replace(
+                'language = "de"', f'language = "de"\nextends = "{parent}"'
+            ),
+            encoding="utf-8",
+        )
+
+    class Packs:
+        @kd.hookimpl
+        def kd_template_packs(self) -> list[Path]:
+            return [first, second]
+
+    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Packs()])
+    with pytest.raises(kd.PackError, match="extend each other in a circle"):
+        kd.available_packs(pm)
+    shutil.rmtree(second)
+    assert any("extends 'zwei', which is not registered" in m for m in messages(first))
+
+
+def test_cli_pack_new_check_and_plugins(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["pack", "new", "agentur", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["pack", "check", str(tmp_path / "agentur")])
+    assert result.exit_code == 0
+    assert "no problems found" in result.output
+    (tmp_path / "agentur" / "catalogue.yaml").write_text("entries: [1]\n", encoding="utf-8")
+    result = runner.invoke(cli, ["pack", "check", str(tmp_path / "agentur")])
+    assert result.exit_code == 1
+    assert "entries[0]" in result.output
+    result = runner.invoke(cli, ["plugins"])
+    assert result.exit_code == 0
+    assert "kommunal_digital.builtin" in result.output
+    assert "kd_ranking_rules" in result.output
