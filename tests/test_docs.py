@@ -45,6 +45,7 @@ def test_every_strategy_field_is_documented() -> None:
     text += (DOCS / "planning.md").read_text(encoding="utf-8")
     text += (DOCS / "ranking.md").read_text(encoding="utf-8")
     text += (DOCS / "organisation.md").read_text(encoding="utf-8")
+    text += (DOCS / "template-packs.md").read_text(encoding="utf-8")
     classes = [getattr(kd, name) for name in kd.__all__]
     missing = [
         f"{cls.__name__}.{field.name}"

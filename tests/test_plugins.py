@@ -106,7 +106,7 @@ def test_wrong_return_type_from_a_plugin_is_refused() -> None:
             return ["Tourismus"]
 
     pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Sloppy()])
-    with pytest.raises(kd.PluginError, match="not an ActionField"):
+    with pytest.raises(kd.PluginError, match="not a ActionField"):
         kd.pack_action_fields(kd.get_pack("rlp", pm), pm)
 
 

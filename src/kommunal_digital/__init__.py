@@ -73,6 +73,7 @@ from kommunal_digital.model import (
     Strategy,
     Task,
 )
+from kommunal_digital.model.catalogue import CatalogueEntry, CostRange, NeedsQuestion, TextBlock
 from kommunal_digital.model.labels import Severity
 from kommunal_digital.model.organigram_preset import OrganigramPreset, PresetRelation, PresetRole
 from kommunal_digital.model.preset import PresetMilestone, PresetPhase, PresetTask, RoadmapPreset
@@ -104,8 +105,10 @@ from kommunal_digital.organisation.stakeholders import (
     quadrant,
     raci_matrix,
 )
+from kommunal_digital.packs.check import PackProblem, check_pack
 from kommunal_digital.packs.manifest import PackManifest
 from kommunal_digital.packs.pack import TemplatePack, load_pack
+from kommunal_digital.packs.scaffold import new_pack
 from kommunal_digital.planning.breakdown import (
     MeasureShare,
     MemberPlan,
@@ -122,9 +125,13 @@ from kommunal_digital.planning.roadmap import (
 from kommunal_digital.planning.schedule import schedule_measures
 from kommunal_digital.plugins.manager import (
     available_packs,
+    describe_plugins,
     get_pack,
     make_plugin_manager,
     pack_action_fields,
+    pack_catalogue,
+    pack_text_blocks,
+    roadmap_presets,
 )
 from kommunal_digital.plugins.markers import hookimpl
 from kommunal_digital.ranking.ahp import AhpResult, ahp_weights
@@ -141,9 +148,11 @@ __all__ = [
     "ActionField",
     "AhpResult",
     "Budgeting",
+    "CatalogueEntry",
     "Comparison",
     "Constraint",
     "Cost",
+    "CostRange",
     "Criterion",
     "CriticalPath",
     "Delivery",
@@ -169,12 +178,14 @@ __all__ = [
     "ModelValidationError",
     "Municipality",
     "MunicipalityKind",
+    "NeedsQuestion",
     "Organigram",
     "OrganigramPreset",
     "OutputError",
     "OutputExistsError",
     "PackError",
     "PackManifest",
+    "PackProblem",
     "Phase",
     "PlanningError",
     "PluginError",
@@ -217,6 +228,7 @@ __all__ = [
     "Task",
     "TemplatePack",
     "TemplateRenderError",
+    "TextBlock",
     "Timing",
     "UnknownDependencyError",
     "Unplaced",
@@ -229,11 +241,13 @@ __all__ = [
     "break_down",
     "build_organigram",
     "build_roadmap",
+    "check_pack",
     "critical_path",
     "default_roadmap_preset",
     "demo_strategy",
     "dependency_graph",
     "dependency_waves",
+    "describe_plugins",
     "dump_strategy",
     "dumps_strategy",
     "get_pack",
@@ -247,8 +261,11 @@ __all__ = [
     "make_plugin_manager",
     "measure_owner",
     "member_roadmap",
+    "new_pack",
     "organigram_presets",
     "pack_action_fields",
+    "pack_catalogue",
+    "pack_text_blocks",
     "plan_strategy",
     "quadrant",
     "raci_matrix",
@@ -257,6 +274,7 @@ __all__ = [
     "ranking_rules",
     "record_milestone",
     "render_document",
+    "roadmap_presets",
     "run_checks",
     "schedule_measures",
     "sensitivity",

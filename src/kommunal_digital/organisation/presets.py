@@ -38,11 +38,20 @@ def builtin_organigram_presets() -> tuple[OrganigramPreset, ...]:
 
 
 def organigram_presets(manager: pluggy.PluginManager | None = None) -> dict[str, OrganigramPreset]:
-    """All registered organigram presets by key (later plugins replace earlier ones)."""
-    from kommunal_digital.plugins.manager import make_plugin_manager
+    """All organigram presets by key: from registered packs, then from the hook.
 
-    presets: dict[str, OrganigramPreset] = {}
-    for batch in reversed((manager or make_plugin_manager()).hook.kd_organigram_presets()):
+    Presets from the hook replace pack presets with the same key, and later
+    plugins replace earlier ones.
+    """
+    from kommunal_digital.plugins.manager import available_packs, make_plugin_manager
+
+    manager = manager or make_plugin_manager()
+    presets: dict[str, OrganigramPreset] = {
+        preset.key: preset
+        for pack in available_packs(manager).values()
+        for preset in pack.data("organigram_presets")
+    }
+    for batch in reversed(manager.hook.kd_organigram_presets()):
         for preset in batch:
             if not isinstance(preset, OrganigramPreset):
                 raise PluginError(f"kd_organigram_presets returned {preset!r}, not a preset")

@@ -7,11 +7,14 @@ from importlib import resources
 from pathlib import Path
 
 from kommunal_digital.model import ActionField
+from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
 from kommunal_digital.model.organigram_preset import OrganigramPreset
+from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.organisation.findings import GovernanceCheck
 from kommunal_digital.organisation.governance import BUILTIN_CHECKS
 from kommunal_digital.organisation.presets import builtin_organigram_presets
 from kommunal_digital.packs.pack import TemplatePack
+from kommunal_digital.planning.roadmap import default_roadmap_preset
 from kommunal_digital.plugins.markers import hookimpl
 from kommunal_digital.ranking.ahp import Ahp
 from kommunal_digital.ranking.request import RankingRule
@@ -21,11 +24,14 @@ from kommunal_digital.ranking.weighted_sum import WeightedSum
 __all__ = [
     "bundled_packs_dir",
     "kd_action_fields",
+    "kd_catalogue_entries",
     "kd_document_template",
     "kd_governance_checks",
     "kd_organigram_presets",
     "kd_ranking_rules",
+    "kd_roadmap_presets",
     "kd_template_packs",
+    "kd_text_blocks",
 ]
 
 
@@ -58,6 +64,24 @@ def kd_action_fields(pack: TemplatePack) -> Sequence[ActionField]:
 def kd_ranking_rules() -> Sequence[RankingRule]:
     """The built-in rules: Nutzwertanalyse, quick wins, dot voting, legal first, AHP."""
     return [WeightedSum(), QuickWin(), DotVoting(), LegalFirst(), Ahp()]
+
+
+@hookimpl
+def kd_catalogue_entries(pack: TemplatePack) -> Sequence[CatalogueEntry]:
+    """Offer the catalogue entries in the pack's own data (with its parents')."""
+    return pack.data("catalogue")
+
+
+@hookimpl
+def kd_text_blocks(pack: TemplatePack) -> Sequence[TextBlock]:
+    """Offer the text blocks in the pack's own data (with its parents')."""
+    return pack.data("text_blocks")
+
+
+@hookimpl
+def kd_roadmap_presets() -> Sequence[RoadmapPreset]:
+    """The built-in three-phase procedure."""
+    return [default_roadmap_preset()]
 
 
 @hookimpl

@@ -18,7 +18,9 @@ from kommunal_digital.plugins.markers import hookspec
 
 if TYPE_CHECKING:
     from kommunal_digital.model import ActionField
+    from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
     from kommunal_digital.model.organigram_preset import OrganigramPreset
+    from kommunal_digital.model.preset import RoadmapPreset
     from kommunal_digital.organisation.findings import GovernanceCheck
     from kommunal_digital.packs.pack import TemplatePack
     from kommunal_digital.ranking.request import RankingRule
@@ -111,4 +113,51 @@ def kd_governance_checks() -> Sequence[GovernanceCheck]:  # type: ignore[empty-b
 
     Returns:
         Governance checks.
+    """
+
+
+@hookspec
+def kd_catalogue_entries(pack: TemplatePack) -> Sequence[CatalogueEntry]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute example measures (Steckbriefe) to a pack's catalogue.
+
+    Called with every pack whose catalogue is asked for; return an empty list
+    for packs the plugin does not serve. Entries are merged by key: an entry
+    of a later-registered plugin replaces one with the same key. The
+    built-in plugin answers from the pack's ``catalogue`` data (with its
+    ``extends`` chain).
+
+    Args:
+        pack: The pack whose catalogue is being collected.
+
+    Returns:
+        Catalogue entries.
+    """
+
+
+@hookspec
+def kd_text_blocks(pack: TemplatePack) -> Sequence[TextBlock]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute text blocks (Textbausteine) to a pack.
+
+    Merged by key like catalogue entries; the built-in plugin answers from
+    the pack's ``text_blocks`` data.
+
+    Args:
+        pack: The pack whose text blocks are being collected.
+
+    Returns:
+        Text blocks.
+    """
+
+
+@hookspec
+def kd_roadmap_presets() -> Sequence[RoadmapPreset]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute roadmap presets (procedures after the workshop).
+
+    Presets are collected by key; a preset of a later-registered plugin
+    replaces one with the same key. The built-in plugin supplies the
+    three-phase default ``standard``; presets in the ``roadmap_presets`` data
+    of registered packs are added as well.
+
+    Returns:
+        Roadmap presets.
     """

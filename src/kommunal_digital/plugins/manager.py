@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
 
 from kommunal_digital.errors import PackError, PluginError
 from kommunal_digital.model import ActionField
+from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
+from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.packs.pack import TemplatePack, load_pack
 from kommunal_digital.plugins import builtin, hookspecs
 from kommunal_digital.plugins.markers import PROJECT_NAME
+
+T = TypeVar("T")
 
 __all__ = [
     "available_packs",
@@ -22,6 +27,9 @@ __all__ = [
     "get_pack",
     "make_plugin_manager",
     "pack_action_fields",
+    "pack_catalogue",
+    "pack_text_blocks",
+    "roadmap_presets",
 ]
 
 
@@ -161,17 +169,49 @@ def _resolve_loaded(pack: TemplatePack, manager: pluggy.PluginManager) -> Templa
     return _with_parents(pack, {**packs, pack.name: pack})
 
 
+def _merged(hook: str, batches: list[Any], item_type: type[T]) -> tuple[T, ...]:
+    """Merge hook results by key; later-registered plugins win (pluggy answers newest first)."""
+    merged: dict[str, T] = {}
+    for batch in reversed(batches):
+        for item in batch:
+            if not isinstance(item, item_type):
+                raise PluginError(f"{hook} returned {item!r}, not a {item_type.__name__}")
+            merged[getattr(item, "key")] = item  # noqa: B009 - every item type has a key
+    return tuple(merged.values())
+
+
 def pack_action_fields(
     pack: TemplatePack, manager: pluggy.PluginManager | None = None
 ) -> tuple[ActionField, ...]:
     """Collect a pack's action fields from all plugins, merged by key."""
-    merged: dict[str, ActionField] = {}
-    for fields in reversed((manager or make_plugin_manager()).hook.kd_action_fields(pack=pack)):
-        for field in fields:
-            if not isinstance(field, ActionField):
-                raise PluginError(f"kd_action_fields returned {field!r}, not an ActionField")
-            merged[field.key] = field
-    return tuple(merged.values())
+    batches = (manager or make_plugin_manager()).hook.kd_action_fields(pack=pack)
+    return _merged("kd_action_fields", batches, ActionField)
+
+
+def pack_catalogue(
+    pack: TemplatePack, manager: pluggy.PluginManager | None = None
+) -> tuple[CatalogueEntry, ...]:
+    """Collect a pack's catalogue entries (Steckbriefe) from all plugins, merged by key."""
+    batches = (manager or make_plugin_manager()).hook.kd_catalogue_entries(pack=pack)
+    return _merged("kd_catalogue_entries", batches, CatalogueEntry)
+
+
+def pack_text_blocks(
+    pack: TemplatePack, manager: pluggy.PluginManager | None = None
+) -> tuple[TextBlock, ...]:
+    """Collect a pack's text blocks from all plugins, merged by key."""
+    batches = (manager or make_plugin_manager()).hook.kd_text_blocks(pack=pack)
+    return _merged("kd_text_blocks", batches, TextBlock)
+
+
+def roadmap_presets(manager: pluggy.PluginManager | None = None) -> dict[str, RoadmapPreset]:
+    """All roadmap presets: from the hook and from the registered packs' data, by key."""
+    manager = manager or make_plugin_manager()
+    batches = list(manager.hook.kd_roadmap_presets())
+    batches.insert(
+        0, [p for pack in available_packs(manager).values() for p in pack.data("roadmap_presets")]
+    )
+    return {preset.key: preset for preset in _merged("kd_roadmap_presets", batches, RoadmapPreset)}
 
 
 def document_template(
