@@ -143,7 +143,24 @@ def test_bad_pack_data_names_file_and_path(tmp_path: Path, data: str, expected: 
 
 
 def test_unknown_pack_name_lists_the_registered_ones() -> None:
+    manager = kd.make_plugin_manager(load_entry_points=False)
     with pytest.raises(
-        kd.PackError, match=r"no pack named .nrw. is registered \(registered: rlp\)"
+        kd.PackError, match=r"no pack named .nrw. is registered \(registered: base, rlp\)"
     ):
-        kd.get_pack("nrw")
+        kd.get_pack("nrw", manager)
+
+
+def test_rlp_pack_catalogue_and_text_blocks() -> None:
+    pack = kd.get_pack("rlp")
+    entries = kd.pack_catalogue(pack)
+    blocks = {b.key for b in kd.pack_text_blocks(pack)}
+    fields = {f.key for f in kd.pack_action_fields(pack)}
+    per_field = {key: 0 for key in fields}
+    for entry in entries:
+        per_field[entry.action_field] += 1
+        assert entry.text_block in blocks
+        assert entry.steps
+        assert entry.roles
+        assert entry.one_off.low <= entry.one_off.high
+    assert min(per_field.values()) >= 4
+    assert kd.check_pack(pack.root) == []

@@ -98,7 +98,7 @@ def new_pack(name: str, parent: str | os.PathLike[str] = ".", *, title: str = ""
     root = Path(parent) / name
     if root.exists():
         raise OutputExistsError(f"{root}: exists already")
-    template = bundled_packs_dir() / "rlp" / "templates" / "digitalstrategie.docx"
+    template = bundled_packs_dir() / "base" / "templates" / "digitalstrategie.docx"
     staging = root.with_name(f".{name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     try:

@@ -50,8 +50,8 @@ def bundled_packs_dir() -> Path:
 
 @hookimpl
 def kd_template_packs() -> Sequence[Path]:
-    """Ship the bundled RLP pack."""
-    return [bundled_packs_dir() / "rlp"]
+    """Ship the bundled packs: ``base`` (shared templates) and ``rlp``."""
+    return [bundled_packs_dir() / "base", bundled_packs_dir() / "rlp"]
 
 
 @hookimpl

@@ -8,6 +8,10 @@ texts hold umlauts, emoji, quotes, markup and template syntax
 that YAML would otherwise read as something else (``no``, ``null``,
 ``2027-01-01``, ``1e3``); keys include ``no``, ``null`` and ``1_000``.
 
+Titles and names (of measures, fields, stakeholders, ...) stay on one line,
+as they would in a real file; longer texts (descriptions, statements) may
+span several lines.
+
 Numbers stay finite, so every object survives a round trip through YAML or
 JSON unchanged. Lists are kept short (at most about six items) so that tests
 stay fast.
@@ -29,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TypeVar
 
 from hypothesis import strategies as st
 
@@ -96,8 +99,6 @@ __all__ = [
     "texts",
     "year_limits",
 ]
-
-T = TypeVar("T")
 
 #: Most items in any generated list.
 MAX_ITEMS = 6
@@ -222,6 +223,10 @@ _YAML_SPECIAL_KEYS = (
 )
 
 
+_EARLIEST = dt.date(1990, 1, 1)
+_LATEST = dt.date(2100, 12, 31)
+
+
 def _characters(*, multiline: bool) -> st.SearchStrategy[str]:
     return st.characters(
         exclude_categories=["Cs"],
@@ -229,14 +234,88 @@ def _characters(*, multiline: bool) -> st.SearchStrategy[str]:
     )
 
 
-def _words(*, multiline: bool) -> tuple[str, ...]:
-    if multiline:
-        return _HOSTILE_WORDS + _LINE_BREAKS
-    return _HOSTILE_WORDS
-
-
 def _is_visible(value: str) -> bool:
     return bool(value.strip())
+
+
+def _build_texts(*, allow_empty: bool, multiline: bool) -> st.SearchStrategy[str]:
+    words = _HOSTILE_WORDS + (_LINE_BREAKS if multiline else ())
+    part = st.one_of(
+        st.sampled_from(words),
+        st.text(_characters(multiline=multiline), max_size=8),
+    )
+    body = st.lists(part, max_size=3).map("".join)
+    spaces = st.sampled_from(_SPACES + (("\n",) if multiline else ()))
+    if allow_empty:
+        return st.one_of(body, st.tuples(spaces, body, spaces).map("".join))
+    anchor = st.one_of(
+        st.sampled_from(_HOSTILE_WORDS).filter(_is_visible),
+        st.text(_characters(multiline=multiline), min_size=1, max_size=8).filter(_is_visible),
+    )
+    return st.one_of(anchor, st.tuples(spaces, body, anchor, body, spaces).map("".join))
+
+
+# Built once: Hypothesis validates a strategy object the first time it is
+# drawn from, so reusing the objects keeps drawing whole strategies fast.
+_TEXTS = {
+    (allow_empty, multiline): _build_texts(allow_empty=allow_empty, multiline=multiline)
+    for allow_empty in (False, True)
+    for multiline in (False, True)
+}
+_TEXT = _TEXTS[True, True]
+_LINE = _TEXTS[True, False]
+_REQUIRED_TEXT = _TEXTS[False, True]
+_REQUIRED_LINE = _TEXTS[False, False]
+_KEY = st.one_of(
+    st.sampled_from(_YAML_SPECIAL_KEYS),
+    st.from_regex(r"[a-z0-9][a-z0-9_-]{0,15}", fullmatch=True),
+)
+_OPTIONAL_KEY = st.none() | _KEY
+_DATE = st.dates(min_value=_EARLIEST, max_value=_LATEST)
+_OPTIONAL_DATE = st.none() | _DATE
+_DAYS = st.integers(min_value=0, max_value=3650)
+_OPTIONAL_BOOL = st.none() | st.booleans()
+_OFFICIAL_KEY = st.one_of(
+    st.text("0123456789", min_size=8, max_size=8),
+    st.text("0123456789", min_size=12, max_size=12),
+)
+_POPULATION = st.none() | st.integers(min_value=0, max_value=5_000_000)
+
+
+def _numbers(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False)
+
+
+_WEIGHT = _numbers(0, 100)
+_OPTIONAL_WEIGHT = st.none() | _WEIGHT
+_MEASURED = st.none() | _numbers(-1e9, 1e9)
+
+
+def _key_lists(min_size: int = 0, max_size: int = MAX_ITEMS) -> st.SearchStrategy[list[str]]:
+    return st.lists(_KEY, unique=True, min_size=min_size, max_size=max_size)
+
+
+_KEY_LIST = _key_lists()
+_FEW_KEYS = _key_lists(max_size=3)
+_TWO_OR_MORE_KEYS = _key_lists(min_size=2)
+_FEW_TEXTS = st.lists(_REQUIRED_TEXT, max_size=3)
+
+
+def _subset(draw: st.DrawFn, items: Sequence[str], max_size: int = MAX_ITEMS) -> list[str]:
+    """Draw some of ``items`` in their order, each at most once."""
+    chosen: list[str] = []
+    for item in dict.fromkeys(items):
+        if len(chosen) < max_size and draw(st.booleans()):
+            chosen.append(item)
+    return chosen
+
+
+def _two_of(draw: st.DrawFn, pool: Sequence[str]) -> tuple[str, str]:
+    """Draw two different items of ``pool`` (which holds at least two)."""
+    items = list(dict.fromkeys(pool))
+    first = draw(st.sampled_from(items))
+    second = draw(st.sampled_from([item for item in items if item != first]))
+    return first, second
 
 
 def texts(*, allow_empty: bool = True, multiline: bool = True) -> st.SearchStrategy[str]:
@@ -251,30 +330,13 @@ def texts(*, allow_empty: bool = True, multiline: bool = True) -> st.SearchStrat
     Args:
         allow_empty: Also yield texts that are empty or only whitespace.
             Pass ``False`` for fields such as titles and names.
-        multiline: Also yield line breaks (``\n``, ``\r\n``, ``\u2028``, ...).
+        multiline: Also yield line breaks (``\n``, ``\r\n``, ``\x85``,
+            ``\u2028``, ...).
 
     Returns:
         A strategy of ``str``.
     """
-    part = st.one_of(
-        st.sampled_from(_words(multiline=multiline)),
-        st.text(_characters(multiline=multiline), max_size=8),
-    )
-    body = st.lists(part, max_size=4).map("".join)
-    spaces = st.sampled_from(_SPACES + (("\n",) if multiline else ()))
-    if allow_empty:
-        return st.one_of(
-            body,
-            st.tuples(spaces, body, spaces).map("".join),
-        )
-    anchor = st.one_of(
-        st.sampled_from(_HOSTILE_WORDS).filter(_is_visible),
-        st.text(_characters(multiline=multiline), min_size=1, max_size=8).filter(_is_visible),
-    )
-    return st.one_of(
-        anchor,
-        st.tuples(spaces, body, anchor, body, spaces).map("".join),
-    )
+    return _TEXTS[allow_empty, multiline]
 
 
 def keys() -> st.SearchStrategy[str]:
@@ -284,30 +346,33 @@ def keys() -> st.SearchStrategy[str]:
         A strategy of ``str`` such as ``"verwaltung"``, ``"no"``, ``"1_000"``
         or ``"2027-01-01"``.
     """
-    return st.one_of(
-        st.sampled_from(_YAML_SPECIAL_KEYS),
-        st.from_regex(r"[a-z0-9][a-z0-9_-]{0,15}", fullmatch=True),
-    )
+    return _KEY
+
+
+def _euros(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(_CENT)
 
 
 def money(*, max_euros: int = 10**9) -> st.SearchStrategy[Decimal]:
     """Amounts of euros with cents, from 0.00 up to ``max_euros``.
 
     Args:
-        max_euros: The largest amount, in whole euros (at most ``10**12 - 1``).
+        max_euros: The largest amount, in whole euros (below ``10**12``).
 
     Returns:
         A strategy of :class:`~decimal.Decimal` with exactly two decimal places.
     """
-    return st.integers(min_value=0, max_value=max_euros * 100).map(
-        lambda cents: (Decimal(cents) / 100).quantize(_CENT)
-    )
+    return st.integers(min_value=0, max_value=max_euros * 100).map(_euros)
+
+
+_MONEY = money()
+_OPTIONAL_MONEY = st.none() | _MONEY
 
 
 def dates(
-    *, min_value: dt.date = dt.date(1990, 1, 1), max_value: dt.date = dt.date(2100, 12, 31)
+    *, min_value: dt.date = _EARLIEST, max_value: dt.date = _LATEST
 ) -> st.SearchStrategy[dt.date]:
-    """Dates (without a time) in a plausible planning range.
+    """Dates (without a time), by default from 1990 to 2100.
 
     Args:
         min_value: The earliest date.
@@ -316,25 +381,32 @@ def dates(
     Returns:
         A strategy of :class:`datetime.date`.
     """
+    if (min_value, max_value) == (_EARLIEST, _LATEST):
+        return _DATE
     return st.dates(min_value=min_value, max_value=max_value)
 
 
-def _numbers(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False)
+def _date_from(draw: st.DrawFn, not_before: dt.date | None) -> dt.date | None:
+    """Draw an optional date, on or after ``not_before`` if given."""
+    if not_before is None:
+        return draw(_OPTIONAL_DATE)
+    if draw(st.booleans()):
+        return None
+    days = min(draw(_DAYS), (dt.date.max - not_before).days)
+    return not_before + dt.timedelta(days=days)
 
 
-def _optional(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
-    return st.one_of(st.none(), strategy)
+def _indicator(draw: st.DrawFn) -> Indicator:
+    return Indicator(
+        name=draw(_REQUIRED_LINE),
+        unit=draw(_LINE),
+        baseline=draw(_MEASURED),
+        target=draw(_MEASURED),
+    )
 
 
-def _key_lists(*, min_size: int = 0, max_size: int = MAX_ITEMS) -> st.SearchStrategy[list[str]]:
-    return st.lists(keys(), unique=True, min_size=min_size, max_size=max_size)
-
-
-def _subset(draw: st.DrawFn, items: Sequence[str], max_size: int = MAX_ITEMS) -> list[str]:
-    if not items:
-        return []
-    return draw(st.lists(st.sampled_from(list(items)), unique=True, max_size=max_size))
+_INDICATOR = st.composite(_indicator)()
+_FEW_INDICATORS = st.lists(_INDICATOR, max_size=2)
 
 
 def indicators() -> st.SearchStrategy[Indicator]:
@@ -343,17 +415,23 @@ def indicators() -> st.SearchStrategy[Indicator]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.Indicator`.
     """
-    return st.builds(
-        Indicator,
-        name=texts(allow_empty=False),
-        unit=texts(multiline=False),
-        baseline=_optional(_numbers(-1e9, 1e9)),
-        target=_optional(_numbers(-1e9, 1e9)),
+    return _INDICATOR
+
+
+def _goal(draw: st.DrawFn, key: str | None) -> Goal:
+    return Goal(
+        key=draw(_KEY) if key is None else key,
+        statement=draw(_REQUIRED_TEXT),
+        weight=draw(_WEIGHT),
+        indicators=tuple(draw(_FEW_INDICATORS)),
     )
 
 
+_goals = st.composite(_goal)
+
+
 def goals(*, key: str | None = None) -> st.SearchStrategy[Goal]:
-    """Goals with a weight and up to three indicators.
+    """Goals with a weight and up to two indicators.
 
     Args:
         key: Use this key instead of drawing one.
@@ -361,31 +439,27 @@ def goals(*, key: str | None = None) -> st.SearchStrategy[Goal]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.Goal`.
     """
-    return st.builds(
-        Goal,
-        key=keys() if key is None else st.just(key),
-        statement=texts(allow_empty=False),
-        weight=_numbers(0, 100),
-        indicators=st.lists(indicators(), max_size=3).map(tuple),
-    )
+    return _goals(key)
 
 
-@st.composite
-def _action_fields(
+def _action_field(
     draw: st.DrawFn,
     key: str | None,
     goal_keys: Sequence[str] | None,
     chosen: bool | None,
 ) -> ActionField:
     if goal_keys is None:
-        goal_keys = draw(_key_lists(max_size=3))
+        goal_keys = draw(_FEW_KEYS)
     return ActionField(
-        key=draw(keys()) if key is None else key,
-        title=draw(texts(allow_empty=False)),
-        description=draw(texts()),
-        goals=tuple(draw(goals(key=goal_key)) for goal_key in goal_keys),
+        key=draw(_KEY) if key is None else key,
+        title=draw(_REQUIRED_LINE),
+        description=draw(_TEXT),
+        goals=tuple(_goal(draw, goal_key) for goal_key in goal_keys),
         chosen=draw(st.booleans()) if chosen is None else chosen,
     )
+
+
+_action_fields = st.composite(_action_field)
 
 
 def action_fields(
@@ -408,13 +482,27 @@ def action_fields(
     return _action_fields(key, goal_keys, chosen)
 
 
+_COST = st.builds(Cost, one_off=_MONEY, yearly=money(max_euros=10**7))
+
+
 def costs() -> st.SearchStrategy[Cost]:
     """One-off and yearly costs.
 
     Returns:
         A strategy of :class:`~kommunal_digital.model.Cost`.
     """
-    return st.builds(Cost, one_off=money(), yearly=money(max_euros=10**7))
+    return _COST
+
+
+_BUDGETING = st.builds(
+    Budgeting,
+    builds_on=_TEXT,
+    absorbed_by_operations=_OPTIONAL_BOOL,
+    needs_extra_staff=_OPTIONAL_BOOL,
+    needs_extra_material=_OPTIONAL_BOOL,
+    needs_cooperation=_OPTIONAL_BOOL,
+    delivery=st.sampled_from(Delivery),
+)
 
 
 def budgetings() -> st.SearchStrategy[Budgeting]:
@@ -423,16 +511,19 @@ def budgetings() -> st.SearchStrategy[Budgeting]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.Budgeting`.
     """
-    answer = _optional(st.booleans())
-    return st.builds(
-        Budgeting,
-        builds_on=texts(),
-        absorbed_by_operations=answer,
-        needs_extra_staff=answer,
-        needs_extra_material=answer,
-        needs_cooperation=answer,
-        delivery=st.sampled_from(Delivery),
+    return _BUDGETING
+
+
+_RACI = st.sampled_from(Raci)
+
+
+def _involvement(draw: st.DrawFn, stakeholder: str | None) -> Involvement:
+    return Involvement(
+        stakeholder=draw(_KEY) if stakeholder is None else stakeholder, role=draw(_RACI)
     )
+
+
+_involvements = st.composite(_involvement)
 
 
 def involvements(*, stakeholder: str | None = None) -> st.SearchStrategy[Involvement]:
@@ -444,11 +535,26 @@ def involvements(*, stakeholder: str | None = None) -> st.SearchStrategy[Involve
     Returns:
         A strategy of :class:`~kommunal_digital.model.Involvement`.
     """
-    return st.builds(
-        Involvement,
-        stakeholder=keys() if stakeholder is None else st.just(stakeholder),
-        role=st.sampled_from(Raci),
+    return _involvements(stakeholder)
+
+
+_SCALE_MIN = _numbers(-10, 10)
+
+
+def _criterion(draw: st.DrawFn, key: str | None) -> Criterion:
+    scale_min = draw(_SCALE_MIN)
+    span = draw(_numbers(0.5, 100))
+    return Criterion(
+        key=draw(_KEY) if key is None else key,
+        title=draw(_REQUIRED_LINE),
+        weight=draw(_WEIGHT),
+        scale_min=scale_min,
+        scale_max=scale_min + span,
+        direction=draw(st.sampled_from(Direction)),
     )
+
+
+_criteria = st.composite(_criterion)
 
 
 def criteria(*, key: str | None = None) -> st.SearchStrategy[Criterion]:
@@ -463,35 +569,24 @@ def criteria(*, key: str | None = None) -> st.SearchStrategy[Criterion]:
     return _criteria(key)
 
 
-@st.composite
-def _criteria(draw: st.DrawFn, key: str | None) -> Criterion:
-    scale_min = draw(_numbers(-10, 10))
-    scale_max = draw(st.floats(min_value=scale_min, max_value=scale_min + 100, exclude_min=True))
-    return Criterion(
-        key=draw(keys()) if key is None else key,
-        title=draw(texts(allow_empty=False)),
-        weight=draw(_numbers(0, 100)),
-        scale_min=scale_min,
-        scale_max=scale_max,
-        direction=draw(st.sampled_from(Direction)),
-    )
+_SAATY = st.one_of(_numbers(1, 9), st.integers(1, 9).map(lambda n: 1 / n))
 
 
-@st.composite
-def _comparisons(draw: st.DrawFn, criterion_keys: Sequence[str] | None) -> Comparison:
-    pool = list(criterion_keys) if criterion_keys is not None else draw(_key_lists(min_size=2))
-    more = draw(st.sampled_from(pool))
-    less = draw(st.sampled_from([k for k in pool if k != more]))
-    value = draw(st.one_of(_numbers(1, 9), st.integers(1, 9).map(lambda n: 1 / n)))
-    return Comparison(more=more, less=less, value=value)
+def _comparison(draw: st.DrawFn, criterion_keys: Sequence[str] | None) -> Comparison:
+    pool = draw(_TWO_OR_MORE_KEYS) if criterion_keys is None else criterion_keys
+    more, less = _two_of(draw, pool)
+    return Comparison(more=more, less=less, value=draw(_SAATY))
+
+
+_comparisons = st.composite(_comparison)
 
 
 def comparisons(*, criterion_keys: Sequence[str] | None = None) -> st.SearchStrategy[Comparison]:
     """Pairwise AHP comparisons of two different criteria.
 
     Args:
-        criterion_keys: Compare two of these keys (at least two are needed);
-            by default two drawn keys.
+        criterion_keys: Compare two of these keys (at least two different
+            ones are needed); by default two drawn keys.
 
     Returns:
         A strategy of :class:`~kommunal_digital.model.ranking.Comparison`.
@@ -499,16 +594,27 @@ def comparisons(*, criterion_keys: Sequence[str] | None = None) -> st.SearchStra
     return _comparisons(criterion_keys)
 
 
-@st.composite
+_FREE_SCORES = st.dictionaries(_KEY, _numbers(-100, 100), max_size=3)
+
+
 def _scores(draw: st.DrawFn, scored_by: Sequence[Criterion] | None) -> dict[str, float]:
     if scored_by is None:
-        return draw(st.dictionaries(keys(), _numbers(-100, 100), max_size=4))
-    chosen = draw(st.lists(st.sampled_from(list(scored_by)), unique_by=lambda c: c.key))
-    return {c.key: draw(_numbers(c.scale_min, c.scale_max)) for c in chosen} if chosen else {}
+        return draw(_FREE_SCORES)
+    scores: dict[str, float] = {}
+    for criterion in scored_by:
+        if criterion.key not in scores and draw(st.booleans()):
+            scores[criterion.key] = draw(_numbers(criterion.scale_min, criterion.scale_max))
+    return scores
 
 
-@st.composite
-def _measures(
+_DURATION = st.integers(min_value=1, max_value=120)
+_STAFF = _numbers(0, 20)
+_STATUS = st.sampled_from(MeasureStatus)
+_PROGRESS = st.integers(min_value=0, max_value=100)
+_VOTES = st.integers(min_value=0, max_value=10**6)
+
+
+def _measure(
     draw: st.DrawFn,
     key: str | None,
     field_key: str | None,
@@ -518,47 +624,42 @@ def _measures(
     member_names: Sequence[str] | None,
     scored_by: Sequence[Criterion] | None,
 ) -> Measure:
-    own_key = draw(keys()) if key is None else key
+    own_key = draw(_KEY) if key is None else key
     if goal_keys is None:
-        goal = draw(_optional(keys()))
+        goal = draw(_OPTIONAL_KEY)
     else:
-        goal = draw(_optional(st.sampled_from(list(goal_keys)))) if goal_keys else None
-    if depends_on is None:
-        dependencies = draw(_key_lists(max_size=3).map(lambda ks: [k for k in ks if k != own_key]))
-    else:
-        dependencies = _subset(draw, [k for k in depends_on if k != own_key], max_size=3)
-    if stakeholder_keys is None:
-        involved = draw(_key_lists(max_size=3))
-    else:
-        involved = _subset(draw, stakeholder_keys, max_size=3)
-    if member_names is None:
-        members = draw(st.lists(texts(allow_empty=False), max_size=3))
-    else:
-        members = _subset(draw, member_names, max_size=3)
+        goal = draw(st.none() | st.sampled_from(list(goal_keys))) if goal_keys else None
+    candidates = draw(_FEW_KEYS) if depends_on is None else depends_on
+    dependencies = _subset(draw, [k for k in candidates if k != own_key], max_size=3)
+    involved = draw(_FEW_KEYS) if stakeholder_keys is None else _subset(draw, stakeholder_keys, 3)
+    members = draw(_FEW_TEXTS) if member_names is None else _subset(draw, member_names, 3)
     return Measure(
         key=own_key,
-        title=draw(texts(allow_empty=False)),
-        action_field=draw(keys()) if field_key is None else field_key,
-        description=draw(texts()),
+        title=draw(_REQUIRED_LINE),
+        action_field=draw(_KEY) if field_key is None else field_key,
+        description=draw(_TEXT),
         goal=goal,
-        duration_months=draw(st.integers(1, 120)),
-        cost=draw(costs()),
-        staff_fte=draw(_numbers(0, 20)),
-        owner_role=draw(texts(multiline=False)),
-        partners=tuple(draw(st.lists(texts(allow_empty=False), max_size=3))),
+        duration_months=draw(_DURATION),
+        cost=draw(_COST),
+        staff_fte=draw(_STAFF),
+        owner_role=draw(_LINE),
+        partners=tuple(draw(_FEW_TEXTS)),
         depends_on=tuple(dependencies),
-        stakeholders=tuple(draw(involvements(stakeholder=ref)) for ref in involved),
-        funding_sources=tuple(draw(st.lists(texts(allow_empty=False), max_size=2))),
-        legal_driver=draw(texts(multiline=False)),
-        legal_deadline=draw(_optional(dates())),
-        scores=draw(_scores(scored_by)),
-        status=draw(st.sampled_from(MeasureStatus)),
-        progress=draw(st.integers(0, 100)),
-        indicators=tuple(draw(st.lists(indicators(), max_size=2))),
-        budgeting=draw(budgetings()),
+        stakeholders=tuple(_involvement(draw, ref) for ref in involved),
+        funding_sources=tuple(draw(_FEW_TEXTS)),
+        legal_driver=draw(_LINE),
+        legal_deadline=draw(_OPTIONAL_DATE),
+        scores=_scores(draw, scored_by),
+        status=draw(_STATUS),
+        progress=draw(_PROGRESS),
+        indicators=tuple(draw(_FEW_INDICATORS)),
+        budgeting=draw(_BUDGETING),
         members=tuple(members),
-        votes=draw(st.integers(0, 10**6)),
+        votes=draw(_VOTES),
     )
+
+
+_measures = st.composite(_measure)
 
 
 def measures(
@@ -598,11 +699,13 @@ def measures(
     )
 
 
-def _official_keys() -> st.SearchStrategy[str]:
-    return st.one_of(
-        st.text("0123456789", min_size=8, max_size=8),
-        st.text("0123456789", min_size=12, max_size=12),
-    )
+_MEMBER = st.builds(
+    MemberMunicipality,
+    name=_REQUIRED_LINE,
+    official_key=st.none() | _OFFICIAL_KEY,
+    population=_POPULATION,
+    cost_share=st.none() | _numbers(0, 1000),
+)
 
 
 def member_municipalities() -> st.SearchStrategy[MemberMunicipality]:
@@ -611,30 +714,28 @@ def member_municipalities() -> st.SearchStrategy[MemberMunicipality]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.MemberMunicipality`.
     """
-    return st.builds(
-        MemberMunicipality,
-        name=texts(allow_empty=False, multiline=False),
-        official_key=_optional(_official_keys()),
-        population=_optional(st.integers(0, 5_000_000)),
-        cost_share=_optional(_numbers(0, 1000)),
-    )
+    return _MEMBER
 
 
-@st.composite
-def _municipalities(draw: st.DrawFn, kind: MunicipalityKind | None) -> Municipality:
+_MEMBERS = st.lists(_MEMBER, max_size=4, unique_by=lambda m: m.name)
+_LAND = st.just("Rheinland-Pfalz") | _REQUIRED_LINE
+_HAS_MEMBERS = (MunicipalityKind.VERBANDSGEMEINDE, MunicipalityKind.KREIS)
+
+
+def _municipality(draw: st.DrawFn, kind: MunicipalityKind | None) -> Municipality:
     kind = draw(st.sampled_from(MunicipalityKind)) if kind is None else kind
-    members: list[MemberMunicipality] = []
-    if kind in (MunicipalityKind.VERBANDSGEMEINDE, MunicipalityKind.KREIS):
-        members = draw(st.lists(member_municipalities(), max_size=4, unique_by=lambda m: m.name))
     return Municipality(
-        name=draw(texts(allow_empty=False, multiline=False)),
+        name=draw(_REQUIRED_LINE),
         kind=kind,
-        land=draw(st.one_of(st.just("Rheinland-Pfalz"), texts(allow_empty=False))),
-        official_key=draw(_optional(_official_keys())),
-        population=draw(_optional(st.integers(0, 5_000_000))),
-        members=tuple(members),
-        maturity=draw(_optional(st.sampled_from(MaturityPhase))),
+        land=draw(_LAND),
+        official_key=draw(st.none() | _OFFICIAL_KEY),
+        population=draw(_POPULATION),
+        members=tuple(draw(_MEMBERS)) if kind in _HAS_MEMBERS else (),
+        maturity=draw(st.none() | st.sampled_from(MaturityPhase)),
     )
+
+
+_municipalities = st.composite(_municipality)
 
 
 def municipalities(*, kind: MunicipalityKind | None = None) -> st.SearchStrategy[Municipality]:
@@ -649,6 +750,22 @@ def municipalities(*, kind: MunicipalityKind | None = None) -> st.SearchStrategy
     return _municipalities(kind)
 
 
+_SCALE = st.integers(min_value=1, max_value=5)
+
+
+def _stakeholder(draw: st.DrawFn, key: str | None) -> Stakeholder:
+    return Stakeholder(
+        key=draw(_KEY) if key is None else key,
+        name=draw(_REQUIRED_LINE),
+        group=draw(st.sampled_from(StakeholderGroup)),
+        power=draw(_SCALE),
+        interest=draw(_SCALE),
+    )
+
+
+_stakeholders = st.composite(_stakeholder)
+
+
 def stakeholders(*, key: str | None = None) -> st.SearchStrategy[Stakeholder]:
     """Stakeholders with a group, power and interest.
 
@@ -658,14 +775,14 @@ def stakeholders(*, key: str | None = None) -> st.SearchStrategy[Stakeholder]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.Stakeholder`.
     """
-    return st.builds(
-        Stakeholder,
-        key=keys() if key is None else st.just(key),
-        name=texts(allow_empty=False),
-        group=st.sampled_from(StakeholderGroup),
-        power=st.integers(1, 5),
-        interest=st.integers(1, 5),
-    )
+    return _stakeholders(key)
+
+
+def _task(draw: st.DrawFn, not_before: dt.date | None) -> Task:
+    return Task(what=draw(_REQUIRED_TEXT), who=draw(_TEXT), due=_date_from(draw, not_before))
+
+
+_tasks = st.composite(_task)
 
 
 def tasks(*, not_before: dt.date | None = None) -> st.SearchStrategy[Task]:
@@ -678,8 +795,14 @@ def tasks(*, not_before: dt.date | None = None) -> st.SearchStrategy[Task]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.Task`.
     """
-    due = dates() if not_before is None else dates(min_value=not_before)
-    return st.builds(Task, what=texts(allow_empty=False), who=texts(), due=_optional(due))
+    return _tasks(not_before)
+
+
+_FEW_TASKS = st.lists(_tasks(None), max_size=3)
+_MILESTONE = st.builds(
+    Milestone, what=_REQUIRED_TEXT, planned=_OPTIONAL_DATE, reached_on=_OPTIONAL_DATE
+)
+_FEW_MILESTONES = st.lists(_MILESTONE, max_size=2)
 
 
 def milestones() -> st.SearchStrategy[Milestone]:
@@ -688,12 +811,20 @@ def milestones() -> st.SearchStrategy[Milestone]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.Milestone`.
     """
-    return st.builds(
-        Milestone,
-        what=texts(allow_empty=False),
-        planned=_optional(dates()),
-        reached_on=_optional(dates()),
+    return _MILESTONE
+
+
+def _phase(draw: st.DrawFn, key: str | None, not_before: dt.date | None) -> Phase:
+    count = draw(st.integers(min_value=0, max_value=3))
+    return Phase(
+        key=draw(_KEY) if key is None else key,
+        title=draw(_REQUIRED_LINE),
+        tasks=tuple(_task(draw, not_before) for _ in range(count)),
+        milestones=tuple(draw(_FEW_MILESTONES)),
     )
+
+
+_phases = st.composite(_phase)
 
 
 def phases(
@@ -708,23 +839,18 @@ def phases(
     Returns:
         A strategy of :class:`~kommunal_digital.model.Phase`.
     """
-    return st.builds(
-        Phase,
-        key=keys() if key is None else st.just(key),
-        title=texts(allow_empty=False),
-        tasks=st.lists(tasks(not_before=not_before), max_size=3).map(tuple),
-        milestones=st.lists(milestones(), max_size=2).map(tuple),
-    )
+    return _phases(key, not_before)
 
 
-@st.composite
-def _roadmaps(draw: st.DrawFn) -> Roadmap:
-    start = draw(dates(max_value=dt.date(2090, 12, 31)))
-    phase_keys = draw(_key_lists(max_size=4))
+def _roadmap(draw: st.DrawFn) -> Roadmap:
+    start = draw(_DATE)
     return Roadmap(
         start=start,
-        phases=tuple(draw(phases(key=k, not_before=start)) for k in phase_keys),
+        phases=tuple(_phase(draw, k, start) for k in draw(_key_lists(max_size=4))),
     )
+
+
+_ROADMAP = st.composite(_roadmap)()
 
 
 def roadmaps() -> st.SearchStrategy[Roadmap]:
@@ -733,7 +859,25 @@ def roadmaps() -> st.SearchStrategy[Roadmap]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.Roadmap`.
     """
-    return _roadmaps()
+    return _ROADMAP
+
+
+def _role(draw: st.DrawFn, key: str | None, field_keys: Sequence[str] | None) -> Role:
+    if field_keys is None:
+        field = draw(_OPTIONAL_KEY)
+    else:
+        field = draw(st.none() | st.sampled_from(list(field_keys))) if field_keys else None
+    return Role(
+        key=draw(_KEY) if key is None else key,
+        title=draw(_REQUIRED_LINE),
+        kind=draw(st.sampled_from(RoleKind)),
+        holder=draw(_LINE),
+        action_field=field,
+        group=draw(st.none() | st.sampled_from(StakeholderGroup)),
+    )
+
+
+_roles = st.composite(_role)
 
 
 def roles(
@@ -749,36 +893,27 @@ def roles(
     Returns:
         A strategy of :class:`~kommunal_digital.model.Role`.
     """
-    if field_keys is None:
-        field: st.SearchStrategy[str | None] = _optional(keys())
-    elif field_keys:
-        field = _optional(st.sampled_from(list(field_keys)))
-    else:
-        field = st.none()
-    return st.builds(
-        Role,
-        key=keys() if key is None else st.just(key),
-        title=texts(allow_empty=False),
-        kind=st.sampled_from(RoleKind),
-        holder=texts(multiline=False),
-        action_field=field,
-    )
+    return _roles(key, field_keys)
 
 
-@st.composite
-def _relations(draw: st.DrawFn, role_keys: Sequence[str] | None) -> Relation:
-    pool = list(role_keys) if role_keys is not None else draw(_key_lists(min_size=2))
-    source = draw(st.sampled_from(pool))
-    target = draw(st.sampled_from([k for k in pool if k != source]))
-    return Relation(source=source, target=target, kind=draw(st.sampled_from(RelationKind)))
+_RELATION_KIND = st.sampled_from(RelationKind)
+
+
+def _relation(draw: st.DrawFn, role_keys: Sequence[str] | None) -> Relation:
+    pool = draw(_TWO_OR_MORE_KEYS) if role_keys is None else role_keys
+    source, target = _two_of(draw, pool)
+    return Relation(source=source, target=target, kind=draw(_RELATION_KIND))
+
+
+_relations = st.composite(_relation)
 
 
 def relations(*, role_keys: Sequence[str] | None = None) -> st.SearchStrategy[Relation]:
     """Directed relations between two different roles.
 
     Args:
-        role_keys: Relate two of these keys (at least two are needed); by
-            default two drawn keys.
+        role_keys: Relate two of these keys (at least two different ones are
+            needed); by default two drawn keys.
 
     Returns:
         A strategy of :class:`~kommunal_digital.model.Relation`.
@@ -786,22 +921,20 @@ def relations(*, role_keys: Sequence[str] | None = None) -> st.SearchStrategy[Re
     return _relations(role_keys)
 
 
-@st.composite
-def _organigrams(draw: st.DrawFn, field_keys: Sequence[str] | None) -> Organigram:
-    role_keys = draw(_key_lists(max_size=MAX_ITEMS))
-    links: list[Relation] = []
+def _organigram(draw: st.DrawFn, field_keys: Sequence[str] | None) -> Organigram:
+    role_keys = draw(_KEY_LIST)
+    links: dict[tuple[str, str, RelationKind], Relation] = {}
     if len(role_keys) >= 2:
-        links = draw(
-            st.lists(
-                relations(role_keys=role_keys),
-                max_size=MAX_ITEMS,
-                unique_by=lambda r: (r.source, r.target, r.kind),
-            )
-        )
+        for _ in range(draw(st.integers(min_value=0, max_value=MAX_ITEMS))):
+            relation = _relation(draw, role_keys)
+            links.setdefault((relation.source, relation.target, relation.kind), relation)
     return Organigram(
-        roles=tuple(draw(roles(key=k, field_keys=field_keys)) for k in role_keys),
-        relations=tuple(links),
+        roles=tuple(_role(draw, k, field_keys) for k in role_keys),
+        relations=tuple(links.values()),
     )
+
+
+_organigrams = st.composite(_organigram)
 
 
 def organigrams(*, field_keys: Sequence[str] | None = None) -> st.SearchStrategy[Organigram]:
@@ -816,33 +949,35 @@ def organigrams(*, field_keys: Sequence[str] | None = None) -> st.SearchStrategy
     return _organigrams(field_keys)
 
 
+_RESOURCES = st.builds(Resources, financial=_TEXT, staff=_TEXT, organisational=_TEXT)
+
+
 def resources() -> st.SearchStrategy[Resources]:
     """The resources a project needs (core question 5).
 
     Returns:
         A strategy of :class:`~kommunal_digital.model.Resources`.
     """
-    return st.builds(Resources, financial=texts(), staff=texts(), organisational=texts())
+    return _RESOURCES
 
 
-@st.composite
-def _project_profiles(
+def _project_profile(
     draw: st.DrawFn, measure_key: str | None, stakeholder_keys: Sequence[str] | None
 ) -> ProjectProfile:
-    if stakeholder_keys is None:
-        involved = draw(_key_lists(max_size=3))
-    else:
-        involved = _subset(draw, stakeholder_keys, max_size=3)
+    involved = draw(_FEW_KEYS) if stakeholder_keys is None else _subset(draw, stakeholder_keys, 3)
     return ProjectProfile(
-        measure=draw(keys()) if measure_key is None else measure_key,
-        result=draw(texts(allow_empty=False)),
-        target_group=draw(texts()),
+        measure=draw(_KEY) if measure_key is None else measure_key,
+        result=draw(_REQUIRED_TEXT),
+        target_group=draw(_TEXT),
         stakeholders=tuple(involved),
-        lead=draw(texts()),
-        resources=draw(resources()),
-        tasks=tuple(draw(st.lists(tasks(), max_size=3))),
-        milestones=tuple(draw(st.lists(milestones(), max_size=2))),
+        lead=draw(_TEXT),
+        resources=draw(_RESOURCES),
+        tasks=tuple(draw(_FEW_TASKS)),
+        milestones=tuple(draw(_FEW_MILESTONES)),
     )
+
+
+_project_profiles = st.composite(_project_profile)
 
 
 def project_profiles(
@@ -861,6 +996,20 @@ def project_profiles(
     return _project_profiles(measure_key, stakeholder_keys)
 
 
+_YEAR = st.integers(min_value=_EARLIEST.year, max_value=_LATEST.year)
+
+
+def _year_limit(draw: st.DrawFn, year: int | None) -> YearLimit:
+    return YearLimit(
+        year=draw(_YEAR) if year is None else year,
+        one_off_budget=draw(_OPTIONAL_MONEY),
+        staff_fte=draw(_OPTIONAL_WEIGHT),
+    )
+
+
+_year_limits = st.composite(_year_limit)
+
+
 def year_limits(*, year: int | None = None) -> st.SearchStrategy[YearLimit]:
     """Budget and staff limits of one year (``None`` meaning unlimited).
 
@@ -870,24 +1019,21 @@ def year_limits(*, year: int | None = None) -> st.SearchStrategy[YearLimit]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.schedule.YearLimit`.
     """
-    return st.builds(
-        YearLimit,
-        year=st.integers(1990, 2100) if year is None else st.just(year),
-        one_off_budget=_optional(money()),
-        staff_fte=_optional(_numbers(0, 100)),
-    )
+    return _year_limits(year)
 
 
-@st.composite
-def _schedule_limits(draw: st.DrawFn) -> ScheduleLimits:
-    years = draw(st.lists(st.integers(1990, 2100), unique=True, max_size=3))
+def _schedule_limit(draw: st.DrawFn) -> ScheduleLimits:
+    years = draw(st.lists(_YEAR, unique=True, max_size=3))
     return ScheduleLimits(
-        start=draw(dates()),
-        horizon_years=draw(st.integers(1, 30)),
-        one_off_budget=draw(_optional(money())),
-        staff_fte=draw(_optional(_numbers(0, 100))),
-        years=tuple(draw(year_limits(year=y)) for y in years),
+        start=draw(_DATE),
+        horizon_years=draw(st.integers(min_value=1, max_value=30)),
+        one_off_budget=draw(_OPTIONAL_MONEY),
+        staff_fte=draw(_OPTIONAL_WEIGHT),
+        years=tuple(_year_limit(draw, year) for year in years),
     )
+
+
+_SCHEDULE_LIMITS = st.composite(_schedule_limit)()
 
 
 def schedule_limits() -> st.SearchStrategy[ScheduleLimits]:
@@ -896,82 +1042,77 @@ def schedule_limits() -> st.SearchStrategy[ScheduleLimits]:
     Returns:
         A strategy of :class:`~kommunal_digital.model.schedule.ScheduleLimits`.
     """
-    return _schedule_limits()
+    return _SCHEDULE_LIMITS
 
 
-def _spread(draw: st.DrawFn, items: Sequence[str], bins: int) -> list[list[str]]:
-    """Distribute items over ``bins`` lists (each item into exactly one)."""
-    spread: list[list[str]] = [[] for _ in range(bins)]
-    for item in items:
-        spread[draw(st.integers(0, bins - 1))].append(item)
-    return spread
+_FIELD_KEYS = _key_lists(min_size=1, max_size=4)
+# True seven times out of eight (shrinking towards False): "usually, but not always".
+_USUALLY = st.integers(min_value=0, max_value=7).map(bool)
+_MOSTLY_CHOSEN = st.sampled_from((True, True, False))
+_TITLE = st.just("Digitalstrategie") | _REQUIRED_LINE
 
 
-@st.composite
-def _strategies(draw: st.DrawFn, max_measures: int) -> Strategy:
-    municipality = draw(municipalities())
+def _strategy(draw: st.DrawFn, max_measures: int) -> Strategy:
+    municipality = _municipality(draw, None)
     member_names = [m.name for m in municipality.members]
 
-    field_keys = draw(_key_lists(max_size=4))
-    goal_keys = draw(_key_lists(max_size=MAX_ITEMS)) if field_keys else []
-    goals_of = _spread(draw, goal_keys, len(field_keys)) if field_keys else []
-    fields = [
-        draw(action_fields(key=k, goal_keys=g)) for k, g in zip(field_keys, goals_of, strict=True)
-    ]
+    field_keys = draw(_FIELD_KEYS) if draw(_USUALLY) else []
+    goal_keys = draw(_KEY_LIST) if field_keys else []
+    goals_of: dict[str, list[str]] = {k: [] for k in field_keys}
+    for goal_key in goal_keys:  # every goal into one field
+        goals_of[draw(st.sampled_from(field_keys))].append(goal_key)
+    fields = [_action_field(draw, k, goals_of[k], draw(_MOSTLY_CHOSEN)) for k in field_keys]
     chosen = [f for f in fields if f.chosen]
 
-    people = draw(st.lists(stakeholders(), max_size=4, unique_by=lambda s: s.key))
+    people = [_stakeholder(draw, k) for k in draw(_key_lists(max_size=4))]
     people_keys = [s.key for s in people]
 
-    scored_by = draw(st.lists(criteria(), max_size=3, unique_by=lambda c: c.key))
-    criterion_keys = [c.key for c in scored_by]
-    judgements: list[Comparison] = []
-    if len(criterion_keys) >= 2:
-        judgements = draw(
-            st.lists(
-                comparisons(criterion_keys=criterion_keys),
-                max_size=3,
-                unique_by=lambda c: frozenset((c.more, c.less)),
-            )
-        )
+    scored_by = [_criterion(draw, k) for k in draw(_key_lists(max_size=3))]
+    judgements: dict[frozenset[str], Comparison] = {}
+    if len(scored_by) >= 2:
+        for _ in range(draw(st.integers(min_value=0, max_value=3))):
+            comparison = _comparison(draw, [c.key for c in scored_by])
+            judgements.setdefault(frozenset((comparison.more, comparison.less)), comparison)
 
-    measure_keys = draw(_key_lists(max_size=max_measures)) if chosen else []
-    planned: list[Measure] = []
+    measure_keys: list[str] = []
+    if chosen and max_measures > 0 and draw(_USUALLY):
+        measure_keys = draw(_key_lists(min_size=1, max_size=max_measures))
+    planned = []
     for index, measure_key in enumerate(measure_keys):
         field = draw(st.sampled_from(chosen))
         planned.append(
-            draw(
-                measures(
-                    key=measure_key,
-                    field_key=field.key,
-                    goal_keys=[g.key for g in field.goals],
-                    depends_on=measure_keys[:index],
-                    stakeholder_keys=people_keys,
-                    member_names=member_names,
-                    scored_by=scored_by,
-                )
+            _measure(
+                draw,
+                key=measure_key,
+                field_key=field.key,
+                goal_keys=[g.key for g in field.goals],
+                depends_on=measure_keys[:index],
+                stakeholder_keys=people_keys,
+                member_names=member_names,
+                scored_by=scored_by,
             )
         )
     profiled = _subset(draw, measure_keys, max_size=3)
 
     return Strategy(
         municipality=municipality,
-        title=draw(st.one_of(st.just("Digitalstrategie"), texts(allow_empty=False))),
-        vision=draw(texts()),
-        starting_point=draw(texts()),
-        adopted_on=draw(_optional(dates())),
+        title=draw(_TITLE),
+        vision=draw(_TEXT),
+        starting_point=draw(_TEXT),
+        adopted_on=draw(_OPTIONAL_DATE),
         action_fields=tuple(fields),
         measures=tuple(planned),
-        profiles=tuple(
-            draw(project_profiles(measure_key=k, stakeholder_keys=people_keys)) for k in profiled
-        ),
+        profiles=tuple(_project_profile(draw, k, people_keys) for k in profiled),
         stakeholders=tuple(people),
-        roadmap=draw(_optional(roadmaps())),
-        organigram=draw(_optional(organigrams(field_keys=field_keys))),
-        limits=draw(_optional(schedule_limits())),
+        roadmap=draw(st.none() | _ROADMAP),
+        organigram=_organigram(draw, field_keys) if draw(st.booleans()) else None,
+        limits=draw(st.none() | _SCHEDULE_LIMITS),
         criteria=tuple(scored_by),
-        comparisons=tuple(judgements),
+        comparisons=tuple(judgements.values()),
     )
+
+
+_strategies = st.composite(_strategy)
 
 
 def strategies(*, max_measures: int = MAX_ITEMS) -> st.SearchStrategy[Strategy]:

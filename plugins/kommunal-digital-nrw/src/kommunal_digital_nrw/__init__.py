@@ -1,0 +1,1 @@
+"""kommunal-digital plugin for NRW: the Digitale-Agenda pack and a legal-driver ranking."""
