@@ -109,6 +109,7 @@ from kommunal_digital.packs.check import PackProblem, check_pack
 from kommunal_digital.packs.manifest import PackManifest
 from kommunal_digital.packs.pack import TemplatePack, load_pack
 from kommunal_digital.packs.scaffold import new_pack
+from kommunal_digital.packs.starter import starter_strategy
 from kommunal_digital.planning.breakdown import (
     MeasureShare,
     MemberPlan,
@@ -278,6 +279,7 @@ __all__ = [
     "run_checks",
     "schedule_measures",
     "sensitivity",
+    "starter_strategy",
     "strategy_context",
     "strategy_from_data",
     "strategy_to_data",

@@ -120,6 +120,11 @@ class TemplatePack:
         """The pack's action fields (including inherited ones)."""
         return self.data("action_fields")
 
+    def defaults(self) -> dict[str, str]:
+        """The pack's ``[defaults]``, this pack's overriding its parent's."""
+        inherited = self.parent.defaults() if self.parent is not None else {}
+        return {**inherited, **self.manifest.defaults}
+
     def documents(self) -> dict[str, Path]:
         """Template paths by document type, this pack's overriding its parent's."""
         inherited = self.parent.documents() if self.parent is not None else {}

@@ -1,0 +1,152 @@
+"""Starting a strategy from an agency's pack: fields, catalogue, presets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import pluggy
+
+from kommunal_digital.errors import PackError
+from kommunal_digital.model import (
+    ActionField,
+    Cost,
+    Goal,
+    Involvement,
+    Measure,
+    Municipality,
+    Raci,
+    Stakeholder,
+    StakeholderGroup,
+    Strategy,
+)
+from kommunal_digital.model.catalogue import CatalogueEntry, CostRange
+from kommunal_digital.model.ranking import RankingChoice
+from kommunal_digital.model.schedule import ScheduleLimits
+from kommunal_digital.packs.pack import TemplatePack
+
+__all__ = ["starter_strategy"]
+
+
+def _middle(span: CostRange) -> Decimal:
+    return ((span.low + span.high) / 2).quantize(Decimal("0.01"))
+
+
+def _measure(entry: CatalogueEntry, goal: str) -> Measure:
+    return Measure(
+        key=entry.key,
+        title=entry.title,
+        action_field=entry.action_field,
+        description=entry.description,
+        goal=goal,
+        duration_months=entry.duration_months,
+        cost=Cost(one_off=_middle(entry.one_off), yearly=_middle(entry.yearly)),
+        legal_driver=entry.legal_driver,
+        stakeholders=(Involvement("verwaltungsspitze", Raci.ACCOUNTABLE),),
+    )
+
+
+def starter_strategy(
+    pack: TemplatePack,
+    municipality: Municipality,
+    *,
+    start: dt.date,
+    fields: Sequence[str] | None = None,
+    entries_per_field: int = 3,
+    manager: pluggy.PluginManager | None = None,
+) -> Strategy:
+    """Build a first strategy from a pack, ready to be edited, ranked and planned.
+
+    The chosen fields (by default the pack's first four) each get a goal and
+    the first ``entries_per_field`` catalogue entries as measures, costed at
+    the middle of the entry's ranges. The organisation is built from the
+    pack's ``organigram_preset`` default (else its first preset), the
+    ranking rule and roadmap preset follow the pack's defaults (as the
+    starter has no scoring criteria yet, rules that need them fall back to
+    the workshop votes), and the plan starts on ``start`` for four years
+    without budget limits.
+
+    Raises:
+        PackError: A named field is not in the pack, or the pack has no
+            catalogue entries for a chosen field.
+    """
+    from kommunal_digital.organisation.presets import build_organigram, organigram_presets
+    from kommunal_digital.planning.roadmap import build_roadmap
+    from kommunal_digital.plugins.manager import (
+        pack_action_fields,
+        pack_catalogue,
+        roadmap_presets,
+    )
+
+    available = pack_action_fields(pack, manager)
+    wanted = list(fields) if fields is not None else [f.key for f in available[:4]]
+    unknown = sorted(set(wanted) - {f.key for f in available})
+    if unknown:
+        raise PackError(f"{pack.name}: has no action field(s) {', '.join(unknown)}")
+    catalogue = pack_catalogue(pack, manager)
+    action_fields: list[ActionField] = []
+    measures: list[Measure] = []
+    for field in available:
+        if field.key not in wanted:
+            action_fields.append(
+                ActionField(field.key, field.title, field.description, chosen=False)
+            )
+            continue
+        entries = [e for e in catalogue if e.action_field == field.key][:entries_per_field]
+        if not entries:
+            raise PackError(f"{pack.name}: the catalogue has no entries for {field.key!r}")
+        goal = Goal(f"ziel-{field.key}", entries[0].goal or f"Fortschritte in: {field.title}")
+        action_fields.append(ActionField(field.key, field.title, field.description, (goal,)))
+        measures.extend(_measure(entry, goal.key) for entry in entries)
+    defaults = pack.defaults()
+    strategy = Strategy(
+        municipality=municipality,
+        title=f"Digitalstrategie der {municipality.name}",
+        action_fields=tuple(action_fields),
+        measures=tuple(measures),
+        stakeholders=(
+            Stakeholder(
+                "verwaltungsspitze",
+                "Verwaltungsspitze",
+                StakeholderGroup.VERWALTUNG,
+                power=5,
+                interest=4,
+            ),
+        ),
+        limits=ScheduleLimits(start=start, horizon_years=4),
+        ranking_rule=_ranking_choice(defaults.get("ranking_rule", "punktabfrage")),
+    )
+    presets = organigram_presets(manager)
+    own = [p.key for p in pack.data("organigram_presets")]
+    choice = defaults.get("organigram_preset") or (own[0] if own else None)
+    if choice is not None:
+        if choice not in presets:
+            raise PackError(f"{pack.name}: unknown organigram preset {choice!r}")
+        strategy = _evolve(strategy, organigram=build_organigram(presets[choice], strategy))
+    roadmaps = roadmap_presets(manager)
+    own_roadmaps = [p.key for p in pack.data("roadmap_presets")]
+    roadmap_choice = defaults.get("roadmap_preset") or (
+        own_roadmaps[0] if own_roadmaps else "standard"
+    )
+    if roadmap_choice not in roadmaps:
+        raise PackError(f"{pack.name}: unknown roadmap preset {roadmap_choice!r}")
+    return _evolve(
+        strategy, roadmap=build_roadmap(strategy, start, preset=roadmaps[roadmap_choice])
+    )
+
+
+def _ranking_choice(rule: str) -> RankingChoice:
+    """The pack's rule, made to work without criteria (a starter has none yet)."""
+    if rule == "gesetz-zuerst":
+        return RankingChoice(rule, {"then": "punktabfrage"})
+    if rule in ("nutzwert", "quick-win", "ahp"):
+        return RankingChoice("punktabfrage")
+    return RankingChoice(rule)
+
+
+def _evolve(strategy: Strategy, **changes: Any) -> Strategy:
+    import attrs
+
+    return attrs.evolve(strategy, **changes)
