@@ -139,11 +139,10 @@ def starter_strategy(
 
 def _ranking_choice(rule: str) -> RankingChoice:
     """The pack's rule, made to work without criteria (a starter has none yet)."""
-    if rule == "gesetz-zuerst":
-        return RankingChoice(rule, {"then": "punktabfrage"})
     if rule in ("nutzwert", "quick-win", "ahp"):
         return RankingChoice("punktabfrage")
-    return RankingChoice(rule)
+    # Composing rules (gesetz-zuerst and rules built on it) order the rest by votes.
+    return RankingChoice(rule, {"then": "punktabfrage"})
 
 
 def _evolve(strategy: Strategy, **changes: Any) -> Strategy:

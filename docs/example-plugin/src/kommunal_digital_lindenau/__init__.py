@@ -1,0 +1,1 @@
+"""Example plugin of the fictional Digitalagentur Lindenau."""
