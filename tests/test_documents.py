@@ -161,3 +161,39 @@ def test_demo_document_shows_the_schedule(demo_docx: Path) -> None:
         assert euro(total.one_off).replace("\xa0", " ") in text
     for missing in strategy.schedule.unplaced:
         assert missing.reason in text
+
+
+def test_cached_render_equals_bare_docxtpl(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from docxtpl import DocxTemplate
+
+    from kommunal_digital.documents.environment import make_environment
+    from kommunal_digital.documents.template_cache import clear_cache
+
+    template = kd.get_pack("rlp").document_template("digitalstrategie")
+    assert template is not None
+    context = kd.strategy_context(kd.demo_strategy(), today=TODAY)
+    bare = DocxTemplate(str(template))
+    bare.render(context, jinja_env=make_environment(), autoescape=True)
+    buffer = io.BytesIO()
+    bare.save(buffer)
+    clear_cache()
+    cold = render_docx_bytes(template, context)
+    warm = render_docx_bytes(template, context)
+
+    def body(data: bytes) -> bytes:
+        return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+    assert body(cold) == body(buffer.getvalue())
+    assert body(warm) == body(cold)
+
+
+def test_changed_template_is_compiled_again(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "t.docx", "Erste Fassung {{ v }}")
+    first = render_docx(template, {"v": 1}, tmp_path / "a.docx")
+    assert "Erste Fassung 1" in docx_text(first)
+    make_template(template, "Zweite Fassung {{ v }}")
+    second = render_docx(template, {"v": 2}, tmp_path / "b.docx")
+    assert "Zweite Fassung 2" in docx_text(second)

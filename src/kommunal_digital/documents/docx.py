@@ -12,14 +12,31 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from kommunal_digital.documents.environment import make_environment
+from kommunal_digital.documents.template_cache import cached_document
 from kommunal_digital.errors import DocumentError, TemplateRenderError
 from kommunal_digital.io.atomic import write_atomic
 
 __all__ = ["render_docx", "render_docx_bytes"]
 
 
-def render_docx_bytes(template: str | os.PathLike[str], context: dict[str, Any]) -> bytes:
+def render_docx_bytes(
+    template: str | os.PathLike[str],
+    context: dict[str, Any],
+    *,
+    images: dict[str, bytes] | None = None,
+    image_width_mm: float = 160,
+) -> bytes:
     """Render a docxtpl template with ``context`` and return the .docx bytes.
+
+    The template is compiled once and kept in a cache (see
+    :mod:`kommunal_digital.documents.template_cache`).
+
+    Args:
+        template: The .docx template.
+        context: The render context.
+        images: PNG pictures by name; the template shows them with
+            ``{{ images.<name> }}`` (each ``image_width_mm`` wide).
+        image_width_mm: Width of the pictures in the document.
 
     Raises:
         TemplateRenderError: The template has a syntax error, uses a variable
@@ -28,14 +45,25 @@ def render_docx_bytes(template: str | os.PathLike[str], context: dict[str, Any])
         DocumentError: The template file is missing or not a Word document.
     """
     from docx.opc.exceptions import PackageNotFoundError  # lazy: pulls in lxml
-    from docxtpl import DocxTemplate  # lazy: heavy
     from lxml.etree import LxmlError
 
     path = Path(template)
     if not path.is_file():
         raise DocumentError(f"{path}: template not found")
     try:
-        document = DocxTemplate(str(path))
+        document = cached_document(path)
+        document.init_docx()
+        if images is not None:
+            from docx.shared import Mm
+            from docxtpl import InlineImage
+
+            context = {
+                **context,
+                "images": {
+                    name: InlineImage(document, io.BytesIO(data), width=Mm(image_width_mm))
+                    for name, data in images.items()
+                },
+            }
         document.render(context, jinja_env=make_environment(), autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
