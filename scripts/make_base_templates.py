@@ -649,6 +649,10 @@ def schedule(doc: Document) -> None:
         "Personal die Verwaltung freistellen kann. Wichtigere Maßnahmen werden zuerst "
         "eingeplant.",
     )
+    tag(doc, "if images is defined and images.zeitplan is defined")
+    para(doc, "{{ images.zeitplan }}")
+    caption(doc, "Zeitplan der Maßnahmen")
+    tag(doc, "endif")
     loop_table(
         doc,
         headers=["Maßnahme", "Beginn", "Ende", "Hinweis"],
@@ -702,6 +706,10 @@ def organisation(doc: Document) -> None:
         "Damit die Strategie umgesetzt wird, braucht es klare Zuständigkeiten. Die folgenden "
         "Rollen und ihre Beziehungen bilden die Organisation des digitalen Wandels.",
     )
+    tag(doc, "if images is defined and images.organigramm is defined")
+    para(doc, "{{ images.organigramm }}")
+    caption(doc, "Organigramm")
+    tag(doc, "endif")
     heading(doc, "Rollen", 2)
     loop_table(
         doc,
@@ -731,6 +739,10 @@ def organisation(doc: Document) -> None:
     tag(doc, "if stakeholders")
     heading(doc, "Beteiligte und Interessengruppen", 2)
     para(doc, "Einfluss und Interesse sind auf einer Skala von 1 (gering) bis 5 (hoch) bewertet.")
+    tag(doc, "if images is defined and images.stakeholder is defined")
+    para(doc, "{{ images.stakeholder }}")
+    caption(doc, "Einfluss und Interesse der Beteiligten")
+    tag(doc, "endif")
     loop_table(
         doc,
         headers=["Name", "Gruppe", ("Einfluss", CENTER), ("Interesse", CENTER)],

@@ -98,6 +98,10 @@ def test_chart_images_are_png_and_svg_with_german_labels() -> None:
         "Stakeholder-Matrix.png",
         "Stakeholder-Matrix.svg",
     }
+    planned = chart_images(kd.demo_strategy())
+    assert {"Zeitplan.png", "Zeitplan.svg"} <= set(planned)
+    gantt = planned["Zeitplan.svg"].decode("utf-8")
+    assert "Online-Terminvereinbarung im Bürgerbüro" in gantt
     assert images["Organigramm.png"].startswith(b"\x89PNG")
     svg = images["Organigramm.svg"].decode("utf-8")
     assert "<svg" in svg

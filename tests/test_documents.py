@@ -197,3 +197,17 @@ def test_changed_template_is_compiled_again(tmp_path: Path) -> None:
     make_template(template, "Zweite Fassung {{ v }}")
     second = render_docx(template, {"v": 2}, tmp_path / "b.docx")
     assert "Zweite Fassung 2" in docx_text(second)
+
+
+def test_demo_document_embeds_gantt_organigram_and_grid(demo_docx: Path) -> None:
+    import zipfile
+
+    media = [n for n in zipfile.ZipFile(demo_docx).namelist() if n.startswith("word/media/")]
+    assert len(media) == 3
+    text = docx_text(demo_docx)
+    for caption in (
+        "Zeitplan der Maßnahmen",
+        "Organigramm",
+        "Einfluss und Interesse der Beteiligten",
+    ):
+        assert caption in text

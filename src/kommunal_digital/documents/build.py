@@ -57,5 +57,7 @@ def render_document(
         )
     the_pack = get_pack(pack, plugin_manager)
     template = document_template(the_pack, document_type, plugin_manager)
+    from kommunal_digital.documents.charts import document_images  # lazy: matplotlib
+
     context = strategy_context(strategy, today=today)
-    return render_docx(template, context, output, force=force)
+    return render_docx(template, context, output, force=force, images=document_images(strategy))

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = [
     "BoxLayout",
     "chart_images",
+    "document_images",
+    "gantt_image",
     "organigram_image",
     "organigram_layout",
     "stakeholder_grid_image",
@@ -163,7 +165,81 @@ def chart_images(strategy: Strategy) -> dict[str, bytes]:
             images[f"Organigramm.{fmt}"] = organigram_image(strategy.organigram, fmt)
         if strategy.stakeholders:
             images[f"Stakeholder-Matrix.{fmt}"] = stakeholder_grid_image(strategy, fmt)
+        if strategy.schedule is not None and strategy.schedule.placed:
+            images[f"Zeitplan.{fmt}"] = gantt_image(strategy, fmt)
     return images
+
+
+def document_images(strategy: Strategy) -> dict[str, bytes]:
+    """The PNG pictures a document embeds, by the name templates use (``images.<name>``)."""
+    images: dict[str, bytes] = {}
+    if strategy.organigram is not None:
+        images["organigramm"] = organigram_image(strategy.organigram, "png")
+    if strategy.stakeholders:
+        images["stakeholder"] = stakeholder_grid_image(strategy, "png")
+    if strategy.schedule is not None and strategy.schedule.placed:
+        images["zeitplan"] = gantt_image(strategy, "png")
+    return images
+
+
+def gantt_figure(strategy: Strategy) -> Figure:
+    """Draw the schedule as a Gantt chart: one bar per placed measure, by start."""
+    import importlib
+
+    # matplotlib.dates has no type hints; used through Any on purpose.
+    mdates: Any = importlib.import_module("matplotlib.dates")
+    plt = _pyplot()
+    schedule = strategy.schedule
+    placed = list(schedule.placed) if schedule is not None else []
+    fields = [f.key for f in strategy.chosen_fields]
+    palette = ["#1f5f99", "#2e7d32", "#c0392b", "#8e44ad", "#d35400", "#16a085", "#7f8c8d"]
+    height = max(1.6, 0.32 * len(placed) + 1.0)
+    figure: Figure
+    figure, axes = plt.subplots(figsize=(TEXT_WIDTH, height))
+    labels = []
+    for row, item in enumerate(placed):
+        measure = strategy.measure(item.measure)
+        colour = palette[fields.index(measure.action_field) % len(palette)]
+        start = mdates.date2num(item.start)
+        width = mdates.date2num(item.end) - start + 1
+        axes.barh(row, width, left=start, height=0.6, color=colour)
+        labels.append(textwrap.shorten(measure.title, 42, placeholder="…"))
+    axes.set_yticks(range(len(placed)))
+    axes.set_yticklabels(labels, fontsize=_FONT)
+    axes.invert_yaxis()
+    axes.xaxis_date()
+    axes.xaxis.set_major_locator(mdates.YearLocator())
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    axes.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
+    axes.tick_params(axis="x", labelsize=_FONT)
+    axes.grid(axis="x", color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    from matplotlib.patches import Patch
+
+    used = [
+        f
+        for f in strategy.chosen_fields
+        if any(strategy.measure(p.measure).action_field == f.key for p in placed)
+    ]
+    axes.legend(
+        handles=[
+            Patch(color=palette[fields.index(f.key) % len(palette)], label=f.title) for f in used
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=min(len(used), 4) or 1,
+        fontsize=_FONT - 0.5,
+        frameon=False,
+    )
+    figure.tight_layout()
+    return figure
+
+
+def gantt_image(strategy: Strategy, fmt: ImageFormat = "png") -> bytes:
+    """The schedule as a Gantt chart, PNG or SVG, 16 cm wide."""
+    return _save(gantt_figure(strategy), fmt)
 
 
 def _metadata(fmt: ImageFormat) -> dict[str, Any]:

@@ -92,10 +92,12 @@ def render_docx(
     output: str | os.PathLike[str],
     *,
     force: bool = False,
+    images: dict[str, bytes] | None = None,
 ) -> Path:
     """Render a template and write the document atomically to ``output``.
 
     Returns:
         The path written.
     """
-    return write_atomic(output, render_docx_bytes(template, context), force=force)
+    data = render_docx_bytes(template, context, images=images)
+    return write_atomic(output, data, force=force)

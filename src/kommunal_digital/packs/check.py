@@ -28,6 +28,7 @@ CONTEXT_VARIABLES = frozenset(
         "schedule",
         "ranking",
         "totals",
+        "images",
     }
 )
 
