@@ -25,6 +25,14 @@ from kommunal_digital.organisation.stakeholders import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _core_plugins_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the built-in behaviour; installed regional plugins stay out."""
+    from kommunal_digital.plugins import manager
+
+    monkeypatch.setattr(manager, "entry_points", lambda group: [])
+
+
 def demo() -> kd.Strategy:
     return kd.demo_strategy(planned=False)
 

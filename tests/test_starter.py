@@ -1,6 +1,8 @@
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 import kommunal_digital as kd
 
 from .docx_reading import docx_text
@@ -8,6 +10,14 @@ from .docx_reading import docx_text
 MUSTERAU = kd.Municipality(
     name="Gemeinde Musterau", kind=kd.MunicipalityKind.GEMEINDE, land="Rheinland-Pfalz"
 )
+
+
+@pytest.fixture(autouse=True)
+def _core_plugins_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the built-in behaviour; installed regional plugins stay out."""
+    from kommunal_digital.plugins import manager
+
+    monkeypatch.setattr(manager, "entry_points", lambda group: [])
 
 
 def test_rlp_starter_strategy_validates_plans_and_renders(tmp_path: Path) -> None:

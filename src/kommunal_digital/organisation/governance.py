@@ -10,7 +10,6 @@ import attrs
 import networkx as nx
 import pluggy
 
-from kommunal_digital.errors import PluginError
 from kommunal_digital.model import Measure, Raci, Role, Strategy
 from kommunal_digital.model.labels import RelationKind, RoleKind, StakeholderGroup
 from kommunal_digital.organisation.findings import Finding, GovernanceCheck, Severity
@@ -313,15 +312,10 @@ BUILTIN_CHECKS: tuple[GovernanceCheck, ...] = (
 
 def governance_checks(manager: pluggy.PluginManager | None = None) -> dict[str, GovernanceCheck]:
     """All registered governance checks by name (later plugins replace earlier ones)."""
-    from kommunal_digital.plugins.manager import make_plugin_manager
+    from kommunal_digital.plugins.manager import make_plugin_manager, merge_by_key
 
-    checks: dict[str, GovernanceCheck] = {}
-    for batch in reversed((manager or make_plugin_manager()).hook.kd_governance_checks()):
-        for check in batch:
-            if not isinstance(check, GovernanceCheck):
-                raise PluginError(f"kd_governance_checks returned {check!r}, not a check")
-            checks[check.name] = check
-    return checks
+    batches = (manager or make_plugin_manager()).hook.kd_governance_checks()
+    return merge_by_key("kd_governance_checks", batches, GovernanceCheck, key="name")  # type: ignore[type-abstract]  # a runtime-checkable protocol
 
 
 def run_checks(

@@ -6,7 +6,7 @@ from importlib import resources
 
 import pluggy
 
-from kommunal_digital.errors import InputFileError, PlanningError, PluginError
+from kommunal_digital.errors import InputFileError, PlanningError
 from kommunal_digital.model import Organigram, Relation, Role, Strategy
 from kommunal_digital.model.organigram_preset import (
     FIELD_KEY,
@@ -43,7 +43,11 @@ def organigram_presets(manager: pluggy.PluginManager | None = None) -> dict[str,
     Presets from the hook replace pack presets with the same key, and later
     plugins replace earlier ones.
     """
-    from kommunal_digital.plugins.manager import available_packs, make_plugin_manager
+    from kommunal_digital.plugins.manager import (
+        available_packs,
+        make_plugin_manager,
+        merge_by_key,
+    )
 
     manager = manager or make_plugin_manager()
     presets: dict[str, OrganigramPreset] = {
@@ -51,11 +55,8 @@ def organigram_presets(manager: pluggy.PluginManager | None = None) -> dict[str,
         for pack in available_packs(manager).values()
         for preset in pack.data("organigram_presets")
     }
-    for batch in reversed(manager.hook.kd_organigram_presets()):
-        for preset in batch:
-            if not isinstance(preset, OrganigramPreset):
-                raise PluginError(f"kd_organigram_presets returned {preset!r}, not a preset")
-            presets[preset.key] = preset
+    batches = manager.hook.kd_organigram_presets()
+    presets.update(merge_by_key("kd_organigram_presets", batches, OrganigramPreset))
     return presets
 
 

@@ -169,15 +169,28 @@ def _resolve_loaded(pack: TemplatePack, manager: pluggy.PluginManager) -> Templa
     return _with_parents(pack, {**packs, pack.name: pack})
 
 
-def _merged(hook: str, batches: list[Any], item_type: type[T]) -> tuple[T, ...]:
-    """Merge hook results by key; later-registered plugins win (pluggy answers newest first)."""
+def merge_by_key(
+    hook: str, batches: list[Any], item_type: type[T], *, key: str = "key"
+) -> dict[str, T]:
+    """Merge the results of a hook by an identifying attribute.
+
+    pluggy answers newest plugin first; merging the batches in reverse lets
+    a later-registered plugin replace an item of the same key.
+
+    Raises:
+        PluginError: An item is not of ``item_type``.
+    """
     merged: dict[str, T] = {}
     for batch in reversed(batches):
         for item in batch:
             if not isinstance(item, item_type):
                 raise PluginError(f"{hook} returned {item!r}, not a {item_type.__name__}")
-            merged[getattr(item, "key")] = item  # noqa: B009 - every item type has a key
-    return tuple(merged.values())
+            merged[getattr(item, key)] = item
+    return merged
+
+
+def _merged(hook: str, batches: list[Any], item_type: type[T]) -> tuple[T, ...]:
+    return tuple(merge_by_key(hook, batches, item_type).values())
 
 
 def pack_action_fields(
@@ -211,7 +224,7 @@ def roadmap_presets(manager: pluggy.PluginManager | None = None) -> dict[str, Ro
     batches.insert(
         0, [p for pack in available_packs(manager).values() for p in pack.data("roadmap_presets")]
     )
-    return {preset.key: preset for preset in _merged("kd_roadmap_presets", batches, RoadmapPreset)}
+    return merge_by_key("kd_roadmap_presets", batches, RoadmapPreset)
 
 
 def document_template(

@@ -21,9 +21,12 @@ class OfficerPlacement:
     title: str = "Stellung der/des Digitalbeauftragten"
 
     def check(self, strategy: Strategy, options: Mapping[str, Any]) -> Iterator[Finding]:
-        """Yield a finding when no digital officer is placed as the RLP model proposes."""
+        """Yield a finding when no digital officer is placed as the RLP model proposes.
+
+        Applies to municipalities in Rheinland-Pfalz only.
+        """
         organigram = strategy.organigram
-        if organigram is None:
+        if organigram is None or strategy.municipality.land != "Rheinland-Pfalz":
             return
         kinds = {role.key: role.kind for role in organigram.roles}
         officers = [r for r in organigram.roles if r.kind is RoleKind.DIGITAL_OFFICER]

@@ -30,9 +30,12 @@ class SponsorsReportToStaffUnit:
     title: str = "Themenpaten berichten an die Stabsstelle"
 
     def check(self, strategy: Strategy, options: Mapping[str, Any]) -> Iterator[Finding]:
-        """Yield findings where the Thüringen core-team model is not followed."""
+        """Yield findings where the Thüringen core-team model is not followed.
+
+        Applies to municipalities in Thüringen only.
+        """
         organigram = strategy.organigram
-        if organigram is None:
+        if organigram is None or strategy.municipality.land != "Thüringen":
             return
         kinds = {role.key: role.kind for role in organigram.roles}
         sponsors = [r for r in organigram.roles if r.kind is RoleKind.TOPIC_SPONSOR]
