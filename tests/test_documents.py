@@ -211,3 +211,39 @@ def test_demo_document_embeds_gantt_organigram_and_grid(demo_docx: Path) -> None
         "Einfluss und Interesse der Beteiligten",
     ):
         assert caption in text
+
+
+def test_context_as_json_and_plugin_formats(tmp_path: Path) -> None:
+    import json
+
+    from kommunal_digital.documents.kinds import DocumentType, OutputFormat
+
+    demo = kd.demo_strategy()
+    data = json.loads(
+        kd.render_document(demo, tmp_path / "kontext.json", today=TODAY).read_text(encoding="utf-8")
+    )
+    assert data["municipality"]["name"] == demo.municipality.name
+    assert data["document"]["date"] == "2027-03-31"
+    assert [m["title"] for m in data["measures"]] == [m.title for m in demo.measures]
+
+    class Plugin:
+        @kd.hookimpl
+        def kd_output_formats(self) -> list[OutputFormat]:
+            return [
+                OutputFormat(
+                    "text",
+                    ".txt",
+                    lambda t, c, i: c["name"].encode(),
+                    needs_template=False,
+                )
+            ]
+
+        @kd.hookimpl
+        def kd_document_types(self) -> list[DocumentType]:
+            return [DocumentType("kurz", "Kurzfassung", lambda s, d: {"name": s.municipality.name})]
+
+    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Plugin()])
+    out = kd.render_document(demo, tmp_path / "k.txt", document_type="kurz", plugin_manager=pm)
+    assert out.read_text(encoding="utf-8") == demo.municipality.name
+    with pytest.raises(kd.DocumentError, match=r"no output format for the suffix '\.pdf'"):
+        kd.render_document(demo, tmp_path / "x.pdf")

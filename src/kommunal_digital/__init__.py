@@ -11,8 +11,9 @@ Example:
 
 from kommunal_digital._version import __version__
 from kommunal_digital.demo import DemoOutput, demo_strategy, write_demo
-from kommunal_digital.documents.build import render_document
+from kommunal_digital.documents.build import document_types, output_formats, render_document
 from kommunal_digital.documents.context import strategy_context
+from kommunal_digital.documents.kinds import DocumentType, OutputFormat
 from kommunal_digital.errors import (
     DependencyCycleError,
     DocumentError,
@@ -129,6 +130,7 @@ from kommunal_digital.plugins.manager import (
     describe_plugins,
     get_pack,
     make_plugin_manager,
+    merge_by_key,
     pack_action_fields,
     pack_catalogue,
     pack_text_blocks,
@@ -161,6 +163,7 @@ __all__ = [
     "DependencyCycleError",
     "Direction",
     "DocumentError",
+    "DocumentType",
     "Finding",
     "Goal",
     "GovernanceCheck",
@@ -184,6 +187,7 @@ __all__ = [
     "OrganigramPreset",
     "OutputError",
     "OutputExistsError",
+    "OutputFormat",
     "PackError",
     "PackManifest",
     "PackProblem",
@@ -249,6 +253,7 @@ __all__ = [
     "dependency_graph",
     "dependency_waves",
     "describe_plugins",
+    "document_types",
     "dump_strategy",
     "dumps_strategy",
     "get_pack",
@@ -262,8 +267,10 @@ __all__ = [
     "make_plugin_manager",
     "measure_owner",
     "member_roadmap",
+    "merge_by_key",
     "new_pack",
     "organigram_presets",
+    "output_formats",
     "pack_action_fields",
     "pack_catalogue",
     "pack_text_blocks",

@@ -6,6 +6,12 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from kommunal_digital.documents.kinds import (
+    BUILTIN_DOCUMENT_TYPES,
+    BUILTIN_OUTPUT_FORMATS,
+    DocumentType,
+    OutputFormat,
+)
 from kommunal_digital.model import ActionField
 from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
 from kommunal_digital.model.organigram_preset import OrganigramPreset
@@ -26,8 +32,10 @@ __all__ = [
     "kd_action_fields",
     "kd_catalogue_entries",
     "kd_document_template",
+    "kd_document_types",
     "kd_governance_checks",
     "kd_organigram_presets",
+    "kd_output_formats",
     "kd_ranking_rules",
     "kd_roadmap_presets",
     "kd_template_packs",
@@ -94,6 +102,18 @@ def kd_organigram_presets() -> Sequence[OrganigramPreset]:
 def kd_governance_checks() -> Sequence[GovernanceCheck]:
     """The built-in governance checks."""
     return BUILTIN_CHECKS
+
+
+@hookimpl
+def kd_document_types() -> Sequence[DocumentType]:
+    """The built-in document types."""
+    return BUILTIN_DOCUMENT_TYPES
+
+
+@hookimpl
+def kd_output_formats() -> Sequence[OutputFormat]:
+    """Word and JSON."""
+    return BUILTIN_OUTPUT_FORMATS
 
 
 @hookimpl(trylast=True)

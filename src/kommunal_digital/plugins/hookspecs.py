@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from kommunal_digital.plugins.markers import hookspec
 
 if TYPE_CHECKING:
+    from kommunal_digital.documents.kinds import DocumentType, OutputFormat
     from kommunal_digital.model import ActionField
     from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
     from kommunal_digital.model.organigram_preset import OrganigramPreset
@@ -160,4 +161,33 @@ def kd_roadmap_presets() -> Sequence[RoadmapPreset]:  # type: ignore[empty-body]
 
     Returns:
         Roadmap presets.
+    """
+
+
+@hookspec
+def kd_document_types() -> Sequence[DocumentType]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute document types.
+
+    A document type has a ``name`` (packs name their template for it in
+    ``[documents]``), a German ``title`` and a ``context`` function that
+    builds the render context from a strategy. Types are collected by name;
+    a later-registered plugin replaces a type of the same name.
+
+    Returns:
+        Document types.
+    """
+
+
+@hookspec
+def kd_output_formats() -> Sequence[OutputFormat]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute output formats.
+
+    An output format has a ``name``, a file ``suffix`` and a ``render``
+    function taking (template or ``None``, context, pictures) and returning
+    the file's bytes. Formats are collected by name; a later-registered plugin
+    replaces a format of the same name. The built-in plugin supplies
+    ``docx`` and ``json`` (the render context itself).
+
+    Returns:
+        Output formats.
     """
