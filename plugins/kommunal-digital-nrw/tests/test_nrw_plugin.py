@@ -34,6 +34,9 @@ def test_demo_built_from_the_pack_ranks_legal_duties_first_and_renders(tmp_path:
     assert duties
     assert set(ranked.ranking.order[: len(duties)]) == set(duties)
     planned = kd.plan_strategy(ranked)
+    assert planned.roadmap is not None
+    assert strategy.roadmap_preset == "gestufte-mehrjahresplanung"
+    assert len(planned.roadmap.phases) == 5
     out = kd.render_document(planned, tmp_path / "Digitalstrategie.docx", pack=pack)
     document = docx.Document(str(out))
     text = "\n".join(p.text for p in document.paragraphs) + "\n".join(

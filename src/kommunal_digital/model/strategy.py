@@ -40,6 +40,8 @@ class Strategy:
         profiles: In-depth plans of the most important measures.
         stakeholders: Everybody with a stake in the strategy.
         roadmap: The procedure plan, if already made.
+        roadmap_preset: Key of the roadmap preset to generate the roadmap
+            from; the built-in three-phase procedure when not set.
         organigram: The organisation of the digital change, if already made.
         limits: Planning frame of the schedule: start, horizon, budgets, staff.
         schedule: The multi-year schedule of the measures, if already made.
@@ -59,6 +61,9 @@ class Strategy:
     profiles: tuple[ProjectProfile, ...] = attrs.field(default=(), converter=checks.to_tuple)
     stakeholders: tuple[Stakeholder, ...] = attrs.field(default=(), converter=checks.to_tuple)
     roadmap: Roadmap | None = None
+    roadmap_preset: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(checks.key)
+    )
     organigram: Organigram | None = None
     limits: ScheduleLimits | None = None
     schedule: Schedule | None = None

@@ -8,6 +8,7 @@ import attrs
 
 from kommunal_digital.model import ActionField
 from kommunal_digital.model.catalogue import CatalogueEntry, NeedsQuestion, TextBlock
+from kommunal_digital.model.maturity import Questionnaire
 from kommunal_digital.model.organigram_preset import OrganigramPreset
 from kommunal_digital.model.preset import RoadmapPreset
 
@@ -33,5 +34,6 @@ DATA_KINDS: dict[str, DataKind] = {
         DataKind("roadmap_presets", "presets", RoadmapPreset),
         DataKind("organigram_presets", "presets", OrganigramPreset),
         DataKind("needs_analysis", "questions", NeedsQuestion),
+        DataKind("questionnaires", "questionnaires", Questionnaire),
     )
 }

@@ -133,7 +133,9 @@ def starter_strategy(
     if roadmap_choice not in roadmaps:
         raise PackError(f"{pack.name}: unknown roadmap preset {roadmap_choice!r}")
     return _evolve(
-        strategy, roadmap=build_roadmap(strategy, start, preset=roadmaps[roadmap_choice])
+        strategy,
+        roadmap=build_roadmap(strategy, start, preset=roadmaps[roadmap_choice]),
+        roadmap_preset=roadmap_choice,
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import attrs
+import pluggy
 
 from kommunal_digital.errors import PlanningError
 from kommunal_digital.model import Roadmap, Strategy
@@ -22,6 +23,7 @@ def plan_strategy(
     priority: Sequence[str] | None = None,
     preset: RoadmapPreset | None = None,
     roadmap_start: dt.date | None = None,
+    manager: pluggy.PluginManager | None = None,
 ) -> Strategy:
     """Return a copy of the strategy with a fresh schedule and roadmap.
 
@@ -36,9 +38,12 @@ def plan_strategy(
             of the strategy's ``ranking``; without a ranking, measures with a
             legal deadline come first (earliest deadline first), then the
             others in the order of the strategy.
-        preset: The procedure to generate the roadmap from.
+        preset: The procedure to generate the roadmap from; by default the
+            registered preset named by ``strategy.roadmap_preset``, else the
+            built-in three-phase procedure.
         roadmap_start: First day of the roadmap; by default the start of the
             existing roadmap, else the start of the limits.
+        manager: Plugin manager to find roadmap presets with.
 
     Raises:
         PlanningError: The strategy has no limits, or its dependencies are broken.
@@ -51,6 +56,16 @@ def plan_strategy(
         priority = strategy.ranking.order if strategy.ranking else _legal_first(strategy)
     schedule = schedule_measures(strategy.measures, strategy.limits, priority)
     start = roadmap_start or (strategy.roadmap.start if strategy.roadmap else strategy.limits.start)
+    if preset is None and strategy.roadmap_preset is not None:
+        from kommunal_digital.plugins.manager import roadmap_presets
+
+        presets = roadmap_presets(manager)
+        if strategy.roadmap_preset not in presets:
+            known = ", ".join(sorted(presets))
+            raise PlanningError(
+                f"unknown roadmap preset {strategy.roadmap_preset!r} (registered: {known})"
+            )
+        preset = presets[strategy.roadmap_preset]
     roadmap = build_roadmap(strategy, start, preset=preset, schedule=schedule)
     if strategy.roadmap is not None:
         roadmap = _keep_reached(strategy.roadmap, roadmap)

@@ -12,8 +12,10 @@ from kommunal_digital.documents.kinds import (
     DocumentType,
     OutputFormat,
 )
+from kommunal_digital.maturity.questionnaires import builtin_questionnaire
 from kommunal_digital.model import ActionField
 from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
+from kommunal_digital.model.maturity import Questionnaire
 from kommunal_digital.model.organigram_preset import OrganigramPreset
 from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.organisation.findings import GovernanceCheck
@@ -34,6 +36,7 @@ __all__ = [
     "kd_document_template",
     "kd_document_types",
     "kd_governance_checks",
+    "kd_maturity_questionnaires",
     "kd_organigram_presets",
     "kd_output_formats",
     "kd_ranking_rules",
@@ -114,6 +117,12 @@ def kd_document_types() -> Sequence[DocumentType]:
 def kd_output_formats() -> Sequence[OutputFormat]:
     """Word and JSON."""
     return BUILTIN_OUTPUT_FORMATS
+
+
+@hookimpl
+def kd_maturity_questionnaires() -> Sequence[Questionnaire]:
+    """The built-in Digicheck."""
+    return [builtin_questionnaire()]
 
 
 @hookimpl(trylast=True)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kommunal_digital.documents.kinds import DocumentType, OutputFormat
     from kommunal_digital.model import ActionField
     from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
+    from kommunal_digital.model.maturity import Questionnaire
     from kommunal_digital.model.organigram_preset import OrganigramPreset
     from kommunal_digital.model.preset import RoadmapPreset
     from kommunal_digital.organisation.findings import GovernanceCheck
@@ -190,4 +191,19 @@ def kd_output_formats() -> Sequence[OutputFormat]:  # type: ignore[empty-body]  
 
     Returns:
         Output formats.
+    """
+
+
+@hookspec
+def kd_maturity_questionnaires() -> Sequence[Questionnaire]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute maturity questionnaires (Digicheck).
+
+    A questionnaire has questions by dimension, each with scored answers.
+    Questionnaires are collected by key: those in the ``questionnaires``
+    data of registered packs first, then the hook's, a later one replacing
+    an earlier one with the same key. The built-in plugin supplies
+    ``digicheck``.
+
+    Returns:
+        Questionnaires.
     """

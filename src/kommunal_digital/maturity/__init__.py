@@ -1,0 +1,1 @@
+"""Maturity checks (Digicheck): questionnaires and, later, their scoring."""
