@@ -42,7 +42,15 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value and value == value.strip(" ") and "\r" not in value else None
+    # YAML counts NEL and the Unicode line/paragraph separators as line breaks;
+    # PyYAML folds them in plain, single-quoted and block styles, so such text
+    # is written double-quoted, where they are escaped.
+    if any(char in value for char in "\x85\u2028\u2029"):
+        style: str | None = '"'
+    elif "\n" in value and value == value.strip(" ") and "\r" not in value:
+        style = "|"
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
