@@ -16,10 +16,10 @@ class CostRange:
     """A range of money in euros, from ``low`` to ``high``."""
 
     low: Decimal = attrs.field(
-        default=Decimal("0.00"), converter=checks.to_money, validator=checks.money
+        default=Decimal("0.00"), converter=checks.low_amount, validator=checks.money
     )
     high: Decimal = attrs.field(
-        default=Decimal("0.00"), converter=checks.to_money, validator=checks.money
+        default=Decimal("0.00"), converter=checks.high_amount, validator=checks.money
     )
 
     @high.validator

@@ -31,13 +31,16 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-def to_money(value: Decimal | int | float | str) -> Decimal:
+def to_money(value: Decimal | int | float | str, name: str = "") -> Decimal:
     """Convert a number to a Decimal amount of euros and cents (attrs converter).
+
+    Args:
+        value: The amount.
+        name: The field's name, for the error message.
 
     Raises:
         ModelValidationError: The value is not a finite number.
     """
-    name = ""
     if isinstance(value, bool):
         raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
     if isinstance(value, Decimal):
@@ -189,3 +192,39 @@ def member_of(enum_type: type[E]) -> Callable[[object, attrs.Attribute[Any], obj
             raise ModelValidationError(attribute.name, f"expected one of {allowed}, got {value!r}")
 
     return check
+
+
+# Named converters per money field: attrs converters do not learn the field's
+# name, and the mypy attrs plugin only accepts plain functions, so each field
+# gets a small function that tells ``to_money`` its name.
+Money = Decimal | int | float | str
+
+
+def one_off_amount(value: Money) -> Decimal:
+    """Converter for fields named ``one_off``."""
+    return to_money(value, "one_off")
+
+
+def yearly_amount(value: Money) -> Decimal:
+    """Converter for fields named ``yearly``."""
+    return to_money(value, "yearly")
+
+
+def low_amount(value: Money) -> Decimal:
+    """Converter for fields named ``low``."""
+    return to_money(value, "low")
+
+
+def high_amount(value: Money) -> Decimal:
+    """Converter for fields named ``high``."""
+    return to_money(value, "high")
+
+
+def follow_on_amount(value: Money) -> Decimal:
+    """Converter for fields named ``follow_on``."""
+    return to_money(value, "follow_on")
+
+
+def budget_amount(value: Money | None) -> Decimal | None:
+    """Converter for optional budgets (``None`` means no limit)."""
+    return None if value is None else to_money(value, "one_off_budget")

@@ -28,10 +28,10 @@ class Cost:
     """
 
     one_off: Decimal = attrs.field(
-        default=Decimal("0.00"), converter=checks.to_money, validator=checks.money
+        default=Decimal("0.00"), converter=checks.one_off_amount, validator=checks.money
     )
     yearly: Decimal = attrs.field(
-        default=Decimal("0.00"), converter=checks.to_money, validator=checks.money
+        default=Decimal("0.00"), converter=checks.yearly_amount, validator=checks.money
     )
 
 

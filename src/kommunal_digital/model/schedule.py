@@ -23,11 +23,6 @@ def _optional_money(
         checks.money(instance, attribute, value)
 
 
-def _optional_money_converter(value: Decimal | int | float | str | None) -> Decimal | None:
-    """Convert to euros and cents, keeping ``None`` (no limit)."""
-    return None if value is None else checks.to_money(value)
-
-
 def _optional_fte(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None:
         checks.non_negative(instance, attribute, value)
@@ -45,7 +40,7 @@ class YearLimit:
 
     year: int = attrs.field(validator=checks.whole)
     one_off_budget: Decimal | None = attrs.field(
-        default=None, converter=_optional_money_converter, validator=_optional_money
+        default=None, converter=checks.budget_amount, validator=_optional_money
     )
     staff_fte: float | None = attrs.field(default=None, validator=_optional_fte)
 
@@ -67,7 +62,7 @@ class ScheduleLimits:
         default=5, validator=[checks.whole, checks.between(1, MAX_HORIZON_YEARS)]
     )
     one_off_budget: Decimal | None = attrs.field(
-        default=None, converter=_optional_money_converter, validator=_optional_money
+        default=None, converter=checks.budget_amount, validator=_optional_money
     )
     staff_fte: float | None = attrs.field(default=None, validator=_optional_fte)
     years: tuple[YearLimit, ...] = attrs.field(default=(), converter=checks.to_tuple)
@@ -156,8 +151,8 @@ class YearTotals:
     """
 
     year: int
-    one_off: Decimal = attrs.field(converter=checks.to_money, validator=checks.money)
-    follow_on: Decimal = attrs.field(converter=checks.to_money, validator=checks.money)
+    one_off: Decimal = attrs.field(converter=checks.one_off_amount, validator=checks.money)
+    follow_on: Decimal = attrs.field(converter=checks.follow_on_amount, validator=checks.money)
     staff_fte: float = attrs.field(validator=checks.non_negative)
     staff_fte_peak: float = attrs.field(validator=checks.non_negative)
 
