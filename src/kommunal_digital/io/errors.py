@@ -50,7 +50,8 @@ def _walk(exc: BaseException, path: str) -> Iterator[str]:
         yield f"{where}: {exc.reason}" if where else exc.reason
         return
     if isinstance(exc, ForbiddenExtraKeysError):
-        names = ", ".join(sorted(exc.extra_fields))
+        # YAML allows keys that are no text (1, ~, dates); show them as written.
+        names = ", ".join(sorted(str(key) for key in exc.extra_fields))
         yield f"{path or 'top level'}: unknown field(s) {names}"
         return
     if isinstance(exc, KeyError):

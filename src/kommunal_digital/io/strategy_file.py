@@ -78,6 +78,8 @@ def strategy_from_data(data: object, source: str = "<data>") -> Strategy:
         raise InputFileError(source, describe_problems(exc)) from None
     except KommunalDigitalError:
         raise
+    except RecursionError:
+        raise InputFileError(source, ["the data is nested too deeply"]) from None
     except (ValueError, TypeError, KeyError) as exc:  # pragma: no cover - defensive
         raise InputFileError(source, [str(exc)]) from None
     _check_dependencies(strategy, source)
@@ -130,6 +132,8 @@ def loads_strategy(text: str, *, format: Format = "yaml", source: str = "<string
             raise InputFileError(
                 source, [f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]
             ) from None
+        except RecursionError:
+            raise InputFileError(source, ["the document is nested too deeply"]) from None
         except ValueError as exc:
             raise InputFileError(source, [str(exc)]) from None
     else:

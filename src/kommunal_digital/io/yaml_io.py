@@ -65,6 +65,14 @@ def load_yaml(text: str) -> Any:
     """
     try:
         return yaml.load(text, Loader=_StrictLoader)
+    except yaml.reader.ReaderError as exc:
+        position = int(exc.position)
+        line = text.count("\n", 0, position) + 1
+        column = position - text.rfind("\n", 0, position)
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlError(
+            f"line {line}, column {column}: the character #x{character:04x} cannot stand in YAML"
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -77,6 +85,11 @@ def load_yaml(text: str) -> Any:
         raise YamlError(f"{where}{exc.problem or exc.context or 'invalid YAML'}") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError("the document is nested too deeply") from None
+    except ValueError as exc:
+        # e.g. an integer with more digits than Python converts
+        raise YamlError(f"a value cannot be read: {exc}") from None
 
 
 def dump_yaml(data: Any) -> str:

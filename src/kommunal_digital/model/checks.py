@@ -28,7 +28,7 @@ _CENT = Decimal("0.01")
 # Characters that XML 1.0 (and so Word) cannot hold: C0 controls except tab,
 # line feed and carriage return, surrogates and the two non-characters.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def to_money(value: Decimal | int | float | str, name: str = "") -> Decimal:
@@ -56,7 +56,8 @@ def to_money(value: Decimal | int | float | str, name: str = "") -> Decimal:
         raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
     if not amount.is_finite():
         raise ModelValidationError(name, f"expected a finite amount, got {value!r}")
-    if abs(amount) >= MAX_EUROS:
+    # copy_abs and the comparison do not round, so even 1e999999999 cannot overflow here.
+    if amount.copy_abs() >= MAX_EUROS:
         raise ModelValidationError(name, f"is implausibly large: {value!r}")
     cents = amount.quantize(_CENT)
     if cents != amount:
@@ -138,12 +139,12 @@ def texts(instance: object, attribute: attrs.Attribute[Any], value: Iterable[str
 
 def is_key(value: str) -> bool:
     """Tell whether a string is a valid key."""
-    return bool(_KEY.match(value))
+    return bool(_KEY.fullmatch(value))
 
 
 def key(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
     """Validate an identifier: lower-case letters, digits, ``-`` and ``_``."""
-    if not isinstance(value, str) or not _KEY.match(value):
+    if not isinstance(value, str) or not _KEY.fullmatch(value):
         raise ModelValidationError(
             attribute.name,
             f"{value!r} is not a valid key (use lower-case letters, digits, '-' and '_', "
@@ -155,7 +156,7 @@ def keys(instance: object, attribute: attrs.Attribute[Any], value: Iterable[str]
     """Validate a tuple of keys: each valid, none twice."""
     seen: set[str] = set()
     for index, item in enumerate(value):
-        if not isinstance(item, str) or not _KEY.match(item):
+        if not isinstance(item, str) or not _KEY.fullmatch(item):
             raise ModelValidationError(f"{attribute.name}[{index}]", f"{item!r} is not a valid key")
         if item in seen:
             raise ModelValidationError(f"{attribute.name}[{index}]", f"{item!r} is listed twice")

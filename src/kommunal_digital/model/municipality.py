@@ -12,11 +12,11 @@ from kommunal_digital.model import checks
 from kommunal_digital.model.labels import MaturityPhase, MunicipalityKind
 
 # Amtlicher Gemeindeschlüssel (8 digits) or Regionalschlüssel (12 digits).
-_OFFICIAL_KEY = re.compile(r"^(\d{8}|\d{12})$")
+_OFFICIAL_KEY = re.compile(r"[0-9]{8}|[0-9]{12}")
 
 
 def _official_key(instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
-    if value is not None and not _OFFICIAL_KEY.match(value):
+    if value is not None and not (isinstance(value, str) and _OFFICIAL_KEY.fullmatch(value)):
         raise ModelValidationError(
             attribute.name,
             f"{value!r} is neither an 8-digit AGS nor a 12-digit ARS",

@@ -1052,7 +1052,7 @@ _MOSTLY_CHOSEN = st.sampled_from((True, True, False))
 _TITLE = st.just("Digitalstrategie") | _REQUIRED_LINE
 
 
-def _strategy(draw: st.DrawFn, max_measures: int) -> Strategy:
+def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]) -> Strategy:
     municipality = _municipality(draw, None)
     member_names = [m.name for m in municipality.members]
 
@@ -1105,6 +1105,9 @@ def _strategy(draw: st.DrawFn, max_measures: int) -> Strategy:
         profiles=tuple(_project_profile(draw, k, people_keys) for k in profiled),
         stakeholders=tuple(people),
         roadmap=draw(st.none() | _ROADMAP),
+        roadmap_preset=draw(st.none() | st.sampled_from(list(roadmap_presets)))
+        if roadmap_presets
+        else None,
         organigram=_organigram(draw, field_keys) if draw(st.booleans()) else None,
         limits=draw(st.none() | _SCHEDULE_LIMITS),
         criteria=tuple(scored_by),
@@ -1115,7 +1118,9 @@ def _strategy(draw: st.DrawFn, max_measures: int) -> Strategy:
 _strategies = st.composite(_strategy)
 
 
-def strategies(*, max_measures: int = MAX_ITEMS) -> st.SearchStrategy[Strategy]:
+def strategies(
+    *, max_measures: int = MAX_ITEMS, roadmap_presets: Sequence[str] = ()
+) -> st.SearchStrategy[Strategy]:
     """Whole, consistent strategies.
 
     Keys are unique where the model requires it; every measure lies in a
@@ -1128,8 +1133,12 @@ def strategies(*, max_measures: int = MAX_ITEMS) -> st.SearchStrategy[Strategy]:
 
     Args:
         max_measures: Most measures per strategy.
+        roadmap_presets: Keys of registered roadmap presets; the strategy's
+            ``roadmap_preset`` is one of them or ``None`` (always ``None``
+            when none are given, so that planning never meets an unknown
+            preset).
 
     Returns:
         A strategy of :class:`~kommunal_digital.model.Strategy`.
     """
-    return _strategies(max_measures)
+    return _strategies(max_measures, tuple(roadmap_presets))
