@@ -47,7 +47,9 @@ class Goal:
     key: str = attrs.field(validator=checks.key)
     statement: str = attrs.field(validator=checks.required_text)
     weight: float = attrs.field(default=1.0, validator=checks.non_negative)
-    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    indicators: tuple[Indicator, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
 
 @attrs.frozen
@@ -65,7 +67,9 @@ class ActionField:
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)
     description: str = attrs.field(default="", validator=checks.text)
-    goals: tuple[Goal, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    goals: tuple[Goal, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
     chosen: bool = True
 
     @goals.validator

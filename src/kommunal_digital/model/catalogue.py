@@ -71,10 +71,10 @@ class CatalogueEntry:
     one_off: CostRange = attrs.field(factory=CostRange)
     yearly: CostRange = attrs.field(factory=CostRange)
     roles: tuple[str, ...] = attrs.field(
-        default=(), converter=checks.to_tuple, validator=checks.texts
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )
     steps: tuple[str, ...] = attrs.field(
-        default=(), converter=checks.to_tuple, validator=checks.texts
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )
     text_block: str | None = attrs.field(
         default=None, validator=attrs.validators.optional(checks.key)

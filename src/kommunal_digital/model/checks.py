@@ -178,10 +178,20 @@ def unique_keys(items: Iterable[Any], field: str, *, attribute: str = "key") -> 
 
 
 def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    """Convert any iterable except text to a tuple (attrs converter)."""
+    """Convert any iterable except text to a tuple (attrs converter).
+
+    Text is passed through unchanged, so that :func:`is_tuple`, which knows
+    the field's name, can refuse it.
+    """
     if isinstance(value, str | bytes):
-        raise ModelValidationError("", f"expected a list, got the text {value!r}")
+        return value  # type: ignore[return-value]  # refused by is_tuple with the field name
     return tuple(value)
+
+
+def is_tuple(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate that a list field got a list, not a text."""
+    if not isinstance(value, tuple):
+        raise ModelValidationError(attribute.name, f"expected a list, got the text {value!r}")
 
 
 def member_of(enum_type: type[E]) -> Callable[[object, attrs.Attribute[Any], object], None]:

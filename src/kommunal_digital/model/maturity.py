@@ -40,7 +40,7 @@ class MaturityQuestion:
     dimension: str = attrs.field(validator=checks.key)
     text: str = attrs.field(validator=checks.required_text)
     answers: tuple[AnswerOption, ...] = attrs.field(
-        default=_DEFAULT_ANSWERS, converter=checks.to_tuple
+        default=_DEFAULT_ANSWERS, converter=checks.to_tuple, validator=checks.is_tuple
     )
 
 
@@ -50,7 +50,9 @@ class Questionnaire:
 
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)
-    questions: tuple[MaturityQuestion, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    questions: tuple[MaturityQuestion, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
     @questions.validator
     def _check_questions(

@@ -113,14 +113,16 @@ class Measure:
     staff_fte: float = attrs.field(default=0.0, validator=checks.non_negative)
     owner_role: str = attrs.field(default="", validator=checks.text)
     partners: tuple[str, ...] = attrs.field(
-        default=(), converter=checks.to_tuple, validator=checks.texts
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )
     depends_on: tuple[str, ...] = attrs.field(
-        default=(), converter=checks.to_tuple, validator=checks.keys
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.keys]
     )
-    stakeholders: tuple[Involvement, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    stakeholders: tuple[Involvement, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
     funding_sources: tuple[str, ...] = attrs.field(
-        default=(), converter=checks.to_tuple, validator=checks.texts
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )
     legal_driver: str = attrs.field(default="", validator=checks.text)
     legal_deadline: date | None = None
@@ -129,10 +131,12 @@ class Measure:
         default=MeasureStatus.GEPLANT, validator=checks.member_of(MeasureStatus)
     )
     progress: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 100)])
-    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    indicators: tuple[Indicator, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
     budgeting: Budgeting = attrs.field(factory=Budgeting)
     members: tuple[str, ...] = attrs.field(
-        default=(), converter=checks.to_tuple, validator=checks.texts
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )
     votes: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 10**6)])
 

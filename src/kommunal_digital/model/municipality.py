@@ -72,7 +72,9 @@ class Municipality:
     land: str = attrs.field(validator=checks.required_text)
     official_key: str | None = attrs.field(default=None, validator=_official_key)
     population: int | None = attrs.field(default=None, validator=_optional_population)
-    members: tuple[MemberMunicipality, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    members: tuple[MemberMunicipality, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
     maturity: MaturityPhase | None = attrs.field(
         default=None, validator=attrs.validators.optional(checks.member_of(MaturityPhase))
     )

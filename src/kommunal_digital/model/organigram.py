@@ -73,8 +73,12 @@ class Relation:
 class Organigram:
     """Roles and the relations between them."""
 
-    roles: tuple[Role, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    relations: tuple[Relation, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    roles: tuple[Role, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    relations: tuple[Relation, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
     @roles.validator
     def _check_roles(self, attribute: attrs.Attribute[Any], value: tuple[Role, ...]) -> None:

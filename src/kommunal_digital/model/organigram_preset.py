@@ -67,8 +67,12 @@ class OrganigramPreset:
     title: str = attrs.field(validator=checks.required_text)
     region: str = attrs.field(default="", validator=checks.text)
     description: str = attrs.field(default="", validator=checks.text)
-    roles: tuple[PresetRole, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    relations: tuple[PresetRelation, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    roles: tuple[PresetRole, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    relations: tuple[PresetRelation, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
     @roles.validator
     def _check_roles(self, attribute: attrs.Attribute[Any], value: tuple[PresetRole, ...]) -> None:

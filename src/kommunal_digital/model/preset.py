@@ -50,8 +50,12 @@ class PresetPhase:
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)
     months: int = attrs.field(default=6, validator=[checks.whole, checks.between(0, 360)])
-    tasks: tuple[PresetTask, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    milestones: tuple[PresetMilestone, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    tasks: tuple[PresetTask, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    milestones: tuple[PresetMilestone, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
     implementation: bool = False
 
 
@@ -61,7 +65,9 @@ class RoadmapPreset:
 
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)
-    phases: tuple[PresetPhase, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    phases: tuple[PresetPhase, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
     @phases.validator
     def _check_phases(

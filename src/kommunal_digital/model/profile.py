@@ -42,9 +42,13 @@ class ProjectProfile:
     result: str = attrs.field(validator=checks.required_text)
     target_group: str = attrs.field(default="", validator=checks.text)
     stakeholders: tuple[str, ...] = attrs.field(
-        default=(), converter=checks.to_tuple, validator=checks.keys
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.keys]
     )
     lead: str = attrs.field(default="", validator=checks.text)
     resources: Resources = attrs.field(factory=Resources)
-    tasks: tuple[Task, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    milestones: tuple[Milestone, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    tasks: tuple[Task, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    milestones: tuple[Milestone, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )

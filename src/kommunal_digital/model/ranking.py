@@ -111,7 +111,9 @@ class RankingEntry:
     measure: str = attrs.field(validator=checks.key)
     rank: int = attrs.field(validator=[checks.whole, checks.between(1, 10**6)])
     score: float = attrs.field(validator=checks.finite)
-    parts: tuple[ScorePart, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    parts: tuple[ScorePart, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
     tie_break: str = attrs.field(default="", validator=checks.text)
     note: str = attrs.field(default="", validator=checks.text)
 
@@ -129,7 +131,9 @@ class Ranking:
     """
 
     rule: str = attrs.field(validator=checks.key)
-    entries: tuple[RankingEntry, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    entries: tuple[RankingEntry, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
     weights: dict[str, float] = attrs.field(factory=dict, hash=False)
     consistency_ratio: float | None = None
     explanation: str = attrs.field(default="", validator=checks.text)

@@ -59,8 +59,12 @@ class Phase:
 
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)
-    tasks: tuple[Task, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    milestones: tuple[Milestone, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    tasks: tuple[Task, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    milestones: tuple[Milestone, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
 
 @attrs.frozen
@@ -73,7 +77,9 @@ class Roadmap:
     """
 
     start: date
-    phases: tuple[Phase, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    phases: tuple[Phase, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
     @phases.validator
     def _check_phases(self, attribute: attrs.Attribute[Any], value: tuple[Phase, ...]) -> None:

@@ -65,7 +65,9 @@ class ScheduleLimits:
         default=None, converter=checks.budget_amount, validator=_optional_money
     )
     staff_fte: float | None = attrs.field(default=None, validator=_optional_fte)
-    years: tuple[YearLimit, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    years: tuple[YearLimit, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
     @years.validator
     def _check_years(self, attribute: attrs.Attribute[Any], value: tuple[YearLimit, ...]) -> None:
@@ -169,9 +171,15 @@ class Schedule:
     """
 
     limits: ScheduleLimits
-    placed: tuple[ScheduledMeasure, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    unplaced: tuple[Unplaced, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    years: tuple[YearTotals, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    placed: tuple[ScheduledMeasure, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    unplaced: tuple[Unplaced, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    years: tuple[YearTotals, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
     def entry(self, key: str) -> ScheduledMeasure | None:
         """Return where a measure is placed, or ``None`` if it is not."""

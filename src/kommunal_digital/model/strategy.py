@@ -56,10 +56,18 @@ class Strategy:
     vision: str = attrs.field(default="", validator=checks.text)
     starting_point: str = attrs.field(default="", validator=checks.text)
     adopted_on: date | None = None
-    action_fields: tuple[ActionField, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    measures: tuple[Measure, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    profiles: tuple[ProjectProfile, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    stakeholders: tuple[Stakeholder, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    action_fields: tuple[ActionField, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    measures: tuple[Measure, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    profiles: tuple[ProjectProfile, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    stakeholders: tuple[Stakeholder, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
     roadmap: Roadmap | None = None
     roadmap_preset: str | None = attrs.field(
         default=None, validator=attrs.validators.optional(checks.key)
@@ -67,8 +75,12 @@ class Strategy:
     organigram: Organigram | None = None
     limits: ScheduleLimits | None = None
     schedule: Schedule | None = None
-    criteria: tuple[Criterion, ...] = attrs.field(default=(), converter=checks.to_tuple)
-    comparisons: tuple[Comparison, ...] = attrs.field(default=(), converter=checks.to_tuple)
+    criteria: tuple[Criterion, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    comparisons: tuple[Comparison, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
     ranking_rule: RankingChoice | None = None
     ranking: Ranking | None = None
 
