@@ -1,0 +1,25 @@
+"""Shared test configuration: Hypothesis profiles.
+
+``default`` keeps the suite fast on a laptop; ``ci`` (chosen when the
+environment variable ``CI`` is set) tries more examples and prints the
+reproduction blob of a failure.
+"""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
