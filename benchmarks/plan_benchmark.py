@@ -13,8 +13,8 @@ Run: python benchmarks/plan_benchmark.py [--repeat 5]
 from __future__ import annotations
 
 import argparse
-import gc
 import datetime as dt
+import gc
 import random
 import time
 from decimal import Decimal
