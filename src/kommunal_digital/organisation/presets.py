@@ -16,11 +16,16 @@ from kommunal_digital.model.organigram_preset import (
 
 __all__ = ["build_organigram", "builtin_organigram_presets", "organigram_presets"]
 
-_PRESET_FILES = ("rlp-stabsstelle.yaml", "rlp-beigeordnete.yaml", "thueringen-kernteam.yaml")
+# The RLP presets ship as data of the bundled rlp pack; Thüringen's model is
+# built in too, so that every installation can compare both models.
+_PRESET_FILES = ("thueringen-kernteam.yaml",)
 
 
 def builtin_organigram_presets() -> tuple[OrganigramPreset, ...]:
-    """The organigram presets shipped with kommunal-digital (RLP twice, Thüringen)."""
+    """The organigram presets built into the core (Thüringen's core-team model).
+
+    The RLP presets come with the bundled ``rlp`` pack.
+    """
     from kommunal_digital.io.converter import make_converter
     from kommunal_digital.io.errors import describe_problems
     from kommunal_digital.io.yaml_io import load_yaml

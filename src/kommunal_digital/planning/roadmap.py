@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
 
 from kommunal_digital.errors import InputFileError, PlanningError
 from kommunal_digital.model import Milestone, Phase, Roadmap, Strategy, Task
@@ -15,16 +14,20 @@ __all__ = ["build_roadmap", "default_roadmap_preset", "record_milestone"]
 
 
 def default_roadmap_preset() -> RoadmapPreset:
-    """Return the built-in three-phase procedure (anchor, structures, implement)."""
-    from kommunal_digital.io.converter import make_converter
-    from kommunal_digital.io.errors import describe_problems
-    from kommunal_digital.io.yaml_io import load_yaml
+    """Return the built-in three-phase procedure (anchor, structures, implement).
 
-    text = resources.files(__package__).joinpath("presets/default.yaml").read_text("utf-8")
-    try:
-        return make_converter().structure(load_yaml(text), RoadmapPreset)
-    except Exception as exc:  # pragma: no cover - the bundled file is tested
-        raise InputFileError("presets/default.yaml", describe_problems(exc)) from None
+    It ships as ``roadmap_presets`` data of the bundled ``rlp`` pack (key
+    ``standard``).
+    """
+    from kommunal_digital.packs.pack import load_pack
+    from kommunal_digital.plugins.builtin import bundled_packs_dir
+
+    for preset in load_pack(bundled_packs_dir() / "rlp").own_data("roadmap_presets"):
+        if preset.key == "standard":
+            return preset  # type: ignore[no-any-return]
+    raise InputFileError(
+        "rlp/roadmap.yaml", ["the preset 'standard' is missing"]
+    )  # pragma: no cover
 
 
 def _due(start: dt.date, phase_offset: int, due_month: int | None) -> dt.date | None:
