@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -17,9 +19,14 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _fail(error: KommunalDigitalError) -> None:
-    click.echo(f"error: {error}", err=True)
-    sys.exit(1)
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """Turn a library error into its message on stderr and exit status 1."""
+    try:
+        yield
+    except KommunalDigitalError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
 
 
 @click.group(help="Turn digital-strategy workshop results into council-ready documents.")
@@ -42,11 +49,8 @@ def demo(out_dir: Path, force: bool) -> None:
     """Write the demo's files."""
     from kommunal_digital.demo import write_demo
 
-    try:
+    with _reported():
         result = write_demo(out_dir, force=force)
-    except KommunalDigitalError as error:
-        _fail(error)
-        return
     for path in (result.strategy_file, *result.documents, *result.images):
         click.echo(f"wrote {path}")
 
@@ -57,11 +61,8 @@ def validate(strategy_file: Path) -> None:
     """Load a strategy file and report problems."""
     from kommunal_digital.io.strategy_file import load_strategy
 
-    try:
+    with _reported():
         strategy = load_strategy(strategy_file)
-    except KommunalDigitalError as error:
-        _fail(error)
-        return
     fields, measures = len(strategy.chosen_fields), len(strategy.measures)
     click.echo(
         f"{strategy_file.name}: valid: {strategy.municipality.name}, "
@@ -92,14 +93,11 @@ def render(strategy_file: Path, output: Path, pack: str, document_type: str, for
     from kommunal_digital.documents.build import render_document
     from kommunal_digital.io.strategy_file import load_strategy
 
-    try:
+    with _reported():
         strategy = load_strategy(strategy_file)
         path = render_document(
             strategy, output, document_type=document_type, pack=pack, force=force
         )
-    except KommunalDigitalError as error:
-        _fail(error)
-        return
     click.echo(f"wrote {path}")
 
 
@@ -117,12 +115,9 @@ def plan(strategy_file: Path, output: Path | None) -> None:
     from kommunal_digital.io.strategy_file import dump_strategy, load_strategy
     from kommunal_digital.planning.plan import plan_strategy
 
-    try:
+    with _reported():
         planned = plan_strategy(load_strategy(strategy_file))
         target = dump_strategy(planned, output or strategy_file, force=True)
-    except KommunalDigitalError as error:
-        _fail(error)
-        return
     schedule = planned.schedule
     assert schedule is not None  # plan_strategy always sets it
     click.echo(
@@ -154,14 +149,11 @@ def rank(strategy_file: Path, rule: str | None, output: Path | None, check: bool
     from kommunal_digital.ranking.registry import rank_strategy
     from kommunal_digital.ranking.sensitivity import sensitivity
 
-    try:
+    with _reported():
         strategy = load_strategy(strategy_file)
         ranked = rank_strategy(strategy, rule)
         report = sensitivity(ranked, rule=rule) if check else None
         target = dump_strategy(ranked, output or strategy_file, force=True)
-    except KommunalDigitalError as error:
-        _fail(error)
-        return
     ranking = ranked.ranking
     assert ranking is not None  # rank_strategy always sets it
     click.echo(f"ranked with {ranking.rule!r}, wrote {target}")
@@ -189,11 +181,8 @@ def check(strategy_file: Path, max_roles: int) -> None:
     from kommunal_digital.model.labels import Severity
     from kommunal_digital.organisation.governance import run_checks
 
-    try:
+    with _reported():
         findings = run_checks(load_strategy(strategy_file), options={"max_roles": max_roles})
-    except KommunalDigitalError as error:
-        _fail(error)
-        return
     for finding in findings:
         click.echo(f"{finding.severity.label}: [{finding.check}] {finding.message}")
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
@@ -218,12 +207,10 @@ def charts(strategy_file: Path, out_dir: Path, force: bool) -> None:
     from kommunal_digital.io.atomic import write_atomic
     from kommunal_digital.io.strategy_file import load_strategy
 
-    try:
+    with _reported():
         images = chart_images(load_strategy(strategy_file))
         for name, data in images.items():
             click.echo(f"wrote {write_atomic(out_dir / name, data, force=force)}")
-    except KommunalDigitalError as error:
-        _fail(error)
 
 
 @cli.group(help="Work with template packs.")
@@ -261,11 +248,8 @@ def pack_new(name: str, parent: Path, title: str) -> None:
     """Scaffold a pack."""
     from kommunal_digital.packs.scaffold import new_pack
 
-    try:
+    with _reported():
         root = new_pack(name, parent, title=title)
-    except KommunalDigitalError as error:
-        _fail(error)
-        return
     click.echo(f"created {root}; check it with: kommunal-digital pack check {root}")
 
 
@@ -274,11 +258,8 @@ def plugins() -> None:
     """Print one line per plugin."""
     from kommunal_digital.plugins.manager import describe_plugins
 
-    try:
+    with _reported():
         rows = describe_plugins()
-    except KommunalDigitalError as error:
-        _fail(error)
-        return
     for name, version, hooks in rows:
         click.echo(f"{name} {version}: {', '.join(hooks)}")
 
