@@ -98,3 +98,47 @@ def test_cli_plan_without_limits_fails_clearly(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["plan", str(source)])
     assert result.exit_code == 1
     assert "no 'limits'" in result.output
+
+
+def test_cli_rank_check_and_charts(tmp_path: Path) -> None:
+    import attrs
+
+    runner = CliRunner()
+    source = tmp_path / "strategy.yaml"
+    kd.dump_strategy(kd.demo_strategy(planned=False), source)
+    result = runner.invoke(cli, ["rank", str(source), "--sensitivity"])
+    assert result.exit_code == 0, result.output
+    assert "ranked with 'gesetz-zuerst'" in result.output
+    assert "  1. OZG-Leistungen online anbieten" in result.output
+    assert "weight of" in result.output or "stays the same" in result.output
+    assert kd.load_strategy(source).ranking is not None
+
+    result = runner.invoke(cli, ["rank", str(source), "--rule", "unbekannt"])
+    assert result.exit_code == 1
+    assert "unknown ranking rule 'unbekannt'" in result.output
+
+    result = runner.invoke(cli, ["check", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "strategy.yaml: 0 findings, 0 error(s)" in result.output
+    demo = kd.demo_strategy(planned=False)
+    assert demo.organigram is not None
+    roles = tuple(r for r in demo.organigram.roles if r.key != "lotse-bildung")
+    relations = tuple(
+        r for r in demo.organigram.relations if "lotse-bildung" not in (r.source, r.target)
+    )
+    broken = tmp_path / "broken.yaml"
+    kd.dump_strategy(
+        attrs.evolve(demo, organigram=kd.Organigram(roles=roles, relations=relations)), broken
+    )
+    result = runner.invoke(cli, ["check", str(broken)])
+    assert result.exit_code == 1
+    assert "Fehler: [pilot-per-field]" in result.output
+
+    out = tmp_path / "bilder"
+    result = runner.invoke(cli, ["charts", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "Organigramm.svg").is_file()
+    assert (out / "Stakeholder-Matrix.png").is_file()
+    result = runner.invoke(cli, ["charts", str(source), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "exists already" in result.output
