@@ -10,6 +10,8 @@ Example:
 """
 
 from kommunal_digital._version import __version__
+from kommunal_digital.calendars.events import CalendarEvent, calendar_events
+from kommunal_digital.calendars.ics import calendar_ics, export_calendar
 from kommunal_digital.demo import DemoOutput, demo_strategy, write_demo
 from kommunal_digital.documents.build import document_types, output_formats, render_document
 from kommunal_digital.documents.context import strategy_context
@@ -77,6 +79,7 @@ from kommunal_digital.model import (
 from kommunal_digital.model.catalogue import CatalogueEntry, CostRange, NeedsQuestion, TextBlock
 from kommunal_digital.model.labels import Severity
 from kommunal_digital.model.organigram_preset import OrganigramPreset, PresetRelation, PresetRole
+from kommunal_digital.model.progress import ProgressUpdate, Reporting, Weighting
 from kommunal_digital.model.preset import PresetMilestone, PresetPhase, PresetTask, RoadmapPreset
 from kommunal_digital.model.ranking import (
     Comparison,
@@ -97,6 +100,16 @@ from kommunal_digital.model.schedule import (
     YearTotals,
 )
 from kommunal_digital.organisation.findings import Finding, GovernanceCheck
+from kommunal_digital.monitoring.history import record_progress, record_report
+from kommunal_digital.monitoring.progress import MeasureFigure, ProgressSource, measure_progress
+from kommunal_digital.monitoring.report import MeasureReport, ProgressReport, progress_report
+from kommunal_digital.monitoring.rollup import (
+    ProgressFigure,
+    Rollup,
+    RollupPart,
+    roll_up_progress,
+)
+from kommunal_digital.monitoring.staleness import FlagKind, ProgressFlag
 from kommunal_digital.organisation.governance import governance_checks, measure_owner, run_checks
 from kommunal_digital.organisation.presets import build_organigram, organigram_presets
 from kommunal_digital.organisation.stakeholders import (
@@ -151,6 +164,7 @@ __all__ = [
     "ActionField",
     "AhpResult",
     "Budgeting",
+    "CalendarEvent",
     "CatalogueEntry",
     "Comparison",
     "Constraint",
@@ -165,6 +179,7 @@ __all__ = [
     "DocumentError",
     "DocumentType",
     "Finding",
+    "FlagKind",
     "Goal",
     "GovernanceCheck",
     "InconsistentComparisonsError",
@@ -174,6 +189,8 @@ __all__ = [
     "KommunalDigitalError",
     "MaturityPhase",
     "Measure",
+    "MeasureFigure",
+    "MeasureReport",
     "MeasureShare",
     "MeasureStatus",
     "MemberMunicipality",
@@ -199,6 +216,11 @@ __all__ = [
     "PresetRelation",
     "PresetRole",
     "PresetTask",
+    "ProgressFigure",
+    "ProgressFlag",
+    "ProgressReport",
+    "ProgressSource",
+    "ProgressUpdate",
     "ProjectProfile",
     "Quadrant",
     "Raci",
@@ -211,11 +233,14 @@ __all__ = [
     "RankingRule",
     "Relation",
     "RelationKind",
+    "Reporting",
     "Resources",
     "Roadmap",
     "RoadmapPreset",
     "Role",
     "RoleKind",
+    "Rollup",
+    "RollupPart",
     "SCHEMA_VERSION",
     "Schedule",
     "ScheduleLimits",
@@ -238,6 +263,7 @@ __all__ = [
     "UnknownDependencyError",
     "Unplaced",
     "UnsafePathError",
+    "Weighting",
     "YearLimit",
     "YearTotals",
     "__version__",
@@ -246,6 +272,8 @@ __all__ = [
     "break_down",
     "build_organigram",
     "build_roadmap",
+    "calendar_events",
+    "calendar_ics",
     "check_pack",
     "critical_path",
     "default_roadmap_preset",
@@ -256,6 +284,7 @@ __all__ = [
     "document_types",
     "dump_strategy",
     "dumps_strategy",
+    "export_calendar",
     "get_pack",
     "governance_checks",
     "hookimpl",
@@ -266,6 +295,7 @@ __all__ = [
     "make_converter",
     "make_plugin_manager",
     "measure_owner",
+    "measure_progress",
     "member_roadmap",
     "merge_by_key",
     "new_pack",
@@ -275,14 +305,18 @@ __all__ = [
     "pack_catalogue",
     "pack_text_blocks",
     "plan_strategy",
+    "progress_report",
     "quadrant",
     "raci_matrix",
     "rank_measures",
     "rank_strategy",
     "ranking_rules",
     "record_milestone",
+    "record_progress",
+    "record_report",
     "render_document",
     "roadmap_presets",
+    "roll_up_progress",
     "run_checks",
     "schedule_measures",
     "sensitivity",

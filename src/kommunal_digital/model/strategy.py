@@ -10,10 +10,12 @@ import attrs
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
 from kommunal_digital.model.action_field import ActionField, Goal
+from kommunal_digital.model.maturity import MaturityCheck
 from kommunal_digital.model.measure import Measure
 from kommunal_digital.model.municipality import Municipality
 from kommunal_digital.model.organigram import Organigram
 from kommunal_digital.model.profile import ProjectProfile
+from kommunal_digital.model.progress import ProgressUpdate, Reporting, check_history
 from kommunal_digital.model.ranking import Comparison, Criterion, Ranking, RankingChoice
 from kommunal_digital.model.roadmap import Roadmap
 from kommunal_digital.model.schedule import Schedule, ScheduleLimits
@@ -49,6 +51,10 @@ class Strategy:
         comparisons: Pairwise comparisons of criteria, for AHP weights.
         ranking_rule: The ranking rule chosen, with its options.
         ranking: The ranking of the measures, once made.
+        maturity_check: The answers of a maturity check (Digicheck), if one was made.
+        progress_history: Progress updates on the measures, oldest first
+            (append-only, see ``record_progress``).
+        reporting: Reporting rhythm and how progress is judged and rolled up.
     """
 
     municipality: Municipality
@@ -83,6 +89,11 @@ class Strategy:
     )
     ranking_rule: RankingChoice | None = None
     ranking: Ranking | None = None
+    maturity_check: MaturityCheck | None = None
+    progress_history: tuple[ProgressUpdate, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    reporting: Reporting = attrs.field(factory=Reporting)
 
     def __attrs_post_init__(self) -> None:
         _check_strategy(self)
@@ -182,6 +193,7 @@ def _check_strategy(strategy: Strategy) -> None:
                     f"profiles[{index}].stakeholders[{s_index}]", f"unknown stakeholder {ref!r}"
                 )
     _check_ranking_inputs(strategy, measures)
+    check_history(strategy.progress_history, measures)
     if strategy.schedule is not None:
         for part in ("placed", "unplaced"):
             for index, item in enumerate(getattr(strategy.schedule, part)):
