@@ -1,0 +1,1 @@
+"""Calendars: a strategy's deadlines, milestones and measure periods as iCalendar."""

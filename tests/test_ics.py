@@ -1,0 +1,300 @@
+"""Calendar export: a strategy's deadlines and milestones as an .ics file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import icalendar
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kommunal_digital as kd
+from kommunal_digital.testing import strategies as kst
+
+NOW = dt.datetime(2027, 1, 2, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def demo() -> kd.Strategy:
+    return kd.demo_strategy()
+
+
+def events_of(data: bytes) -> list[Any]:
+    calendar = icalendar.Calendar.from_ical(data)
+    return list(calendar.walk("VEVENT"))
+
+
+def by_summary(data: bytes) -> dict[str, Any]:
+    return {str(event["SUMMARY"]): event for event in events_of(data)}
+
+
+def small_strategy(
+    tasks: Sequence[kd.Task], milestones: Sequence[kd.Milestone] = ()
+) -> kd.Strategy:
+    phase = kd.Phase("start", "Anfangen", tasks=tasks, milestones=milestones)
+    return kd.Strategy(
+        municipality=kd.Municipality(
+            "Gemeinde Testdorf", kind=kd.MunicipalityKind.GEMEINDE, land="Hessen"
+        ),
+        roadmap=kd.Roadmap(start=dt.date(2027, 1, 1), phases=(phase,)),
+    )
+
+
+def test_calendar_header_names_the_strategy(demo: kd.Strategy) -> None:
+    calendar = icalendar.Calendar.from_ical(kd.calendar_ics(demo, now=NOW))
+    assert calendar["VERSION"] == "2.0"
+    assert calendar["METHOD"] == "PUBLISH"
+    assert str(calendar["PRODID"]).startswith("-//kommunal-digital//")
+    assert calendar["X-WR-CALNAME"] == "Digitalstrategie der Verbandsgemeinde Eichenberg"
+
+
+def test_milestone_is_an_all_day_event_on_its_date(demo: kd.Strategy) -> None:
+    data = kd.calendar_ics(demo, now=NOW)
+    event = by_summary(data)["Meilenstein: Digitalstrategie vom Rat beschlossen"]
+    # The demo roadmap plans the council decision for 4 July 2027.
+    assert event.decoded("DTSTART") == dt.date(2027, 7, 4)
+    assert not isinstance(event.decoded("DTSTART"), dt.datetime)
+    assert event.decoded("DTEND") == dt.date(2027, 7, 5)
+    assert event["DTSTART"].params["VALUE"] == "DATE"
+    assert event.decoded("DTSTAMP") == NOW
+    assert "Phase: Digitalstrategie verankern" in str(event["DESCRIPTION"])
+    assert "Noch nicht erreicht" in str(event["DESCRIPTION"])
+    assert list(event["CATEGORIES"].cats) == [
+        "Digitalstrategie",
+        "Meilenstein",
+        "Digitalstrategie verankern",
+    ]
+
+
+def test_task_names_who_is_responsible_and_by_when(demo: kd.Strategy) -> None:
+    events = by_summary(kd.calendar_ics(demo, now=NOW))
+    event = events["Aufgabe: Den Entwurf innerhalb der Verwaltung abstimmen"]
+    assert event.decoded("DTSTART") == dt.date(2027, 4, 4)
+    description = str(event["DESCRIPTION"])
+    assert "Verantwortlich: Bürgermeister/in, Fachbereichsleitungen, Beigeordnete" in description
+    assert "Zu erledigen bis: 04.04.2027" in description
+
+
+def test_tasks_without_a_date_are_left_out(demo: kd.Strategy) -> None:
+    summaries = by_summary(kd.calendar_ics(demo, now=NOW))
+    assert "Aufgabe: Den Digitalrat regelmäßig tagen lassen" not in summaries
+
+
+def test_profile_tasks_come_in_and_profile_milestones_only_once(demo: kd.Strategy) -> None:
+    events = events_of(kd.calendar_ics(demo, now=NOW))
+    summaries = [str(e["SUMMARY"]) for e in events]
+    task = "Aufgabe: Leihtablets beschaffen und einrichten"
+    assert summaries.count(task) == 1
+    tablet = next(e for e in events if str(e["SUMMARY"]) == task)
+    assert tablet.decoded("DTSTART") == dt.date(2028, 7, 31)
+    assert "Maßnahme: Tablet-Sprechstunde für Seniorinnen und Senioren" in str(
+        tablet["DESCRIPTION"]
+    )
+    # The generated roadmap repeats the profile milestones with the measure's title.
+    copies = [s for s in summaries if "Erste zehn Leistungen online beantragbar" in s]
+    assert copies == [
+        "Meilenstein: OZG-Leistungen online anbieten: Erste zehn Leistungen online beantragbar"
+    ]
+
+
+def test_profiles_alone_keep_their_milestones(demo: kd.Strategy) -> None:
+    summaries = by_summary(kd.calendar_ics(demo, include=["profiles"], now=NOW))
+    assert "Meilenstein: Erste zehn Leistungen online beantragbar" in summaries
+    assert "Meilenstein: Digitalstrategie vom Rat beschlossen" not in summaries
+
+
+def test_schedule_gives_each_measure_its_period(demo: kd.Strategy) -> None:
+    data = kd.calendar_ics(demo, include=["schedule"], now=NOW)
+    events = by_summary(data)
+    assert demo.schedule is not None
+    assert len(events) == len(demo.schedule.placed)
+    entry = demo.schedule.entry("online-termine")
+    assert entry is not None
+    event = events[f"Maßnahme: {demo.measure('online-termine').title}"]
+    assert event.decoded("DTSTART") == entry.start
+    assert event.decoded("DTEND") == entry.end + dt.timedelta(days=1)
+
+
+def test_uids_are_unique_and_stable_across_runs(demo: kd.Strategy) -> None:
+    parts = ["roadmap", "profiles", "schedule"]
+    first = [str(e["UID"]) for e in events_of(kd.calendar_ics(demo, include=parts, now=NOW))]
+    later = dt.datetime(2031, 5, 6, tzinfo=dt.UTC)
+    again = [str(e["UID"]) for e in events_of(kd.calendar_ics(demo, include=parts, now=later))]
+    assert len(set(first)) == len(first)
+    assert first == again
+    assert all(uid.endswith("@kommunal-digital") for uid in first)
+
+
+def test_moving_a_deadline_keeps_the_uid() -> None:
+    before = small_strategy([kd.Task("Konzept schreiben", due=dt.date(2027, 3, 1))])
+    assert before.roadmap is not None
+    phase = before.roadmap.phases[0]
+    moved_task = attrs.evolve(phase.tasks[0], due=dt.date(2027, 5, 1))
+    moved_phase = attrs.evolve(phase, tasks=(moved_task,))
+    after = attrs.evolve(before, roadmap=attrs.evolve(before.roadmap, phases=(moved_phase,)))
+    (old,) = events_of(kd.calendar_ics(before, now=NOW))
+    (new,) = events_of(kd.calendar_ics(after, now=NOW))
+    assert old["UID"] == new["UID"]
+    assert new.decoded("DTSTART") == dt.date(2027, 5, 1)
+
+
+def test_other_municipalities_get_other_uids(demo: kd.Strategy) -> None:
+    other = attrs.evolve(
+        demo, municipality=attrs.evolve(demo.municipality, name="Stadt Anders", official_key=None)
+    )
+    mine = {str(e["UID"]) for e in events_of(kd.calendar_ics(demo, now=NOW))}
+    theirs = {str(e["UID"]) for e in events_of(kd.calendar_ics(other, now=NOW))}
+    assert mine.isdisjoint(theirs)
+
+
+def test_identical_tasks_get_distinct_uids() -> None:
+    task = kd.Task("Sitzung vorbereiten", due=dt.date(2027, 2, 1))
+    events = events_of(kd.calendar_ics(small_strategy([task, task]), now=NOW))
+    assert len({str(e["UID"]) for e in events}) == 2
+
+
+def test_same_now_gives_identical_bytes(demo: kd.Strategy) -> None:
+    assert kd.calendar_ics(demo, now=NOW) == kd.calendar_ics(demo, now=NOW)
+
+
+def test_reached_milestone_sits_on_the_day_it_was_reached() -> None:
+    milestone = kd.Milestone(
+        "Stelle besetzt", planned=dt.date(2027, 6, 1), reached_on=dt.date(2027, 8, 15)
+    )
+    (event,) = events_of(kd.calendar_ics(small_strategy([], [milestone]), now=NOW))
+    assert event.decoded("DTSTART") == dt.date(2027, 8, 15)
+    description = str(event["DESCRIPTION"])
+    assert "Geplant: 01.06.2027" in description
+    assert "Erreicht am: 15.08.2027" in description
+
+
+HOSTILE = "Rat, Ausschuss; Fraktionen\nzweite Zeile: Grüße aus Mühlbach 🎉 \\n ÄÖÜß"
+
+
+def test_hostile_text_survives_the_round_trip() -> None:
+    who = "Bürgermeister/in; Rat, Ausschüsse 🚀"
+    task = kd.Task(HOSTILE, who=who, due=dt.date(2027, 2, 1))
+    phase_title = "Planen, prüfen; beschließen"
+    strategy = small_strategy([task])
+    assert strategy.roadmap is not None
+    phase = attrs.evolve(strategy.roadmap.phases[0], title=phase_title)
+    strategy = attrs.evolve(strategy, roadmap=attrs.evolve(strategy.roadmap, phases=(phase,)))
+    data = kd.calendar_ics(strategy, now=NOW)
+    (event,) = events_of(data)
+    assert str(event["SUMMARY"]) == "Aufgabe: " + " ".join(HOSTILE.split())
+    assert f"Verantwortlich: {who}" in str(event["DESCRIPTION"]).split("\n")
+    assert list(event["CATEGORIES"].cats) == ["Digitalstrategie", "Aufgabe", phase_title]
+    # Commas and semicolons are escaped in the file itself.
+    unfolded = data.decode("utf-8").replace("\r\n ", "")
+    assert "Rat\\, Ausschuss\\; Fraktionen" in unfolded
+
+
+def assert_rfc5545_structure(data: bytes) -> None:
+    assert data.endswith(b"\r\n")
+    lines = data.split(b"\r\n")[:-1]
+    assert b"\n" not in b"".join(lines)
+    assert b"\r" not in b"".join(lines)
+    assert all(len(line) <= 75 for line in lines), "lines are folded at 75 octets"
+    for raw in lines:
+        raw.decode("utf-8")  # folding never splits a character
+    assert lines[0] == b"BEGIN:VCALENDAR"
+    assert lines[-1] == b"END:VCALENDAR"
+    unfolded = data.decode("utf-8").replace("\r\n ", "").split("\r\n")[:-1]
+    depth: list[str] = []
+    names: list[str] = []
+    for line in unfolded:
+        assert ":" in line, line
+        if line.startswith("BEGIN:"):
+            depth.append(line[6:])
+            names = []
+        elif line.startswith("END:"):
+            assert depth.pop() == line[4:]
+            if line == "END:VEVENT":
+                for required in ("UID", "DTSTAMP", "DTSTART", "SUMMARY"):
+                    assert names.count(required) == 1, required
+        else:
+            names.append(line.split(":", 1)[0].split(";", 1)[0])
+    assert depth == []
+    header = unfolded[: unfolded.index("BEGIN:VEVENT")] if "BEGIN:VEVENT" in unfolded else unfolded
+    assert "VERSION:2.0" in header
+    assert any(line.startswith("PRODID:") for line in header)
+
+
+def test_output_has_rfc5545_structure(demo: kd.Strategy) -> None:
+    assert_rfc5545_structure(kd.calendar_ics(demo, include=["roadmap", "profiles", "schedule"]))
+
+
+@given(
+    what=kst.texts(allow_empty=False),
+    who=kst.texts(),
+    title=kst.texts(allow_empty=False),
+    due=st.dates(min_value=dt.date(2027, 1, 1), max_value=dt.date(2099, 12, 31)),
+)
+def test_any_model_text_survives(what: str, who: str, title: str, due: dt.date) -> None:
+    phase = kd.Phase("p", title, tasks=(kd.Task(what, who=who, due=due),))
+    strategy = kd.Strategy(
+        municipality=kd.Municipality(
+            "Gemeinde Testdorf", kind=kd.MunicipalityKind.GEMEINDE, land="Hessen"
+        ),
+        roadmap=kd.Roadmap(start=dt.date(2027, 1, 1), phases=(phase,)),
+    )
+    data = kd.calendar_ics(strategy, now=NOW)
+    assert_rfc5545_structure(data)
+    (event,) = events_of(data)
+    assert str(event["SUMMARY"]) == "Aufgabe: " + " ".join(what.split())
+    assert event.decoded("DTSTART") == due
+    lines = str(event["DESCRIPTION"]).split("\n")
+    assert lines[0] == "Phase: " + " ".join(title.split())
+    if who.strip():
+        assert lines[1] == "Verantwortlich: " + " ".join(who.split())
+
+
+def test_unknown_part_is_refused(demo: kd.Strategy) -> None:
+    with pytest.raises(kd.DocumentError, match=r"include: unknown calendar part\(s\) 'todo'"):
+        kd.calendar_ics(demo, include=["roadmap", "todo"])
+
+
+def test_strategy_without_dates_gives_an_empty_calendar() -> None:
+    strategy = kd.Strategy(
+        kd.Municipality("Gemeinde Leer", kind=kd.MunicipalityKind.GEMEINDE, land="Hessen")
+    )
+    data = kd.calendar_ics(strategy, now=NOW)
+    assert events_of(data) == []
+    assert_rfc5545_structure(data)
+
+
+def test_export_writes_atomically_and_refuses_to_overwrite(
+    demo: kd.Strategy, tmp_path: Path
+) -> None:
+    target = tmp_path / "termine" / "eichenberg.ics"
+    written = kd.export_calendar(demo, target, now=NOW)
+    assert written == target
+    assert target.read_bytes() == kd.calendar_ics(demo, now=NOW)
+    with pytest.raises(kd.OutputExistsError, match=r"eichenberg\.ics: exists already"):
+        kd.export_calendar(demo, target, now=NOW)
+    kd.export_calendar(demo, target, force=True, include=["schedule"], now=NOW)
+    assert len(events_of(target.read_bytes())) == len(demo.schedule.placed)  # type: ignore[union-attr]  # the demo is planned
+    assert sorted(p.name for p in target.parent.iterdir()) == ["eichenberg.ics"]
+
+
+def test_calendar_events_are_public_data(demo: kd.Strategy) -> None:
+    events = kd.calendar_events(demo)
+    decided = next(e for e in events if e.summary.endswith("vom Rat beschlossen"))
+    assert decided.kind == "milestone"
+    assert decided.start == decided.end == dt.date(2027, 7, 4)
+    assert [e.start for e in events] == sorted(e.start for e in events)
+
+
+def test_import_does_not_load_icalendar() -> None:
+    code = "import kommunal_digital, sys; print('icalendar' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
