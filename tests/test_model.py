@@ -507,6 +507,10 @@ SINGLE_OBJECTS: list[tuple[str, st.SearchStrategy[Any]]] = [
     ("comparisons", kst.comparisons()),
     ("year_limits", kst.year_limits()),
     ("schedule_limits", kst.schedule_limits()),
+    ("progress_updates", kst.progress_updates()),
+    ("reportings", kst.reportings()),
+    ("ozg_services", kst.ozg_services()),
+    ("maturity_checks", kst.maturity_checks()),
     ("strategies", kst.strategies()),
 ]
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from enum import StrEnum
 from typing import Any
 
 import attrs
 
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
-from kommunal_digital.model.labels import MeasureStatus
+from kommunal_digital.model.labels import LabelledEnum, MeasureStatus
 
 __all__ = ["MAX_RHYTHM_MONTHS", "ProgressUpdate", "Reporting", "Weighting", "check_history"]
 
@@ -19,7 +18,7 @@ __all__ = ["MAX_RHYTHM_MONTHS", "ProgressUpdate", "Reporting", "Weighting", "che
 MAX_RHYTHM_MONTHS = 24
 
 
-class Weighting(StrEnum):
+class Weighting(LabelledEnum):
     """How the progress of measures is weighted when it is rolled up."""
 
     EQUAL = "gleich"
@@ -27,7 +26,7 @@ class Weighting(StrEnum):
     GOAL_WEIGHT = "zielgewicht"
 
     @property
-    def label(self) -> str:
+    def label(self) -> str:  # its labels live here, not in model.labels
         """The German label shown in documents."""
         return _WEIGHTING_LABELS[self]
 

@@ -16,16 +16,15 @@ Tasks do not count: they carry no "done" mark.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import attrs
 
 from kommunal_digital.model import Measure, MeasureStatus, Strategy
+from kommunal_digital.model.labels import LabelledEnum
 
 __all__ = ["MeasureFigure", "ProgressSource", "format_percent", "measure_progress"]
 
 
-class ProgressSource(StrEnum):
+class ProgressSource(LabelledEnum):
     """Where the progress figure of a measure comes from."""
 
     DROPPED = "verworfen"
@@ -35,7 +34,7 @@ class ProgressSource(StrEnum):
     NONE = "keine_meldung"
 
     @property
-    def label(self) -> str:
+    def label(self) -> str:  # its labels live here, not in model.labels
         """The German label shown in documents."""
         return _SOURCE_LABELS[self]
 

@@ -25,11 +25,11 @@ A measure is *late* when it has any flag other than ``veraltet``.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 import attrs
 
 from kommunal_digital.model import Measure, MeasureStatus, Strategy
+from kommunal_digital.model.labels import LabelledEnum
 from kommunal_digital.model.progress import ProgressUpdate
 from kommunal_digital.monitoring.progress import format_percent
 from kommunal_digital.planning.calendar import add_months
@@ -40,7 +40,7 @@ _CLOSED = (MeasureStatus.ABGESCHLOSSEN, MeasureStatus.VERWORFEN)
 _RUNNING = (MeasureStatus.IN_UMSETZUNG, MeasureStatus.VERZOEGERT)
 
 
-class FlagKind(StrEnum):
+class FlagKind(LabelledEnum):
     """Why a measure is flagged in a progress report."""
 
     STALE = "veraltet"
@@ -50,7 +50,7 @@ class FlagKind(StrEnum):
     DEADLINE = "frist"
 
     @property
-    def label(self) -> str:
+    def label(self) -> str:  # its labels live here, not in model.labels
         """The German label shown in documents."""
         return _FLAG_LABELS[self]
 

@@ -66,6 +66,16 @@ from kommunal_digital.model import (
     Strategy,
     Task,
 )
+from kommunal_digital.model.funding import FundingKind, FundingProgramme, FundingSource, Operator
+from kommunal_digital.model.maturity import (
+    MAX_ANSWER_SCORE,
+    OZG_MAX_LEVEL,
+    MaturityCheck,
+    MaturityQuestion,
+    OzgService,
+    Questionnaire,
+)
+from kommunal_digital.model.progress import ProgressUpdate, Reporting, Weighting
 from kommunal_digital.model.ranking import Comparison, Criterion, Direction
 from kommunal_digital.model.schedule import ScheduleLimits, YearLimit
 
@@ -76,19 +86,26 @@ __all__ = [
     "costs",
     "criteria",
     "dates",
+    "funding_programmes",
+    "funding_sources",
     "goals",
     "indicators",
     "involvements",
     "keys",
+    "maturity_checks",
     "measures",
     "member_municipalities",
     "milestones",
     "money",
     "municipalities",
+    "operators",
     "organigrams",
+    "ozg_services",
     "phases",
+    "progress_updates",
     "project_profiles",
     "relations",
+    "reportings",
     "resources",
     "roadmaps",
     "roles",
@@ -612,6 +629,103 @@ _STAFF = _numbers(0, 20)
 _STATUS = st.sampled_from(MeasureStatus)
 _PROGRESS = st.integers(min_value=0, max_value=100)
 _VOTES = st.integers(min_value=0, max_value=10**6)
+_PERCENT = st.one_of(st.just(100.0), st.integers(1, 100).map(float), _numbers(0.01, 100))
+_OPTIONAL_PERCENT = st.none() | _PERCENT
+
+
+def _funding_source(draw: st.DrawFn, one_off: Decimal | None) -> FundingSource:
+    kind = draw(st.sampled_from(FundingKind))
+    programme = kind is FundingKind.FOERDERPROGRAMM
+    key = draw(_OPTIONAL_KEY) if programme else None
+    name = draw(_LINE if key is not None else _REQUIRED_LINE)
+    quantity = draw(st.sampled_from(("none", "amount", "share")))
+    limit = one_off if one_off is not None else Decimal(10**9)
+    return FundingSource(
+        kind=kind,
+        name=name,
+        programme=key,
+        amount=draw(money(max_euros=int(limit))) if quantity == "amount" else None,
+        share=draw(_PERCENT) if quantity == "share" else None,
+        rate=draw(_OPTIONAL_PERCENT) if programme else None,
+        deadline=draw(_OPTIONAL_DATE) if programme else None,
+        co_financing_required=draw(_OPTIONAL_BOOL) if programme else None,
+    )
+
+
+_PLAIN_SOURCE = _REQUIRED_TEXT.map(lambda text: FundingSource(name=text))
+
+
+def _operator_for(draw: st.DrawFn, cost: Cost) -> Operator | None:
+    operator = draw(st.none() | _OPERATOR)
+    if operator is not None and not cost.yearly and draw(st.booleans()):
+        return Operator(operator.name, operator.budget, no_follow_on_costs=True)
+    return operator
+
+
+def _funding_sources_for(draw: st.DrawFn, one_off: Decimal) -> tuple[FundingSource, ...]:
+    """Up to three sources whose third-party and programme money stays within ``one_off``."""
+    sources: list[FundingSource] = []
+    external = Decimal(0)
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        source = draw(_PLAIN_SOURCE | funding_sources(one_off=one_off))
+        covered = source.covers(one_off) if source.kind.external else None
+        if covered is not None and external + covered > one_off:
+            continue
+        external += covered or 0
+        sources.append(source)
+    return tuple(sources)
+
+
+def funding_sources(*, one_off: Decimal | None = None) -> st.SearchStrategy[FundingSource]:
+    """Funding sources of every kind, quantified by amount, share, rate or not at all.
+
+    Args:
+        one_off: Keep amounts at or below this one-off cost. A single source
+            may still cover it fully; combine sources with care.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.funding.FundingSource`.
+    """
+    return st.composite(_funding_source)(one_off)
+
+
+_OPERATOR = st.builds(
+    Operator, name=_REQUIRED_LINE, budget=_LINE, no_follow_on_costs=st.just(False)
+)
+
+
+def operators() -> st.SearchStrategy[Operator]:
+    """Operators of a measure's result (with ``no_follow_on_costs`` false).
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.funding.Operator`.
+    """
+    return _OPERATOR
+
+
+def _funding_programme(draw: st.DrawFn, key: str | None) -> FundingProgramme:
+    return FundingProgramme(
+        key=draw(_KEY) if key is None else key,
+        title=draw(_REQUIRED_LINE),
+        provider=draw(_LINE),
+        description=draw(_TEXT),
+        rate=draw(_OPTIONAL_PERCENT),
+        max_amount=draw(_OPTIONAL_MONEY),
+        deadlines=tuple(draw(st.lists(_DATE, max_size=3))),
+        co_financing_required=draw(_OPTIONAL_BOOL),
+    )
+
+
+def funding_programmes(*, key: str | None = None) -> st.SearchStrategy[FundingProgramme]:
+    """Funding programmes as packs and plugins contribute them.
+
+    Args:
+        key: Use this key instead of drawing one.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.funding.FundingProgramme`.
+    """
+    return st.composite(_funding_programme)(key)
 
 
 def _measure(
@@ -633,6 +747,7 @@ def _measure(
     dependencies = _subset(draw, [k for k in candidates if k != own_key], max_size=3)
     involved = draw(_FEW_KEYS) if stakeholder_keys is None else _subset(draw, stakeholder_keys, 3)
     members = draw(_FEW_TEXTS) if member_names is None else _subset(draw, member_names, 3)
+    cost = draw(_COST)
     return Measure(
         key=own_key,
         title=draw(_REQUIRED_LINE),
@@ -640,13 +755,14 @@ def _measure(
         description=draw(_TEXT),
         goal=goal,
         duration_months=draw(_DURATION),
-        cost=draw(_COST),
+        cost=cost,
         staff_fte=draw(_STAFF),
         owner_role=draw(_LINE),
         partners=tuple(draw(_FEW_TEXTS)),
         depends_on=tuple(dependencies),
         stakeholders=tuple(_involvement(draw, ref) for ref in involved),
-        funding_sources=tuple(draw(_FEW_TEXTS)),
+        funding_sources=_funding_sources_for(draw, cost.one_off),
+        operator=_operator_for(draw, cost),
         legal_driver=draw(_LINE),
         legal_deadline=draw(_OPTIONAL_DATE),
         scores=_scores(draw, scored_by),
@@ -1045,6 +1161,135 @@ def schedule_limits() -> st.SearchStrategy[ScheduleLimits]:
     return _SCHEDULE_LIMITS
 
 
+def _progress_update(
+    draw: st.DrawFn, measure_key: str | None, on: dt.date | None
+) -> ProgressUpdate:
+    status = draw(_STATUS)
+    progress = draw(st.none() | _PROGRESS)
+    if status is MeasureStatus.ABGESCHLOSSEN and progress is not None:
+        progress = 100
+    return ProgressUpdate(
+        measure=draw(_KEY) if measure_key is None else measure_key,
+        on=draw(_DATE) if on is None else on,
+        status=status,
+        progress=progress,
+        note=draw(_TEXT),
+        author=draw(_LINE),
+    )
+
+
+_progress_updates = st.composite(_progress_update)
+
+
+def progress_updates(
+    *, measure_key: str | None = None, on: dt.date | None = None
+) -> st.SearchStrategy[ProgressUpdate]:
+    """Progress updates on a measure: a status, maybe a figure, a note and an author.
+
+    A finished update (``abgeschlossen``) has no figure or 100.
+
+    Args:
+        measure_key: The measure reported on; by default a drawn key.
+        on: The date of the update; by default a drawn date.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.progress.ProgressUpdate`.
+    """
+    return _progress_updates(measure_key, on)
+
+
+_REPORTING = st.builds(
+    Reporting,
+    rhythm_months=st.integers(min_value=1, max_value=24),
+    tolerance_points=st.integers(min_value=0, max_value=100),
+    weighting=st.sampled_from(Weighting),
+    last_report_on=_OPTIONAL_DATE,
+)
+
+
+def reportings() -> st.SearchStrategy[Reporting]:
+    """Reporting settings: rhythm, tolerance, weighting, date of the last report.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.progress.Reporting`.
+    """
+    return _REPORTING
+
+
+def _history(draw: st.DrawFn, measure_keys: Sequence[str]) -> tuple[ProgressUpdate, ...]:
+    """Updates on some of the measures, in date order (ties allowed)."""
+    if not measure_keys:
+        return ()
+    days = sorted(draw(st.lists(_DATE, max_size=4)))
+    return tuple(_progress_update(draw, draw(st.sampled_from(measure_keys)), d) for d in days)
+
+
+def _ozg_service(draw: st.DrawFn, key: str | None) -> OzgService:
+    criteria = draw(_key_lists(min_size=1, max_size=4))
+    return OzgService(
+        key=key if key is not None else draw(_KEY),
+        title=draw(_REQUIRED_LINE),
+        criteria={c: draw(st.integers(min_value=0, max_value=OZG_MAX_LEVEL)) for c in criteria},
+    )
+
+
+def ozg_services(*, key: str | None = None) -> st.SearchStrategy[OzgService]:
+    """Administrative services rated on the OZG maturity model (levels 0 to 4).
+
+    Args:
+        key: Fixes the service's key.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.maturity.OzgService`.
+    """
+    return st.composite(_ozg_service)(key)
+
+
+def _answer_for(draw: st.DrawFn, question: MaturityQuestion) -> str | int:
+    option = draw(st.sampled_from(question.answers))
+    return option.label if draw(st.booleans()) else option.score
+
+
+def _maturity_check(draw: st.DrawFn, questionnaire: Questionnaire | None) -> MaturityCheck:
+    if questionnaire is None:
+        answers: dict[str, str | int] = {
+            k: draw(_REQUIRED_LINE | st.integers(min_value=0, max_value=MAX_ANSWER_SCORE))
+            for k in draw(_KEY_LIST)
+        }
+        key = draw(st.just("digicheck") | _KEY)
+    else:
+        answered = [q for q in questionnaire.questions if draw(_USUALLY)]
+        answers = {q.key: _answer_for(draw, q) for q in answered}
+        key = questionnaire.key
+    services = [_ozg_service(draw, k) for k in draw(_key_lists(max_size=3))]
+    return MaturityCheck(
+        questionnaire=key,
+        answered_on=draw(_OPTIONAL_DATE),
+        answers=answers,
+        ozg_services=tuple(services),
+    )
+
+
+def maturity_checks(
+    *, questionnaire: Questionnaire | None = None
+) -> st.SearchStrategy[MaturityCheck]:
+    """Answers to a maturity check, with rated OZG services.
+
+    Args:
+        questionnaire: When given, the answers fit it: most of its
+            questions are answered, each with one of its answers, given by
+            label or by points. Without it, keys and answers are arbitrary
+            (valid in form, for round trips).
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.maturity.MaturityCheck`.
+    """
+    return st.composite(_maturity_check)(questionnaire)
+
+
+_MATURITY_CHECKS = maturity_checks()
+
+
 _FIELD_KEYS = _key_lists(min_size=1, max_size=4)
 # True seven times out of eight (shrinking towards False): "usually, but not always".
 _USUALLY = st.integers(min_value=0, max_value=7).map(bool)
@@ -1112,6 +1357,9 @@ def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]
         limits=draw(st.none() | _SCHEDULE_LIMITS),
         criteria=tuple(scored_by),
         comparisons=tuple(judgements.values()),
+        maturity_check=draw(st.none() | _MATURITY_CHECKS),
+        progress_history=_history(draw, measure_keys),
+        reporting=draw(_REPORTING),
     )
 
 
@@ -1128,7 +1376,8 @@ def strategies(
     depend only on earlier measures (so the dependencies never form a
     cycle); involvements and profiles name existing stakeholders and
     measures; organigram roles look after existing action fields; scores
-    lie within the scales of the strategy's criteria. Schedules and
+    lie within the scales of the strategy's criteria; the progress history
+    is in date order and reports on existing measures. Schedules and
     rankings, which the library computes, are left out.
 
     Args:
