@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import attrs
 import pluggy
 
 from kommunal_digital.documents.kinds import DocumentType, OutputFormat
-from kommunal_digital.errors import DocumentError
+from kommunal_digital.errors import DocumentError, KommunalDigitalError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.model import Strategy
 from kommunal_digital.packs.pack import TemplatePack
@@ -20,7 +22,20 @@ from kommunal_digital.plugins.manager import (
     merge_by_key,
 )
 
-__all__ = ["document_types", "output_formats", "render_document"]
+__all__ = [
+    "BuildResult",
+    "DocumentFailure",
+    "build_documents",
+    "document_path",
+    "document_types",
+    "output_formats",
+    "render_document",
+]
+
+#: Sub-folder of the output folder that holds the per-measure documents.
+MEASURE_FOLDER = "Steckbriefe"
+#: Sub-folder of the output folder that holds the pictures.
+PICTURE_FOLDER = "Bilder"
 
 
 def document_types(manager: pluggy.PluginManager | None = None) -> dict[str, DocumentType]:
@@ -29,10 +44,58 @@ def document_types(manager: pluggy.PluginManager | None = None) -> dict[str, Doc
     return merge_by_key("kd_document_types", batches, DocumentType, key="name")
 
 
+# ``build_documents`` takes a parameter of the same name.
+_registered_types = document_types
+
+
 def output_formats(manager: pluggy.PluginManager | None = None) -> dict[str, OutputFormat]:
     """All registered output formats by name (later plugins replace earlier ones)."""
     batches = (manager or make_plugin_manager()).hook.kd_output_formats()
     return merge_by_key("kd_output_formats", batches, OutputFormat, key="name")
+
+
+def _known(kind: str, name: str, known: Iterable[str]) -> DocumentError:
+    return DocumentError(f"unknown {kind} {name!r} (known: {', '.join(sorted(known))})")
+
+
+def _format_for(target: Path, formats: Mapping[str, OutputFormat], name: str | None) -> str:
+    if name is None:
+        by_suffix = {f.suffix: f.name for f in formats.values()}
+        found = by_suffix.get(target.suffix.lower())
+        if found is None:
+            raise DocumentError(
+                f"{target.name}: no output format for the suffix {target.suffix!r} "
+                f"(known: {', '.join(sorted(by_suffix))})"
+            )
+        return found
+    if name not in formats:
+        raise _known("output format", name, formats)
+    return name
+
+
+def _render(
+    strategy: Strategy,
+    kind: DocumentType,
+    chosen: OutputFormat,
+    *,
+    pack: TemplatePack | None,
+    manager: pluggy.PluginManager,
+    today: dt.date | None,
+    measure: str | None,
+    images: Mapping[str, bytes] | None,
+) -> bytes:
+    template = None
+    pictures: Mapping[str, bytes] = {}
+    if chosen.needs_template:
+        assert pack is not None  # callers resolve the pack for template formats
+        template = document_template(pack, kind.name, manager, chosen.template_kind)
+        if images is None:
+            from kommunal_digital.documents.charts import document_images  # lazy: matplotlib
+
+            images = document_images(strategy)
+        pictures = images
+    context = kind.build_context(strategy, today, measure)
+    return chosen.render(template, context, pictures)
 
 
 def render_document(
@@ -45,26 +108,31 @@ def render_document(
     force: bool = False,
     today: dt.date | None = None,
     output_format: str | None = None,
+    measure: str | None = None,
 ) -> Path:
     """Render one document of a strategy into a file.
 
     Args:
         strategy: The strategy to present.
         output: The file to write (atomically).
-        document_type: A registered document type, e.g. ``"digitalstrategie"``.
+        document_type: A registered document type, e.g. ``"digitalstrategie"``
+            or ``"steckbrief"``.
         pack: A registered pack name, a pack folder or a loaded pack.
         plugin_manager: The manager to ask for packs, types, formats and
             templates; a new one with the installed plugins by default.
         force: Overwrite an existing output file.
         today: The date printed in the document; today by default.
-        output_format: A registered format (``docx``, ``json``, ...); by
-            default the one whose suffix ``output`` has.
+        output_format: A registered format (``docx``, ``markdown``, ``html``,
+            ``json``, ...); by default the one whose suffix ``output`` has.
+        measure: The measure's key, for types written per measure
+            (``steckbrief``).
 
     Returns:
         The path written.
 
     Raises:
-        DocumentError: Unknown document type or output format.
+        DocumentError: Unknown document type, output format or measure, or a
+            per-measure type without ``measure``.
         PackError: The pack or its template for the type is missing.
         TemplateRenderError: The template cannot be rendered.
         OutputExistsError: ``output`` exists and ``force`` is false.
@@ -72,30 +140,200 @@ def render_document(
     manager = plugin_manager or make_plugin_manager()
     types = document_types(manager)
     if document_type not in types:
+        raise _known("document type", document_type, types)
+    kind = types[document_type]
+    if kind.per_measure and measure is None:
         raise DocumentError(
-            f"unknown document type {document_type!r} (known: {', '.join(sorted(types))})"
+            f"{document_type}: one document per measure; name the measure "
+            f"(known: {', '.join(m.key for m in strategy.measures)})"
         )
     formats = output_formats(manager)
     target = Path(output)
-    if output_format is None:
-        by_suffix = {f.suffix: f.name for f in formats.values()}
-        output_format = by_suffix.get(target.suffix.lower())
-        if output_format is None:
-            raise DocumentError(
-                f"{target.name}: no output format for the suffix {target.suffix!r} "
-                f"(known: {', '.join(sorted(by_suffix))})"
-            )
-    if output_format not in formats:
-        raise DocumentError(
-            f"unknown output format {output_format!r} (known: {', '.join(sorted(formats))})"
+    chosen = formats[_format_for(target, formats, output_format)]
+    if target.exists() and not force:
+        raise OutputExistsError(f"{target}: exists already; pass force to overwrite it")
+    loaded = get_pack(pack, manager) if chosen.needs_template else None
+    data = _render(
+        strategy,
+        kind,
+        chosen,
+        pack=loaded,
+        manager=manager,
+        today=today,
+        measure=measure if kind.per_measure else None,
+        images=None,
+    )
+    return write_atomic(target, data, force=force)
+
+
+def document_path(
+    out_dir: Path, kind: DocumentType, chosen: OutputFormat, strategy: Strategy, measure: str | None
+) -> Path:
+    """Where :func:`build_documents` puts a document (see the documented layout)."""
+    if measure is None:
+        return out_dir / f"{kind.title}{chosen.suffix}"
+    number = [m.key for m in strategy.measures].index(measure) + 1
+    return out_dir / MEASURE_FOLDER / f"{kind.title}-{number:02d}-{measure}{chosen.suffix}"
+
+
+@attrs.frozen
+class DocumentFailure:
+    """A document that could not be produced, and why.
+
+    Attributes:
+        document_type: The type that failed.
+        output_format: The format it was to be written in.
+        measure: The measure's key, for per-measure types.
+        message: The error message (it names the template or field).
+    """
+
+    document_type: str
+    output_format: str
+    measure: str | None
+    message: str
+
+    def __str__(self) -> str:
+        item = f"{self.document_type}/{self.measure}" if self.measure else self.document_type
+        return f"{item} ({self.output_format}): {self.message}"
+
+
+@attrs.frozen
+class BuildResult:
+    """What :func:`build_documents` wrote and what failed.
+
+    Attributes:
+        out_dir: The output folder.
+        documents: The documents written, in build order.
+        pictures: The pictures written (PNG and SVG).
+        failures: Documents that could not be produced; the others were written.
+    """
+
+    out_dir: Path
+    documents: tuple[Path, ...] = ()
+    pictures: tuple[Path, ...] = ()
+    failures: tuple[DocumentFailure, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether every document was produced."""
+        return not self.failures
+
+
+def _pictures(strategy: Strategy, out_dir: Path) -> dict[Path, bytes]:
+    from kommunal_digital.documents.charts import chart_images  # lazy: matplotlib
+
+    return {out_dir / PICTURE_FOLDER / name: data for name, data in chart_images(strategy).items()}
+
+
+def build_documents(
+    strategy: Strategy,
+    out_dir: str | os.PathLike[str],
+    *,
+    pack: str | Path | TemplatePack = "rlp",
+    document_types: Sequence[str] | None = None,
+    formats: Sequence[str] = ("docx",),
+    force: bool = False,
+    today: dt.date | None = None,
+    plugin_manager: pluggy.PluginManager | None = None,
+    pictures: bool = True,
+    strict: bool = False,
+) -> BuildResult:
+    """Produce the full document set of a strategy in one folder.
+
+    Every document is rendered in memory first; files are written only
+    afterwards, each atomically. A document that fails is reported in the
+    result and the others are still written, unless ``strict`` is set: then
+    nothing is written and the failures are raised together.
+
+    The layout (see ``docs/documents.md``): one file per strategy-wide type
+    named by its title (``Digitalstrategie.docx``, ``Beschlussvorlage.md``),
+    the per-measure types in ``Steckbriefe/`` (``Maßnahmen-Steckbrief-01-<key>.docx``),
+    the pictures in ``Bilder/``.
+
+    Args:
+        strategy: The strategy.
+        out_dir: The folder to write into (created if missing).
+        pack: The pack whose templates are used.
+        document_types: The types to produce; all registered types by default.
+        formats: The output formats, e.g. ``("docx", "html")``.
+        force: Overwrite files of an earlier run.
+        today: The date printed in the documents.
+        plugin_manager: The manager to ask for types, formats, packs, templates.
+        pictures: Also write the organigram, stakeholder grid and Gantt chart.
+        strict: Write nothing unless every document succeeds.
+
+    Returns:
+        The paths written and the failures.
+
+    Raises:
+        DocumentError: Unknown document type or output format; with
+            ``strict``, any failed document (all are listed).
+        PackError: The pack cannot be found.
+        OutputExistsError: A file to be written exists and ``force`` is false
+            (checked before anything is written).
+    """
+    manager = plugin_manager or make_plugin_manager()
+    folder = Path(out_dir)
+    types = _registered_types(manager)
+    wanted = list(types) if document_types is None else list(document_types)
+    for name in wanted:
+        if name not in types:
+            raise _known("document type", name, types)
+    known_formats = output_formats(manager)
+    for name in formats:
+        if name not in known_formats:
+            raise _known("output format", name, known_formats)
+    chosen_formats = [known_formats[name] for name in formats]
+    loaded = get_pack(pack, manager) if any(f.needs_template for f in chosen_formats) else None
+    jobs = [
+        (types[name], fmt, measure)
+        for name in wanted
+        for fmt in chosen_formats
+        for measure in ([m.key for m in strategy.measures] if types[name].per_measure else [None])
+    ]
+    targets = [document_path(folder, kind, fmt, strategy, measure) for kind, fmt, measure in jobs]
+    picture_data = _pictures(strategy, folder) if pictures else {}
+    existing = [str(p) for p in (*targets, *picture_data) if p.exists()]
+    if existing and not force:
+        raise OutputExistsError(
+            f"{', '.join(existing[:5])}{' …' if len(existing) > 5 else ''}: "
+            "exist(s) already; pass force to overwrite"
         )
-    chosen = formats[output_format]
-    template = None
-    images: dict[str, bytes] = {}
-    if chosen.needs_template:
+    images = None
+    if loaded is not None:
         from kommunal_digital.documents.charts import document_images  # lazy: matplotlib
 
-        template = document_template(get_pack(pack, manager), document_type, manager)
         images = document_images(strategy)
-    context = types[document_type].context(strategy, today)
-    return write_atomic(target, chosen.render(template, context, images), force=force)
+    rendered: list[tuple[Path, bytes]] = []
+    failures: list[DocumentFailure] = []
+    for (kind, fmt, measure), target in zip(jobs, targets, strict=True):
+        try:
+            data = _render(
+                strategy,
+                kind,
+                fmt,
+                pack=loaded,
+                manager=manager,
+                today=today,
+                measure=measure,
+                images=images,
+            )
+        except KommunalDigitalError as error:
+            failures.append(DocumentFailure(kind.name, fmt.name, measure, str(error)))
+            continue
+        rendered.append((target, data))
+    if strict and failures:
+        raise DocumentError(
+            f"{folder}: {len(failures)} document(s) failed, nothing written: "
+            + "; ".join(str(f) for f in failures)
+        )
+    documents = tuple(write_atomic(path, data, force=force) for path, data in rendered)
+    written_pictures = tuple(
+        write_atomic(path, data, force=force) for path, data in picture_data.items()
+    )
+    return BuildResult(
+        out_dir=folder,
+        documents=documents,
+        pictures=written_pictures,
+        failures=tuple(failures),
+    )

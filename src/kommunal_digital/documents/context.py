@@ -25,10 +25,25 @@ from kommunal_digital.model.ranking import Ranking
 from kommunal_digital.model.schedule import Schedule
 from kommunal_digital.organisation.governance import measure_owner
 
-__all__ = ["strategy_context"]
+__all__ = [
+    "field_data",
+    "goal_data",
+    "head_context",
+    "indicator_data",
+    "measure_data",
+    "milestone_data",
+    "organigram_data",
+    "profile_data",
+    "ranking_data",
+    "roadmap_data",
+    "schedule_data",
+    "strategy_context",
+    "task_data",
+]
 
 
-def _indicator(indicator: Indicator) -> dict[str, Any]:
+def indicator_data(indicator: Indicator) -> dict[str, Any]:
+    """An indicator as plain data."""
     return {
         "name": indicator.name,
         "unit": indicator.unit,
@@ -37,20 +52,23 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def _goal(goal: Goal) -> dict[str, Any]:
+def goal_data(goal: Goal) -> dict[str, Any]:
+    """A goal with its indicators as plain data."""
     return {
         "key": goal.key,
         "statement": goal.statement,
         "weight": goal.weight,
-        "indicators": [_indicator(i) for i in goal.indicators],
+        "indicators": [indicator_data(i) for i in goal.indicators],
     }
 
 
-def _task(task: Task) -> dict[str, Any]:
+def task_data(task: Task) -> dict[str, Any]:
+    """A task (Was / Wer / Bis wann) as plain data."""
     return {"what": task.what, "who": task.who, "due": task.due}
 
 
-def _milestone(milestone: Milestone) -> dict[str, Any]:
+def milestone_data(milestone: Milestone) -> dict[str, Any]:
+    """A milestone (Was / geplant / Erreicht am) as plain data."""
     return {
         "what": milestone.what,
         "planned": milestone.planned,
@@ -59,7 +77,8 @@ def _milestone(milestone: Milestone) -> dict[str, Any]:
     }
 
 
-def _measure(strategy: Strategy, measure: Measure, number: int) -> dict[str, Any]:
+def measure_data(strategy: Strategy, measure: Measure, number: int) -> dict[str, Any]:
+    """A measure as plain data, numbered ``number`` in the document."""
     field = strategy.action_field(measure.action_field)
     goal = strategy.goal(measure.goal) if measure.goal else None
     names = {s.key: s.name for s in strategy.stakeholders}
@@ -82,12 +101,12 @@ def _measure(strategy: Strategy, measure: Measure, number: int) -> dict[str, Any
         "stakeholders": [
             {"name": names[i.stakeholder], "role": i.role.label} for i in measure.stakeholders
         ],
-        "funding_sources": list(measure.funding_sources),
+        "funding_sources": [source.label for source in measure.funding_sources],
         "legal_driver": measure.legal_driver,
         "legal_deadline": measure.legal_deadline,
         "status": measure.status.label,
         "progress": measure.progress,
-        "indicators": [_indicator(i) for i in measure.indicators],
+        "indicators": [indicator_data(i) for i in measure.indicators],
         "builds_on": budgeting.builds_on,
         "absorbed_by_operations": budgeting.absorbed_by_operations,
         "needs_extra_staff": budgeting.needs_extra_staff,
@@ -103,20 +122,22 @@ def _owner(strategy: Strategy, measure: Measure) -> str:
     return role.title if role is not None else measure.owner_role
 
 
-def _field(field: ActionField, measures: list[dict[str, Any]]) -> dict[str, Any]:
+def field_data(field: ActionField, measures: list[dict[str, Any]]) -> dict[str, Any]:
+    """A chosen action field with its goals, its measures and their sums."""
     own = [m for m in measures if m["field_key"] == field.key]
     return {
         "key": field.key,
         "title": field.title,
         "description": field.description,
-        "goals": [_goal(g) for g in field.goals],
+        "goals": [goal_data(g) for g in field.goals],
         "measures": own,
         "cost_one_off": sum((m["cost_one_off"] for m in own), Decimal(0)),
         "cost_yearly": sum((m["cost_yearly"] for m in own), Decimal(0)),
     }
 
 
-def _profile(strategy: Strategy, profile: ProjectProfile) -> dict[str, Any]:
+def profile_data(strategy: Strategy, profile: ProjectProfile) -> dict[str, Any]:
+    """A project profile (the seven core questions) as plain data."""
     measure = strategy.measure(profile.measure)
     names = {s.key: s.name for s in strategy.stakeholders}
     return {
@@ -132,12 +153,14 @@ def _profile(strategy: Strategy, profile: ProjectProfile) -> dict[str, Any]:
             "staff": profile.resources.staff,
             "organisational": profile.resources.organisational,
         },
-        "tasks": [_task(t) for t in profile.tasks],
-        "milestones": [_milestone(m) for m in profile.milestones],
+        "tasks": [task_data(t) for t in profile.tasks],
+        "milestones": [milestone_data(m) for m in profile.milestones],
     }
 
 
-def _schedule(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
+def schedule_data(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
+    """The multi-year schedule: placed and unplaced measures, totals per year."""
+
     def title(key: str) -> str:
         return strategy.measure(key).title
 
@@ -176,7 +199,8 @@ def _schedule(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
     }
 
 
-def _ranking(strategy: Strategy, ranking: Ranking) -> dict[str, Any]:
+def ranking_data(strategy: Strategy, ranking: Ranking) -> dict[str, Any]:
+    """The ranking with its explanation, weights and scored entries."""
     criteria = {c.key: c.title for c in strategy.criteria}
     return {
         "rule": ranking.rule,
@@ -210,25 +234,12 @@ def _ranking(strategy: Strategy, ranking: Ranking) -> dict[str, Any]:
     }
 
 
-def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dict[str, Any]:
-    """Build the render context of the Digitalstrategie document.
-
-    Args:
-        strategy: The strategy to present.
-        today: Date printed as the document date; defaults to today.
-
-    Returns:
-        A dict of plain data; see ``docs/render-context.md`` for every key.
-    """
+def head_context(strategy: Strategy, document_type: str, today: dt.date | None) -> dict[str, Any]:
+    """The keys every document type shares: ``document``, ``municipality``, ``strategy``."""
     municipality = strategy.municipality
-    measures = [_measure(strategy, m, n) for n, m in enumerate(strategy.measures, start=1)]
-    fields = [_field(f, measures) for f in strategy.chosen_fields]
-    roadmap = strategy.roadmap
-    organigram = strategy.organigram
-    titles = {r.key: r.title for r in organigram.roles} if organigram else {}
     return {
         "document": {
-            "type": "digitalstrategie",
+            "type": document_type,
             "title": strategy.title,
             "date": today or dt.date.today(),
         },
@@ -249,44 +260,69 @@ def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dic
             "starting_point": strategy.starting_point,
             "adopted_on": strategy.adopted_on,
         },
+    }
+
+
+def roadmap_data(strategy: Strategy) -> dict[str, Any] | None:
+    """The procedure plan with its phases, or ``None`` when there is none."""
+    roadmap = strategy.roadmap
+    if roadmap is None:
+        return None
+    return {
+        "start": roadmap.start,
+        "phases": [
+            {
+                "title": phase.title,
+                "tasks": [task_data(t) for t in phase.tasks],
+                "milestones": [milestone_data(m) for m in phase.milestones],
+            }
+            for phase in roadmap.phases
+        ],
+    }
+
+
+def organigram_data(strategy: Strategy) -> dict[str, Any] | None:
+    """Roles and relations of the organigram, or ``None`` when there is none."""
+    organigram = strategy.organigram
+    if organigram is None:
+        return None
+    titles = {r.key: r.title for r in organigram.roles}
+    return {
+        "roles": [
+            {"title": r.title, "kind": r.kind.label, "holder": r.holder} for r in organigram.roles
+        ],
+        "relations": [
+            {"source": titles[r.source], "kind": r.kind.label, "target": titles[r.target]}
+            for r in organigram.relations
+        ],
+    }
+
+
+def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dict[str, Any]:
+    """Build the render context of the Digitalstrategie document.
+
+    Args:
+        strategy: The strategy to present.
+        today: Date printed as the document date; defaults to today.
+
+    Returns:
+        A dict of plain data; see ``docs/render-context.md`` for every key.
+    """
+    measures = [measure_data(strategy, m, n) for n, m in enumerate(strategy.measures, start=1)]
+    fields = [field_data(f, measures) for f in strategy.chosen_fields]
+    return {
+        **head_context(strategy, "digitalstrategie", today),
         "fields": fields,
         "measures": measures,
-        "profiles": [_profile(strategy, p) for p in strategy.profiles],
+        "profiles": [profile_data(strategy, p) for p in strategy.profiles],
         "stakeholders": [
             {"name": s.name, "group": s.group.label, "power": s.power, "interest": s.interest}
             for s in strategy.stakeholders
         ],
-        "roadmap": {
-            "start": roadmap.start,
-            "phases": [
-                {
-                    "title": phase.title,
-                    "tasks": [_task(t) for t in phase.tasks],
-                    "milestones": [_milestone(m) for m in phase.milestones],
-                }
-                for phase in roadmap.phases
-            ],
-        }
-        if roadmap
-        else None,
-        "organigram": {
-            "roles": [
-                {"title": r.title, "kind": r.kind.label, "holder": r.holder}
-                for r in organigram.roles
-            ],
-            "relations": [
-                {
-                    "source": titles[r.source],
-                    "kind": r.kind.label,
-                    "target": titles[r.target],
-                }
-                for r in organigram.relations
-            ],
-        }
-        if organigram
-        else None,
-        "schedule": _schedule(strategy, strategy.schedule) if strategy.schedule else None,
-        "ranking": _ranking(strategy, strategy.ranking) if strategy.ranking else None,
+        "roadmap": roadmap_data(strategy),
+        "organigram": organigram_data(strategy),
+        "schedule": schedule_data(strategy, strategy.schedule) if strategy.schedule else None,
+        "ranking": ranking_data(strategy, strategy.ranking) if strategy.ranking else None,
         "totals": {
             "fields": len(fields),
             "measures": len(measures),

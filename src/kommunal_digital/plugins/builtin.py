@@ -6,15 +6,17 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from kommunal_digital.documents.contexts import BUILTIN_DOCUMENT_TYPES
 from kommunal_digital.documents.kinds import (
-    BUILTIN_DOCUMENT_TYPES,
     BUILTIN_OUTPUT_FORMATS,
     DocumentType,
     OutputFormat,
+    template_name,
 )
 from kommunal_digital.maturity.questionnaires import builtin_questionnaire
 from kommunal_digital.model import ActionField
 from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
+from kommunal_digital.model.funding import FundingProgramme
 from kommunal_digital.model.maturity import Questionnaire
 from kommunal_digital.model.organigram_preset import OrganigramPreset
 from kommunal_digital.model.preset import RoadmapPreset
@@ -35,6 +37,7 @@ __all__ = [
     "kd_catalogue_entries",
     "kd_document_template",
     "kd_document_types",
+    "kd_funding_programmes",
     "kd_governance_checks",
     "kd_maturity_questionnaires",
     "kd_organigram_presets",
@@ -90,6 +93,12 @@ def kd_text_blocks(pack: TemplatePack) -> Sequence[TextBlock]:
 
 
 @hookimpl
+def kd_funding_programmes(pack: TemplatePack) -> Sequence[FundingProgramme]:
+    """Offer the funding programmes in the pack's own data (with its parents')."""
+    return pack.data("funding_programmes")
+
+
+@hookimpl
 def kd_roadmap_presets() -> Sequence[RoadmapPreset]:
     """The built-in three-phase procedure."""
     return [default_roadmap_preset()]
@@ -126,6 +135,8 @@ def kd_maturity_questionnaires() -> Sequence[Questionnaire]:
 
 
 @hookimpl(trylast=True)
-def kd_document_template(pack: TemplatePack, document_type: str) -> Path | None:
+def kd_document_template(
+    pack: TemplatePack, document_type: str, template_kind: str
+) -> Path | None:
     """Answer from the ``[documents]`` table of the pack's manifest."""
-    return pack.document_template(document_type)
+    return pack.document_template(template_name(document_type, template_kind))

@@ -13,6 +13,7 @@ import pluggy
 from kommunal_digital.errors import PackError, PluginError
 from kommunal_digital.model import ActionField
 from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
+from kommunal_digital.model.funding import FundingProgramme
 from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.packs.pack import TemplatePack, load_pack
 from kommunal_digital.plugins import builtin, hookspecs
@@ -24,6 +25,7 @@ __all__ = [
     "available_packs",
     "describe_plugins",
     "document_template",
+    "funding_programmes",
     "get_pack",
     "make_plugin_manager",
     "pack_action_fields",
@@ -217,6 +219,25 @@ def pack_text_blocks(
     return _merged("kd_text_blocks", batches, TextBlock)
 
 
+def funding_programmes(
+    pack: str | Path | TemplatePack = "rlp", manager: pluggy.PluginManager | None = None
+) -> dict[str, FundingProgramme]:
+    """The funding programme catalogue of a pack, from all plugins, by key.
+
+    Args:
+        pack: The pack (name, folder or loaded pack); the bundled ``rlp`` by default.
+        manager: Plugin manager to ask; a new one by default.
+
+    Raises:
+        PackError: The pack cannot be found.
+        PluginError: A plugin returned something other than funding programmes.
+    """
+    manager = manager or make_plugin_manager()
+    loaded = get_pack(pack, manager)
+    batches = manager.hook.kd_funding_programmes(pack=loaded)
+    return merge_by_key("kd_funding_programmes", batches, FundingProgramme)
+
+
 def roadmap_presets(manager: pluggy.PluginManager | None = None) -> dict[str, RoadmapPreset]:
     """All roadmap presets: from the hook and from the registered packs' data, by key."""
     manager = manager or make_plugin_manager()
@@ -231,17 +252,37 @@ def document_template(
     pack: TemplatePack,
     document_type: str,
     manager: pluggy.PluginManager | None = None,
+    template_kind: str = "docx",
 ) -> Path:
     """Return the template file for a document type.
+
+    Args:
+        pack: The pack to render with.
+        document_type: E.g. ``"steckbrief"``.
+        manager: The manager whose plugins may supply the template.
+        template_kind: ``"docx"`` or ``"markdown"``.
 
     Raises:
         PackError: Neither a plugin nor the pack supplies such a template.
     """
     manager = manager or make_plugin_manager()
-    path = manager.hook.kd_document_template(pack=pack, document_type=document_type)
+    caller = manager.hook.kd_document_template
+    if template_kind != "docx":
+        # Implementations written before template kinds existed answer with
+        # Word templates; they are left out when another kind is asked for.
+        legacy = [
+            impl.plugin
+            for impl in caller.get_hookimpls()
+            if "template_kind" not in impl.argnames
+        ]
+        if legacy:
+            caller = manager.subset_hook_caller("kd_document_template", remove_plugins=legacy)
+    path = caller(pack=pack, document_type=document_type, template_kind=template_kind)
     if path is None:
-        known = ", ".join(sorted(pack.manifest.documents)) or "none"
+        known = ", ".join(sorted(pack.documents())) or "none"
+        kind = "" if template_kind == "docx" else f"{template_kind} "
         raise PackError(
-            f"{pack.name}: no template for document type {document_type!r} (available: {known})"
+            f"{pack.name}: no {kind}template for document type {document_type!r} "
+            f"(available: {known})"
         )
     return Path(path)

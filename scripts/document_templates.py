@@ -1,0 +1,306 @@
+"""The Word templates of the base pack other than the Digitalstrategie.
+
+Each function builds one template against the render context of its
+document type (``docs/render-context.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docx.document import Document
+from template_kit import (
+    CENTER,
+    RIGHT,
+    caption,
+    heading,
+    key_value_table,
+    labelled,
+    loop_table,
+    new_document,
+    para,
+    tag,
+)
+
+TASKS = dict(
+    headers=["Was", "Wer", "Bis wann"],
+    body=["{{ t.what }}", "{{ t.who or '–' }}", "{{ t.due|datum }}"],
+    widths=(8.2, 4.2, 3.6),
+)
+MILESTONES = dict(
+    headers=["Was", "geplant", "Erreicht am"],
+    body=["{{ ms.what }}", "{{ ms.planned|datum }}", "{{ ms.reached_on|datum('–') }}"],
+    widths=(8.8, 3.6, 3.6),
+)
+
+
+def _head(doc: Document, kind: str, title: str) -> None:
+    para(doc, kind + " · {{ municipality.name }}", "Subtitle")
+    para(doc, title, "Title")
+    para(doc, "Stand: {{ document.date|datum }}")
+
+
+def steckbrief() -> Document:
+    doc = new_document("Maßnahmen-Steckbrief")
+    _head(doc, "Maßnahmen-Steckbrief", "{{ measure.title }}")
+    labelled(
+        doc,
+        "Handlungsfeld: ",
+        "{{ measure.field_title }} · Maßnahme Nr. {{ measure.number }}"
+        "{% if placement.rank %} · Rang {{ placement.rank }}{% endif %}",
+    )
+    heading(doc, "Ziel und Beschreibung", 1)
+    tag(doc, "if measure.goal")
+    labelled(doc, "Ziel: ", "{{ measure.goal|trim }}")
+    tag(doc, "endif")
+    para(doc, "{{ measure.description|trim or 'Die Beschreibung folgt.' }}")
+    tag(doc, "if profile")
+    labelled(doc, "Angestrebtes Ergebnis: ", "{{ profile.result|trim or 'noch offen' }}")
+    labelled(doc, "Zielgruppe: ", "{{ profile.target_group|trim or 'noch offen' }}")
+    tag(doc, "endif")
+    heading(doc, "Eckdaten", 1)
+    key_value_table(
+        doc,
+        [
+            ("Dauer", "{{ measure.duration_months|monate }}"),
+            (
+                "Zeitraum",
+                "{{ placement.start|monat }} bis {{ placement.end|monat }}",
+                "placement.start",
+            ),
+            ("Einmalige Kosten", "{{ measure.cost_one_off|euro }}"),
+            ("Laufende Kosten", "{{ measure.cost_yearly|euro }} pro Jahr"),
+            ("Personal", "{{ measure.staff_fte|zahl }} Vollzeitäquivalente"),
+            ("Verantwortlich", "{{ measure.owner_role or 'noch offen' }}"),
+            ("Projektleitung", "{{ profile.lead|trim }}", "profile and profile.lead"),
+            ("Partner", "{{ measure.partners|join(', ') }}", "measure.partners"),
+            ("Finanzierung", "{{ measure.funding_sources|join(', ') }}", "measure.funding_sources"),
+            (
+                "Setzt voraus",
+                "{{ measure.depends_on|join(', ') }}",
+                "measure.depends_on",
+            ),
+            (
+                "Rechtliche Vorgabe",
+                "{{ measure.legal_driver }}{% if measure.legal_deadline %}, Frist: "
+                "{{ measure.legal_deadline|datum }}{% endif %}",
+                "measure.legal_driver or measure.legal_deadline",
+            ),
+            ("Stand", "{{ measure.status }}, {{ measure.progress|prozent }} umgesetzt"),
+        ],
+    )
+    tag(doc, "if measure.stakeholders")
+    heading(doc, "Beteiligte", 1)
+    loop_table(
+        doc,
+        headers=["Wer", "Rolle in der Maßnahme"],
+        opening="for s in measure.stakeholders",
+        body=["{{ s.name }}", "{{ s.role }}"],
+        widths=(9.0, 7.0),
+    )
+    tag(doc, "endif")
+    heading(doc, "Arbeitsschritte", 1)
+    tag(doc, "if steps")
+    loop_table(doc, opening="for t in steps", **TASKS)
+    tag(doc, "else")
+    para(doc, "Die Arbeitsschritte werden in der vertieften Planung festgelegt.")
+    tag(doc, "endif")
+    heading(doc, "Meilensteine", 1)
+    tag(doc, "if milestones")
+    loop_table(doc, opening="for ms in milestones", **MILESTONES)
+    tag(doc, "else")
+    para(doc, "Die Meilensteine werden in der vertieften Planung festgelegt.")
+    tag(doc, "endif")
+    heading(doc, "Erfolgsmessung", 1)
+    tag(doc, "if measure.indicators")
+    loop_table(
+        doc,
+        headers=["Indikator", ("Ausgangswert", RIGHT), ("Zielwert", RIGHT), "Einheit"],
+        opening="for i in measure.indicators",
+        body=[
+            "{{ i.name }}",
+            ("{{ i.baseline|zahl }}", RIGHT),
+            ("{{ i.target|zahl }}", RIGHT),
+            "{{ i.unit or '–' }}",
+        ],
+        widths=(7.0, 3.0, 3.0, 3.0),
+    )
+    tag(doc, "else")
+    para(doc, "Für diese Maßnahme ist noch kein Indikator festgelegt.")
+    tag(doc, "endif")
+    return doc
+
+
+def vorgehensplan() -> Document:
+    doc = new_document("Vorgehensplan")
+    _head(doc, "Vorgehensplan", "{{ strategy.title }}")
+    tag(doc, "if roadmap")
+    para(
+        doc,
+        "Der Plan beginnt am {{ roadmap.start|datum }} und gliedert die Arbeit in "
+        "{{ roadmap.phases|length }} Phasen. Für jede Aufgabe steht fest, wer sie übernimmt "
+        "und bis wann sie erledigt ist; die Meilensteine zeigen, wann ein Abschnitt "
+        "erreicht ist.",
+    )
+    tag(doc, "for phase in roadmap.phases")
+    heading(doc, "Phase {{ loop.index }}: {{ phase.title }}", 1)
+    tag(doc, "if phase.tasks")
+    caption(doc, "Aufgaben")
+    loop_table(doc, opening="for t in phase.tasks", **TASKS)
+    tag(doc, "endif")
+    tag(doc, "if phase.milestones")
+    caption(doc, "Meilensteine")
+    loop_table(doc, opening="for ms in phase.milestones", **MILESTONES)
+    tag(doc, "endif")
+    tag(doc, "endfor")
+    tag(doc, "else")
+    para(doc, "Der Vorgehensplan ist noch nicht erstellt.")
+    tag(doc, "endif")
+    tag(doc, "if schedule")
+    heading(doc, "Zeitplan der Maßnahmen", 1)
+    tag(doc, "if images.zeitplan is defined")
+    para(doc, "{{ images.zeitplan }}")
+    caption(doc, "Zeitplan der Maßnahmen")
+    tag(doc, "endif")
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Handlungsfeld", "Beginn", "Ende"],
+        opening="for p in schedule.placed",
+        body=["{{ p.title }}", "{{ p.field_title }}", "{{ p.start|monat }}", "{{ p.end|monat }}"],
+        widths=(6.0, 4.4, 2.8, 2.8),
+    )
+    tag(doc, "endif")
+    return doc
+
+
+def beschlussvorlage() -> Document:
+    doc = new_document("Beschlussvorlage")
+    para(doc, "Beschlussvorlage", "Title")
+    key_value_table(
+        doc,
+        [
+            ("Gremium", "{{ council }}"),
+            ("Kommune", "{{ municipality.name }}"),
+            ("Datum", "{{ document.date|datum }}"),
+            ("Betreff", "{{ proposal.subject }}"),
+        ],
+    )
+    heading(doc, "Beschlussvorschlag", 1)
+    tag(doc, "for point in proposal.decision")
+    para(doc, "{{ point }}", "List Number")
+    tag(doc, "endfor")
+    heading(doc, "Begründung", 1)
+    tag(doc, "for paragraph in proposal.justification")
+    para(doc, "{{ paragraph }}")
+    tag(doc, "endfor")
+    tag(doc, "if top_measures")
+    caption(doc, "Maßnahmen mit Vorrang")
+    loop_table(
+        doc,
+        headers=[("Rang", CENTER), "Maßnahme", "Handlungsfeld"],
+        opening="for m in top_measures",
+        body=[("{{ m.rank }}", CENTER), "{{ m.title }}", "{{ m.field_title }}"],
+        widths=(1.6, 8.4, 6.0),
+    )
+    tag(doc, "endif")
+    heading(doc, "Finanzielle Auswirkungen", 1)
+    para(
+        doc,
+        "Die Maßnahmen kosten einmalig {{ finances.one_off|euro }} und danach "
+        "{{ finances.yearly|euro }} im Jahr.",
+    )
+    tag(doc, "if finances.years")
+    caption(doc, "Haushaltsmittel je Jahr nach dem Zeitplan")
+    loop_table(
+        doc,
+        headers=[
+            "Jahr",
+            ("Einmalige Kosten", RIGHT),
+            ("Folgekosten", RIGHT),
+            ("Summe", RIGHT),
+        ],
+        opening="for y in finances.years",
+        body=[
+            "{{ y.year }}",
+            ("{{ y.one_off|euro }}", RIGHT),
+            ("{{ y.follow_on|euro }}", RIGHT),
+            ("{{ y.total|euro }}", RIGHT),
+        ],
+        footer=["Gesamt", "", "", ("{{ finances.planned_total|euro }}", RIGHT)],
+        widths=(2.5, 4.5, 4.5, 4.5),
+    )
+    tag(doc, "else")
+    para(doc, "Ein Zeitplan liegt noch nicht vor; die Mittel je Jahr werden mit ihm ermittelt.")
+    tag(doc, "endif")
+    heading(doc, "Personelle Auswirkungen", 1)
+    para(doc, "Personalbedarf: {{ staffing.staff_text }}.")
+    tag(doc, "if staffing.officer")
+    para(doc, "Die Steuerung übernimmt die Funktion „{{ staffing.officer }}“.")
+    tag(doc, "endif")
+    tag(doc, "if staffing.extra_staff_measures")
+    para(doc, "Zusätzliches Personal brauchen:")
+    tag(doc, "for title in staffing.extra_staff_measures")
+    para(doc, "{{ title }}", "List Bullet")
+    tag(doc, "endfor")
+    tag(doc, "else")
+    para(doc, "Keine Maßnahme ist als Bedarf an zusätzlichem Personal gekennzeichnet.")
+    tag(doc, "endif")
+    heading(doc, "Anlagen", 1)
+    for name in ("Digitalstrategie", "Vorgehensplan", "Maßnahmen-Steckbriefe"):
+        para(doc, name, "List Bullet")
+    return doc
+
+
+def organigramm() -> Document:
+    doc = new_document("Organigramm")
+    _head(doc, "Organigramm", "Organisation des digitalen Wandels")
+    tag(doc, "if organigram")
+    tag(doc, "if images.organigramm is defined")
+    para(doc, "{{ images.organigramm }}")
+    caption(doc, "Organigramm")
+    tag(doc, "endif")
+    heading(doc, "Rollen", 1)
+    loop_table(
+        doc,
+        headers=["Rolle", "Art", "Besetzt durch"],
+        opening="for r in organigram.roles",
+        body=["{{ r.title }}", "{{ r.kind }}", "{{ r.holder or '–' }}"],
+        widths=(7.0, 5.0, 4.0),
+    )
+    tag(doc, "if pilots")
+    heading(doc, "Zuständigkeit je Handlungsfeld", 1)
+    loop_table(
+        doc,
+        headers=["Handlungsfeld", "Betreut von", "Verantwortet Maßnahmen"],
+        opening="for p in pilots",
+        body=[
+            "{{ p.field_title }}",
+            "{{ p.pilot or 'noch offen' }}{% if p.holder %} ({{ p.holder }}){% endif %}",
+            "{{ p.owners|join(', ') or '–' }}",
+        ],
+        widths=(5.0, 5.5, 5.5),
+    )
+    tag(doc, "endif")
+    tag(doc, "if organigram.relations")
+    heading(doc, "Beziehungen", 1)
+    loop_table(
+        doc,
+        headers=["Rolle", "Beziehung", "zu"],
+        opening="for rel in organigram.relations",
+        body=["{{ rel.source }}", "{{ rel.kind }}", "{{ rel.target }}"],
+        widths=(6.0, 4.0, 6.0),
+    )
+    tag(doc, "endif")
+    tag(doc, "else")
+    para(doc, "Die Organisation des digitalen Wandels ist noch nicht festgelegt.")
+    tag(doc, "endif")
+    return doc
+
+
+#: Template file name and builder of each document type in this module.
+BUILDERS: dict[str, Callable[[], Document]] = {
+    "steckbrief.docx": steckbrief,
+    "vorgehensplan.docx": vorgehensplan,
+    "beschlussvorlage.docx": beschlussvorlage,
+    "organigramm.docx": organigramm,
+}

@@ -1,0 +1,145 @@
+"""Markdown and standalone HTML documents from Jinja text templates.
+
+Both formats render the same Markdown template of a pack with the same
+render context as the Word documents. Text from the strategy is escaped
+for Markdown on the way in (``*``, ``_``, ``[``, ``#``, ``|`` and friends
+lose their meaning, ``<``, ``>`` and ``&`` become entities, line breaks
+become ``<br>``), so a measure called ``*Neu* <b>`` is printed as written
+and can never inject markup or raw HTML into a transparency page. HTML is
+the Markdown converted by Python-Markdown and wrapped in one self-contained
+page: styles inline, pictures embedded as data URIs.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from kommunal_digital.documents.environment import render_text
+from kommunal_digital.errors import DocumentError
+
+__all__ = ["IMAGE_CAPTIONS", "escape_markdown", "render_html", "render_markdown"]
+
+#: Alternative texts of the pictures documents embed, by image name.
+IMAGE_CAPTIONS = {
+    "zeitplan": "Zeitplan der Maßnahmen",
+    "organigramm": "Organigramm",
+    "stakeholder": "Einfluss und Interesse der Beteiligten",
+    "reifegrad": "Digitaler Reifegrad",
+}
+
+_INLINE = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_LINE_START = re.compile(r"^(\s*)(\d+)([.)])", re.MULTILINE)
+_LEADING_MARK = re.compile(r"^(\s*)([-=>])", re.MULTILINE)
+
+_PAGE = """<!DOCTYPE html>
+<html lang="de">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="kommunal-digital">
+<title>{title}</title>
+<style>
+body {{ font-family: "Segoe UI", Calibri, Arial, sans-serif; line-height: 1.5;
+  max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }}
+h1, h2, h3 {{ color: #1f4e79; line-height: 1.25; }}
+h1 {{ border-bottom: 2px solid #1f4e79; padding-bottom: .3rem; }}
+table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .95rem; }}
+th, td {{ border: 1px solid #c8d3df; padding: .35rem .5rem; text-align: left;
+  vertical-align: top; }}
+th {{ background: #e8eef5; }}
+img {{ max-width: 100%; height: auto; }}
+blockquote {{ border-left: 4px solid #1f4e79; margin-left: 0; padding-left: 1rem;
+  color: #333; }}
+@media print {{ body {{ margin: 0; max-width: none; }} }}
+</style>
+</head>
+<body>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def escape_markdown(text: str) -> str:
+    """Escape text so that Markdown prints it literally.
+
+    Inline markup characters get a backslash, ``<``, ``>`` and ``&`` become
+    HTML entities, a number followed by ``.`` or ``)`` at the start of a
+    line cannot start a list, and line breaks become ``<br>`` so text with
+    several lines stays inside its paragraph or table cell.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE.sub(r"\\\1", text)
+    text = _LINE_START.sub(r"\1\2\\\3", text)
+    text = _LEADING_MARK.sub(r"\1\\\2", text)
+    return text.replace("\n", "<br>")
+
+
+def _finalize(value: object) -> object:
+    if isinstance(value, Markup):
+        return str(value)
+    if isinstance(value, str):
+        return escape_markdown(value)
+    return value
+
+
+def _images(images: Mapping[str, bytes]) -> dict[str, Markup]:
+    pictures = {}
+    for name, data in images.items():
+        encoded = base64.b64encode(data).decode("ascii")
+        alt = IMAGE_CAPTIONS.get(name, name)
+        pictures[name] = Markup(f"![{alt}](data:image/png;base64,{encoded})")
+    return pictures
+
+
+def render_markdown(
+    template: str | Path, context: Mapping[str, Any], images: Mapping[str, bytes]
+) -> str:
+    """Render a Markdown template of a pack with a render context.
+
+    Args:
+        template: The Markdown (Jinja) template file.
+        context: The render context of the document type.
+        images: PNG pictures by name, available as ``images.<name>``
+            (Markdown image syntax with an embedded data URI).
+
+    Raises:
+        DocumentError: The template file cannot be read.
+        TemplateRenderError: The template fails or is refused by the sandbox.
+    """
+    path = Path(template)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"{path.name}: cannot read the template: {exc}") from None
+    full = {**context, "images": _images(images)}
+    text = render_text(source, full, name=path.name, finalize=_finalize)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def render_html(
+    template: str | Path, context: Mapping[str, Any], images: Mapping[str, bytes]
+) -> str:
+    """Render a Markdown template and convert it into one standalone HTML page.
+
+    Arguments and errors as for :func:`render_markdown`.
+    """
+    import markdown  # lazy: only HTML needs it
+
+    body = markdown.markdown(
+        render_markdown(template, context, images),
+        extensions=["tables", "sane_lists"],
+        output_format="html",
+    )
+    document = context.get("document")
+    title = document.get("title", "") if isinstance(document, Mapping) else ""
+    return _PAGE.format(title=escape(str(title)), body=body)
