@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.exceptions import SecurityError
 
-from kommunal_digital.documents.environment import make_environment
-from kommunal_digital.documents.template_cache import cached_document
+from kommunal_digital.documents.environment import template_error_message
+from kommunal_digital.documents.template_cache import cached_document, make_docx_environment
 from kommunal_digital.errors import DocumentError, TemplateRenderError
 from kommunal_digital.io.atomic import write_atomic
 
@@ -40,8 +39,9 @@ def render_docx_bytes(
 
     Raises:
         TemplateRenderError: The template has a syntax error, uses a variable
-            the context lacks, or tries something the sandbox forbids. The
-            message names the template file and, where known, the line.
+            the context lacks, tries something the sandbox refuses (see
+            :mod:`kommunal_digital.documents.environment`) or fails in any
+            other way. The message names the template file.
         DocumentError: The template file is missing or not a Word document.
     """
     from docx.opc.exceptions import PackageNotFoundError  # lazy: pulls in lxml
@@ -64,20 +64,13 @@ def render_docx_bytes(
                     for name, data in images.items()
                 },
             }
-        document.render(context, jinja_env=make_environment(), autoescape=True)
+        document.render(context, jinja_env=make_docx_environment(), autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateRenderError(f"{path.name}: template syntax error: {exc.message}") from None
-    except jinja2.UndefinedError as exc:
-        raise TemplateRenderError(
-            f"{path.name}: the template uses a variable the render context does not have: "
-            f"{exc.message}"
-        ) from None
-    except SecurityError as exc:
-        raise TemplateRenderError(f"{path.name}: refused by the sandbox: {exc}") from None
     except jinja2.TemplateError as exc:
-        raise TemplateRenderError(f"{path.name}: {exc}") from None
+        # Line numbers would count lines of the document's XML, not of
+        # anything the author sees in Word, so they are left out.
+        raise TemplateRenderError(template_error_message(path.name, exc, line=False)) from None
     except PackageNotFoundError:
         raise DocumentError(f"{path.name}: not a Word (.docx) document") from None
     except (LxmlError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

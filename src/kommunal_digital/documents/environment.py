@@ -1,38 +1,486 @@
-"""The sandboxed Jinja environment every template is rendered in.
+r"""The sandboxed Jinja environment every template is rendered in.
 
-Templates come from third-party packs, so they run in Jinja's
-:class:`~jinja2.sandbox.SandboxedEnvironment` (no access to private
-attributes or unsafe callables), with autoescaping on (text such as
-``Bildung & Jugend`` or ``<Entwurf>`` cannot break the document's XML) and
-:class:`~jinja2.StrictUndefined` (a misspelt variable is an error, not an
-empty gap in a council document).
+Templates come from third-party packs, so they are untrusted code. They run
+in Jinja's :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment` (no
+private attributes, no unsafe callables, no changing of lists or dicts),
+tightened further here:
+
+- no attribute access on classes (``dict.mro()``), no ``str.format``;
+- no file access: ``include``, ``import``, ``from`` and ``extends`` are
+  refused when the template is compiled, and the loader refuses every name;
+- only the globals ``range``, ``dict`` and ``namespace`` (``lipsum``,
+  ``cycler`` and ``joiner`` are gone);
+- bounded work per render: ``*``, ``**``, ``+``, ``%`` and ``~`` refuse
+  results above :data:`MAX_VALUE_SIZE` characters or items (or
+  :data:`MAX_INT_BITS` bits), ``range`` stops at :data:`MAX_RANGE`, loop
+  iterations and calls together stop at :data:`MAX_STEPS`, and printed
+  values at :data:`MAX_OUTPUT` characters;
+- autoescaping (``Bildung & Jugend`` or ``<Entwurf>`` cannot break the
+  document's XML) and :class:`~jinja2.StrictUndefined` (a misspelt variable
+  is an error, not an empty gap in a council document);
+- every printed text has its line endings normalised (``\r\n`` to
+  ``\n``) and the characters XML 1.0 cannot hold removed.
+
+Any failure while compiling or rendering surfaces as a
+:class:`jinja2.TemplateError`; :func:`render_text` turns it into a
+:class:`~kommunal_digital.errors.TemplateRenderError` naming the template.
 """
 
 from __future__ import annotations
 
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+import functools
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import jinja2
+from jinja2 import BaseLoader, StrictUndefined, nodes, pass_context
+from jinja2.exceptions import SecurityError, TemplateRuntimeError, TemplateSyntaxError
+from jinja2.runtime import Context, Undefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Namespace
+from markupsafe import Markup
 
 from kommunal_digital.documents.formatting import FILTERS
+from kommunal_digital.errors import TemplateRenderError
 
-__all__ = ["make_environment"]
+if TYPE_CHECKING:
+    from types import TracebackType
+
+__all__ = [
+    "MAX_INT_BITS",
+    "MAX_OUTPUT",
+    "MAX_RANGE",
+    "MAX_STEPS",
+    "MAX_VALUE_SIZE",
+    "make_environment",
+    "render_text",
+    "strip_xml_forbidden",
+    "template_error_message",
+]
+
+#: Largest text, list or tuple (characters or items) an expression may build.
+MAX_VALUE_SIZE = 1_000_000
+#: Largest whole number (in bits) ``*`` and ``**`` may produce.
+MAX_INT_BITS = 10_000
+#: Longest ``range()`` a template may ask for.
+MAX_RANGE = 100_000
+#: Loop iterations and calls one render may make.
+MAX_STEPS = 200_000
+#: Characters the ``{{ ... }}`` expressions of one render may print.
+MAX_OUTPUT = 20_000_000
+
+# Characters XML 1.0 (and so Word) cannot hold: C0 controls except tab, line
+# feed and carriage return, lone surrogates and the two non-characters. The
+# same set the model refuses (model/checks.py).
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A %-conversion with a width or precision: the numbers that make it big.
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_FILE_TAGS: dict[type[nodes.Node], str] = {
+    nodes.Extends: "extends",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from ... import",
+}
+_ITERATE = "_kd_iterate"
+_SIZED = "_kd_sized"
 
 
-def _finalize(value: object) -> object:
-    # Word's XML turns a bare carriage return into a line feed on reading;
-    # normalising here keeps what is written and what is read back the same.
-    if isinstance(value, str) and "\r" in value:
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+def strip_xml_forbidden(text: str) -> str:
+    """Remove the characters XML 1.0 cannot hold.
+
+    These are the C0 controls except tab, line feed and carriage return, lone
+    surrogates, U+FFFE and U+FFFF. Markup stays markup.
+    """
+    if not _XML_FORBIDDEN.search(text):
+        return text
+    cleaned = _XML_FORBIDDEN.sub("", text)
+    return Markup(cleaned) if isinstance(text, Markup) else cleaned
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        if "\r" in value:
+            normalised = value.replace("\r\n", "\n").replace("\r", "\n")
+            value = Markup(normalised) if isinstance(value, Markup) else normalised
+        return strip_xml_forbidden(value)
     return value
 
 
-def make_environment() -> SandboxedEnvironment:
-    """Build a new sandboxed, autoescaping environment with the German filters."""
-    env = SandboxedEnvironment(
+class _RenderContext(Context):
+    """The context of one render, carrying its work budget."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kd_steps = 0
+        self.kd_output = 0
+
+
+def _step(context: object) -> None:
+    if isinstance(context, _RenderContext):
+        context.kd_steps += 1
+        if context.kd_steps > MAX_STEPS:
+            raise SecurityError(
+                f"the template makes more than {MAX_STEPS:,} loop iterations and calls"
+            )
+
+
+def _size(value: object, depth: int = 0) -> int:
+    """Characters or items a value holds (nested lists counted through)."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, list | tuple) and depth < 3:
+        return len(value) + sum(_size(item, depth + 1) for item in value)
+    return 1
+
+
+def _refuse_size(size: int, what: str) -> None:
+    if size > MAX_VALUE_SIZE:
+        raise SecurityError(
+            f"{what} would hold {size:,} characters or items; at most {MAX_VALUE_SIZE:,}"
+        )
+
+
+def _check_int_bits(bits: float, what: str) -> None:
+    if bits > MAX_INT_BITS:
+        raise SecurityError(
+            f"{what} would be a number of about {bits:,.0f} bits; at most {MAX_INT_BITS:,}"
+        )
+
+
+def _check_percent(spec: str) -> None:
+    for match in _PERCENT_SPEC.finditer(spec):
+        for number in match.groups():
+            if number == "*" or (number is not None and int(number) > MAX_VALUE_SIZE):
+                raise SecurityError(f"the %-format {match.group()!r} is too wide")
+
+
+def _binop_size(operator: str, left: Any, right: Any) -> None:
+    """Refuse an operation whose result would be too big, before computing it."""
+    sequence = (str, bytes, list, tuple)
+    if operator == "*":
+        if isinstance(left, int) and isinstance(right, sequence):
+            left, right = right, left
+        if isinstance(left, sequence) and isinstance(right, int):
+            _refuse_size(_size(left) * max(right, 0), "'*'")
+        elif isinstance(left, int) and isinstance(right, int):
+            _check_int_bits(left.bit_length() + right.bit_length(), "'*'")
+    elif operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
+            _check_int_bits(right * left.bit_length(), "'**'")
+    elif operator == "+":
+        if isinstance(left, sequence) and isinstance(right, sequence):
+            _refuse_size(_size(left) + _size(right), "'+'")
+    elif operator == "%" and isinstance(left, str):
+        _check_percent(left)
+
+
+def _estimate(name: str, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    """Size of the result of a filter or text method that can amplify its input."""
+    if not isinstance(target, str | list | tuple):
+        return 0
+    width = next(iter([*args, *kwargs.values()]), 0)
+    if name == "replace" and len(args) >= 2 and isinstance(target, str):
+        old, new = str(args[0]), str(args[1])
+        hits = target.count(old) if old else len(target) + 1
+        return len(target) + hits * max(len(new) - len(old), 0)
+    if name == "join":
+        return _size(target) + len(target) * len(str(args[0] if args else ""))
+    if name in ("center", "ljust", "rjust", "zfill", "batch", "slice") and isinstance(width, int):
+        return _size(target) + width
+    if name == "indent" and isinstance(target, str):
+        step = width if isinstance(width, int) else len(str(width))
+        return len(target) + (target.count("\n") + 1) * step
+    if name == "expandtabs" and isinstance(target, str) and isinstance(width, int):
+        return len(target) * max(width, 1)
+    if name == "wordwrap" and isinstance(target, str):
+        wrap = kwargs.get("wrapstring", args[2] if len(args) > 2 else "\n")
+        line = width if isinstance(width, int) and width > 0 else 1
+        return len(target) + (len(target) // line + 1) * len(str(wrap or "\n"))
+    return 0
+
+
+def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a filter so it cannot build a value above :data:`MAX_VALUE_SIZE`."""
+    passes = getattr(func, "jinja_pass_arg", None) is not None
+
+    @functools.wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        value, rest = (args[1], args[2:]) if passes else (args[0], args[1:])
+        if name == "format" and isinstance(value, str):
+            _check_percent(value)
+        _refuse_size(_estimate(name, value, rest, kwargs), f"the filter {name!r}")
+        result = func(*args, **kwargs)
+        if isinstance(result, str | list | tuple):
+            _refuse_size(_size(result), f"the filter {name!r}")
+        return result
+
+    return bounded
+
+
+@pass_context
+def _iterate(context: Context, iterable: Any) -> Any:
+    """Count every loop iteration against the render's budget."""
+    if isinstance(iterable, Undefined):
+        return iterable  # iterating it raises the usual undefined error
+    return _Counted(context, iterable)
+
+
+class _Counted:
+    """An iterable that charges each item to a render's budget."""
+
+    __slots__ = ("_context", "_iterable")
+
+    def __init__(self, context: Context, iterable: Iterable[Any]) -> None:
+        self._context = context
+        self._iterable = iterable
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self._iterable:
+            _step(self._context)
+            yield item
+
+    def __len__(self) -> int:
+        return len(self._iterable)  # type: ignore[arg-type]  # TypeError makes Jinja count by hand
+
+
+@pass_context
+def _sized(context: Context, value: Any) -> Any:
+    """Refuse a ``~`` concatenation that grew too big."""
+    _refuse_size(_size(value), "'~'")
+    return value
+
+
+def _safe_range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_RANGE:
+        raise SecurityError(f"range() of {len(result):,} numbers; at most {MAX_RANGE:,}")
+    return result
+
+
+class _BoundedNamespace(Namespace):
+    """``namespace()`` whose attributes cannot grow beyond the value limit."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        _refuse_size(_size(value), f"namespace attribute {name!r}")
+        super().__setitem__(name, value)
+
+
+class _NoFiles(BaseLoader):
+    """A loader that refuses every template name: templates read no files."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> NoReturn:
+        raise SecurityError(f"templates cannot load other templates ({template!r} refused)")
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The project's sandbox: see the module documentation."""
+
+    context_class = _RenderContext
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, type):
+            return False  # dict.mro(), namespace.__init__, ...: classes are off limits
+        if isinstance(obj, str) and attr in ("format", "format_map"):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def wrap_str_format(self, value: Any) -> None:
+        return None  # str.format is refused in is_safe_attribute
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _binop_size(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def call(
+        __self,  # noqa: N805  # Jinja's signature: the prefixes avoid clashes with kwargs
+        __context: Context,
+        __obj: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        _step(__context)
+        target = getattr(__obj, "__self__", None)
+        name = getattr(__obj, "__name__", "")
+        if name == "join" and isinstance(target, str) and args:
+            _refuse_size(_estimate(name, args[0], (target,), {}), "join()")
+        elif isinstance(target, str | list | tuple):
+            _refuse_size(_estimate(name, target, args, kwargs), f"{name}()")
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(result, str | list | tuple):
+            _refuse_size(_size(result), f"{name or 'the call'}()")
+        return result
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        _guard(tree)
+        return tree
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        error = sys.exc_info()[1]
+        if isinstance(error, jinja2.TemplateError):
+            super().handle_exception(source)
+        # A Python error inside the template (1/0, a filter given the wrong
+        # type, endless recursion): report it as a template error, with the
+        # template line, instead of a traceback from inside Jinja.
+        try:
+            super().handle_exception(source)
+        except BaseException as rewritten:  # re-raised as a template error
+            line = _template_line(rewritten.__traceback__)
+            where = f" (line {line})" if line else ""
+            raise TemplateRuntimeError(
+                f"the template failed{where}: {type(error).__name__}: {error}"
+            ) from None
+
+
+class _TemplateFailureError(TemplateRuntimeError):
+    """A Python error raised while a template ran, with the template line."""
+
+    lineno: int | None = None
+
+
+class _LocatedSecurityError(SecurityError):
+    """A refusal found when compiling, with the template line."""
+
+    lineno: int | None = None
+
+
+def _template_line(traceback: TracebackType | None) -> int | None:
+    """The template line of the innermost template frame of a rewritten traceback."""
+    line = None
+    while traceback is not None:
+        # Jinja's rewritten tracebacks carry frames that stand for template lines.
+        if "__jinja_exception__" in traceback.tb_frame.f_globals:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def _guard(tree: nodes.Template) -> None:
+    """Refuse file access and route loops and ``~`` through the budget checks."""
+    everything = [tree, *tree.find_all(nodes.Node)]
+    for node in everything:
+        for kind, tag in _FILE_TAGS.items():
+            if isinstance(node, kind):
+                refusal = _LocatedSecurityError(
+                    f"{{% {tag} %}} is not allowed: templates cannot read other templates or files"
+                )
+                refusal.lineno = node.lineno
+                raise refusal
+    for node in everything:
+        for field in node.fields:
+            child = getattr(node, field, None)
+            if isinstance(child, nodes.Concat):
+                setattr(node, field, _wrap(child, _SIZED))
+            elif isinstance(child, list):
+                child[:] = [_wrap(c, _SIZED) if isinstance(c, nodes.Concat) else c for c in child]
+        if isinstance(node, nodes.For):
+            node.iter = _wrap(node.iter, _ITERATE)
+
+
+def _wrap(node: nodes.Node, filter_name: str) -> nodes.Expr:
+    return nodes.Filter(node, filter_name, [], [], None, None, lineno=node.lineno)
+
+
+def make_environment(
+    *, finalize: Callable[[object], object] | None = None
+) -> ImmutableSandboxedEnvironment:
+    """Build a new sandboxed, autoescaping environment with the German filters.
+
+    Args:
+        finalize: Applied to every printed value after its line endings are
+            normalised and the characters XML cannot hold are removed.
+            Return :class:`markupsafe.Markup` to bypass the HTML escaping
+            (for example to escape for another format yourself).
+
+    Returns:
+        A new environment; environments share nothing.
+    """
+
+    @pass_context
+    def finish(context: Context, value: object) -> object:
+        value = _clean(value)
+        if finalize is not None:
+            value = finalize(value)
+        if isinstance(value, str) and isinstance(context, _RenderContext):
+            context.kd_output += len(value)
+            if context.kd_output > MAX_OUTPUT:
+                raise SecurityError(f"the template prints more than {MAX_OUTPUT:,} characters")
+        return value
+
+    env = _Sandbox(
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
-        finalize=_finalize,
+        finalize=finish,
+        loader=_NoFiles(),
     )
+    env.globals = {"range": _safe_range, "dict": dict, "namespace": _BoundedNamespace}
     env.filters.update(FILTERS)
+    env.filters = {name: _bounded_filter(name, func) for name, func in env.filters.items()}
+    env.filters[_ITERATE] = _iterate
+    env.filters[_SIZED] = _sized
     return env
+
+
+def template_error_message(name: str, error: jinja2.TemplateError, *, line: bool = True) -> str:
+    """Describe a Jinja error as ``"<name>: <what went wrong>"``.
+
+    Args:
+        name: The template's name (a file name).
+        error: The error Jinja raised.
+        line: Whether to add the template line, where Jinja knows it.
+    """
+    lineno = getattr(error, "lineno", None) or _template_line(error.__traceback__)
+    where = f" (line {lineno})" if line and lineno else ""
+    if isinstance(error, TemplateSyntaxError):
+        return f"{name}: template syntax error{where}: {error.message}"
+    if isinstance(error, jinja2.UndefinedError):
+        return (
+            f"{name}: the template uses a variable the render context does not have{where}: "
+            f"{error.message}"
+        )
+    if isinstance(error, SecurityError):
+        return f"{name}: refused by the sandbox{where}: {error}"
+    return f"{name}{where}: {error}"
+
+
+def render_text(
+    source: str,
+    context: Mapping[str, Any],
+    *,
+    name: str,
+    finalize: Callable[[object], object] | None = None,
+    trim_blocks: bool = False,
+) -> str:
+    """Render a text template (Markdown, HTML, plain text) in the sandbox.
+
+    Args:
+        source: The template text.
+        context: The render context.
+        name: The template's name for error messages, e.g. its file name.
+        finalize: Applied to every printed value, see :func:`make_environment`.
+        trim_blocks: A line holding only a block tag (``{% for %}``,
+            ``{% if %}``, ...) leaves no trace in the output (Jinja's
+            ``trim_blocks`` and ``lstrip_blocks``), as line-based formats
+            such as Markdown tables need.
+
+    Returns:
+        The rendered text.
+
+    Raises:
+        TemplateRenderError: The template has a syntax error, uses a
+            variable the context lacks, tries something the sandbox refuses
+            (private attributes, other files, too much work) or fails in any
+            other way. The message names ``name`` and, where known, the line.
+    """
+    env = make_environment(finalize=finalize)
+    env.trim_blocks = env.lstrip_blocks = trim_blocks
+    try:
+        code = env.compile(source, name=name)
+        template = env.template_class.from_code(env, code, env.make_globals(None), None)
+        return template.render(dict(context))
+    except jinja2.TemplateError as exc:
+        raise TemplateRenderError(template_error_message(name, exc)) from None

@@ -6,6 +6,10 @@ of municipalities, a profile sheet per measure) that work is the same each
 time. The cache keeps, per template file (path, size and modification
 time), the file's bytes and the compiled Jinja template of its body, so a
 render only loads the package from memory and runs the compiled template.
+
+Compiling also makes every ``<w:t>`` that holds a Jinja tag keep its
+spaces (``xml:space="preserve"``), so text that starts or ends with blanks
+shows in Word exactly as given, whoever made the template.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from markupsafe import Markup, escape
 
 from kommunal_digital.documents.environment import make_environment
 
@@ -25,7 +30,13 @@ if TYPE_CHECKING:
     import jinja2
     from docxtpl import DocxTemplate
 
-__all__ = ["CompiledTemplate", "cached_document", "clear_cache"]
+__all__ = [
+    "CompiledTemplate",
+    "cached_document",
+    "clear_cache",
+    "make_docx_environment",
+    "preserve_space",
+]
 
 #: Templates kept at most; the least recently used is dropped first.
 CACHE_SIZE = 32
@@ -35,6 +46,43 @@ _LOCK = threading.Lock()
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
 _LISTING = re.compile("[\t\a\n\f]")
+# A text element whose content (up to its end) holds a Jinja tag.
+_TEXT_WITH_TAG = re.compile(r"<w:t((?:\s[^>]*)?)>(?=(?:(?!</w:t>).)*?(?:\{\{|\{%))", re.DOTALL)
+_SPACE_ATTRIBUTE = re.compile(r"\sxml:space=\"[^\"]*\"")
+
+
+def preserve_space(xml: str) -> str:
+    """Mark every ``<w:t>`` holding a Jinja tag with ``xml:space="preserve"``.
+
+    Without it Word drops the spaces at the start and end of the text a
+    value is rendered into.
+    """
+
+    def mark(match: re.Match[str]) -> str:
+        attributes = _SPACE_ATTRIBUTE.sub("", match.group(1))
+        return f'<w:t{attributes} xml:space="preserve">'
+
+    return _TEXT_WITH_TAG.sub(mark, xml)
+
+
+def _protect_markers(value: object) -> object:
+    # docxtpl turns {_{, }_}, {_% and %_} in the rendered XML into {{, }}, {%
+    # and %} (so template authors can write literal tags). Text from the
+    # context must come out as given, so its braces next to an underscore
+    # are written as character references, which that replacement misses.
+    if (
+        isinstance(value, str)
+        and not isinstance(value, Markup)
+        and ("{_" in value or "_}" in value)
+    ):
+        escaped = str(escape(value)).replace("{_", "&#123;_").replace("_}", "_&#125;")
+        return Markup(escaped)
+    return value
+
+
+def make_docx_environment() -> jinja2.Environment:
+    """The sandboxed environment for Word templates (see :func:`make_environment`)."""
+    return make_environment(finalize=_protect_markers)
 
 
 @attrs.frozen
@@ -53,6 +101,10 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
     from docxtpl import DocxTemplate
 
     class _Cached(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type hints
+        def patch_xml(self, src_xml: str) -> str:
+            # Headers, footers and footnotes are compiled by docxtpl itself.
+            return preserve_space(super().patch_xml(src_xml))
+
         def build_xml(self, context: dict[str, Any], jinja_env: Any = None) -> str:
             # Mirrors DocxTemplate.render_xml_part, with the compile step cached.
             self.current_rendering_part = self.docx._part
@@ -84,8 +136,8 @@ def _compile(data: bytes) -> tuple[CompiledTemplate, DocxTemplate]:
 
     loaded = DocxTemplate(io.BytesIO(data))
     loaded.init_docx()
-    xml = _PARAGRAPH.sub(r"\n<w:p\1", loaded.patch_xml(loaded.get_xml()))
-    compiled = CompiledTemplate(data=data, body=make_environment().from_string(xml))
+    xml = _PARAGRAPH.sub(r"\n<w:p\1", preserve_space(loaded.patch_xml(loaded.get_xml())))
+    compiled = CompiledTemplate(data=data, body=make_docx_environment().from_string(xml))
     document = compiled.document()
     document.docx = loaded.docx
     return compiled, document
