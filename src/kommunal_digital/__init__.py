@@ -12,6 +12,8 @@ Example:
 from kommunal_digital._version import __version__
 from kommunal_digital.calendars.events import CalendarEvent, calendar_events
 from kommunal_digital.calendars.ics import calendar_ics, export_calendar
+from kommunal_digital.batch.result import BatchItem, BatchResult, BatchStatus
+from kommunal_digital.batch.run import run_batch
 from kommunal_digital.demo import DemoOutput, demo_strategy, write_demo
 from kommunal_digital.documents.build import document_types, output_formats, render_document
 from kommunal_digital.documents.context import strategy_context
@@ -163,6 +165,9 @@ from kommunal_digital.ranking.sensitivity import (
 __all__ = [
     "ActionField",
     "AhpResult",
+    "BatchItem",
+    "BatchResult",
+    "BatchStatus",
     "Budgeting",
     "CalendarEvent",
     "CatalogueEntry",
@@ -317,6 +322,7 @@ __all__ = [
     "render_document",
     "roadmap_presets",
     "roll_up_progress",
+    "run_batch",
     "run_checks",
     "schedule_measures",
     "sensitivity",

@@ -1,0 +1,1 @@
+"""Batch runs: the documents of many municipalities, built in parallel."""

@@ -1,0 +1,207 @@
+"""Building one strategy file of a batch: the part that runs in a worker.
+
+Only a :class:`BatchJob` (paths and options) crosses the process boundary;
+the worker loads the file itself and returns a small :class:`BatchItem`.
+Documents are built in a hidden folder next to their final place and moved
+there only when every document succeeded, so a failed file leaves nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+
+from kommunal_digital.batch.result import BatchItem, BatchStatus
+from kommunal_digital.errors import (
+    DocumentError,
+    KommunalDigitalError,
+    OutputError,
+    OutputExistsError,
+)
+from kommunal_digital.io.strategy_file import load_strategy
+from kommunal_digital.model import Strategy
+
+__all__ = ["BatchJob", "Builder", "build_one", "folder_name"]
+
+
+class BuildOutcome(Protocol):
+    """What a builder returns: at least the documents it wrote."""
+
+    @property
+    def documents(self) -> Sequence[Path]:
+        """The documents written."""
+        ...  # pragma: no cover - a protocol
+
+
+#: Builds a strategy's documents into a folder, like ``build_documents``.
+Builder = Callable[..., BuildOutcome]
+
+
+@attrs.frozen
+class BatchJob:
+    """Everything a worker needs for one file; all of it pickles cheaply.
+
+    Attributes:
+        source: The strategy file.
+        root: The batch's output folder (absolute).
+        claims: A folder private to this run where workers claim folder names.
+        pack: The pack name or folder.
+        formats: The output formats.
+        force: Replace a folder left by an earlier run.
+        today: The date printed in the documents.
+        builder: The function that builds the documents (a top-level
+            function, so it pickles by reference); ``build_documents`` if ``None``.
+    """
+
+    source: Path
+    root: Path
+    claims: Path
+    pack: str | Path = "rlp"
+    formats: tuple[str, ...] = ("docx",)
+    force: bool = False
+    today: dt.date | None = None
+    builder: Builder | None = None
+
+
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"}
+)
+
+
+def slug(text: str) -> str:
+    """A lower-case ASCII folder name: ``"Mühlbach am Wald"`` becomes ``"muehlbach-am-wald"``."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(_UMLAUTS))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+    )
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+
+
+def folder_name(strategy: Strategy, source: Path) -> str:
+    """The folder of a strategy's documents: its municipality's slug, else the file's."""
+    return slug(strategy.municipality.name) or slug(source.stem) or "strategie"
+
+
+def build_one(job: BatchJob) -> BatchItem:
+    """Load one strategy file and build its documents; never raises for the file's faults.
+
+    Args:
+        job: The file and the options.
+
+    Returns:
+        An ``ok`` item with the documents, or a ``failed`` item with the
+        library's message (or the type and message of an unexpected error).
+    """
+    started = time.perf_counter()
+    name = ""
+    try:
+        strategy = load_strategy(job.source)
+        name = strategy.municipality.name
+        folder = job.root / folder_name(strategy, job.source)
+        _claim(job, folder)
+        documents = _build_into(folder, strategy, job)
+    except KommunalDigitalError as error:
+        message = str(error)
+    except Exception as error:  # one file's crash must not stop the batch
+        message = f"unexpected {type(error).__name__}: {error}"
+    else:
+        return BatchItem(
+            source=job.source,
+            status=BatchStatus.OK,
+            out_dir=folder,
+            documents=documents,
+            seconds=time.perf_counter() - started,
+            municipality=name,
+        )
+    return BatchItem(
+        source=job.source,
+        status=BatchStatus.FAILED,
+        error=message,
+        seconds=time.perf_counter() - started,
+        municipality=name,
+    )
+
+
+def _claim(job: BatchJob, folder: Path) -> None:
+    # Two files of one run for the same municipality would write one folder;
+    # the first to claim the name keeps it, the other fails and says why.
+    marker = job.claims / folder.name
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        other = ""
+        with contextlib.suppress(OSError):
+            other = marker.read_text(encoding="utf-8")
+        if other == str(job.source):
+            return  # a retry after a worker process died
+        raise OutputExistsError(
+            f"{folder}: another file of this batch ({other or 'unknown'}) is for the same "
+            "municipality; give each municipality one file"
+        ) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(str(job.source))
+
+
+def _default_builder(strategy: Strategy, out_dir: Path, **options: Any) -> BuildOutcome:
+    from kommunal_digital.documents.build import build_documents  # lazy: docxtpl
+
+    return build_documents(strategy, out_dir, **options)
+
+
+def _build_into(folder: Path, strategy: Strategy, job: BatchJob) -> tuple[Path, ...]:
+    if folder.exists() and not job.force:
+        raise OutputExistsError(f"{folder}: exists already; pass force to replace it")
+    try:
+        # In the run's private folder, so what a killed worker leaves is
+        # removed with it; on the same file system, so the move is atomic.
+        staging = Path(
+            tempfile.mkdtemp(prefix=f"{folder.name}.", suffix=".partial", dir=job.claims)
+        )
+    except OSError as error:
+        raise OutputError(f"{job.root}: cannot write here: {error.strerror or error}") from error
+    try:
+        builder = job.builder or _default_builder
+        # The staging folder is new and ours, so force only matters to the builder's checks.
+        result = builder(
+            strategy, staging, pack=job.pack, formats=job.formats, force=True, today=job.today
+        )
+        failures = tuple(getattr(result, "failures", ()))
+        if failures:
+            raise DocumentError(
+                f"{len(failures)} document(s) failed, none kept: "
+                + "; ".join(str(failure) for failure in failures)
+            )
+        documents = tuple(folder / Path(path).relative_to(staging) for path in result.documents)
+        _replace(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return documents
+
+
+def _replace(staging: Path, folder: Path) -> None:
+    try:
+        if folder.exists():
+            old = Path(
+                tempfile.mkdtemp(prefix=f"{folder.name}.", suffix=".old", dir=staging.parent)
+            )
+            os.replace(folder, old / folder.name)
+            os.replace(staging, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, folder)
+    except OSError as error:
+        raise OutputError(
+            f"{folder}: cannot move the documents here: {error.strerror or error}"
+        ) from error

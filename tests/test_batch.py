@@ -1,0 +1,250 @@
+"""Batch runs: documents for many municipalities from a folder of strategy files."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import kommunal_digital as kd
+
+FIELD = kd.ActionField("verwaltung", "Kommunale Verwaltung")
+
+
+def small_strategy(name: str) -> kd.Strategy:
+    return kd.Strategy(
+        municipality=kd.Municipality(name, kind=kd.MunicipalityKind.GEMEINDE, land="Hessen"),
+        action_fields=(FIELD,),
+        measures=(kd.Measure("e-akte", "Einführung der E-Akte", action_field="verwaltung"),),
+    )
+
+
+@attrs.frozen
+class FakeResult:
+    documents: tuple[Path, ...]
+    failures: tuple[str, ...] = ()
+
+
+def fake_build(strategy: kd.Strategy, out_dir: Path, **options: Any) -> FakeResult:
+    """Writes one small file per strategy, like build_documents but fast."""
+    name = strategy.municipality.name
+    if "Absturz" in name:
+        raise RuntimeError("boom")
+    if "Prozesstod" in name:
+        os._exit(3)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / "Digitalstrategie.txt"
+    target.write_text(f"{name} {options['formats']} {options['today']}", encoding="utf-8")
+    if "Teilweise" in name:
+        return FakeResult((target,), failures=("beschlussvorlage (docx): template missing",))
+    return FakeResult((target,))
+
+
+def write_files(folder: Path, names: list[str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index, name in enumerate(names):
+        path = folder / f"strategie-{index:02d}.yaml"
+        kd.dump_strategy(small_strategy(name), path)
+        paths.append(path)
+    return paths
+
+
+BROKEN_FIELD = """\
+schema_version: 1
+municipality: {name: Gemeinde Kaputt, kind: gemeinde, land: Hessen}
+action_fields: [{key: verwaltung, title: Verwaltung}]
+measures: [{key: a, title: A, action_field: bauhof}]
+"""
+
+BROKEN_TYPE = """\
+schema_version: 1
+municipality: {name: Gemeinde Falsch, kind: gemeinde, land: Hessen, population: viele}
+"""
+
+
+@pytest.fixture
+def fifty(tmp_path: Path) -> Path:
+    source = tmp_path / "strategien"
+    write_files(source, [f"Gemeinde Ort {i}" for i in range(48)])
+    (source / "kaputt.yaml").write_text(BROKEN_FIELD, encoding="utf-8")
+    (source / "falsch.json").write_text(
+        '{"schema_version": 1, "municipality": {"name": "Gemeinde Falsch",'
+        ' "kind": "gemeinde", "land": "Hessen", "population": "viele"}}',
+        encoding="utf-8",
+    )
+    (source / "notizen.txt").write_text("not a strategy", encoding="utf-8")
+    (source / ".versteckt.yaml").write_text(BROKEN_TYPE, encoding="utf-8")
+    return source
+
+
+def test_fifty_files_two_broken(fifty: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    today = dt.date(2027, 3, 1)
+    with cf.ThreadPoolExecutor(4) as pool:
+        result = kd.run_batch(fifty, out, executor=pool, builder=fake_build, today=today)
+    assert len(result.items) == 50
+    assert len(result.ok) == 48
+    assert sorted(item.source.name for item in result.failed) == ["falsch.json", "kaputt.yaml"]
+    folders = sorted(p.name for p in out.iterdir())
+    assert folders == sorted(f"gemeinde-ort-{i}" for i in range(48))  # nothing hidden left over
+    first = result.ok[0]
+    assert first.out_dir == out.resolve() / "gemeinde-ort-0"
+    assert first.documents == (first.out_dir / "Digitalstrategie.txt",)
+    assert first.documents[0].read_text(encoding="utf-8") == "Gemeinde Ort 0 ('docx',) 2027-03-01"
+    failures = {item.source.name: item for item in result.failed}
+    assert "measures[0].action_field" in failures["kaputt.yaml"].error
+    assert "'bauhof'" in failures["kaputt.yaml"].error
+    assert "municipality.population" in failures["falsch.json"].error
+    assert str(failures["kaputt.yaml"]).startswith(f"{fifty / 'kaputt.yaml'}: ")
+    assert failures["kaputt.yaml"].out_dir is None
+    assert [i.source for i in result.items] == sorted(i.source for i in result.items)
+
+
+def test_summary_counts_and_lists_failures(fifty: Path, tmp_path: Path) -> None:
+    with cf.ThreadPoolExecutor(2) as pool:
+        result = kd.run_batch(fifty, tmp_path / "out", executor=pool, builder=fake_build)
+    lines = result.summary().splitlines()
+    assert lines[0].startswith("48 of 50 strategies built (48 documents in ")
+    assert lines[0].endswith(", 2 failed")
+    assert any("kaputt.yaml" in line and "measures[0].action_field" in line for line in lines)
+
+
+def test_unexpected_crash_is_reported_without_traceback(tmp_path: Path) -> None:
+    files = write_files(tmp_path / "in", ["Gemeinde Gut", "Gemeinde Absturz", "Gemeinde Auch"])
+    with cf.ThreadPoolExecutor(2) as pool:
+        result = kd.run_batch(files, tmp_path / "out", executor=pool, builder=fake_build)
+    (crashed,) = result.failed
+    assert crashed.source == files[1]
+    assert crashed.error == "unexpected RuntimeError: boom"
+    assert crashed.municipality == "Gemeinde Absturz"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["gemeinde-auch", "gemeinde-gut"]
+
+
+def test_a_document_failure_keeps_nothing_of_that_municipality(tmp_path: Path) -> None:
+    files = write_files(tmp_path / "in", ["Gemeinde Teilweise", "Gemeinde Ganz"])
+    with cf.ThreadPoolExecutor(2) as pool:
+        result = kd.run_batch(files, tmp_path / "out", executor=pool, builder=fake_build)
+    (failed,) = result.failed
+    assert "1 document(s) failed, none kept: beschlussvorlage (docx)" in failed.error
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["gemeinde-ganz"]
+
+
+def test_progress_is_called_once_per_item(fifty: Path, tmp_path: Path) -> None:
+    calls: list[tuple[int, int, kd.BatchItem]] = []
+    with cf.ThreadPoolExecutor(3) as pool:
+        result = kd.run_batch(
+            fifty,
+            tmp_path / "out",
+            executor=pool,
+            builder=fake_build,
+            progress=lambda done, total, item: calls.append((done, total, item)),
+        )
+    assert [done for done, _, _ in calls] == list(range(1, 51))
+    assert {total for _, total, _ in calls} == {50}
+    assert sorted(str(item.source) for _, _, item in calls) == sorted(
+        str(item.source) for item in result.items
+    )
+
+
+def test_existing_folder_needs_force(tmp_path: Path) -> None:
+    files = write_files(tmp_path / "in", ["Gemeinde Mühlbach am Wald"])
+    out = tmp_path / "out"
+    old = out / "gemeinde-muehlbach-am-wald"
+    old.mkdir(parents=True)
+    (old / "alt.txt").write_text("von früher", encoding="utf-8")
+    with cf.ThreadPoolExecutor(1) as pool:
+        refused = kd.run_batch(files, out, executor=pool, builder=fake_build)
+        assert "exists already; pass force" in refused.failed[0].error
+        assert (old / "alt.txt").exists()
+        replaced = kd.run_batch(files, out, executor=pool, builder=fake_build, force=True)
+    assert replaced.ok[0].out_dir == old.resolve()
+    assert sorted(p.name for p in old.iterdir()) == ["Digitalstrategie.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["gemeinde-muehlbach-am-wald"]
+
+
+def test_two_files_for_one_municipality(tmp_path: Path) -> None:
+    files = write_files(tmp_path / "in", ["Stadt Doppelt", "Stadt Doppelt"])
+    with cf.ThreadPoolExecutor(2) as pool:
+        result = kd.run_batch(files, tmp_path / "out", executor=pool, builder=fake_build)
+    assert len(result.ok) == 1
+    (failed,) = result.failed
+    winner = result.ok[0].source
+    assert f"another file of this batch ({winner}) is for the same municipality" in failed.error
+
+
+def test_missing_sources_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(kd.InputFileError, match="no such folder"):
+        kd.run_batch(tmp_path / "fehlt", tmp_path / "out")
+    with pytest.raises(kd.InputFileError, match=r"fehlt\.yaml: no such file"):
+        kd.run_batch([tmp_path / "fehlt.yaml"], tmp_path / "out")
+
+
+def test_empty_folder_gives_an_empty_result(tmp_path: Path) -> None:
+    (tmp_path / "leer").mkdir()
+    result = kd.run_batch(tmp_path / "leer", tmp_path / "out")
+    assert result.items == ()
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_real_documents_through_the_default_process_pool(tmp_path: Path) -> None:
+    demo = kd.demo_strategy()
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in ("Gemeinde Ahorn", "Stadt Birke"):
+        strategy = attrs.evolve(demo, municipality=attrs.evolve(demo.municipality, name=name))
+        kd.dump_strategy(strategy, source / f"{name.split()[1].lower()}.yaml")
+    (source / "kaputt.yaml").write_text(BROKEN_FIELD, encoding="utf-8")
+    result = kd.run_batch(source, tmp_path / "out", today=dt.date(2027, 1, 15))
+    assert [item.status for item in result.items] == [
+        kd.BatchStatus.OK,
+        kd.BatchStatus.OK,
+        kd.BatchStatus.FAILED,
+    ]
+    assert "measures[0].action_field" in result.failed[0].error
+    for item in result.ok:
+        assert item.out_dir is not None
+        main = item.out_dir / "Digitalstrategie.docx"
+        assert main in item.documents
+        assert all(path.is_file() for path in item.documents)
+        with zipfile.ZipFile(main) as docx:
+            body = docx.read("word/document.xml").decode("utf-8")
+        assert item.municipality in body
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["gemeinde-ahorn", "stadt-birke"]
+
+
+def test_a_dying_worker_process_only_fails_its_file(tmp_path: Path) -> None:
+    files = write_files(tmp_path / "in", ["Gemeinde Eins", "Gemeinde Prozesstod", "Gemeinde Drei"])
+    calls: list[int] = []
+    result = kd.run_batch(
+        files, tmp_path / "out", builder=fake_build, progress=lambda d, t, i: calls.append(d)
+    )
+    (died,) = result.failed
+    assert died.source == files[1]
+    assert "the worker process died" in died.error
+    assert len(result.ok) == 2
+    assert calls == [1, 2, 3]
+    # What the killed worker left half-built is gone too.
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "gemeinde-drei",
+        "gemeinde-eins",
+    ]
+
+
+def test_dask_executor(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    files = write_files(tmp_path / "in", [f"Gemeinde Dask {i}" for i in range(6)])
+    (tmp_path / "in" / "kaputt.yaml").write_text(BROKEN_FIELD, encoding="utf-8")
+    with distributed.Client(processes=False, dashboard_address=None) as client:
+        result = kd.run_batch(
+            tmp_path / "in", tmp_path / "out", executor=client.get_executor(), builder=fake_build
+        )
+    assert len(result.ok) == len(files)
+    assert "measures[0].action_field" in result.failed[0].error
+    assert len(list((tmp_path / "out").iterdir())) == len(files)
