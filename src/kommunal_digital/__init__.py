@@ -39,6 +39,12 @@ from kommunal_digital.errors import (
 from kommunal_digital.graphs.critical_path import CriticalPath, Timing, critical_path
 from kommunal_digital.graphs.dependencies import dependency_graph, dependency_waves
 from kommunal_digital.io.converter import make_converter
+from kommunal_digital.io.excel import (
+    WorkbookError,
+    WorkbookProblem,
+    export_workbook,
+    import_workbook,
+)
 from kommunal_digital.io.schema import SCHEMA_VERSION
 from kommunal_digital.io.strategy_file import (
     dump_strategy,
@@ -269,6 +275,8 @@ __all__ = [
     "Unplaced",
     "UnsafePathError",
     "Weighting",
+    "WorkbookError",
+    "WorkbookProblem",
     "YearLimit",
     "YearTotals",
     "__version__",
@@ -290,9 +298,11 @@ __all__ = [
     "dump_strategy",
     "dumps_strategy",
     "export_calendar",
+    "export_workbook",
     "get_pack",
     "governance_checks",
     "hookimpl",
+    "import_workbook",
     "key_stakeholders",
     "load_pack",
     "load_strategy",

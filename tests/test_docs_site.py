@@ -1,0 +1,165 @@
+"""The documentation site: the API reference is complete, the tutorial and
+the how-to guides work as written.
+
+Code blocks in ``docs/tutorial.md`` and ``docs/howto/*.md`` that are preceded
+by an HTML comment are run, in page order, in a fresh folder:
+
+- ``<!-- test: file NAME -->``: the next block is written to the file NAME;
+- ``<!-- test: run -->``: the next block runs. A ``python`` block is
+  executed (all blocks of a page share one namespace); in a ``bash`` block
+  every line that starts with ``kommunal-digital`` is run through click's
+  test runner and must exit with status 0 (``<!-- test: run N -->``: with
+  status N);
+- ``<!-- test: output -->``: the next block is exactly what the preceding
+  ``run`` block printed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shlex
+from pathlib import Path
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+import kommunal_digital as kd
+from kommunal_digital.cli.main import cli
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+REFERENCE = DOCS / "reference"
+TESTED_PAGES = [
+    DOCS / "tutorial.md",
+    *sorted(p for p in (DOCS / "howto").glob("*.md") if p.name != "index.md"),
+]
+
+MARKED_BLOCK = re.compile(
+    r"<!-- test: (?P<action>file|run|output)(?: (?P<arg>\S+))? -->\s*\n"
+    r"```(?P<lang>\w*)[^\n]*\n(?P<body>.*?)^```",
+    re.S | re.M,
+)
+
+
+@attrs.frozen
+class Block:
+    """A marked code block of a documentation page."""
+
+    action: str
+    arg: str | None
+    lang: str
+    body: str
+    line: int
+
+
+def marked_blocks(page: Path) -> list[Block]:
+    text = page.read_text(encoding="utf-8")
+    return [
+        Block(m["action"], m["arg"], m["lang"], m["body"], text.count("\n", 0, m.start("body")) + 1)
+        for m in MARKED_BLOCK.finditer(text)
+    ]
+
+
+def reference_names() -> list[str]:
+    names: list[str] = []
+    for page in sorted(REFERENCE.glob("*.md")):
+        names += re.findall(r"^::: kommunal_digital\.(\S+)$", page.read_text("utf-8"), re.M)
+    return names
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    names = reference_names()
+    assert sorted(set(kd.__all__) - set(names)) == []
+
+
+def test_the_api_reference_names_only_public_names_once() -> None:
+    names = reference_names()
+    assert sorted(set(names) - set(kd.__all__)) == []
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def test_every_page_is_in_the_nav() -> None:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Reads mkdocs.yml, which may hold python tags of the theme."""
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+    # A SafeLoader subclass: python tags (used by some extensions) become None.
+    config = yaml.load((DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+    def pages(entry: object) -> list[str]:
+        if isinstance(entry, str):
+            return [entry]
+        if isinstance(entry, list):
+            return [p for item in entry for p in pages(item)]
+        if isinstance(entry, dict):
+            return [p for value in entry.values() for p in pages(value)]
+        return []
+
+    in_nav = pages(config["nav"])
+    on_disk = sorted(
+        str(p.relative_to(DOCS))
+        for p in DOCS.rglob("*.md")
+        if "example-plugin" not in p.relative_to(DOCS).parts
+    )
+    assert sorted(set(on_disk) - set(in_nav)) == []
+    assert sorted(set(in_nav) - set(on_disk)) == []
+
+
+def test_the_tutorial_strategy_loads_and_is_complete(tmp_path: Path) -> None:
+    files = [b for b in marked_blocks(DOCS / "tutorial.md") if b.action == "file"]
+    block = next(b for b in files if b.arg == "strategy.yaml")
+    path = tmp_path / "strategy.yaml"
+    path.write_text(block.body, encoding="utf-8")
+    strategy = kd.load_strategy(path)
+    assert strategy.municipality.name == "Gemeinde Sonnenhang"
+    assert [f.key for f in strategy.chosen_fields] == [
+        "kommunale_verwaltung",
+        "silberne_gesellschaft",
+    ]
+    assert len(strategy.measures) == 3
+    assert strategy.limits is not None
+    assert strategy.organigram is not None
+
+
+def run_commands(script: str, where: str, status: int) -> str:
+    printed = ""
+    for raw in script.splitlines():
+        line = raw.strip()
+        if not line.startswith("kommunal-digital"):
+            continue
+        result = CliRunner().invoke(cli, shlex.split(line)[1:])
+        assert result.exit_code == status, f"{where}: {line}\n{result.output}"
+        printed += result.output
+    return printed
+
+
+@pytest.mark.parametrize("page", TESTED_PAGES, ids=lambda p: p.name)
+def test_marked_blocks_work_as_written(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocks = marked_blocks(page)
+    assert any(b.action == "run" for b in blocks), f"{page.name} has no tested block"
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
+    printed: str | None = None
+    for block in blocks:
+        where = f"{page.name}:{block.line}"
+        if block.action == "file":
+            assert block.arg, f"{where}: a file block needs a name"
+            target = tmp_path / block.arg
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(block.body, encoding="utf-8")
+        elif block.action == "run" and block.lang == "python":
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                exec(compile(block.body, where, "exec"), namespace)
+            printed = out.getvalue()
+        elif block.action == "run":
+            printed = run_commands(block.body, where, int(block.arg or 0))
+        else:
+            assert printed is not None, f"{where}: output block without a command block"
+            assert printed.strip() == block.body.strip(), where
+            printed = None
