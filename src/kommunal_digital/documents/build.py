@@ -92,7 +92,7 @@ def _render(
         if images is None:
             from kommunal_digital.documents.charts import document_images  # lazy: matplotlib
 
-            images = document_images(strategy)
+            images = document_images(strategy, manager)
         pictures = images
     context = kind.build_context(strategy, today, measure)
     return chosen.render(template, context, pictures)

@@ -22,6 +22,7 @@ from kommunal_digital.model.labels import RelationKind, RoleKind
 from kommunal_digital.organisation.stakeholders import Quadrant
 
 if TYPE_CHECKING:
+    import pluggy
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -170,8 +171,13 @@ def chart_images(strategy: Strategy) -> dict[str, bytes]:
     return images
 
 
-def document_images(strategy: Strategy) -> dict[str, bytes]:
-    """The PNG pictures a document embeds, by the name templates use (``images.<name>``)."""
+def document_images(
+    strategy: Strategy, manager: pluggy.PluginManager | None = None
+) -> dict[str, bytes]:
+    """The PNG pictures a document embeds, by the name templates use (``images.<name>``).
+
+    ``manager`` finds the questionnaire of a maturity check (picture ``reifegrad``).
+    """
     images: dict[str, bytes] = {}
     if strategy.organigram is not None:
         images["organigramm"] = organigram_image(strategy.organigram, "png")
@@ -179,6 +185,10 @@ def document_images(strategy: Strategy) -> dict[str, bytes]:
         images["stakeholder"] = stakeholder_grid_image(strategy, "png")
     if strategy.schedule is not None and strategy.schedule.placed:
         images["zeitplan"] = gantt_image(strategy, "png")
+    if strategy.maturity_check is not None:
+        from kommunal_digital.maturity.radar import strategy_maturity_image
+
+        images["reifegrad"] = strategy_maturity_image(strategy, "png", manager) or b""
     return images
 
 

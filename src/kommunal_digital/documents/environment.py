@@ -327,12 +327,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         # template line, instead of a traceback from inside Jinja.
         try:
             super().handle_exception(source)
-        except BaseException as rewritten:  # re-raised as a template error
-            line = _template_line(rewritten.__traceback__)
-            where = f" (line {line})" if line else ""
-            raise TemplateRuntimeError(
-                f"the template failed{where}: {type(error).__name__}: {error}"
-            ) from None
+        except Exception as rewritten:
+            failure = _TemplateFailureError(f"{type(error).__name__}: {error}")
+            failure.lineno = _template_line(rewritten.__traceback__)
+            raise failure from None
 
 
 class _TemplateFailureError(TemplateRuntimeError):
@@ -444,7 +442,9 @@ def template_error_message(name: str, error: jinja2.TemplateError, *, line: bool
         )
     if isinstance(error, SecurityError):
         return f"{name}: refused by the sandbox{where}: {error}"
-    return f"{name}{where}: {error}"
+    if isinstance(error, _TemplateFailureError):
+        return f"{name}: the template failed{where}: {error}"
+    return f"{name}: {error}{where}"
 
 
 def render_text(

@@ -83,6 +83,15 @@ def _structure_int(value: object, _: type) -> int:
     return value
 
 
+def _structure_text_or_int(value: object, _: type) -> str | int:
+    # A maturity answer: its label or its points.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected text or a whole number, got {_describe(value)}")
+    return _structure_int(value, int)
+
+
 def _structure_float(value: object, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"expected a number, got {_describe(value)}")
@@ -157,6 +166,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(str | int, _structure_text_or_int)
     # Registered by class (not by predicate) so that text enums win over the
     # hooks for ``str``, which would otherwise match them through their MRO.
     converter.register_structure_hook(Enum, _structure_enum)
