@@ -145,7 +145,7 @@ def loads_strategy(text: str, *, format: Format = "yaml", source: str = "<string
 
 
 def load_strategy(path: str | os.PathLike[str], *, format: Format | None = None) -> Strategy:
-    """Read a strategy file (``.yaml``, ``.yml`` or ``.json``).
+    """Read a strategy file (``.yaml``, ``.yml``, ``.json`` or an ``.xlsx`` workbook).
 
     Args:
         path: The file to read.
@@ -156,6 +156,10 @@ def load_strategy(path: str | os.PathLike[str], *, format: Format | None = None)
             the message starts with the file name and names the field path.
     """
     file = Path(path)
+    if format is None and file.suffix.lower() == ".xlsx":
+        from kommunal_digital.io.excel import import_workbook  # lazy: openpyxl
+
+        return import_workbook(file)
     fmt = _format_of(file, format)
     try:
         text = file.read_text(encoding="utf-8")
@@ -179,7 +183,8 @@ def dump_strategy(
 
     Args:
         strategy: The strategy to write.
-        path: Target file; its suffix decides the format unless ``format`` is given.
+        path: Target file; its suffix decides the format unless ``format`` is
+            given (``.xlsx`` writes a workshop workbook).
         format: ``"yaml"`` or ``"json"``.
         force: Overwrite an existing file.
 
@@ -187,5 +192,9 @@ def dump_strategy(
         The path written.
     """
     file = Path(path)
+    if format is None and file.suffix.lower() == ".xlsx":
+        from kommunal_digital.io.excel import export_workbook  # lazy: openpyxl
+
+        return export_workbook(strategy, file, force=force)
     fmt = _format_of(file, format)
     return write_atomic(file, dumps_strategy(strategy, format=fmt).encode("utf-8"), force=force)

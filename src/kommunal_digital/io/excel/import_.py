@@ -1,0 +1,142 @@
+"""Reading a workshop workbook (.xlsx) back into a strategy."""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kommunal_digital.errors import InputFileError
+from kommunal_digital.io.excel import layout
+from kommunal_digital.io.excel.assemble import Locations, assemble
+from kommunal_digital.io.excel.problems import WorkbookError
+from kommunal_digital.io.excel.reader import (
+    Problems,
+    check_shape,
+    read_data_sheet,
+    read_kommune,
+    read_rows,
+)
+from kommunal_digital.io.excel.residue import merge_residue
+from kommunal_digital.io.schema import SCHEMA_VERSION
+from kommunal_digital.io.strategy_file import strategy_from_data
+from kommunal_digital.model import Strategy
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
+__all__ = ["import_workbook"]
+
+_LAST_STEP = re.compile(r"(\.[^.\[\]]*|\[[^\]]*\])$")
+
+
+def import_workbook(path: str | os.PathLike[str]) -> Strategy:
+    """Read a workshop workbook written by :func:`export_workbook` (and edited).
+
+    The whole workbook is checked before anything is returned: every
+    problem is collected, with the sheet and cell it concerns, and raised
+    at once.
+
+    Args:
+        path: The ``.xlsx`` file.
+
+    Returns:
+        The strategy the workbook holds.
+
+    Raises:
+        InputFileError: The file is missing or no readable ``.xlsx`` workbook.
+        WorkbookError: The workbook has problems; ``problems`` lists all of
+            them, e.g. ``"Maßnahmen!F7: Dauer (Monate) muss eine ganze Zahl sein"``.
+    """
+    file = Path(path)
+    book = _open(file)
+    problems = Problems()
+    shape = check_shape(book, problems)
+    if problems.found:
+        # A workbook of the wrong shape would drown in follow-on problems.
+        raise WorkbookError(file.name, problems.found)
+    stored = read_data_sheet(book, problems)
+    exact = stored.get("exact")
+    if not isinstance(exact, dict):
+        exact = {}
+    kommune = read_kommune(book, shape, exact, problems)
+    tables = {
+        table.name: read_rows(book, table.name, shape, exact, problems) for table in layout.TABLES
+    }
+    body, locations = assemble(kommune, tables, problems)
+    data: dict[str, Any] = {"schema_version": stored.get("schema_version", SCHEMA_VERSION), **body}
+    merge_residue(data, stored)
+    for key in data:
+        locations.setdefault(key, (layout.DATEN, "A2"))
+    try:
+        strategy = strategy_from_data(data, file.name)
+    except InputFileError as exc:
+        _report_model_problems(exc.problems, locations, problems)
+        if not problems.found:  # pragma: no cover - every problem line is reported above
+            raise
+    if problems.found:
+        raise WorkbookError(file.name, problems.found)
+    return strategy
+
+
+def _open(file: Path) -> Workbook:
+    from openpyxl import load_workbook  # lazy: openpyxl is heavy
+
+    if not file.is_file():
+        raise InputFileError(str(file), ["Datei nicht gefunden"])
+    if file.suffix.lower() == ".xls":
+        raise InputFileError(
+            file.name, ["das alte Excel-Format .xls wird nicht gelesen; bitte als .xlsx speichern"]
+        )
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops on reading (extensions, styles).
+            warnings.simplefilter("ignore")
+            return load_workbook(file, data_only=True)
+    except Exception:  # any failure inside openpyxl means: not a readable workbook
+        raise InputFileError(
+            file.name,
+            [
+                "keine lesbare Excel-Arbeitsmappe (.xlsx): die Datei ist beschädigt oder hat ein "
+                "anderes Format"
+            ],
+        ) from None
+
+
+def _where(path: str, locations: Locations) -> tuple[str, str | None] | None:
+    while path:
+        if path in locations:
+            return locations[path]
+        shorter = _LAST_STEP.sub("", path)
+        if shorter == path:
+            return None
+        path = shorter
+    return None
+
+
+def _report_model_problems(
+    lines: tuple[str, ...], locations: Locations, problems: Problems
+) -> None:
+    """Report the model's findings at the cells holding the values concerned.
+
+    A finding in a row that already has a problem is left out: it is almost
+    always the same problem seen again, or a consequence of it.
+    """
+    for line in lines:
+        path, separator, reason = line.partition(": ")
+        place = _where(path, locations) if separator else None
+        if place is None:
+            problems.add(None, None, line)
+            continue
+        sheet, cell = place
+        if (
+            cell is not None
+            and (sheet, int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))) in problems.rows
+        ):
+            continue
+        if path == "measures" and reason.startswith("dependency cycle: "):
+            chain = reason.removeprefix("dependency cycle: ")
+            reason = f"Maßnahmen hängen im Kreis voneinander ab: {chain}"
+        problems.add(sheet, cell, reason)
