@@ -54,6 +54,16 @@ from kommunal_digital.io.strategy_file import (
     strategy_from_data,
     strategy_to_data,
 )
+from kommunal_digital.maturity.ozg import OzgServiceLevel, OzgSummary, ozg_summary
+from kommunal_digital.maturity.phases import phase_guides
+from kommunal_digital.maturity.questionnaires import maturity_questionnaires
+from kommunal_digital.maturity.radar import maturity_radar_image
+from kommunal_digital.maturity.scoring import (
+    DimensionScore,
+    MaturityAssessment,
+    PhaseRule,
+    assess_maturity,
+)
 from kommunal_digital.model import (
     ActionField,
     Budgeting,
@@ -86,6 +96,14 @@ from kommunal_digital.model import (
 )
 from kommunal_digital.model.catalogue import CatalogueEntry, CostRange, NeedsQuestion, TextBlock
 from kommunal_digital.model.labels import Severity
+from kommunal_digital.model.maturity import (
+    AnswerOption,
+    MaturityCheck,
+    MaturityQuestion,
+    OzgService,
+    PhaseGuide,
+    Questionnaire,
+)
 from kommunal_digital.model.organigram_preset import OrganigramPreset, PresetRelation, PresetRole
 from kommunal_digital.model.progress import ProgressUpdate, Reporting, Weighting
 from kommunal_digital.model.preset import PresetMilestone, PresetPhase, PresetTask, RoadmapPreset
@@ -171,6 +189,7 @@ from kommunal_digital.ranking.sensitivity import (
 __all__ = [
     "ActionField",
     "AhpResult",
+    "AnswerOption",
     "BatchItem",
     "BatchResult",
     "BatchStatus",
@@ -186,6 +205,7 @@ __all__ = [
     "Delivery",
     "DemoOutput",
     "DependencyCycleError",
+    "DimensionScore",
     "Direction",
     "DocumentError",
     "DocumentType",
@@ -198,7 +218,10 @@ __all__ = [
     "InputFileError",
     "Involvement",
     "KommunalDigitalError",
+    "MaturityAssessment",
+    "MaturityCheck",
     "MaturityPhase",
+    "MaturityQuestion",
     "Measure",
     "MeasureFigure",
     "MeasureReport",
@@ -216,10 +239,15 @@ __all__ = [
     "OutputError",
     "OutputExistsError",
     "OutputFormat",
+    "OzgService",
+    "OzgServiceLevel",
+    "OzgSummary",
     "PackError",
     "PackManifest",
     "PackProblem",
     "Phase",
+    "PhaseGuide",
+    "PhaseRule",
     "PlanningError",
     "PluginError",
     "PresetMilestone",
@@ -234,6 +262,7 @@ __all__ = [
     "ProgressUpdate",
     "ProjectProfile",
     "Quadrant",
+    "Questionnaire",
     "Raci",
     "RankChange",
     "Ranking",
@@ -281,6 +310,7 @@ __all__ = [
     "YearTotals",
     "__version__",
     "ahp_weights",
+    "assess_maturity",
     "available_packs",
     "break_down",
     "build_organigram",
@@ -309,6 +339,8 @@ __all__ = [
     "loads_strategy",
     "make_converter",
     "make_plugin_manager",
+    "maturity_questionnaires",
+    "maturity_radar_image",
     "measure_owner",
     "measure_progress",
     "member_roadmap",
@@ -316,9 +348,11 @@ __all__ = [
     "new_pack",
     "organigram_presets",
     "output_formats",
+    "ozg_summary",
     "pack_action_fields",
     "pack_catalogue",
     "pack_text_blocks",
+    "phase_guides",
     "plan_strategy",
     "progress_report",
     "quadrant",

@@ -1,1 +1,1 @@
-"""Maturity checks (Digicheck): questionnaires and, later, their scoring."""
+"""Maturity checks (Digicheck): questionnaires, scoring, phase guides, OZG services, radar."""

@@ -6,9 +6,10 @@ from importlib import resources
 
 import pluggy
 
+from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model.maturity import Questionnaire
 
-__all__ = ["builtin_questionnaire", "maturity_questionnaires"]
+__all__ = ["builtin_questionnaire", "maturity_questionnaires", "questionnaire_for"]
 
 
 def builtin_questionnaire() -> Questionnaire:
@@ -33,3 +34,19 @@ def maturity_questionnaires(
     batches = manager.hook.kd_maturity_questionnaires()
     found.update(merge_by_key("kd_maturity_questionnaires", batches, Questionnaire))
     return found
+
+
+def questionnaire_for(key: str, manager: pluggy.PluginManager | None = None) -> Questionnaire:
+    """The questionnaire with this key, from packs and plugins.
+
+    Raises:
+        ModelValidationError: No questionnaire has the key; the message names
+            the field ``maturity_check.questionnaire``.
+    """
+    found = maturity_questionnaires(manager)
+    if key not in found:
+        raise ModelValidationError(
+            "maturity_check.questionnaire",
+            f"unknown questionnaire {key!r} (known: {', '.join(sorted(found)) or 'none'})",
+        )
+    return found[key]
