@@ -32,7 +32,7 @@ class Weighting(LabelledEnum):
 
 
 _WEIGHTING_LABELS = {
-    Weighting.EQUAL: "jede Maßnahme gleich",
+    Weighting.EQUAL: "gleich je Maßnahme",
     Weighting.COST: "nach Kosten (einmalig plus ein Jahr Folgekosten)",
     Weighting.GOAL_WEIGHT: "nach Gewicht der Ziele",
 }
@@ -52,7 +52,7 @@ class ProgressUpdate:
 
     Attributes:
         measure: Key of the measure reported on.
-        on: The date of the report.
+        date: The date of the report.
         status: The measure's state as reported.
         progress: Percent complete as reported, 0 to 100; ``None`` when only
             the status was reported.
@@ -61,16 +61,16 @@ class ProgressUpdate:
     """
 
     measure: str = attrs.field(validator=checks.key)
-    on: dt.date = attrs.field()
+    date: dt.date = attrs.field()
     status: MeasureStatus = attrs.field(validator=checks.member_of(MeasureStatus))
     progress: int | None = attrs.field(default=None, validator=_optional_progress)
     note: str = attrs.field(default="", validator=checks.text)
     author: str = attrs.field(default="", validator=checks.text)
 
-    @on.validator
-    def _check_on(self, attribute: attrs.Attribute[Any], value: dt.date) -> None:
+    @date.validator
+    def _check_date(self, attribute: attrs.Attribute[Any], value: dt.date) -> None:
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise ModelValidationError("on", f"expected a date, got {value!r}")
+            raise ModelValidationError("date", f"expected a date, got {value!r}")
 
     @progress.validator
     def _check_finished(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -122,11 +122,11 @@ def check_history(updates: Iterable[ProgressUpdate], measures: dict[str, int]) -
         path = f"progress_history[{index}]"
         if update.measure not in measures:
             raise ModelValidationError(f"{path}.measure", f"unknown measure {update.measure!r}")
-        if previous is not None and update.on < previous.on:
+        if previous is not None and update.date < previous.date:
             raise ModelValidationError(
-                f"{path}.on",
-                f"{update.on.isoformat()} lies before the previous update "
-                f"(progress_history[{index - 1}], {previous.on.isoformat()}); "
+                f"{path}.date",
+                f"{update.date.isoformat()} lies before the previous update "
+                f"(progress_history[{index - 1}], {previous.date.isoformat()}); "
                 "the history is kept in date order",
             )
         previous = update

@@ -32,7 +32,7 @@ def record_progress(strategy: Strategy, update: ProgressUpdate) -> Strategy:
     Raises:
         ModelValidationError: The update names an unknown measure, or it is
             dated before the last update of the history; the field path is
-            ``progress_history[<index>].measure`` or ``.on``.
+            ``progress_history[<index>].measure`` or ``.date``.
     """
     index = len(strategy.progress_history)
     try:
@@ -79,7 +79,7 @@ def last_updates(strategy: Strategy, as_of: dt.date) -> dict[str, ProgressUpdate
     """
     latest: dict[str, ProgressUpdate] = {}
     for update in strategy.progress_history:
-        if update.on <= as_of:
+        if update.date <= as_of:
             latest[update.measure] = update
     return latest
 
@@ -89,5 +89,7 @@ def updates_between(
 ) -> tuple[ProgressUpdate, ...]:
     """The updates dated after ``after`` (all when ``None``) and on or before ``until``."""
     return tuple(
-        u for u in strategy.progress_history if (after is None or u.on > after) and u.on <= until
+        u
+        for u in strategy.progress_history
+        if (after is None or u.date > after) and u.date <= until
     )

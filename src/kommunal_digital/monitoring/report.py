@@ -170,7 +170,7 @@ def _update_data(update: ProgressUpdate, title: str) -> dict[str, Any]:
     return {
         "measure": update.measure,
         "title": title,
-        "on": update.on,
+        "date": update.date,
         "status": update.status.value,
         "status_label": update.status.label,
         "progress": update.progress,
@@ -197,7 +197,7 @@ def _measure_data(line: MeasureReport) -> dict[str, Any]:
         "source_label": line.source.label,
         "explanation": line.explanation,
         "last_update": _update_data(last, line.title) if last is not None else None,
-        "last_update_on": last.on if last is not None else None,
+        "last_update_on": last.date if last is not None else None,
         "planned_start": line.planned_start,
         "planned_end": line.planned_end,
         "planned_progress": line.planned_progress,

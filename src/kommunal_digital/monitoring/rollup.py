@@ -204,8 +204,8 @@ def _explain(
         text = "Keine Maßnahme zählt mit, daher gibt es keinen Fortschrittswert."
         return f"{text} Verworfen: {dropped}." if dropped else text
     count = "1 Maßnahme" if len(parts) == 1 else f"{len(parts)} Maßnahmen"
-    how = "jede Maßnahme gleich" if fallback else weighting.label
-    text = f"{format_percent(value)} aus {count} (Gewichtung: {how})."
+    how = Weighting.EQUAL.label if fallback else weighting.label
+    text = f"{format_percent(value)} aus {count}, Gewichtung: {how}."
     if fallback:
         text += " Alle Gewichte sind null, daher zählt jede Maßnahme gleich."
     text += f" Anteile: {_listing(parts, members, groups)}."

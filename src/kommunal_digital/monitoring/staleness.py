@@ -112,7 +112,7 @@ def _stale(
     rhythm = strategy.reporting.rhythm_months
     months = "1 Monat" if rhythm == 1 else f"{rhythm} Monate"
     if last is not None:
-        since, what = last.on, f"Letzte Meldung am {german_date(last.on)}"
+        since, what = last.date, f"Letzte Meldung am {german_date(last.date)}"
     elif started and start is not None:
         since, what = start, f"Keine Meldung seit dem geplanten Beginn am {german_date(start)}"
     elif strategy.adopted_on is not None:

@@ -1162,7 +1162,7 @@ def schedule_limits() -> st.SearchStrategy[ScheduleLimits]:
 
 
 def _progress_update(
-    draw: st.DrawFn, measure_key: str | None, on: dt.date | None
+    draw: st.DrawFn, measure_key: str | None, date: dt.date | None
 ) -> ProgressUpdate:
     status = draw(_STATUS)
     progress = draw(st.none() | _PROGRESS)
@@ -1170,7 +1170,7 @@ def _progress_update(
         progress = 100
     return ProgressUpdate(
         measure=draw(_KEY) if measure_key is None else measure_key,
-        on=draw(_DATE) if on is None else on,
+        date=draw(_DATE) if date is None else date,
         status=status,
         progress=progress,
         note=draw(_TEXT),
@@ -1182,7 +1182,7 @@ _progress_updates = st.composite(_progress_update)
 
 
 def progress_updates(
-    *, measure_key: str | None = None, on: dt.date | None = None
+    *, measure_key: str | None = None, date: dt.date | None = None
 ) -> st.SearchStrategy[ProgressUpdate]:
     """Progress updates on a measure: a status, maybe a figure, a note and an author.
 
@@ -1190,12 +1190,12 @@ def progress_updates(
 
     Args:
         measure_key: The measure reported on; by default a drawn key.
-        on: The date of the update; by default a drawn date.
+        date: The date of the update; by default a drawn date.
 
     Returns:
         A strategy of :class:`~kommunal_digital.model.progress.ProgressUpdate`.
     """
-    return _progress_updates(measure_key, on)
+    return _progress_updates(measure_key, date)
 
 
 _REPORTING = st.builds(
