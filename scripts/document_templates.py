@@ -297,10 +297,94 @@ def organigramm() -> Document:
     return doc
 
 
+def fortschrittsbericht() -> Document:
+    doc = new_document("Fortschrittsbericht")
+    _head(doc, "Fortschrittsbericht", "Stand der Umsetzung")
+    para(doc, "{{ strategy.title }}")
+    labelled(
+        doc,
+        "Berichtszeitraum: ",
+        "{{ report.since|datum }} bis {{ report.as_of|datum }} · Berichtsrhythmus: "
+        "alle {{ report.rhythm_months }} Monate",
+    )
+    heading(doc, "Gesamtfortschritt", 1)
+    labelled(doc, "Umgesetzt: ", "{{ report.overall.progress|prozent }}")
+    para(doc, "{{ report.overall.explanation }}")
+    tag(doc, "if report.status_counts")
+    caption(doc, "Maßnahmen nach Stand")
+    loop_table(
+        doc,
+        headers=["Stand", ("Anzahl", CENTER)],
+        opening="for c in report.status_counts",
+        body=["{{ c.label }}", ("{{ c.count }}", CENTER)],
+        widths=(11.0, 5.0),
+    )
+    tag(doc, "endif")
+    heading(doc, "Fortschritt je Handlungsfeld", 1)
+    loop_table(
+        doc,
+        headers=["Handlungsfeld", ("Fortschritt", RIGHT), "Wie der Wert entsteht"],
+        opening="for f in report.fields",
+        body=["{{ f.title }}", ("{{ f.progress|prozent }}", RIGHT), "{{ f.explanation }}"],
+        widths=(4.0, 2.4, 9.6),
+    )
+    heading(doc, "Stand der Maßnahmen", 1)
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Stand", ("Fortschritt", RIGHT), "Letzte Meldung", "Hinweise"],
+        opening="for m in report.measures",
+        body=[
+            "{{ m.title }}",
+            "{{ m.status_label }}",
+            ("{{ m.progress|prozent }}", RIGHT),
+            "{{ m.last_update_on|datum('keine') }}",
+            "{% for f in m.flags %}{{ f.reason }}{% if not loop.last %} {% endif %}"
+            "{% else %}–{% endfor %}",
+        ],
+        widths=(4.6, 2.4, 2.2, 2.4, 4.4),
+    )
+    heading(doc, "Handlungsbedarf", 1)
+    tag(doc, "if report.late")
+    caption(doc, "Im Verzug")
+    tag(doc, "for m in report.late")
+    labelled(doc, "{{ m.title }}: ", "{{ m.reasons|join(' ') }}", "List Bullet")
+    tag(doc, "endfor")
+    tag(doc, "endif")
+    tag(doc, "if report.stale")
+    caption(doc, "Ohne aktuelle Meldung")
+    tag(doc, "for m in report.stale")
+    labelled(doc, "{{ m.title }}: ", "{{ m.reasons|join(' ') }}", "List Bullet")
+    tag(doc, "endfor")
+    tag(doc, "endif")
+    tag(doc, "if not report.late and not report.stale")
+    para(doc, "Alle Maßnahmen sind im Plan und aktuell gemeldet.")
+    tag(doc, "endif")
+    heading(doc, "Meldungen seit dem letzten Bericht", 1)
+    tag(doc, "if report.updates")
+    loop_table(
+        doc,
+        headers=["Datum", "Maßnahme", "Stand", "Notiz"],
+        opening="for u in report.updates",
+        body=[
+            "{{ u.date|datum }}",
+            "{{ u.title }}",
+            "{{ u.status_label }}{% if u.progress is not none %}, "
+            "{{ u.progress|prozent }}{% endif %}",
+            "{{ u.note or '–' }}{% if u.author %} ({{ u.author }}){% endif %}",
+        ],
+        widths=(2.8, 4.6, 3.0, 5.6),
+    )
+    tag(doc, "else")
+    para(doc, "Seit dem letzten Bericht sind keine Meldungen eingegangen.")
+    tag(doc, "endif")
+    return doc
+
+
 #: Template file name and builder of each document type in this module.
 BUILDERS: dict[str, Callable[[], Document]] = {
     "steckbrief.docx": steckbrief,
     "vorgehensplan.docx": vorgehensplan,
     "beschlussvorlage.docx": beschlussvorlage,
     "organigramm.docx": organigramm,
+    "fortschrittsbericht.docx": fortschrittsbericht,
 }

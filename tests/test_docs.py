@@ -31,6 +31,21 @@ def test_every_render_context_key_is_documented() -> None:
     assert missing == []
 
 
+@pytest.mark.parametrize("document_type", sorted(kd.document_types()))
+def test_every_key_of_every_document_type_is_documented(document_type: str) -> None:
+    demo = kd.demo_strategy()
+    context = kd.document_context(
+        demo, document_type, measure=demo.measures[0].key, today=dt.date(2027, 1, 1)
+    )
+    text = (DOCS / "render-context.md").read_text(encoding="utf-8")
+    text += (DOCS / "monitoring.md").read_text(encoding="utf-8")  # the progress report's keys
+    assert f"`{document_type}`" in text or f"### {document_type}" in text
+    missing = sorted(k for k in context_keys(context) if f"`{k}`" not in text)
+    assert missing == []
+    declared = kd.document_types()[document_type].variables
+    assert set(context) <= declared
+
+
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_every_cli_command_is_documented(command: str) -> None:
     text = (DOCS / "getting-started.md").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pluggy
@@ -26,6 +27,7 @@ __all__ = [
     "BuildResult",
     "DocumentFailure",
     "build_documents",
+    "document_context",
     "document_path",
     "document_types",
     "output_formats",
@@ -84,6 +86,7 @@ def _render(
     measure: str | None,
     images: Mapping[str, bytes] | None,
 ) -> bytes:
+    context = kind.build_context(strategy, today, measure)
     template = None
     pictures: Mapping[str, bytes] = {}
     if chosen.needs_template:
@@ -94,8 +97,43 @@ def _render(
 
             images = document_images(strategy, manager)
         pictures = images
-    context = kind.build_context(strategy, today, measure)
     return chosen.render(template, context, pictures)
+
+
+def _check_measure(strategy: Strategy, kind: DocumentType, measure: str | None) -> None:
+    if kind.per_measure and measure is None:
+        raise DocumentError(
+            f"{kind.name}: one document per measure; name the measure "
+            f"(known: {', '.join(m.key for m in strategy.measures)})"
+        )
+
+
+def document_context(
+    strategy: Strategy,
+    document_type: str = "digitalstrategie",
+    *,
+    measure: str | None = None,
+    today: dt.date | None = None,
+    plugin_manager: pluggy.PluginManager | None = None,
+) -> dict[str, Any]:
+    """The render context of any registered document type (see ``docs/render-context.md``).
+
+    Args:
+        strategy: The strategy.
+        document_type: The type, e.g. ``"beschlussvorlage"``.
+        measure: The measure's key, for per-measure types such as ``"steckbrief"``.
+        today: The date printed in the document.
+        plugin_manager: The manager to ask for document types.
+
+    Raises:
+        DocumentError: Unknown type or measure, or a per-measure type without one.
+    """
+    types = document_types(plugin_manager)
+    if document_type not in types:
+        raise _known("document type", document_type, types)
+    kind = types[document_type]
+    _check_measure(strategy, kind, measure)
+    return kind.build_context(strategy, today, measure if kind.per_measure else None)
 
 
 def render_document(
@@ -142,11 +180,7 @@ def render_document(
     if document_type not in types:
         raise _known("document type", document_type, types)
     kind = types[document_type]
-    if kind.per_measure and measure is None:
-        raise DocumentError(
-            f"{document_type}: one document per measure; name the measure "
-            f"(known: {', '.join(m.key for m in strategy.measures)})"
-        )
+    _check_measure(strategy, kind, measure)
     formats = output_formats(manager)
     target = Path(output)
     chosen = formats[_format_for(target, formats, output_format)]

@@ -7,24 +7,20 @@ from typing import Any
 
 from kommunal_digital.documents.context import head_context
 from kommunal_digital.model import Strategy
+from kommunal_digital.monitoring.report import progress_report
 
 __all__ = ["fortschrittsbericht_context"]
 
 
 def fortschrittsbericht_context(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
-    """Build the render context of the Fortschrittsbericht as of ``today``."""
+    """Build the render context of the Fortschrittsbericht as of ``today``.
+
+    The report itself (``report``) is
+    :meth:`kommunal_digital.monitoring.report.ProgressReport.to_context`,
+    described key by key in ``docs/monitoring.md``.
+    """
     as_of = today or dt.date.today()
-    measures = [
-        {
-            "key": m.key,
-            "title": m.title,
-            "field_title": strategy.action_field(m.action_field).title,
-            "status": m.status.label,
-            "progress": m.progress,
-        }
-        for m in strategy.measures
-    ]
     return {
-        **head_context(strategy, "fortschrittsbericht", today),
-        "report": {"as_of": as_of, "measures": measures},
+        **head_context(strategy, "fortschrittsbericht", as_of),
+        "report": progress_report(strategy, as_of=as_of).to_context(),
     }

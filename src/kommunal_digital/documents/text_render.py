@@ -33,9 +33,9 @@ IMAGE_CAPTIONS = {
     "reifegrad": "Digitaler Reifegrad",
 }
 
-_INLINE = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_INLINE = re.compile(r"([\\`*_\[\]|])")
 _LINE_START = re.compile(r"^(\s*)(\d+)([.)])", re.MULTILINE)
-_LEADING_MARK = re.compile(r"^(\s*)([-=>])", re.MULTILINE)
+_LEADING_MARK = re.compile(r"^(\s*)([-+=#])", re.MULTILINE)
 
 _PAGE = """<!DOCTYPE html>
 <html lang="de">
@@ -71,10 +71,12 @@ blockquote {{ border-left: 4px solid #1f4e79; margin-left: 0; padding-left: 1rem
 def escape_markdown(text: str) -> str:
     """Escape text so that Markdown prints it literally.
 
-    Inline markup characters get a backslash, ``<``, ``>`` and ``&`` become
+    Inline markup characters (backslash, backtick, ``*``, ``_``, brackets
+    and ``|``) get a backslash, ``<``, ``>`` and ``&`` become
     HTML entities, a number followed by ``.`` or ``)`` at the start of a
     line cannot start a list, and line breaks become ``<br>`` so text with
-    several lines stays inside its paragraph or table cell.
+    several lines stays inside its paragraph or table cell. A ``-``, ``+``,
+    ``=`` or ``#`` at the start cannot start a list, a heading or a rule.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -85,10 +87,12 @@ def escape_markdown(text: str) -> str:
 
 
 def _finalize(value: object) -> object:
+    # The environment escapes for HTML what is not Markup; Markdown text is
+    # escaped here instead, so it is marked as Markup once escaped.
     if isinstance(value, Markup):
-        return str(value)
+        return value
     if isinstance(value, str):
-        return escape_markdown(value)
+        return Markup(escape_markdown(value))  # escaped on the line itself
     return value
 
 
@@ -122,7 +126,7 @@ def render_markdown(
     except (OSError, UnicodeDecodeError) as exc:
         raise DocumentError(f"{path.name}: cannot read the template: {exc}") from None
     full = {**context, "images": _images(images)}
-    text = render_text(source, full, name=path.name, finalize=_finalize)
+    text = render_text(source, full, name=path.name, finalize=_finalize, trim_blocks=True)
     return text if text.endswith("\n") else text + "\n"
 
 

@@ -12,6 +12,17 @@ from kommunal_digital.errors import OutputError, OutputExistsError
 __all__ = ["write_atomic"]
 
 
+def _file_mode() -> int:
+    # mkstemp creates files readable by the owner only; documents get the
+    # permissions any new file would get under the process's umask.
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_MODE = _file_mode()
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
@@ -40,6 +51,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
         raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _MODE)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -11,7 +11,13 @@ import attrs
 from kommunal_digital.errors import InputFileError, KommunalDigitalError, PackError
 from kommunal_digital.packs.data import DATA_KINDS
 
-__all__ = ["CONTEXT_VARIABLES", "PackProblem", "check_pack", "lint_template"]
+__all__ = [
+    "CONTEXT_VARIABLES",
+    "PackProblem",
+    "check_pack",
+    "lint_template",
+    "lint_text_template",
+]
 
 #: Top-level variables of the Digitalstrategie render context (docs/render-context.md).
 CONTEXT_VARIABLES = frozenset(
@@ -65,11 +71,7 @@ def lint_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES) -> 
         return ["not a Word (.docx) document"]
     except (KeyError, ValueError, OSError) as exc:
         return [f"cannot be read: {exc}"]
-    return [
-        f"uses {name!r}, which is not in the render context "
-        f"(available: {', '.join(sorted(variables))})"
-        for name in sorted(set(undeclared) - variables)
-    ]
+    return _unknown_variables(set(undeclared), variables)
 
 
 def _check_paths(root: Path) -> list[PackProblem]:
@@ -148,14 +150,75 @@ def check_pack(path: str | os.PathLike[str]) -> list[PackProblem]:
                     "which the pack does not have",
                 )
             )
-    for document_type, relative in pack.manifest.documents.items():
+    problems.extend(_check_templates(pack))
+    return problems
+
+
+def lint_text_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES) -> list[str]:
+    """Check a Markdown (Jinja text) template's syntax and variables against the context.
+
+    Returns:
+        One message per problem (empty when the template is fine).
+    """
+    import jinja2
+    from jinja2 import meta
+
+    from kommunal_digital.documents.environment import make_environment
+
+    try:
+        source = path.read_text(encoding="utf-8")
+        env = make_environment()
+        env.trim_blocks = env.lstrip_blocks = True
+        undeclared = meta.find_undeclared_variables(env.parse(source))
+    except jinja2.TemplateSyntaxError as exc:
+        return [f"template syntax error (line {exc.lineno}): {exc.message}"]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"cannot be read: {exc}"]
+    return _unknown_variables(undeclared, variables)
+
+
+def _unknown_variables(used: set[str], variables: frozenset[str]) -> list[str]:
+    if not variables:
+        return []
+    return [
+        f"uses {name!r}, which is not in the render context "
+        f"(available: {', '.join(sorted(variables))})"
+        for name in sorted(set(used) - variables)
+    ]
+
+
+def _check_templates(pack: Any) -> list[PackProblem]:
+    from kommunal_digital.documents.build import document_types
+
+    types = document_types()
+    problems = []
+    for name, relative in pack.manifest.documents.items():
+        document_type, _, kind = name.partition("-")
+        kind = kind or "docx"
+        where = f"documents.{name}"
+        if document_type not in types:
+            problems.append(
+                PackProblem(
+                    where,
+                    f"names the document type {document_type!r}, which no installed plugin "
+                    f"registers (known: {', '.join(sorted(types))})",
+                )
+            )
+            continue
+        if kind not in ("docx", "markdown"):
+            problems.append(
+                PackProblem(where, f"unknown template kind {kind!r} (known: docx, markdown)")
+            )
+            continue
         try:
             template = pack.resolve(relative)
         except PackError as exc:
-            problems.append(PackProblem(f"documents.{document_type}", str(exc)))
+            problems.append(PackProblem(where, str(exc)))
             continue
         if not template.is_file():
             problems.append(PackProblem(relative, "template not found"))
             continue
-        problems.extend(PackProblem(relative, m) for m in lint_template(template))
+        variables = types[document_type].variables
+        lint = lint_template if kind == "docx" else lint_text_template
+        problems.extend(PackProblem(relative, m) for m in lint(template, variables))
     return problems
