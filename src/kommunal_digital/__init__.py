@@ -15,7 +15,15 @@ from kommunal_digital.calendars.ics import calendar_ics, export_calendar
 from kommunal_digital.batch.result import BatchItem, BatchResult, BatchStatus
 from kommunal_digital.batch.run import run_batch
 from kommunal_digital.demo import DemoOutput, demo_strategy, write_demo
-from kommunal_digital.documents.build import document_types, output_formats, render_document
+from kommunal_digital.documents.build import (
+    BuildResult,
+    DocumentFailure,
+    build_documents,
+    document_context,
+    document_types,
+    output_formats,
+    render_document,
+)
 from kommunal_digital.documents.context import strategy_context
 from kommunal_digital.documents.kinds import DocumentType, OutputFormat
 from kommunal_digital.errors import (
@@ -36,6 +44,9 @@ from kommunal_digital.errors import (
     UnknownDependencyError,
     UnsafePathError,
 )
+from kommunal_digital.funding.cash_plan import CashPlan, CashYear, MeasureCash, cash_plan
+from kommunal_digital.funding.findings import FundingWarning, funding_warnings
+from kommunal_digital.gate.readiness import MeasureReadiness, ReadinessReport, check_readiness
 from kommunal_digital.graphs.critical_path import CriticalPath, Timing, critical_path
 from kommunal_digital.graphs.dependencies import dependency_graph, dependency_waves
 from kommunal_digital.io.converter import make_converter
@@ -95,6 +106,7 @@ from kommunal_digital.model import (
     Task,
 )
 from kommunal_digital.model.catalogue import CatalogueEntry, CostRange, NeedsQuestion, TextBlock
+from kommunal_digital.model.funding import FundingKind, FundingProgramme, FundingSource, Operator
 from kommunal_digital.model.labels import Severity
 from kommunal_digital.model.maturity import (
     AnswerOption,
@@ -167,6 +179,7 @@ from kommunal_digital.planning.schedule import schedule_measures
 from kommunal_digital.plugins.manager import (
     available_packs,
     describe_plugins,
+    funding_programmes,
     get_pack,
     make_plugin_manager,
     merge_by_key,
@@ -194,7 +207,10 @@ __all__ = [
     "BatchResult",
     "BatchStatus",
     "Budgeting",
+    "BuildResult",
     "CalendarEvent",
+    "CashPlan",
+    "CashYear",
     "CatalogueEntry",
     "Comparison",
     "Constraint",
@@ -208,9 +224,14 @@ __all__ = [
     "DimensionScore",
     "Direction",
     "DocumentError",
+    "DocumentFailure",
     "DocumentType",
     "Finding",
     "FlagKind",
+    "FundingKind",
+    "FundingProgramme",
+    "FundingSource",
+    "FundingWarning",
     "Goal",
     "GovernanceCheck",
     "InconsistentComparisonsError",
@@ -223,7 +244,9 @@ __all__ = [
     "MaturityPhase",
     "MaturityQuestion",
     "Measure",
+    "MeasureCash",
     "MeasureFigure",
+    "MeasureReadiness",
     "MeasureReport",
     "MeasureShare",
     "MeasureStatus",
@@ -234,6 +257,7 @@ __all__ = [
     "Municipality",
     "MunicipalityKind",
     "NeedsQuestion",
+    "Operator",
     "Organigram",
     "OrganigramPreset",
     "OutputError",
@@ -271,6 +295,7 @@ __all__ = [
     "RankingError",
     "RankingRequest",
     "RankingRule",
+    "ReadinessReport",
     "Relation",
     "RelationKind",
     "Reporting",
@@ -313,22 +338,28 @@ __all__ = [
     "assess_maturity",
     "available_packs",
     "break_down",
+    "build_documents",
     "build_organigram",
     "build_roadmap",
     "calendar_events",
     "calendar_ics",
+    "cash_plan",
     "check_pack",
+    "check_readiness",
     "critical_path",
     "default_roadmap_preset",
     "demo_strategy",
     "dependency_graph",
     "dependency_waves",
     "describe_plugins",
+    "document_context",
     "document_types",
     "dump_strategy",
     "dumps_strategy",
     "export_calendar",
     "export_workbook",
+    "funding_programmes",
+    "funding_warnings",
     "get_pack",
     "governance_checks",
     "hookimpl",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kommunal_digital.documents.kinds import DocumentType, OutputFormat
     from kommunal_digital.model import ActionField
     from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
+    from kommunal_digital.model.funding import FundingProgramme
     from kommunal_digital.model.maturity import Questionnaire
     from kommunal_digital.model.organigram_preset import OrganigramPreset
     from kommunal_digital.model.preset import RoadmapPreset
@@ -59,18 +60,23 @@ def kd_action_fields(pack: TemplatePack) -> Sequence[ActionField]:  # type: igno
 
 
 @hookspec(firstresult=True)
-def kd_document_template(pack: TemplatePack, document_type: str) -> Path | None:
-    """Return the Word template for a document type of a pack.
+def kd_document_template(
+    pack: TemplatePack, document_type: str, template_kind: str
+) -> Path | None:
+    """Return the template for a document type of a pack.
 
     The first plugin that returns a path wins; the built-in plugin answers
-    last, from the pack's ``[documents]`` table.
+    last, from the pack's ``[documents]`` table. An implementation that does
+    not take ``template_kind`` is asked for Word templates only.
 
     Args:
         pack: The pack the document is rendered with.
         document_type: E.g. ``"digitalstrategie"``.
+        template_kind: ``"docx"`` for a Word template, ``"markdown"`` for a
+            Jinja text template (Markdown and HTML are rendered from it).
 
     Returns:
-        Path of a .docx template, or ``None`` if this plugin has none.
+        Path of a template of that kind, or ``None`` if this plugin has none.
     """
 
 
@@ -206,4 +212,22 @@ def kd_maturity_questionnaires() -> Sequence[Questionnaire]:  # type: ignore[emp
 
     Returns:
         Questionnaires.
+    """
+
+
+@hookspec
+def kd_funding_programmes(pack: TemplatePack) -> Sequence[FundingProgramme]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute funding programmes (Förderprogramme) to a pack's catalogue.
+
+    Called with the pack whose programmes are asked for; return an empty
+    list for packs the plugin does not serve. Programmes are merged by key:
+    a programme of a later-registered plugin replaces one with the same key.
+    The built-in plugin answers from the pack's ``funding_programmes`` data
+    (with its ``extends`` chain).
+
+    Args:
+        pack: The pack whose programmes are being collected.
+
+    Returns:
+        Funding programmes.
     """
