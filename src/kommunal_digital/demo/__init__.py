@@ -8,7 +8,6 @@ from pathlib import Path
 
 import attrs
 
-from kommunal_digital.documents.build import render_document
 from kommunal_digital.errors import OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.io.strategy_file import dumps_strategy, loads_strategy
@@ -44,10 +43,14 @@ class DemoOutput:
 
 
 def write_demo(out_dir: str | os.PathLike[str], *, force: bool = False) -> DemoOutput:
-    """Write the demo's ``strategy.yaml``, its ``Digitalstrategie.docx`` and its pictures.
+    """Write the demo's ``strategy.yaml`` and its full document set.
 
-    The pictures are the organigram and the power/interest grid of the
-    stakeholders, each as PNG and SVG.
+    The documents are those of :func:`kommunal_digital.build_documents` with
+    the bundled Rhineland-Palatinate pack, in the documented folder layout:
+    the Digitalstrategie, Vorgehensplan, Beschlussvorlage,
+    Fortschrittsbericht and Organigramm, one Steckbrief per measure in
+    ``Steckbriefe/``, and the pictures (organigram, stakeholder grid, Gantt
+    chart as PNG and SVG) in ``Bilder/``.
 
     Args:
         out_dir: Folder to write into (created if missing).
@@ -55,18 +58,22 @@ def write_demo(out_dir: str | os.PathLike[str], *, force: bool = False) -> DemoO
 
     Returns:
         The paths written.
+
+    Raises:
+        OutputExistsError: A file to be written exists and ``force`` is
+            false; nothing is written then.
+        DocumentError: A document could not be produced; nothing is written.
     """
-    from kommunal_digital.documents.charts import chart_images  # lazy: matplotlib
+    from kommunal_digital.documents.build import build_documents
 
     folder = Path(out_dir)
     strategy = demo_strategy()
-    images = chart_images(strategy)
-    targets = (folder / "Digitalstrategie.docx", folder / "strategy.yaml")
-    existing = [str(path) for path in (*targets, *(folder / n for n in images)) if path.exists()]
-    if existing and not force:
+    strategy_path = folder / "strategy.yaml"
+    if strategy_path.exists() and not force:
         # Checked up front so that a refused run writes nothing at all.
-        raise OutputExistsError(f"{', '.join(existing)}: exist(s) already; pass force to overwrite")
-    document = render_document(strategy, targets[0], pack="rlp", force=force)
-    strategy_file = write_atomic(targets[1], dumps_strategy(strategy).encode("utf-8"), force=force)
-    pictures = tuple(write_atomic(folder / n, data, force=force) for n, data in images.items())
-    return DemoOutput(strategy_file=strategy_file, documents=(document,), images=pictures)
+        raise OutputExistsError(f"{strategy_path}: exists already; pass force to overwrite")
+    built = build_documents(strategy, folder, pack="rlp", force=force, strict=True)
+    strategy_file = write_atomic(
+        strategy_path, dumps_strategy(strategy).encode("utf-8"), force=force
+    )
+    return DemoOutput(strategy_file=strategy_file, documents=built.documents, images=built.pictures)
