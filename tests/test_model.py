@@ -511,6 +511,9 @@ SINGLE_OBJECTS: list[tuple[str, st.SearchStrategy[Any]]] = [
     ("reportings", kst.reportings()),
     ("ozg_services", kst.ozg_services()),
     ("maturity_checks", kst.maturity_checks()),
+    ("funding_sources", kst.funding_sources()),
+    ("operators", kst.operators()),
+    ("funding_programmes", kst.funding_programmes()),
     ("strategies", kst.strategies()),
 ]
 

@@ -21,6 +21,7 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, mapping_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from kommunal_digital.model.funding import FundingKind, FundingSource
 from kommunal_digital.model.labels import LabelledEnum
 
 __all__ = ["make_converter"]
@@ -194,7 +195,28 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook_factory(
         attrs.has, lambda t, c: make_dict_unstructure_fn(t, c, _cattrs_omit_if_default=True)
     )
+    _register_funding_sources(converter)
     return converter
+
+
+def _register_funding_sources(converter: cattrs.Converter) -> None:
+    """Funding sources may be plain text (as before structured sources): kind ``offen``."""
+    as_mapping = converter.get_structure_hook(FundingSource)
+    to_mapping = converter.get_unstructure_hook(FundingSource)
+
+    def structure(value: object, type_: Any) -> FundingSource:
+        if isinstance(value, str):
+            return FundingSource(name=value)
+        return as_mapping(value, type_)  # type: ignore[no-any-return]  # cattrs hooks are untyped
+
+    def unstructure(value: FundingSource) -> Any:
+        plain = value.kind is FundingKind.OFFEN and value.amount is None and value.share is None
+        if plain and value.name.strip():
+            return value.name
+        return to_mapping(value)
+
+    converter.register_structure_hook(FundingSource, structure)
+    converter.register_unstructure_hook(FundingSource, unstructure)
 
 
 def _tuple_to_list(item_type: Any, converter: cattrs.Converter) -> Callable[[Any], list[Any]]:

@@ -12,6 +12,12 @@ import attrs
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
 from kommunal_digital.model.action_field import Indicator
+from kommunal_digital.model.funding import (
+    FundingSource,
+    Operator,
+    check_funding,
+    to_funding_sources,
+)
 from kommunal_digital.model.labels import Delivery, MeasureStatus, Raci
 
 #: Longest duration accepted for one measure, in months (ten years).
@@ -90,7 +96,11 @@ class Measure:
         partners: Partners outside the administration.
         depends_on: Keys of measures that must be finished first.
         stakeholders: Who is involved and how (RACI).
-        funding_sources: Where the money comes from, e.g. a funding programme.
+        funding_sources: Where the money for the one-off cost comes from
+            (own budget, third parties, funding programmes); plain texts
+            become unclassified sources.
+        operator: Who runs the result after the project ends and carries
+            the yearly follow-on cost.
         legal_driver: A law that requires the measure, e.g. "OZG".
         legal_deadline: The date the law sets, if any.
         scores: Criteria scores from the workshop, by criterion key.
@@ -121,9 +131,10 @@ class Measure:
     stakeholders: tuple[Involvement, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
-    funding_sources: tuple[str, ...] = attrs.field(
-        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
+    funding_sources: tuple[FundingSource, ...] = attrs.field(
+        default=(), converter=to_funding_sources, validator=checks.is_tuple
     )
+    operator: Operator | None = attrs.field(default=None)
     legal_driver: str = attrs.field(default="", validator=checks.text)
     legal_deadline: date | None = None
     scores: dict[str, float] = attrs.field(factory=dict, hash=False)
@@ -152,6 +163,20 @@ class Measure:
         if self.key in value:
             raise ModelValidationError(
                 "depends_on", f"measure {self.key!r} cannot depend on itself"
+            )
+
+    @funding_sources.validator
+    def _check_funding(
+        self, attribute: attrs.Attribute[Any], value: tuple[FundingSource, ...]
+    ) -> None:
+        check_funding(value, self.cost.one_off)
+
+    @operator.validator
+    def _check_operator(self, attribute: attrs.Attribute[Any], value: Operator | None) -> None:
+        if value is not None and value.no_follow_on_costs and self.cost.yearly:
+            raise ModelValidationError(
+                "operator.no_follow_on_costs",
+                f"the measure has yearly costs of {self.cost.yearly} €",
             )
 
     @stakeholders.validator

@@ -8,6 +8,7 @@ import attrs
 
 from kommunal_digital.model import ActionField
 from kommunal_digital.model.catalogue import CatalogueEntry, NeedsQuestion, TextBlock
+from kommunal_digital.model.funding import FundingProgramme
 from kommunal_digital.model.maturity import PhaseGuide, Questionnaire
 from kommunal_digital.model.organigram_preset import OrganigramPreset
 from kommunal_digital.model.preset import RoadmapPreset
@@ -35,6 +36,7 @@ DATA_KINDS: dict[str, DataKind] = {
         DataKind("organigram_presets", "presets", OrganigramPreset),
         DataKind("needs_analysis", "questions", NeedsQuestion),
         DataKind("questionnaires", "questionnaires", Questionnaire),
+        DataKind("funding_programmes", "programmes", FundingProgramme),
         DataKind("phase_guide", "phases", PhaseGuide),
     )
 }

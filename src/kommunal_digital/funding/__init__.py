@@ -1,0 +1,1 @@
+"""Funding: the cash plan of a strategy and checks of its funding programmes."""

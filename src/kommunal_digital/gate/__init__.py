@@ -1,0 +1,1 @@
+"""The completeness gate: checks a strategy must pass before the council decides."""

@@ -1,0 +1,183 @@
+"""The completeness gate "ready for the council" (Beschlussreife)."""
+
+import datetime as dt
+from typing import Any
+
+import attrs
+import pluggy
+import pytest
+
+import kommunal_digital as kd
+
+TOP_FIVE = [
+    "ozg-leistungen",
+    "online-termine",
+    "e-akte",
+    "tablet-sprechstunde",
+    "wlan-schulen",
+]
+
+UNCLASSIFIED = (
+    "Keine Finanzierungsquelle ist eingeordnet (Eigenmittel, Drittmittel oder Förderprogramm)."
+)
+NO_OPERATOR = "Kein Betreiber für die Zeit nach Projektende benannt."
+NO_PROFILE = "Kein Projektsteckbrief (sieben Kernfragen)."
+
+
+@pytest.fixture
+def manager() -> pluggy.PluginManager:
+    return kd.make_plugin_manager(load_entry_points=False)
+
+
+def test_the_demo_fails_the_gate_with_exactly_these_findings(
+    manager: pluggy.PluginManager,
+) -> None:
+    report = kd.check_readiness(kd.demo_strategy(), manager=manager)
+    assert not report.ok
+    assert report.gate == "beschluss"
+    assert report.top_n == 5
+    assert [m.measure for m in report.measures] == TOP_FIVE
+    assert [m.rank for m in report.measures] == [1, 2, 3, 4, 5]
+    assert {m.measure: list(m.missing) for m in report.measures} == {
+        # Profiled, measured by indicators, but plain-text funding and no operator.
+        "ozg-leistungen": [UNCLASSIFIED, NO_OPERATOR],
+        "online-termine": [NO_PROFILE, UNCLASSIFIED, NO_OPERATOR],
+        "e-akte": [NO_PROFILE, "Kein Indikator angegeben.", UNCLASSIFIED, NO_OPERATOR],
+        "tablet-sprechstunde": [UNCLASSIFIED, NO_OPERATOR],
+        "wlan-schulen": [NO_PROFILE, UNCLASSIFIED, NO_OPERATOR],
+    }
+    assert report.strategy_missing == ()
+    assert report.governance == ()
+    assert report.problems[:3] == (
+        f"Maßnahme „OZG-Leistungen online anbieten“: {UNCLASSIFIED}",
+        f"Maßnahme „OZG-Leistungen online anbieten“: {NO_OPERATOR}",
+        f"Maßnahme „Online-Terminvereinbarung im Bürgerbüro“: {NO_PROFILE}",
+    )
+    assert len(report.problems) == 14
+
+
+def full_profile(key: str) -> kd.ProjectProfile:
+    return kd.ProjectProfile(
+        measure=key,
+        result="Das Ergebnis steht fest.",
+        target_group="Alle Einwohnerinnen und Einwohner",
+        stakeholders=("it-abteilung",),
+        lead="Digitallotse",
+        resources=kd.Resources(financial="Haushalt", staff="0,2 VZÄ", organisational="Team"),
+        tasks=(kd.Task("Ausschreiben", "IT-Abteilung", dt.date(2028, 1, 31)),),
+        milestones=(kd.Milestone("Start", planned=dt.date(2028, 2, 1)),),
+    )
+
+
+def complete(strategy: kd.Strategy, keys: list[str]) -> kd.Strategy:
+    """Fill in what the gate asks for, for the given measures."""
+    own = kd.FundingSource(kind=kd.FundingKind.EIGENMITTEL, name="Haushalt")
+    measures = []
+    for measure in strategy.measures:
+        if measure.key in keys:
+            changes: dict[str, Any] = {
+                "funding_sources": (*measure.funding_sources, own),
+                "operator": kd.Operator("IT-Abteilung", budget="Teilhaushalt IT"),
+            }
+            if not measure.indicators:
+                changes["indicators"] = (kd.Indicator("Akten digital", "%", 0, 90),)
+            measure = attrs.evolve(measure, **changes)
+        measures.append(measure)
+    profiles = list(strategy.profiles)
+    profiles += [full_profile(k) for k in keys if strategy.profile_for(k) is None]
+    return attrs.evolve(strategy, measures=tuple(measures), profiles=tuple(profiles))
+
+
+def test_the_demo_passes_once_the_missing_pieces_are_filled_in(
+    manager: pluggy.PluginManager,
+) -> None:
+    demo = kd.demo_strategy()
+    report = kd.check_readiness(complete(demo, TOP_FIVE), manager=manager)
+    assert report.problems == ()
+    assert report.ok
+    # The sixth measure is not checked with the default of five ...
+    assert len(report.measures) == 5
+    # ... but is with top_n=6.
+    wider = kd.check_readiness(complete(demo, TOP_FIVE), top_n=6, manager=manager)
+    assert not wider.ok
+    assert [m.measure for m in wider.measures if not m.ok] == [wider.measures[5].measure]
+
+
+def test_each_unanswered_core_question_is_named(manager: pluggy.PluginManager) -> None:
+    demo = complete(kd.demo_strategy(), TOP_FIVE)
+    bare = kd.ProjectProfile(measure="e-akte", result="Alles digital.")
+    profiles = tuple(bare if p.measure == "e-akte" else p for p in demo.profiles)
+    report = kd.check_readiness(attrs.evolve(demo, profiles=profiles), manager=manager)
+    assert report.problems == tuple(
+        f"Maßnahme „Einführung der E-Akte“: Steckbrief: {text} ist nicht beantwortet."
+        for text in (
+            "Kernfrage 2 (Zielgruppe)",
+            "Kernfrage 3 (Beteiligte)",
+            "Kernfrage 4 (Durchführung)",
+            "Kernfrage 5 (Ressourcen, finanziell/sachlich)",
+            "Kernfrage 5 (Ressourcen, personell)",
+            "Kernfrage 5 (Ressourcen, organisatorisch)",
+            "Kernfrage 6 (Aufgaben und Reihenfolge)",
+            "Kernfrage 7 (Meilensteine)",
+        )
+    )
+
+
+def test_follow_on_costs_must_be_given_or_stated_as_none(manager: pluggy.PluginManager) -> None:
+    item = kd.Measure(
+        key="a",
+        title="A",
+        action_field="verwaltung",
+        owner_role="Amtsleitung",
+        cost=kd.Cost(one_off=500),
+        indicators=(kd.Indicator("Zufriedenheit", "%", 50, 80),),
+        funding_sources=(kd.FundingSource(kind=kd.FundingKind.EIGENMITTEL, name="Haushalt"),),
+        operator=kd.Operator("Bürgerbüro"),
+    )
+    strategy = kd.Strategy(
+        municipality=kd.Municipality(
+            name="Gemeinde Test", kind=kd.MunicipalityKind.GEMEINDE, land="Rheinland-Pfalz"
+        ),
+        action_fields=(kd.ActionField(key="verwaltung", title="Kommunale Verwaltung"),),
+        measures=(item,),
+        profiles=(attrs.evolve(full_profile("a"), stakeholders=()),),
+    )
+    report = kd.check_readiness(strategy, manager=manager)
+    # Without a ranking every measure is checked; without an organigram the
+    # owner is the measure's owner_role.
+    assert report.top_n is None
+    assert report.problems == (
+        "Die Strategie hat kein Organigramm.",
+        "Maßnahme „A“: Steckbrief: Kernfrage 3 (Beteiligte) ist nicht beantwortet.",
+        "Maßnahme „A“: Folgekosten nach Projektende fehlen "
+        "(jährliche Kosten oder ausdrücklich keine).",
+    )
+    stated = attrs.evolve(item, operator=kd.Operator("Bürgerbüro", no_follow_on_costs=True))
+    report = kd.check_readiness(attrs.evolve(strategy, measures=(stated,)), manager=manager)
+    assert "Maßnahme „A“: Folgekosten" not in " ".join(report.problems)
+
+
+def test_governance_errors_block_the_gate(manager: pluggy.PluginManager) -> None:
+    demo = complete(kd.demo_strategy(), TOP_FIVE)
+    assert demo.organigram is not None
+    roles = tuple(r for r in demo.organigram.roles if r.key != "lotse-dorf")
+    relations = tuple(
+        r for r in demo.organigram.relations if "lotse-dorf" not in (r.source, r.target)
+    )
+    organigram = attrs.evolve(demo.organigram, roles=roles, relations=relations)
+    report = kd.check_readiness(attrs.evolve(demo, organigram=organigram), manager=manager)
+    assert not report.ok
+    # The field's three measures lose their owner too.
+    assert [f.check for f in report.governance] == ["pilot-per-field"] + ["owner-roles"] * 3
+    assert report.problems[0] == (
+        "Organisation: Für das Handlungsfeld „Dorf- und Stadtentwicklung“ ist kein "
+        "Digitallotse benannt."
+    )
+
+
+def test_unknown_gates_and_bad_limits_are_refused() -> None:
+    demo = kd.demo_strategy()
+    with pytest.raises(kd.KommunalDigitalError, match="unknown gate 'haushalt'"):
+        kd.check_readiness(demo, gate="haushalt")
+    with pytest.raises(kd.KommunalDigitalError, match="top_n must be 1 or more"):
+        kd.check_readiness(demo, top_n=0)
