@@ -326,7 +326,7 @@ def fortschrittsbericht() -> Document:
         headers=["Handlungsfeld", ("Fortschritt", RIGHT), "Wie der Wert entsteht"],
         opening="for f in report.fields",
         body=["{{ f.title }}", ("{{ f.progress|prozent }}", RIGHT), "{{ f.explanation }}"],
-        widths=(4.0, 2.4, 9.6),
+        widths=(3.8, 2.7, 9.5),
     )
     heading(doc, "Stand der Maßnahmen", 1)
     loop_table(
@@ -341,7 +341,7 @@ def fortschrittsbericht() -> Document:
             "{% for f in m.flags %}{{ f.reason }}{% if not loop.last %} {% endif %}"
             "{% else %}–{% endfor %}",
         ],
-        widths=(4.6, 2.4, 2.2, 2.4, 4.4),
+        widths=(4.2, 2.4, 2.7, 2.4, 4.3),
     )
     heading(doc, "Handlungsbedarf", 1)
     tag(doc, "if report.late")

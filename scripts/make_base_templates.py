@@ -518,6 +518,11 @@ def finances(doc: Document) -> None:
         "zusammen. Einmalige Kosten fallen während der Umsetzung an, laufende Kosten jedes "
         "Jahr danach.",
     )
+    labelled(
+        doc,
+        "Personalbedarf während der Umsetzung: ",
+        "{{ totals.staff_fte|zahl }} Vollzeitäquivalente (Summe über alle Maßnahmen)",
+    )
     loop_table(
         doc,
         headers=[
@@ -541,12 +546,7 @@ def finances(doc: Document) -> None:
         ],
         widths=(6.2, 2.8, 3.5, 3.5),
     )
-    para(doc, "")
-    labelled(
-        doc,
-        "Personalbedarf während der Umsetzung: ",
-        "{{ totals.staff_fte|zahl }} Vollzeitäquivalente (Summe über alle Maßnahmen)",
-    )
+
 
 
 # --------------------------------------------------------------------------- build

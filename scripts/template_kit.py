@@ -195,6 +195,11 @@ def key_value_table(
     _set_grid(table, widths)
     for index, cells in enumerate(layout):
         _fill_row(table, index, cells, widths)
+        if index < len(layout) - 1:
+            # A short label/value table stays on one page with what follows it.
+            for cell in table.rows[index].cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
     # No header row here: the labels in the first column carry the emphasis.
     _set_look(table, first_row=False, first_column=True, last_row=False)
     return table

@@ -140,6 +140,7 @@ def test_german_filters() -> None:
     assert datum(None) == "offen"
     assert zahl(1234.5) == "1.234,5"
     assert prozent(40).replace("\xa0", " ") == "40 %"
+    assert prozent(14.16).replace("\xa0", " ") == "14,2 %"
     assert monate(1) == "1 Monat"
     assert monate(6) == "6 Monate"
 

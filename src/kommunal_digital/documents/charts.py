@@ -239,7 +239,8 @@ def gantt_figure(strategy: Strategy) -> Figure:
         ],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
-        ncol=min(len(used), 4) or 1,
+        # Two columns: four long field titles side by side do not fit 16 cm.
+        ncol=min(len(used), 2) or 1,
         fontsize=_FONT - 0.5,
         frameon=False,
     )

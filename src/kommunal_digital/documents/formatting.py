@@ -55,10 +55,10 @@ def zahl(value: Decimal | float | int | None, digits: int = 2) -> str:
 
 
 def prozent(value: float | int | None) -> str:
-    """Format a percentage given as 0 to 100: ``40 %``."""
+    """Format a percentage given as 0 to 100: ``40 %``, ``14,2 %`` (one decimal at most)."""
     if value is None:
         return "–"
-    return str(format_percent(float(value) / 100, format="#,##0 %", locale=_LOCALE))
+    return str(format_percent(float(value) / 100, format="#,##0.# %", locale=_LOCALE))
 
 
 def monate(value: int | None) -> str:
