@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,10 @@ __all__ = ["DemoOutput", "demo_strategy", "write_demo"]
 
 #: Name of the demo's strategy file inside this package.
 _DEMO_FILE = "strategy.yaml"
+
+#: The date the demo's documents are dated: after the last progress update
+#: of its history, so the Fortschrittsbericht reports on a real period.
+DEMO_DATE = dt.date(2028, 1, 31)
 
 
 def demo_strategy(*, planned: bool = True) -> Strategy:
@@ -42,7 +47,9 @@ class DemoOutput:
     images: tuple[Path, ...] = ()
 
 
-def write_demo(out_dir: str | os.PathLike[str], *, force: bool = False) -> DemoOutput:
+def write_demo(
+    out_dir: str | os.PathLike[str], *, force: bool = False, today: dt.date | None = None
+) -> DemoOutput:
     """Write the demo's ``strategy.yaml`` and its full document set.
 
     The documents are those of :func:`kommunal_digital.build_documents` with
@@ -55,6 +62,8 @@ def write_demo(out_dir: str | os.PathLike[str], *, force: bool = False) -> DemoO
     Args:
         out_dir: Folder to write into (created if missing).
         force: Overwrite files left by an earlier run.
+        today: The date printed in the documents; by default ``DEMO_DATE``
+            (31 January 2028), which suits the demo's progress history.
 
     Returns:
         The paths written.
@@ -72,7 +81,9 @@ def write_demo(out_dir: str | os.PathLike[str], *, force: bool = False) -> DemoO
     if strategy_path.exists() and not force:
         # Checked up front so that a refused run writes nothing at all.
         raise OutputExistsError(f"{strategy_path}: exists already; pass force to overwrite")
-    built = build_documents(strategy, folder, pack="rlp", force=force, strict=True)
+    built = build_documents(
+        strategy, folder, pack="rlp", force=force, strict=True, today=today or DEMO_DATE
+    )
     strategy_file = write_atomic(
         strategy_path, dumps_strategy(strategy).encode("utf-8"), force=force
     )
