@@ -169,3 +169,11 @@ def test_context_lists_are_not_changed_by_a_template() -> None:
     with pytest.raises(kd.TemplateRenderError, match="refused by the sandbox"):
         render_text("{{ items.append(3) }}", {"items": items}, name="x.md")
     assert items == [1, 2]
+
+
+def test_render_text_trim_blocks_leaves_no_trace_of_block_lines() -> None:
+    source = "| a |\n{% for i in items %}\n  {% if i %}\n| {{ i }} |\n  {% endif %}\n{% endfor %}\n"
+    assert render_text(source, {"items": [0, 1, 2]}, name="a.md", trim_blocks=True) == (
+        "| a |\n| 1 |\n| 2 |\n"
+    )
+    assert "\n\n" in render_text(source, {"items": [0, 1, 2]}, name="a.md")
