@@ -432,3 +432,12 @@ def test_pack_check_lints_templates_against_their_own_context(tmp_path: Path) ->
     )
     assert any(p.startswith("documents.flyer: names the document type 'flyer'") for p in problems)
     assert len(problems) == 3
+
+
+def test_report_dated_before_the_last_report_covers_one_rhythm(demo: kd.Strategy) -> None:
+    assert demo.reporting.last_report_on is not None
+    as_of = demo.reporting.last_report_on - dt.timedelta(days=30)
+    report = kd.document_context(demo, "fortschrittsbericht", today=as_of)["report"]
+    assert report["as_of"] == as_of
+    assert report["since"] < as_of
+    assert (as_of - report["since"]).days in range(89, 93)  # three months back

@@ -235,7 +235,7 @@ def progress_report(
             ``strategy.reporting.weighting``.
         since: List the updates after this date; by default the date of the
             last report (``reporting.last_report_on``), else one reporting
-            rhythm before ``as_of``.
+            rhythm before ``as_of`` (also when the last report lies after ``as_of``).
 
     Returns:
         The report data; :meth:`ProgressReport.to_context` gives it as plain data.
@@ -243,7 +243,10 @@ def progress_report(
     reporting = strategy.reporting
     rollup = roll_up_progress(strategy, weighting)
     if since is None:
-        since = reporting.last_report_on or add_months(as_of, -reporting.rhythm_months)
+        since = reporting.last_report_on
+        if since is None or since > as_of:
+            # A report dated before the last one (a look back) covers one rhythm.
+            since = add_months(as_of, -reporting.rhythm_months)
     latest = last_updates(strategy, as_of)
     lines = []
     for measure in strategy.measures:
