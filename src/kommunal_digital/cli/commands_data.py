@@ -1,0 +1,93 @@
+"""Commands that move a strategy between formats: Excel workbook, calendar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import kommunal_digital as kd
+from kommunal_digital.cli.output import count, reported, split_list, strategy_argument
+
+__all__ = ["calendar", "export", "import_"]
+
+
+@click.command(
+    "import",
+    help="Read a workshop workbook (.xlsx, written by 'export' and edited) and write it "
+    "as a strategy file. Every problem is listed with its sheet and cell.",
+)
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The strategy file to write (.yaml, .yml or .json).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def import_(workbook: Path, output: Path, force: bool) -> None:
+    """Import a workbook into a strategy file."""
+    with reported():
+        strategy = kd.import_workbook(workbook)
+        target = kd.dump_strategy(strategy, output, force=force)
+    click.echo(
+        f"wrote {target}: {strategy.municipality.name}, {count(len(strategy.measures), 'measure')}"
+    )
+
+
+@click.command(
+    help="Write a strategy file as a workshop workbook (.xlsx) with one German sheet per "
+    "part and dropdowns; 'import' reads it back."
+)
+@strategy_argument
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsx file to write.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def export(strategy_file: Path, output: Path, force: bool) -> None:
+    """Export a strategy file to a workbook."""
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(
+            f"{output.name}: the workbook must end in .xlsx", param_hint="--out"
+        )
+    with reported():
+        target = kd.export_workbook(kd.load_strategy(strategy_file), output, force=force)
+    click.echo(f"wrote {target}")
+
+
+@click.command(
+    help="Write the deadlines and milestones of a strategy file as an iCalendar file (.ics)."
+)
+@strategy_argument
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .ics file to write.",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="PART",
+    help="What to export: roadmap, profiles, schedule (repeat it or separate with commas); "
+    "roadmap and profiles by default.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def calendar(strategy_file: Path, output: Path, include: tuple[str, ...], force: bool) -> None:
+    """Export the calendar."""
+    parts = split_list(include)
+    with reported():
+        strategy = kd.load_strategy(strategy_file)
+        if parts:
+            events = kd.calendar_events(strategy, include=parts)
+            target = kd.export_calendar(strategy, output, force=force, include=parts)
+        else:
+            events = kd.calendar_events(strategy)
+            target = kd.export_calendar(strategy, output, force=force)
+    click.echo(f"wrote {target}: {count(len(events), 'event')}")

@@ -1,0 +1,205 @@
+"""Commands that write documents and pictures: build, render, charts, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+import kommunal_digital as kd
+from kommunal_digital.cli.output import (
+    EXIT_ERROR,
+    date_option,
+    emit_json,
+    json_option,
+    reported,
+    split_list,
+    strategy_argument,
+)
+
+__all__ = ["build", "charts", "demo", "render"]
+
+_PACK_HELP = "Pack name or pack folder whose templates are used."
+_DATE_HELP = "The date printed in the documents (YYYY-MM-DD); today by default."
+
+
+@click.command(
+    help="Build every document of a strategy file into a folder: all document types "
+    "(or those named with --type) in the formats named with --format, plus the pictures. "
+    "A document that fails is listed and gives exit status 1; the others are still written."
+)
+@strategy_argument
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write into (created if missing).",
+)
+@click.option("--pack", default="rlp", show_default=True, help=_PACK_HELP)
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help="A document type to build (repeat it or separate with commas); all by default.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT",
+    help="An output format: docx, markdown, html or json (repeat it or separate with "
+    "commas); docx by default.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files of an earlier run.")
+@date_option("--date", "today", help=_DATE_HELP)
+@click.option("--no-pictures", is_flag=True, help="Do not write the pictures into Bilder/.")
+@click.option("--strict", is_flag=True, help="Write nothing at all unless every document succeeds.")
+@json_option
+def build(
+    strategy_file: Path,
+    out_dir: Path,
+    pack: str,
+    types: tuple[str, ...],
+    formats: tuple[str, ...],
+    force: bool,
+    today: dt.date | None,
+    no_pictures: bool,
+    strict: bool,
+    as_json: bool,
+) -> None:
+    """Build the whole document set."""
+    with reported():
+        strategy = kd.load_strategy(strategy_file)
+        result = kd.build_documents(
+            strategy,
+            out_dir,
+            pack=pack,
+            document_types=split_list(types) or None,
+            formats=split_list(formats) or ("docx",),
+            force=force,
+            today=today,
+            pictures=not no_pictures,
+            strict=strict,
+        )
+    if as_json:
+        emit_json(
+            {
+                "out_dir": result.out_dir,
+                "ok": result.ok,
+                "documents": result.documents,
+                "pictures": result.pictures,
+                "failures": [
+                    {
+                        "document_type": f.document_type,
+                        "output_format": f.output_format,
+                        "measure": f.measure,
+                        "message": f.message,
+                    }
+                    for f in result.failures
+                ],
+            }
+        )
+    else:
+        for path in (*result.documents, *result.pictures):
+            click.echo(f"wrote {path}")
+        click.echo(
+            f"{strategy_file.name}: {len(result.documents)} document(s) and "
+            f"{len(result.pictures)} picture(s) in {result.out_dir}, "
+            f"{len(result.failures)} failed"
+        )
+    for failure in result.failures:
+        click.echo(f"error: {failure}", err=True)
+    if not result.ok:
+        sys.exit(EXIT_ERROR)
+
+
+@click.command(help="Render one document of a strategy file (Word, Markdown, HTML or JSON).")
+@strategy_argument
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write; its suffix (.docx, .md, .html, .json) decides the format.",
+)
+@click.option("--pack", default="rlp", show_default=True, help=_PACK_HELP)
+@click.option(
+    "--type",
+    "document_type",
+    default="digitalstrategie",
+    show_default=True,
+    help="Document type.",
+)
+@click.option("--format", "output_format", help="Output format, instead of the suffix's.")
+@click.option("--measure", help="The measure's key, for the steckbrief of one measure.")
+@date_option("--date", "today", help=_DATE_HELP)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def render(
+    strategy_file: Path,
+    output: Path,
+    pack: str,
+    document_type: str,
+    output_format: str | None,
+    measure: str | None,
+    today: dt.date | None,
+    force: bool,
+) -> None:
+    """Render one document."""
+    with reported():
+        strategy = kd.load_strategy(strategy_file)
+        path = kd.render_document(
+            strategy,
+            output,
+            document_type=document_type,
+            pack=pack,
+            force=force,
+            today=today,
+            output_format=output_format,
+            measure=measure,
+        )
+    click.echo(f"wrote {path}")
+
+
+@click.command(
+    help="Draw the organigram and the stakeholder grid of a strategy file (PNG and SVG)."
+)
+@strategy_argument
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the pictures into.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing pictures.")
+def charts(strategy_file: Path, out_dir: Path, force: bool) -> None:
+    """Write Organigramm.png/.svg and Stakeholder-Matrix.png/.svg."""
+    from kommunal_digital.documents.charts import chart_images
+    from kommunal_digital.io.atomic import write_atomic
+
+    with reported():
+        images = chart_images(kd.load_strategy(strategy_file))
+        for name, data in images.items():
+            click.echo(f"wrote {write_atomic(out_dir / name, data, force=force)}")
+
+
+@click.command(help="Write the built-in demo (strategy.yaml and Digitalstrategie.docx) into DIR.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Folder to write into.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files of an earlier run.")
+def demo(out_dir: Path, force: bool) -> None:
+    """Write the demo's files."""
+    with reported():
+        result = kd.write_demo(out_dir, force=force)
+    for path in (result.strategy_file, *result.documents, *result.images):
+        click.echo(f"wrote {path}")

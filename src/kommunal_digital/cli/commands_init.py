@@ -1,0 +1,203 @@
+"""The ``init`` command: a new strategy project from a template pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+import kommunal_digital as kd
+from kommunal_digital.cli.output import count, date_option, fail, reported
+
+__all__ = ["init", "parse_fields"]
+
+#: The file ``init`` writes, and the optional workshop workbook next to it.
+STRATEGY_NAME = "strategy.yaml"
+WORKBOOK_NAME = "Workshop.xlsx"
+
+_KINDS = [kind.value for kind in kd.MunicipalityKind]
+
+
+def parse_fields(answer: str, available: Sequence[kd.ActionField]) -> tuple[str, ...]:
+    """Action field keys from ``"1,3,tourismus"``: numbers of the list shown, or keys.
+
+    Raises:
+        click.BadParameter: A part is neither a number of the list nor a key.
+    """
+    keys = [field.key for field in available]
+    chosen: list[str] = []
+    for part in (p.strip() for p in answer.split(",")):
+        if not part:
+            continue
+        if part.isdigit() and 1 <= int(part) <= len(keys):
+            key = keys[int(part) - 1]
+        elif part in keys:
+            key = part
+        else:
+            raise click.BadParameter(
+                f"{part!r} is not one of the numbers 1-{len(keys)} or a key ({', '.join(keys)})"
+            )
+        if key not in chosen:
+            chosen.append(key)
+    if not chosen:
+        raise click.BadParameter("choose at least one action field")
+    return tuple(chosen)
+
+
+def _population(answer: str) -> int | None:
+    text = answer.strip().replace(".", "").replace(" ", "")
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise click.BadParameter(f"{answer!r} is not a number of inhabitants")
+    return int(text)
+
+
+def _kind_from_name(name: str) -> str:
+    """``Stadt Bergheim`` is a Stadt: the first word often names the kind."""
+    first = name.split(" ", 1)[0].lower()
+    aliases = {"vg": "verbandsgemeinde", "ortsgemeinde": "gemeinde", "landkreis": "kreis"}
+    first = aliases.get(first, first)
+    return first if first in _KINDS else "gemeinde"
+
+
+def _next_new_year(today: dt.date) -> dt.date:
+    return dt.date(today.year + 1, 1, 1)
+
+
+def _folder_for(name: str) -> Path:
+    from kommunal_digital.batch.worker import slug  # the same folder names as batch runs
+
+    return Path(slug(name) or "strategie")
+
+
+@click.command(
+    help="Start a new strategy project from a template pack: asks for the municipality, "
+    "the pack and the action fields (or takes them from the options), and writes "
+    "strategy.yaml into a new folder."
+)
+@click.option("--name", help="Official name of the municipality, e.g. 'Gemeinde Lindenau'.")
+@click.option("--kind", type=click.Choice(_KINDS), help="Kind of municipality.")
+@click.option("--land", help="The Bundesland; by default the pack's region.")
+@click.option("--population", type=click.IntRange(min=1), help="Number of inhabitants.")
+@click.option("--pack", "pack_name", help="Pack to start from (see 'packs'); rlp by default.")
+@click.option(
+    "--fields",
+    help="Chosen action fields, comma-separated keys or numbers; the pack's first four by default.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to create; by default one named after the municipality.",
+)
+@date_option(
+    "--start",
+    help="First day of the plan (YYYY-MM-DD); 1 January of next year by default.",
+)
+@click.option("--workbook", is_flag=True, help=f"Also write the workshop workbook {WORKBOOK_NAME}.")
+@click.option(
+    "--yes",
+    "--no-input",
+    "no_input",
+    is_flag=True,
+    help="Ask nothing: take the options given and the defaults for the rest.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the files of an earlier init.")
+def init(
+    name: str | None,
+    kind: str | None,
+    land: str | None,
+    population: int | None,
+    pack_name: str | None,
+    fields: str | None,
+    out_dir: Path | None,
+    start: dt.date | None,
+    workbook: bool,
+    no_input: bool,
+    force: bool,
+) -> None:
+    """Create a strategy project and say what to do next."""
+
+    def ask(
+        given: str | None, text: str, default: str | None, choice: click.Choice[str] | None = None
+    ) -> str:
+        if given is not None:
+            return given
+        if no_input:
+            if default is None:
+                raise click.UsageError(f"--yes needs an answer for: {text}")
+            return default
+        return str(click.prompt(text, default=default, type=choice))
+
+    if name is None and no_input:
+        raise click.UsageError("--yes needs --name (the municipality's name)")
+    name = ask(name, "Name of the municipality", None)
+    kind = ask(kind, "Kind", _kind_from_name(name), click.Choice(_KINDS))
+    with reported():
+        manager = kd.make_plugin_manager()
+        registered = sorted(kd.available_packs(manager))
+    pack_default = "rlp" if "rlp" in registered else (registered[0] if registered else None)
+    pack_name = ask(pack_name, f"Pack ({', '.join(registered)})", pack_default)
+    with reported():
+        pack = kd.get_pack(pack_name, manager)
+        available = kd.pack_action_fields(pack, manager)
+    land = ask(land, "Bundesland", pack.manifest.region or None)
+    if population is None and not no_input:
+        population = click.prompt(
+            "Inhabitants (empty if unknown)", default="", show_default=False, value_proc=_population
+        )
+    if fields is not None:
+        try:
+            chosen = parse_fields(fields, available)
+        except click.BadParameter as error:
+            error.param_hint = "--fields"
+            raise
+    elif no_input:
+        chosen = tuple(field.key for field in available[:4])
+    else:
+        click.echo(f"Action fields of the pack {pack.name}:")
+        for number, field in enumerate(available, start=1):
+            click.echo(f"  {number:>2}  {field.key:<24} {field.title}")
+        chosen = click.prompt(
+            "Which do you choose? Numbers or keys, comma-separated",
+            default=",".join(str(n) for n in range(1, min(4, len(available)) + 1)),
+            value_proc=lambda answer: parse_fields(answer, available),
+        )
+    given_folder = None if out_dir is None else str(out_dir)
+    folder = Path(ask(given_folder, "Folder to create", str(_folder_for(name))))
+    targets = [folder / STRATEGY_NAME, *([folder / WORKBOOK_NAME] if workbook else [])]
+    existing = [str(path) for path in targets if path.exists()]
+    if existing and not force:
+        fail(f"{', '.join(existing)}: exist(s) already; pass --force to overwrite")
+    with reported():
+        municipality = kd.Municipality(name, kd.MunicipalityKind(kind), land, population=population)
+        strategy = kd.starter_strategy(
+            pack,
+            municipality,
+            start=start or _next_new_year(dt.date.today()),
+            fields=chosen,
+            manager=manager,
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        written = [kd.dump_strategy(strategy, targets[0], force=force)]
+        if workbook:
+            written.append(kd.export_workbook(strategy, targets[1], force=force))
+    for path in written:
+        click.echo(f"wrote {path}")
+    _next_steps(strategy, targets[0], pack.name)
+
+
+def _next_steps(strategy: kd.Strategy, path: Path, pack: str) -> None:
+    click.echo(
+        f"\n{strategy.municipality.name}: {count(len(strategy.chosen_fields), 'action field')}, "
+        f"{count(len(strategy.measures), 'measure')} from the catalogue of the pack {pack}.\n"
+        "Next steps:\n"
+        f"  1. Edit {path}: the goals and measures of your workshop "
+        "(the format: docs/strategy-file.md).\n"
+        f"  2. kommunal-digital validate {path}\n"
+        f"  3. kommunal-digital rank {path} && kommunal-digital plan {path}\n"
+        f"  4. kommunal-digital build {path} --out {path.parent / 'dokumente'} --pack {pack}"
+    )

@@ -1,0 +1,287 @@
+"""Commands that read a strategy file and check, rank or plan it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import kommunal_digital as kd
+from kommunal_digital.cli.output import (
+    EXIT_ERROR,
+    EXIT_GATE,
+    count,
+    emit_json,
+    fail,
+    json_option,
+    reported,
+    strategy_argument,
+)
+
+__all__ = ["check", "finding_data", "plan", "rank", "validate"]
+
+
+def finding_data(finding: kd.Finding) -> dict[str, Any]:
+    """A governance finding as plain data for ``--json``."""
+    return {
+        "check": finding.check,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "objects": list(finding.objects),
+    }
+
+
+def _finding_line(finding: kd.Finding) -> str:
+    return f"{finding.severity.label}: [{finding.check}] {finding.message}"
+
+
+def _load_problems(error: kd.InputFileError) -> list[str]:
+    return [f"{error.source}: {problem}" for problem in error.problems] or [str(error)]
+
+
+def _gate_data(report: kd.ReadinessReport) -> dict[str, Any]:
+    return {
+        "name": report.gate,
+        "passed": report.ok,
+        "top_n": report.top_n,
+        "problems": list(report.problems),
+        "measures": [
+            {
+                "measure": item.measure,
+                "title": item.title,
+                "rank": item.rank,
+                "missing": list(item.missing),
+            }
+            for item in report.measures
+        ],
+    }
+
+
+@click.command(
+    help="Check a strategy file (YAML, JSON or Excel workbook): the file itself, the "
+    "governance checks and, with --gate, the completeness gate. Exit status: 0 valid, "
+    "1 invalid or governance errors, 3 gate not passed."
+)
+@strategy_argument
+@click.option(
+    "--gate",
+    metavar="GATE",
+    help="Also check a completeness gate: 'beschluss' (ready for the council decision).",
+)
+@click.option(
+    "--top-n",
+    type=click.IntRange(min=1),
+    help="With --gate: how many of the best-ranked measures must be complete (default 5).",
+)
+@json_option
+def validate(strategy_file: Path, gate: str | None, top_n: int | None, as_json: bool) -> None:
+    """Load a strategy file and report every problem."""
+    data: dict[str, Any] = {
+        "file": str(strategy_file),
+        "valid": False,
+        "municipality": None,
+        "action_fields": 0,
+        "measures": 0,
+        "problems": [],
+        "findings": [],
+        "gate": None,
+    }
+    try:
+        strategy = kd.load_strategy(strategy_file)
+    except kd.InputFileError as error:
+        data["problems"] = _load_problems(error)
+        if as_json:
+            emit_json(data)
+        fail(str(error))
+    with reported():
+        findings = kd.run_checks(strategy)
+        report = kd.check_readiness(strategy, gate=gate, top_n=top_n) if gate else None
+    errors = [f for f in findings if f.severity is kd.Severity.ERROR]
+    data.update(
+        valid=not errors,
+        municipality=strategy.municipality.name,
+        action_fields=len(strategy.chosen_fields),
+        measures=len(strategy.measures),
+        findings=[finding_data(f) for f in findings],
+    )
+    if report is not None:
+        data["gate"] = _gate_data(report)
+    if as_json:
+        emit_json(data)
+    else:
+        for finding in findings:
+            click.echo(_finding_line(finding))
+    name = strategy_file.name
+    if errors:
+        fail(f"{name}: invalid: {count(len(errors), 'governance error')}")
+    if not as_json:
+        click.echo(
+            f"{name}: valid: {strategy.municipality.name}, "
+            f"{count(len(strategy.chosen_fields), 'action field')}, "
+            f"{count(len(strategy.measures), 'measure')}"
+        )
+    if report is None:
+        return
+    if report.ok:
+        if not as_json:
+            click.echo(f"gate {report.gate}: passed")
+        return
+    if not as_json:
+        for problem in report.problems:
+            click.echo(f"  {problem}")
+    fail(
+        f"{name}: gate {report.gate} not passed: {count(len(report.problems), 'problem')}",
+        EXIT_GATE,
+    )
+
+
+@click.command(help="Schedule the measures of a strategy file and generate its roadmap.")
+@strategy_argument
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the planned strategy (YAML or JSON by suffix); "
+    "without it, the input file is updated.",
+)
+@json_option
+def plan(strategy_file: Path, output: Path | None, as_json: bool) -> None:
+    """Plan a strategy file and report what did not fit."""
+    with reported():
+        planned = kd.plan_strategy(kd.load_strategy(strategy_file))
+        target = kd.dump_strategy(planned, output or strategy_file, force=True)
+    schedule = planned.schedule
+    assert schedule is not None  # plan_strategy always sets it
+    if as_json:
+        emit_json(
+            {
+                "written": str(target),
+                "placed": [
+                    {"measure": item.measure, "start": item.start, "end": item.end}
+                    for item in schedule.placed
+                ],
+                "unplaced": [
+                    {"measure": item.measure, "reason": item.reason} for item in schedule.unplaced
+                ],
+            }
+        )
+        return
+    click.echo(
+        f"wrote {target}: {count(len(schedule.placed), 'measure')} placed, "
+        f"{len(schedule.unplaced)} not placed"
+    )
+    for item in schedule.unplaced:
+        click.echo(f"  {item.measure}: {item.reason}")
+
+
+def _sensitivity_data(report: kd.SensitivityReport) -> dict[str, Any]:
+    return {
+        "stable": report.stable,
+        "findings": [
+            {
+                "criterion": finding.criterion,
+                "change": finding.change,
+                "changes": [
+                    {
+                        "measure": change.measure,
+                        "rank_before": change.rank_before,
+                        "rank_after": change.rank_after,
+                    }
+                    for change in finding.changes
+                ],
+            }
+            for finding in report.findings
+        ],
+    }
+
+
+@click.command(help="Rank the measures of a strategy file and store the ranking in it.")
+@strategy_argument
+@click.option("--rule", help="Ranking rule; by default the file's ranking_rule, else nutzwert.")
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the ranked strategy; without it, the input file is updated.",
+)
+@click.option(
+    "--sensitivity",
+    "with_sensitivity",
+    is_flag=True,
+    help="Also report how stable the top 5 is when weights move by up to 20 %.",
+)
+@json_option
+def rank(
+    strategy_file: Path,
+    rule: str | None,
+    output: Path | None,
+    with_sensitivity: bool,
+    as_json: bool,
+) -> None:
+    """Rank a strategy file and print the ranking."""
+    with reported():
+        strategy = kd.load_strategy(strategy_file)
+        ranked = kd.rank_strategy(strategy, rule)
+        report = kd.sensitivity(ranked, rule=rule) if with_sensitivity else None
+        target = kd.dump_strategy(ranked, output or strategy_file, force=True)
+    ranking = ranked.ranking
+    assert ranking is not None  # rank_strategy always sets it
+    if as_json:
+        emit_json(
+            {
+                "written": str(target),
+                "rule": ranking.rule,
+                "entries": [
+                    {
+                        "rank": entry.rank,
+                        "measure": entry.measure,
+                        "title": ranked.measure(entry.measure).title,
+                        "score": entry.score,
+                    }
+                    for entry in ranking.entries
+                ],
+                "sensitivity": None if report is None else _sensitivity_data(report),
+            }
+        )
+        return
+    click.echo(f"ranked with {ranking.rule!r}, wrote {target}")
+    for entry in ranking.entries:
+        title = ranked.measure(entry.measure).title
+        click.echo(f"{entry.rank:>3}. {title} ({entry.score:.3f})")
+    if report is not None:
+        if report.stable:
+            click.echo("the top 5 stays the same for weight changes up to 20 %")
+        for finding in report.findings:
+            moved = ", ".join(
+                f"{c.measure} {c.rank_before}->{c.rank_after}" for c in finding.changes
+            )
+            click.echo(f"weight of {finding.criterion} {finding.change:+.0%}: {moved}")
+
+
+@click.command(help="Run the governance checks on a strategy file's organisation.")
+@strategy_argument
+@click.option(
+    "--max-roles", type=int, default=3, show_default=True, help="Roles one person may hold."
+)
+@json_option
+def check(strategy_file: Path, max_roles: int, as_json: bool) -> None:
+    """Print the findings; exit status 1 when there is an error finding."""
+    with reported():
+        findings = kd.run_checks(kd.load_strategy(strategy_file), options={"max_roles": max_roles})
+    errors = sum(1 for f in findings if f.severity is kd.Severity.ERROR)
+    if as_json:
+        emit_json(
+            {
+                "file": str(strategy_file),
+                "findings": [finding_data(f) for f in findings],
+                "errors": errors,
+            }
+        )
+    else:
+        for finding in findings:
+            click.echo(_finding_line(finding))
+        click.echo(f"{strategy_file.name}: {count(len(findings), 'finding')}, {errors} error(s)")
+    if errors:
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,122 @@
+"""What every command shares: error reporting, exit codes, JSON output, options."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from kommunal_digital.errors import KommunalDigitalError
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_GATE",
+    "EXIT_OK",
+    "count",
+    "date_option",
+    "emit_json",
+    "fail",
+    "json_option",
+    "reported",
+    "split_list",
+    "strategy_argument",
+]
+
+#: Success.
+EXIT_OK = 0
+#: Invalid input, a library error, failed documents or governance errors.
+EXIT_ERROR = 1
+#: The completeness gate (``validate --gate``) was not passed.
+EXIT_GATE = 3
+# Exit status 2 is click's: wrong usage (unknown option, missing argument).
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def count(number: int, noun: str) -> str:
+    """``1 measure``, ``3 measures``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def fail(message: str, status: int = EXIT_ERROR) -> NoReturn:
+    """Print ``error: <message>`` on stderr and exit with ``status``."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
+@contextlib.contextmanager
+def reported() -> Iterator[None]:
+    """Turn a library error (or a failed file operation) into ``error: ...`` and status 1.
+
+    The library's messages name the file and field path, so they are
+    printed as they are; no traceback reaches the user.
+    """
+    try:
+        yield
+    except KommunalDigitalError as error:
+        fail(str(error))
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        fail(f"{where}{error.strerror or error}")
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    return str(value)
+
+
+def emit_json(data: object) -> None:
+    """Write one JSON document to stdout (paths and dates as strings)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_plain))
+
+
+def json_option(function: _F) -> _F:
+    """The ``--json`` flag: a JSON document on stdout instead of text."""
+    option = click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print one JSON document on stdout instead of text (errors stay on stderr).",
+    )
+    return option(function)
+
+
+def strategy_argument(function: _F) -> _F:
+    """The ``STRATEGY_FILE`` argument (YAML, JSON or an Excel workbook)."""
+    argument = click.argument(
+        "strategy_file", type=click.Path(dir_okay=False, path_type=Path), metavar="STRATEGY_FILE"
+    )
+    return argument(function)
+
+
+def split_list(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Options given several times or comma-separated: ``--format docx,html``."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _to_date(
+    ctx: click.Context, param: click.Parameter, value: dt.datetime | None
+) -> dt.date | None:
+    return None if value is None else value.date()
+
+
+def date_option(*names: str, help: str) -> Callable[[_F], _F]:
+    """An option taking a calendar date written as ``YYYY-MM-DD``."""
+    return click.option(
+        *names,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        callback=_to_date,
+        metavar="YYYY-MM-DD",
+        help=help,
+    )

@@ -1,0 +1,241 @@
+"""CLI: validate, rank, plan and check, as text and as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+import kommunal_digital as kd
+from kommunal_digital.cli.main import cli
+
+START = dt.date(2027, 1, 1)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), result.output  # never a traceback
+    return result.exit_code, result.stdout, result.stderr
+
+
+def starter() -> kd.Strategy:
+    municipality = kd.Municipality("Gemeinde Lindenau", kd.MunicipalityKind.GEMEINDE, "RLP")
+    return kd.starter_strategy(kd.get_pack("rlp"), municipality, start=START)
+
+
+def without_pilot(strategy: kd.Strategy) -> kd.Strategy:
+    assert strategy.organigram is not None
+    roles = tuple(r for r in strategy.organigram.roles if r.key != "lotse-bildung")
+    relations = tuple(
+        r for r in strategy.organigram.relations if "lotse-bildung" not in (r.source, r.target)
+    )
+    return attrs.evolve(strategy, organigram=kd.Organigram(roles=roles, relations=relations))
+
+
+@pytest.fixture
+def demo_file(tmp_path: Path) -> Path:
+    return kd.dump_strategy(kd.demo_strategy(planned=False), tmp_path / "strategy.yaml")
+
+
+VALIDATE_KEYS = {
+    "file",
+    "valid",
+    "municipality",
+    "action_fields",
+    "measures",
+    "problems",
+    "findings",
+    "gate",
+}
+
+
+def test_validate_a_valid_file_prints_one_line(demo_file: Path) -> None:
+    status, out, err = run("validate", str(demo_file))
+    assert status == 0
+    assert out == "strategy.yaml: valid: Verbandsgemeinde Eichenberg, 4 action fields, 12 measures\n"
+    assert err == ""
+
+
+def test_validate_json_of_a_valid_file(demo_file: Path) -> None:
+    status, out, _ = run("validate", str(demo_file), "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert set(data) == VALIDATE_KEYS
+    assert data["valid"] is True
+    assert data["municipality"] == "Verbandsgemeinde Eichenberg"
+    assert (data["action_fields"], data["measures"]) == (4, 12)
+    assert data["problems"] == data["findings"] == []
+    assert data["gate"] is None
+
+
+def test_validate_an_invalid_file_names_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "strategy.yaml"
+    text = kd.dumps_strategy(kd.demo_strategy()).replace("kind: verbandsgemeinde", "kind: land", 1)
+    bad.write_text(text, encoding="utf-8")
+    status, out, err = run("validate", str(bad))
+    assert status == 1
+    assert out == ""
+    assert err.startswith("error: strategy.yaml: municipality.kind: expected one of")
+    status, out, err = run("validate", str(bad), "--json")
+    assert status == 1
+    data = json.loads(out)
+    assert data["valid"] is False
+    assert data["municipality"] is None
+    assert [p.split(": ")[:2] for p in data["problems"]] == [["strategy.yaml", "municipality.kind"]]
+    assert "municipality.kind" in err
+
+
+def test_validate_a_missing_file(tmp_path: Path) -> None:
+    status, _, err = run("validate", str(tmp_path / "nichts.yaml"))
+    assert status == 1
+    assert err == f"error: {tmp_path / 'nichts.yaml'}: file not found\n"
+
+
+def test_validate_reports_governance_errors_with_status_1(tmp_path: Path) -> None:
+    broken = without_pilot(kd.demo_strategy(planned=False))
+    path = kd.dump_strategy(broken, tmp_path / "broken.yaml")
+    errors = [f for f in kd.run_checks(broken) if f.severity is kd.Severity.ERROR]
+    assert errors  # the organisation lacks the Digitallotse of one field
+    status, out, err = run("validate", str(path))
+    assert status == 1
+    assert "Fehler: [pilot-per-field]" in out
+    noun = "governance error" if len(errors) == 1 else "governance errors"
+    assert err == f"error: broken.yaml: invalid: {len(errors)} {noun}\n"
+    status, out, _ = run("validate", str(path), "--json")
+    data = json.loads(out)
+    assert data["valid"] is False
+    assert [f["check"] for f in data["findings"] if f["severity"] == "error"] == [
+        f.check for f in errors
+    ]
+    assert set(data["findings"][0]) == {"check", "severity", "message", "objects"}
+
+
+def test_validate_gate_not_passed_gives_status_3_and_every_problem(tmp_path: Path) -> None:
+    strategy = kd.rank_strategy(starter())
+    path = kd.dump_strategy(strategy, tmp_path / "strategy.yaml")
+    report = kd.check_readiness(strategy, gate="beschluss")
+    assert not report.ok
+    status, out, err = run("validate", str(path), "--gate", "beschluss")
+    assert status == 3
+    lines = out.splitlines()
+    assert lines[0] == "strategy.yaml: valid: Gemeinde Lindenau, 4 action fields, 12 measures"
+    assert lines[1:] == [f"  {problem}" for problem in report.problems]
+    assert err == (
+        f"error: strategy.yaml: gate beschluss not passed: {len(report.problems)} problems\n"
+    )
+    status, out, _ = run("validate", str(path), "--gate", "beschluss", "--top-n", "1", "--json")
+    assert status == 3
+    gate = json.loads(out)["gate"]
+    assert set(gate) == {"name", "passed", "top_n", "problems", "measures"}
+    assert gate["passed"] is False
+    assert gate["top_n"] == 1
+    assert gate["problems"] == list(
+        kd.check_readiness(strategy, gate="beschluss", top_n=1).problems
+    )
+
+
+def test_validate_gate_passed(tmp_path: Path) -> None:
+    demo = kd.demo_strategy()
+    assert demo.ranking is not None
+    top = demo.ranking.entries[0].measure
+    # The demo's best measure lacks only its funding and its operator.
+    complete = attrs.evolve(
+        demo,
+        measures=tuple(
+            attrs.evolve(
+                m,
+                funding_sources=(kd.FundingSource(kd.FundingKind.EIGENMITTEL, name="Haushalt"),),
+                operator=kd.Operator("Hauptamt"),
+            )
+            if m.key == top
+            else m
+            for m in demo.measures
+        ),
+    )
+    path = kd.dump_strategy(complete, tmp_path / "strategy.yaml")
+    status, out, err = run("validate", str(path), "--gate", "beschluss", "--top-n", "1")
+    assert (status, err) == (0, "")
+    assert out.endswith("12 measures\ngate beschluss: passed\n")
+    status, out, _ = run("validate", str(path), "--gate", "beschluss", "--top-n", "2")
+    assert status == 3
+
+
+def test_validate_unknown_gate_is_an_error(demo_file: Path) -> None:
+    status, _, err = run("validate", str(demo_file), "--gate", "haushalt")
+    assert status == 1
+    assert err == "error: unknown gate 'haushalt' (known: beschluss)\n"
+
+
+def test_validate_reads_a_workbook(tmp_path: Path) -> None:
+    book = kd.export_workbook(starter(), tmp_path / "Workshop.xlsx")
+    status, out, _ = run("validate", str(book))
+    assert status == 0
+    assert out == "Workshop.xlsx: valid: Gemeinde Lindenau, 4 action fields, 12 measures\n"
+
+
+def test_rank_json_is_the_library_ranking(demo_file: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "ranked.yaml"
+    status, out, _ = run("rank", str(demo_file), "--out", str(out_file), "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert set(data) == {"written", "rule", "entries", "sensitivity"}
+    ranked = kd.rank_strategy(kd.demo_strategy(planned=False))
+    assert ranked.ranking is not None
+    assert data["rule"] == ranked.ranking.rule
+    assert [(e["rank"], e["measure"]) for e in data["entries"]] == [
+        (e.rank, e.measure) for e in ranked.ranking.entries
+    ]
+    assert data["entries"][0]["title"] == ranked.measure(ranked.ranking.entries[0].measure).title
+    assert data["sensitivity"] is None
+    assert kd.load_strategy(out_file).ranking == ranked.ranking
+
+
+def test_rank_json_with_sensitivity(demo_file: Path) -> None:
+    status, out, _ = run("rank", str(demo_file), "--sensitivity", "--json")
+    assert status == 0
+    report = kd.sensitivity(kd.rank_strategy(kd.demo_strategy(planned=False)))
+    sens = json.loads(out)["sensitivity"]
+    assert sens["stable"] is report.stable
+    assert [f["criterion"] for f in sens["findings"]] == [f.criterion for f in report.findings]
+
+
+def test_plan_json_lists_placed_and_unplaced(demo_file: Path, tmp_path: Path) -> None:
+    status, out, _ = run("plan", str(demo_file), "--out", str(tmp_path / "p.yaml"), "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert set(data) == {"written", "placed", "unplaced"}
+    schedule = kd.plan_strategy(kd.demo_strategy(planned=False)).schedule
+    assert schedule is not None
+    assert [(p["measure"], p["start"]) for p in data["placed"]] == [
+        (p.measure, p.start.isoformat()) for p in schedule.placed
+    ]
+    assert [u["measure"] for u in data["unplaced"]] == [u.measure for u in schedule.unplaced]
+
+
+def test_plan_without_limits_fails_on_stderr(tmp_path: Path) -> None:
+    path = kd.dump_strategy(
+        attrs.evolve(kd.demo_strategy(planned=False), limits=None), tmp_path / "s.yaml"
+    )
+    status, out, err = run("plan", str(path), "--json")
+    assert status == 1
+    assert out == ""
+    assert err.startswith("error: ")
+    assert "no 'limits'" in err
+
+
+def test_check_json(tmp_path: Path) -> None:
+    broken = without_pilot(kd.demo_strategy(planned=False))
+    path = kd.dump_strategy(broken, tmp_path / "broken.yaml")
+    status, out, _ = run("check", str(path), "--json")
+    assert status == 1
+    data = json.loads(out)
+    assert set(data) == {"file", "findings", "errors"}
+    findings = kd.run_checks(broken)
+    assert data["errors"] == sum(1 for f in findings if f.severity is kd.Severity.ERROR)
+    assert [f["message"] for f in data["findings"]] == [f.message for f in findings]
