@@ -58,7 +58,9 @@ VALIDATE_KEYS = {
 def test_validate_a_valid_file_prints_one_line(demo_file: Path) -> None:
     status, out, err = run("validate", str(demo_file))
     assert status == 0
-    assert out == "strategy.yaml: valid: Verbandsgemeinde Eichenberg, 4 action fields, 12 measures\n"
+    assert (
+        out == "strategy.yaml: valid: Verbandsgemeinde Eichenberg, 4 action fields, 12 measures\n"
+    )
     assert err == ""
 
 

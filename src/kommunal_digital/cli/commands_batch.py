@@ -165,7 +165,8 @@ def batch(
     task = bar.add_task("Strategien", total=None)
 
     def advance(done: int, total: int, item: kd.BatchItem) -> None:
-        bar.update(task, completed=done, total=total, description=escape(item.source.name))
+        label = "Strategien" if done == total else escape(item.source.name)
+        bar.update(task, completed=done, total=total, description=label)
 
     with reported(), _executor(workers, threads) as pool, bar:
         result = kd.run_batch(

@@ -1,0 +1,149 @@
+"""CLI: ``init`` asks its questions or takes them from options."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kommunal_digital as kd
+from kommunal_digital.cli.commands_init import parse_fields
+from kommunal_digital.cli.main import cli
+
+RLP_FIELDS = kd.pack_action_fields(kd.get_pack("rlp"))
+
+
+def invoke(args: list[str], answers: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, args, input=answers)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_interactive_init_asks_and_writes_the_strategy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # name, kind (default from the name), pack (default), Land (default), inhabitants,
+    # fields (numbers and a key), folder (default from the name)
+    answers = "Stadt Bergheim\n\n\n\n12.500\n1,3,tourismus\n\n"
+    status, out, _ = invoke(["init", "--start", "2027-01-01"], answers)
+    assert status == 0, out
+    assert "Kind (gemeinde, stadt, verbandsgemeinde, kreis) [stadt]:" in out
+    assert "Bundesland [Rheinland-Pfalz]:" in out
+    assert f"   3  {RLP_FIELDS[2].key:<24} {RLP_FIELDS[2].title}" in out
+    assert "Folder to create [stadt-bergheim]:" in out
+    strategy = kd.load_strategy(tmp_path / "stadt-bergheim" / "strategy.yaml")
+    assert strategy.municipality == kd.Municipality(
+        "Stadt Bergheim", kd.MunicipalityKind.STADT, "Rheinland-Pfalz", population=12500
+    )
+    assert [f.key for f in strategy.chosen_fields] == [
+        RLP_FIELDS[0].key,
+        RLP_FIELDS[2].key,
+        "tourismus",
+    ]
+    assert f"kommunal-digital validate {Path('stadt-bergheim', 'strategy.yaml')}" in out
+
+
+def test_interactive_init_asks_again_after_a_wrong_answer(tmp_path: Path) -> None:
+    folder = tmp_path / "neu"
+    answers = "Gemeinde Lindenau\n\n\n\n\n99,schwimmbad\n2\n"
+    status, out, _ = invoke(["init", "--out", str(folder)], answers)
+    assert status == 0, out
+    assert "'99' is not one of the numbers 1-9 or a key" in out
+    strategy = kd.load_strategy(folder / "strategy.yaml")
+    assert [f.key for f in strategy.chosen_fields] == [RLP_FIELDS[1].key]
+    assert strategy.municipality.population is None
+
+
+def test_init_without_questions_is_the_starter_strategy(tmp_path: Path) -> None:
+    folder = tmp_path / "vg"
+    args = [
+        "init",
+        "--yes",
+        "--name",
+        "Verbandsgemeinde Lindenau",
+        "--land",
+        "Rheinland-Pfalz",
+        "--population",
+        "8000",
+        "--pack",
+        "rlp",
+        "--fields",
+        "kommunale_verwaltung,alltagsleben",
+        "--out",
+        str(folder),
+        "--start",
+        "2027-04-01",
+        "--workbook",
+    ]
+    status, out, _ = invoke(args)
+    assert status == 0
+    municipality = kd.Municipality(
+        "Verbandsgemeinde Lindenau",
+        kd.MunicipalityKind.VERBANDSGEMEINDE,
+        "Rheinland-Pfalz",
+        population=8000,
+    )
+    expected = kd.starter_strategy(
+        kd.get_pack("rlp"),
+        municipality,
+        start=dt.date(2027, 4, 1),
+        fields=["kommunale_verwaltung", "alltagsleben"],
+    )
+    assert kd.load_strategy(folder / "strategy.yaml") == expected
+    assert kd.import_workbook(folder / "Workshop.xlsx") == expected
+    assert out.splitlines()[:2] == [
+        f"wrote {folder / 'strategy.yaml'}",
+        f"wrote {folder / 'Workshop.xlsx'}",
+    ]
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "g"
+    folder.mkdir()
+    (folder / "strategy.yaml").write_text("mine", encoding="utf-8")
+    args = ["init", "--yes", "--name", "Gemeinde G", "--out", str(folder), "--workbook"]
+    status, _, err = invoke(args)
+    assert status == 1
+    assert (
+        err == f"error: {folder / 'strategy.yaml'}: exist(s) already; pass --force to overwrite\n"
+    )
+    assert (folder / "strategy.yaml").read_text(encoding="utf-8") == "mine"
+    assert not (folder / "Workshop.xlsx").exists()
+    status, _, _ = invoke([*args, "--force"])
+    assert status == 0
+    assert kd.load_strategy(folder / "strategy.yaml").municipality.name == "Gemeinde G"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--yes"], "--yes needs --name"),
+        (["--yes", "--name", "X", "--fields", "nix"], "'nix' is not one of the numbers 1-9"),
+        (["--yes", "--name", "X", "--kind", "land"], "'land' is not one of"),
+        (["--yes", "--name", "X", "--pack", "base"], "--yes needs an answer for: Bundesland"),
+    ],
+)
+def test_init_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    status, _, err = invoke(["init", "--out", str(tmp_path / "x"), *args])
+    assert status == 2
+    assert message in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_init_with_an_unknown_pack_is_an_error(tmp_path: Path) -> None:
+    status, _, err = invoke(["init", "--yes", "--name", "X", "--pack", "gibtsnicht"])
+    assert status == 1
+    assert err.startswith("error: no pack named 'gibtsnicht'")
+
+
+@given(st.lists(st.integers(min_value=1, max_value=len(RLP_FIELDS)), min_size=1))
+def test_parse_fields_takes_numbers_and_keys_alike(numbers: list[int]) -> None:
+    keys = [RLP_FIELDS[n - 1].key for n in numbers]
+    by_number = parse_fields(",".join(map(str, numbers)), RLP_FIELDS)
+    by_key = parse_fields(" , ".join(keys), RLP_FIELDS)
+    assert by_number == by_key == tuple(dict.fromkeys(keys))
