@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import NumberPattern, parse_pattern
 
 __all__ = ["FILTERS", "datum", "euro", "monat", "monate", "prozent", "zahl"]
 
-_LOCALE = "de_DE"
+# Parsed once: a council document formats thousands of amounts, and parsing
+# the locale and the number pattern each time was most of the filters' cost.
+_LOCALE = Locale.parse("de_DE")
+_WHOLE_EUROS = parse_pattern("#,##0 ¤")
+_CENTS = parse_pattern("#,##0.00 ¤")
+_PERCENT = parse_pattern("#,##0.# %")
+
+
+@lru_cache(maxsize=16)
+def _decimal_pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "#" * digits if digits > 0 else ""))
 
 
 def euro(value: Decimal | float | int | None) -> str:
@@ -22,10 +34,8 @@ def euro(value: Decimal | float | int | None) -> str:
     if value is None:
         return "–"
     amount = Decimal(str(value))
-    pattern = "#,##0 ¤" if amount == amount.to_integral_value() else "#,##0.00 ¤"
-    return str(
-        format_currency(amount, "EUR", format=pattern, locale=_LOCALE, currency_digits=False)
-    )
+    pattern = _WHOLE_EUROS if amount == amount.to_integral_value() else _CENTS
+    return str(pattern.apply(amount, _LOCALE, currency="EUR", currency_digits=False))
 
 
 def datum(value: dt.date | str | None, missing: str = "offen") -> str:
@@ -50,15 +60,14 @@ def zahl(value: Decimal | float | int | None, digits: int = 2) -> str:
     """Format a number with German separators: ``1.234,5``."""
     if value is None:
         return "–"
-    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return str(format_decimal(value, format=pattern, locale=_LOCALE))
+    return str(_decimal_pattern(digits).apply(value, _LOCALE))
 
 
 def prozent(value: float | int | None) -> str:
     """Format a percentage given as 0 to 100: ``40 %``, ``14,2 %`` (one decimal at most)."""
     if value is None:
         return "–"
-    return str(format_percent(float(value) / 100, format="#,##0.# %", locale=_LOCALE))
+    return str(_PERCENT.apply(float(value) / 100, _LOCALE))
 
 
 def monate(value: int | None) -> str:
