@@ -147,3 +147,22 @@ def test_parse_fields_takes_numbers_and_keys_alike(numbers: list[int]) -> None:
     by_number = parse_fields(",".join(map(str, numbers)), RLP_FIELDS)
     by_key = parse_fields(" , ".join(keys), RLP_FIELDS)
     assert by_number == by_key == tuple(dict.fromkeys(keys))
+
+
+def test_the_documented_measure_can_be_added_to_an_init_project(tmp_path: Path) -> None:
+    """Follow docs/getting-started.md: init, paste the example measure, validate."""
+    docs = Path(__file__).resolve().parents[1] / "docs" / "getting-started.md"
+    text = docs.read_text(encoding="utf-8")
+    example = text.split("To add a measure of your own", 1)[1].split("```yaml\n", 1)[1]
+    example = example.split("```", 1)[0]
+    folder = tmp_path / "lindenau"
+    args = ["init", "--yes", "--name", "Gemeinde Lindenau", "--out", str(folder)]
+    args += ["--fields", "kommunale_verwaltung"]
+    assert invoke(args)[0] == 0
+    path = folder / "strategy.yaml"
+    yaml_text = path.read_text(encoding="utf-8")
+    path.write_text(yaml_text.replace("measures:\n", "measures:\n" + example, 1), encoding="utf-8")
+    status, out, err = invoke(["validate", str(path)])
+    assert (status, err) == (0, "")
+    assert out == "strategy.yaml: valid: Gemeinde Lindenau, 1 action field, 4 measures\n"
+    assert kd.load_strategy(path).measures[0].key == "buergerportal-termine"

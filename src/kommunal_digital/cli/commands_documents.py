@@ -187,7 +187,9 @@ def charts(strategy_file: Path, out_dir: Path, force: bool) -> None:
             click.echo(f"wrote {write_atomic(out_dir / name, data, force=force)}")
 
 
-@click.command(help="Write the built-in demo (strategy.yaml and Digitalstrategie.docx) into DIR.")
+@click.command(
+    help="Write the built-in demo into a folder: its strategy.yaml and full document set."
+)
 @click.option(
     "--out",
     "out_dir",
