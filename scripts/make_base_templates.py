@@ -548,6 +548,138 @@ def finances(doc: Document) -> None:
     )
 
 
+def maturity(doc: Document) -> None:
+    tag(doc, "if maturity")
+    heading(doc, "Digitaler Reifegrad", 2)
+    para(
+        doc,
+        "Im {{ maturity.title }}{% if maturity.answered_on %} vom "
+        "{{ maturity.answered_on|datum }}{% endif %} erreichte die Kommune "
+        "{{ maturity.reached }} von {{ maturity.possible }} Punkten "
+        "({{ maturity.percent_text }}). Sie steht damit in der Phase "
+        "„{{ maturity.phase_label }}“.",
+    )
+    tag(doc, "for reason in maturity.reasons")
+    para(doc, "{{ reason }}", "List Bullet")
+    tag(doc, "endfor")
+    tag(doc, "if images is defined and images.reifegrad is defined")
+    para(doc, "{{ images.reifegrad }}")
+    caption(doc, "Reifegrad je Dimension")
+    tag(doc, "endif")
+    loop_table(
+        doc,
+        headers=["Dimension", ("Punkte", CENTER), ("Anteil", RIGHT)],
+        opening="for d in maturity.dimensions",
+        body=[
+            "{{ d.title }}",
+            ("{{ d.reached }} von {{ d.possible }}", CENTER),
+            ("{{ d.percent_text }}", RIGHT),
+        ],
+        widths=(8.0, 4.0, 4.0),
+    )
+    tag(doc, "if maturity.guide")
+    heading(doc, "Was in dieser Phase ansteht", 3)
+    para(doc, "{{ maturity.guide.situation|trim }}")
+    caption(doc, "Ziele der Phase")
+    tag(doc, "for goal in maturity.guide.goals")
+    para(doc, "{{ goal }}", "List Bullet")
+    tag(doc, "endfor")
+    caption(doc, "Bewährte Wege")
+    tag(doc, "for method in maturity.guide.methods")
+    para(doc, "{{ method }}", "List Bullet")
+    tag(doc, "endfor")
+    labelled(doc, "Erwartetes Ergebnis: ", "{{ maturity.guide.results|trim }}")
+    tag(doc, "endif")
+    tag(doc, "endif")
+
+
+def funding(doc: Document) -> None:
+    heading(doc, "Finanzierung und Förderung", 2)
+    para(
+        doc,
+        "Der Finanzplan verteilt die einmaligen Kosten auf die Jahre, in denen die Maßnahmen "
+        "laufen, und zählt die laufenden Kosten ab dem Ende jeder Maßnahme. Fördermittel und "
+        "Drittmittel mindern den Eigenanteil; laufende Kosten trägt die Kommune selbst.",
+    )
+    loop_table(
+        doc,
+        headers=[
+            "Jahr",
+            ("Einmalig", RIGHT),
+            ("Laufend", RIGHT),
+            ("Förder- und Drittmittel", RIGHT),
+            ("Eigenanteil", RIGHT),
+        ],
+        opening="for y in funding.years",
+        body=[
+            "{{ y.year }}",
+            ("{{ y.one_off|euro }}", RIGHT),
+            ("{{ y.follow_on|euro }}", RIGHT),
+            ("{{ y.income|euro }}", RIGHT),
+            ("{{ y.own_share|euro }}", RIGHT),
+        ],
+        footer=[
+            "Summe",
+            ("{{ funding.one_off|euro }}", RIGHT),
+            ("{{ funding.follow_on|euro }}", RIGHT),
+            ("{{ funding.income|euro }}", RIGHT),
+            ("{{ funding.own_share|euro }}", RIGHT),
+        ],
+        widths=(2.0, 3.4, 3.2, 3.8, 3.6),
+    )
+    tag(doc, "if funding.unplaced")
+    para(
+        doc,
+        "Nicht enthalten, weil im Planungszeitraum nicht einplanbar: "
+        "{{ funding.unplaced|join(', ') }}.",
+    )
+    tag(doc, "endif")
+    caption(doc, "Finanzierung und Betrieb je Maßnahme")
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Finanzierung", "Betrieb nach Projektende"],
+        opening="for m in funding.measures",
+        body=[
+            "{{ m.title }}",
+            "{{ m.sources|join('; ') or 'noch offen' }}"
+            "{% for d in m.deadlines %}{% if loop.first %} · Antragsfrist: "
+            "{% else %}, {% endif %}{{ d|datum }}{% endfor %}",
+            "{{ m.operator or 'noch offen' }}"
+            "{% if m.operator_budget %} ({{ m.operator_budget }}){% endif %}",
+        ],
+        widths=(5.4, 6.2, 4.4),
+    )
+
+
+def monitoring(doc: Document) -> None:
+    heading(doc, "Umsetzung und Erfolgskontrolle", 1)
+    para(
+        doc,
+        "Digitalbeauftragte und Digitallotsen besprechen regelmäßig den Stand jeder Maßnahme. "
+        "Alle {{ monitoring.rhythm_months }} Monate erhält der Digitalrat einen "
+        "Fortschrittsbericht; die Fortschritte werden auch für Bürgerschaft und Betriebe "
+        "offen dargestellt. Gewichtung im Gesamtfortschritt: {{ monitoring.weighting_label }}.",
+    )
+    tag(doc, "if monitoring.last_report_on")
+    para(doc, "Der letzte Bericht stammt vom {{ monitoring.last_report_on|datum }}.")
+    tag(doc, "endif")
+    tag(doc, "if monitoring.indicators")
+    caption(doc, "Woran der Erfolg gemessen wird")
+    loop_table(
+        doc,
+        # A soft hyphen lets the narrow column break "Ausgangswert" only if needed.
+        headers=["Wofür", "Indikator", ("Ausgangs\u00adwert", RIGHT), ("Zielwert", RIGHT)],
+        opening="for i in monitoring.indicators",
+        body=[
+            "{{ i.level }}: {{ i.of }}",
+            "{{ i.name }}{% if i.unit %} ({{ i.unit }}){% endif %}",
+            ("{{ i.baseline|zahl }}", RIGHT),
+            ("{{ i.target|zahl }}", RIGHT),
+        ],
+        widths=(5.4, 5.4, 2.6, 2.6),
+    )
+    tag(doc, "endif")
+
 
 # --------------------------------------------------------------------------- build
 
@@ -557,6 +689,7 @@ def build() -> Document:
     title_page(doc)
     foreword(doc)
     starting_point(doc)
+    maturity(doc)
     action_fields(doc)
     measure_details(doc)
     profiles(doc)
@@ -565,6 +698,8 @@ def build() -> Document:
     schedule(doc)
     organisation(doc)
     finances(doc)
+    funding(doc)
+    monitoring(doc)
     return doc
 
 

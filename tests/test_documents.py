@@ -204,9 +204,10 @@ def test_demo_document_embeds_gantt_organigram_and_grid(demo_docx: Path) -> None
     import zipfile
 
     media = [n for n in zipfile.ZipFile(demo_docx).namelist() if n.startswith("word/media/")]
-    assert len(media) == 3
+    assert len(media) == 4
     text = docx_text(demo_docx)
     for caption in (
+        "Reifegrad je Dimension",
         "Zeitplan der Maßnahmen",
         "Organigramm",
         "Einfluss und Interesse der Beteiligten",

@@ -11,6 +11,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from kommunal_digital.documents.assessment_context import (
+    funding_data,
+    maturity_data,
+    monitoring_data,
+)
 from kommunal_digital.model import (
     ActionField,
     Goal,
@@ -323,6 +328,9 @@ def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dic
         "organigram": organigram_data(strategy),
         "schedule": schedule_data(strategy, strategy.schedule) if strategy.schedule else None,
         "ranking": ranking_data(strategy, strategy.ranking) if strategy.ranking else None,
+        "maturity": maturity_data(strategy),
+        "funding": funding_data(strategy, today),
+        "monitoring": monitoring_data(strategy),
         "totals": {
             "fields": len(fields),
             "measures": len(measures),

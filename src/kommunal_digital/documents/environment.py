@@ -101,10 +101,11 @@ def strip_xml_forbidden(text: str) -> str:
 
 def _clean(value: object) -> object:
     if isinstance(value, str):
+        # Forbidden characters go first: "\r\x00\n" is one line break, not two.
+        value = strip_xml_forbidden(value)
         if "\r" in value:
             normalised = value.replace("\r\n", "\n").replace("\r", "\n")
             value = Markup(normalised) if isinstance(value, Markup) else normalised
-        return strip_xml_forbidden(value)
     return value
 
 

@@ -33,6 +33,9 @@ CONTEXT_VARIABLES = frozenset(
         "organigram",
         "schedule",
         "ranking",
+        "maturity",
+        "funding",
+        "monitoring",
         "totals",
         "images",
     }

@@ -1287,7 +1287,16 @@ def maturity_checks(
     return st.composite(_maturity_check)(questionnaire)
 
 
-_MATURITY_CHECKS = maturity_checks()
+@st.composite
+def _digicheck_answers(draw: st.DrawFn) -> MaturityCheck:
+    # Strategies must render and be assessed, so their checks fit the
+    # built-in Digicheck; arbitrary keys are covered by maturity_checks().
+    from kommunal_digital.maturity.questionnaires import builtin_questionnaire
+
+    return draw(maturity_checks(questionnaire=builtin_questionnaire()))
+
+
+_MATURITY_CHECKS = _digicheck_answers()
 
 
 _FIELD_KEYS = _key_lists(min_size=1, max_size=4)

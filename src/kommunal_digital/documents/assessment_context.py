@@ -1,0 +1,146 @@
+"""The parts of the Digitalstrategie context that assess and follow the strategy.
+
+``maturity`` (the Digicheck and its phase), ``funding`` (the cash plan and
+where the money comes from) and ``monitoring`` (how progress is measured and
+reported). Each is plain data; see ``docs/render-context.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kommunal_digital.model import Strategy
+
+__all__ = ["funding_data", "maturity_data", "monitoring_data"]
+
+
+def maturity_data(strategy: Strategy) -> dict[str, Any] | None:
+    """The maturity check's result, or ``None`` when the strategy has no check.
+
+    The phase guide comes from the bundled ``base`` pack (every bundled pack
+    extends it).
+
+    Raises:
+        ModelValidationError: The check's questionnaire is not installed or
+            an answer does not fit it (the message names the field).
+    """
+    if strategy.maturity_check is None:
+        return None
+    from kommunal_digital.maturity.scoring import assess_maturity, format_percent
+    from kommunal_digital.plugins.manager import get_pack
+
+    assessment = assess_maturity(strategy, guides=get_pack("base"))
+    guide = assessment.guide
+    return {
+        "title": assessment.title,
+        "answered_on": strategy.maturity_check.answered_on,
+        "reached": assessment.reached,
+        "possible": assessment.possible,
+        "percent": assessment.percent,
+        "percent_text": format_percent(assessment.percent),
+        "phase": assessment.phase.value,
+        "phase_label": assessment.phase.label,
+        "reasons": list(assessment.reasons),
+        "dimensions": [
+            {
+                "key": d.dimension,
+                "title": d.title,
+                "reached": d.reached,
+                "possible": d.possible,
+                "percent": d.percent,
+                "percent_text": format_percent(d.percent),
+            }
+            for d in assessment.dimensions
+        ],
+        "unanswered": len(assessment.unanswered),
+        "guide": {
+            "situation": guide.situation,
+            "goals": list(guide.goals),
+            "methods": list(guide.methods),
+            "results": guide.results,
+        }
+        if guide is not None
+        else None,
+    }
+
+
+def funding_data(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
+    """The cash plan per year and every measure's funding sources and operator.
+
+    Without a schedule and without planning limits the cash plan starts in
+    the month of the document date.
+    """
+    from kommunal_digital.funding.cash_plan import cash_plan
+
+    start = None
+    if strategy.schedule is None and strategy.limits is None:
+        start = (today or dt.date.today()).replace(day=1)
+    plan = cash_plan(strategy, start=start)
+    titles = {m.key: m.title for m in strategy.measures}
+    return {
+        "years": [
+            {
+                "year": y.year,
+                "one_off": y.one_off,
+                "follow_on": y.follow_on,
+                "income": y.income,
+                "own_share": y.own_share,
+                "total": y.total,
+            }
+            for y in plan.years
+        ],
+        "one_off": plan.one_off,
+        "follow_on": plan.follow_on,
+        "income": plan.income,
+        "own_share": plan.own_share,
+        "total": plan.total,
+        "unplaced": [titles[key] for key in plan.unplaced],
+        "measures": [
+            {
+                "title": m.title,
+                "sources": [s.label for s in m.funding_sources],
+                "deadlines": sorted(s.deadline for s in m.funding_sources if s.deadline),
+                "operator": m.operator.name if m.operator else "",
+                "operator_budget": m.operator.budget if m.operator else "",
+            }
+            for m in strategy.measures
+        ],
+    }
+
+
+def monitoring_data(strategy: Strategy) -> dict[str, Any]:
+    """How progress is reported and which indicators measure success."""
+    reporting = strategy.reporting
+    indicators = [
+        {
+            "of": field.title,
+            "level": "Ziel",
+            "name": i.name,
+            "unit": i.unit,
+            "baseline": i.baseline,
+            "target": i.target,
+        }
+        for field in strategy.chosen_fields
+        for goal in field.goals
+        for i in goal.indicators
+    ]
+    indicators += [
+        {
+            "of": m.title,
+            "level": "Maßnahme",
+            "name": i.name,
+            "unit": i.unit,
+            "baseline": i.baseline,
+            "target": i.target,
+        }
+        for m in strategy.measures
+        for i in m.indicators
+    ]
+    return {
+        "rhythm_months": reporting.rhythm_months,
+        "weighting_label": reporting.weighting.label,
+        "last_report_on": reporting.last_report_on,
+        "updates": len(strategy.progress_history),
+        "indicators": indicators,
+    }
