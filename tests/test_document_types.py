@@ -12,9 +12,9 @@ import attrs
 import pytest
 
 import kommunal_digital as kd
-from kommunal_digital.documents.formatting import datum, euro, prozent
 from kommunal_digital.documents.kinds import DocumentType
 from kommunal_digital.documents.text_render import escape_markdown
+from kommunal_digital.german import datum, euro, prozent
 
 from .docx_reading import docx_text, make_template
 
@@ -103,7 +103,7 @@ def test_steckbrief_shows_everything_of_its_measure(
 
 
 def kd_month(value: dt.date) -> str:
-    from kommunal_digital.documents.formatting import monat
+    from kommunal_digital.german import monat
 
     return monat(value)
 

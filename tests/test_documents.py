@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 
 import kommunal_digital as kd
 from kommunal_digital.documents.docx import render_docx, render_docx_bytes
-from kommunal_digital.documents.formatting import datum, euro, monate, prozent, zahl
+from kommunal_digital.german import datum, euro, monate, prozent, zahl
 from kommunal_digital.testing import strategies as kst
 
 from .docx_reading import docx_text, make_template

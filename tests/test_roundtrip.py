@@ -7,6 +7,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kommunal_digital as kd
 from kommunal_digital.errors import OutputExistsError
 from kommunal_digital.io.schema import SCHEMA_VERSION
 from kommunal_digital.io.strategy_file import (
@@ -162,3 +163,10 @@ def test_any_generated_text_survives_a_round_trip(text: str, fmt: Literal["yaml"
     back = loads_strategy(dumps_strategy(strategy, format=fmt), format=fmt)
     assert back.vision == text
     assert back.starting_point == text
+
+
+def test_written_yaml_has_no_anchors_or_aliases() -> None:
+    text = kd.dumps_strategy(kd.demo_strategy())
+    assert "&id" not in text
+    assert "*id" not in text
+    assert kd.loads_strategy(text) == kd.demo_strategy()

@@ -10,10 +10,10 @@ Example:
 """
 
 from kommunal_digital._version import __version__
-from kommunal_digital.calendars.events import CalendarEvent, calendar_events
-from kommunal_digital.calendars.ics import calendar_ics, export_calendar
 from kommunal_digital.batch.result import BatchItem, BatchResult, BatchStatus
 from kommunal_digital.batch.run import run_batch
+from kommunal_digital.calendars.events import CalendarEvent, calendar_events
+from kommunal_digital.calendars.ics import calendar_ics, export_calendar
 from kommunal_digital.demo import DemoOutput, demo_strategy, write_demo
 from kommunal_digital.documents.build import (
     BuildResult,
@@ -117,8 +117,8 @@ from kommunal_digital.model.maturity import (
     Questionnaire,
 )
 from kommunal_digital.model.organigram_preset import OrganigramPreset, PresetRelation, PresetRole
-from kommunal_digital.model.progress import ProgressUpdate, Reporting, Weighting
 from kommunal_digital.model.preset import PresetMilestone, PresetPhase, PresetTask, RoadmapPreset
+from kommunal_digital.model.progress import ProgressUpdate, Reporting, Weighting
 from kommunal_digital.model.ranking import (
     Comparison,
     Criterion,
@@ -137,7 +137,6 @@ from kommunal_digital.model.schedule import (
     YearLimit,
     YearTotals,
 )
-from kommunal_digital.organisation.findings import Finding, GovernanceCheck
 from kommunal_digital.monitoring.history import record_progress, record_report
 from kommunal_digital.monitoring.progress import MeasureFigure, ProgressSource, measure_progress
 from kommunal_digital.monitoring.report import MeasureReport, ProgressReport, progress_report
@@ -148,6 +147,7 @@ from kommunal_digital.monitoring.rollup import (
     roll_up_progress,
 )
 from kommunal_digital.monitoring.staleness import FlagKind, ProgressFlag
+from kommunal_digital.organisation.findings import Finding, GovernanceCheck
 from kommunal_digital.organisation.governance import governance_checks, measure_owner, run_checks
 from kommunal_digital.organisation.presets import build_organigram, organigram_presets
 from kommunal_digital.organisation.stakeholders import (

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from kommunal_digital.documents.context import head_context
-from kommunal_digital.documents.formatting import euro, zahl
+from kommunal_digital.german import euro, zahl
 from kommunal_digital.model import MunicipalityKind, RoleKind, Strategy
 
 __all__ = ["beschlussvorlage_context", "council_name"]

@@ -42,8 +42,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 from markupsafe import Markup
 
-from kommunal_digital.documents.formatting import FILTERS
 from kommunal_digital.errors import TemplateRenderError
+from kommunal_digital.german import FILTERS
 
 if TYPE_CHECKING:
     from types import TracebackType

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 
 import attrs
 
+from kommunal_digital.german import kurzdatum
 from kommunal_digital.model import Measure, Strategy
 from kommunal_digital.model.funding import (
     FundingKind,
@@ -49,10 +50,6 @@ class FundingWarning:
     measure: str
     message: str
     programme: str | None = None
-
-
-def _day(value: dt.date) -> str:
-    return f"{value:%d.%m.%Y}"
 
 
 def _percent(value: float) -> str:
@@ -136,20 +133,20 @@ def _source(
         if deadline < today:
             yield warn(
                 WarningCode.DEADLINE_PASSED,
-                f"Die Antragsfrist für „{name}“ ist am {_day(deadline)} abgelaufen.",
+                f"Die Antragsfrist für „{name}“ ist am {kurzdatum(deadline)} abgelaufen.",
             )
         elif deadline < ready:
             yield warn(
                 WarningCode.DEADLINE_TOO_CLOSE,
-                f"Bis zur Antragsfrist für „{name}“ am {_day(deadline)} bleiben weniger als "
+                f"Bis zur Antragsfrist für „{name}“ am {kurzdatum(deadline)} bleiben weniger als "
                 f"{lead_months} Monate für die Vorbereitung des Antrags.",
             )
         entry = strategy.schedule.entry(measure.key) if strategy.schedule else None
         if entry is not None and deadline > entry.start:
             yield warn(
                 WarningCode.DEADLINE_AFTER_START,
-                f"Die Antragsfrist für „{name}“ am {_day(deadline)} liegt nach dem geplanten "
-                f"Beginn am {_day(entry.start)}; gefördert wird in der Regel nur, was nach "
+                f"Die Antragsfrist für „{name}“ am {kurzdatum(deadline)} liegt nach dem geplanten "
+                f"Beginn am {kurzdatum(entry.start)}; gefördert wird in der Regel nur, was nach "
                 "der Antragstellung beginnt.",
             )
     own = any(s.kind is FundingKind.EIGENMITTEL for s in measure.funding_sources)

@@ -38,7 +38,12 @@ _StrictLoader.add_constructor(
 
 
 class _Dumper(yaml.SafeDumper):
-    """SafeDumper that writes multi-line text as literal blocks."""
+    """SafeDumper that writes multi-line text as literal blocks and no aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # The same date object used twice must not become "&id001 ... *id001":
+        # people edit these files by hand.
+        return True
 
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:

@@ -28,13 +28,14 @@ import datetime as dt
 
 import attrs
 
+from kommunal_digital.german import kurzdatum
 from kommunal_digital.model import Measure, MeasureStatus, Strategy
 from kommunal_digital.model.labels import LabelledEnum
 from kommunal_digital.model.progress import ProgressUpdate
 from kommunal_digital.monitoring.progress import format_percent
 from kommunal_digital.planning.calendar import add_months
 
-__all__ = ["FlagKind", "ProgressFlag", "german_date", "measure_flags", "planned_progress"]
+__all__ = ["FlagKind", "ProgressFlag", "measure_flags", "planned_progress"]
 
 _CLOSED = (MeasureStatus.ABGESCHLOSSEN, MeasureStatus.VERWORFEN)
 _RUNNING = (MeasureStatus.IN_UMSETZUNG, MeasureStatus.VERZOEGERT)
@@ -82,11 +83,6 @@ class ProgressFlag:
     reason: str
 
 
-def german_date(value: dt.date) -> str:
-    """Format a date as ``TT.MM.JJJJ``."""
-    return f"{value.day:02d}.{value.month:02d}.{value.year}"
-
-
 def planned_progress(start: dt.date, end: dt.date, as_of: dt.date) -> float:
     """The linear planned progress in percent of a measure running from start to end.
 
@@ -112,12 +108,12 @@ def _stale(
     rhythm = strategy.reporting.rhythm_months
     months = "1 Monat" if rhythm == 1 else f"{rhythm} Monate"
     if last is not None:
-        since, what = last.date, f"Letzte Meldung am {german_date(last.date)}"
+        since, what = last.date, f"Letzte Meldung am {kurzdatum(last.date)}"
     elif started and start is not None:
-        since, what = start, f"Keine Meldung seit dem geplanten Beginn am {german_date(start)}"
+        since, what = start, f"Keine Meldung seit dem geplanten Beginn am {kurzdatum(start)}"
     elif strategy.adopted_on is not None:
         since = strategy.adopted_on
-        what = f"Keine Meldung seit dem Beschluss der Strategie am {german_date(since)}"
+        what = f"Keine Meldung seit dem Beschluss der Strategie am {kurzdatum(since)}"
     else:
         return ProgressFlag(
             FlagKind.STALE, "Die Maßnahme läuft, hat aber noch keine Fortschrittsmeldung."
@@ -127,7 +123,7 @@ def _stale(
         return None
     return ProgressFlag(
         FlagKind.STALE,
-        f"{what}; die nächste war bis {german_date(due)} fällig (Berichtsrhythmus {months}).",
+        f"{what}; die nächste war bis {kurzdatum(due)} fällig (Berichtsrhythmus {months}).",
     )
 
 
@@ -164,7 +160,7 @@ def measure_flags(
             flags.append(
                 ProgressFlag(
                     FlagKind.OVERDUE,
-                    f"Geplantes Ende am {german_date(entry.end)} ist überschritten, "
+                    f"Geplantes Ende am {kurzdatum(entry.end)} ist überschritten, "
                     f"Stand {format_percent(progress)}.",
                 )
             )
@@ -184,7 +180,7 @@ def measure_flags(
         flags.append(
             ProgressFlag(
                 FlagKind.DEADLINE,
-                f"Die gesetzliche Frist{driver} ist am {german_date(measure.legal_deadline)} "
+                f"Die gesetzliche Frist{driver} ist am {kurzdatum(measure.legal_deadline)} "
                 "verstrichen.",
             )
         )

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import networkx as nx
 
+from kommunal_digital.german import euro
 from kommunal_digital.graphs.dependencies import dependency_graph
 from kommunal_digital.model import Measure, MeasureStatus
 from kommunal_digital.model.schedule import (
@@ -308,7 +309,7 @@ def _explain(
     else:
         reason = (
             f"Das Budget für einmalige Kosten reicht ab {year} nicht: bis Ende {last_year} "
-            f"findet sich kein Beginn, zu dem {measure.cost.one_off} € Platz haben."
+            f"findet sich kein Beginn, zu dem {euro(measure.cost.one_off)} Platz haben."
         )
     return Unplaced(measure=measure.key, constraint=constraint, year=year, reason=reason)
 

@@ -135,8 +135,6 @@ def kd_maturity_questionnaires() -> Sequence[Questionnaire]:
 
 
 @hookimpl(trylast=True)
-def kd_document_template(
-    pack: TemplatePack, document_type: str, template_kind: str
-) -> Path | None:
+def kd_document_template(pack: TemplatePack, document_type: str, template_kind: str) -> Path | None:
     """Answer from the ``[documents]`` table of the pack's manifest."""
     return pack.document_template(template_name(document_type, template_kind))

@@ -60,9 +60,7 @@ def kd_action_fields(pack: TemplatePack) -> Sequence[ActionField]:  # type: igno
 
 
 @hookspec(firstresult=True)
-def kd_document_template(
-    pack: TemplatePack, document_type: str, template_kind: str
-) -> Path | None:
+def kd_document_template(pack: TemplatePack, document_type: str, template_kind: str) -> Path | None:
     """Return the template for a document type of a pack.
 
     The first plugin that returns a path wins; the built-in plugin answers

@@ -271,9 +271,7 @@ def document_template(
         # Implementations written before template kinds existed answer with
         # Word templates; they are left out when another kind is asked for.
         legacy = [
-            impl.plugin
-            for impl in caller.get_hookimpls()
-            if "template_kind" not in impl.argnames
+            impl.plugin for impl in caller.get_hookimpls() if "template_kind" not in impl.argnames
         ]
         if legacy:
             caller = manager.subset_hook_caller("kd_document_template", remove_plugins=legacy)

@@ -1,7 +1,9 @@
 """German formatting of dates, amounts, numbers and percentages (Babel).
 
-These functions are the Jinja filters available in every template:
-``euro``, ``datum``, ``monat``, ``zahl``, ``prozent`` and ``monate``.
+These functions are the Jinja filters available in every template
+(``euro``, ``datum``, ``monat``, ``zahl``, ``prozent`` and ``monate``) and
+format the figures in the German messages the library writes itself
+(``kurzdatum`` for the short form ``31.03.2027``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, parse_pattern
 
-__all__ = ["FILTERS", "datum", "euro", "monat", "monate", "prozent", "zahl"]
+__all__ = ["FILTERS", "datum", "euro", "kurzdatum", "monat", "monate", "prozent", "zahl"]
 
 # Parsed once: a council document formats thousands of amounts, and parsing
 # the locale and the number pattern each time was most of the filters' cost.
@@ -45,6 +47,11 @@ def datum(value: dt.date | str | None, missing: str = "offen") -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
     return str(format_date(value, format="d. MMMM y", locale=_LOCALE))
+
+
+def kurzdatum(value: dt.date) -> str:
+    """Format a date in the short German form ``31.03.2027``."""
+    return f"{value.day:02d}.{value.month:02d}.{value.year}"
 
 
 def monat(value: dt.date | str | None, missing: str = "offen") -> str:
