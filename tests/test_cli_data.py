@@ -70,7 +70,7 @@ def test_import_and_export_refuse_to_overwrite(demo_file: Path, tmp_path: Path) 
     assert run("export", str(demo_file), "--out", str(book))[0] == 0
     status, _, err = run("export", str(demo_file), "--out", str(book))
     assert status == 1
-    assert err == f"error: {book}: exists already; pass force to overwrite it\n"
+    assert err == f"error: {book}: exists already; pass --force to overwrite it\n"
     assert run("export", str(demo_file), "--out", str(book), "--force")[0] == 0
     status, _, err = run("import", str(book), "--out", str(demo_file))
     assert status == 1

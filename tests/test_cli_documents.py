@@ -124,7 +124,9 @@ def test_build_refuses_to_overwrite(demo_file: Path, tmp_path: Path) -> None:
     status, text, err = run(*args, "--date", "2030-01-01")
     assert status == 1
     assert text == ""
-    assert err == f"error: {out / 'Organigramm.docx'}: exist(s) already; pass force to overwrite\n"
+    assert (
+        err == f"error: {out / 'Organigramm.docx'}: exist(s) already; pass --force to overwrite\n"
+    )
     assert (out / "Organigramm.docx").read_bytes() == before
     assert run(*args, "--force")[0] == 0
 

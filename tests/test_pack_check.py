@@ -79,8 +79,9 @@ def test_unknown_template_variable_and_syntax(pack: Path) -> None:
     make_template(template, "{{ municipality.name }} {{ gemeinde.name }}")
     assert messages(pack) == [
         "templates/digitalstrategie.docx: uses 'gemeinde', which is not in the render context "
-        "(available: document, fields, images, measures, municipality, organigram, profiles, "
-        "ranking, roadmap, schedule, stakeholders, strategy, totals)"
+        "(available: document, fields, funding, images, maturity, measures, monitoring, "
+        "municipality, organigram, profiles, ranking, roadmap, schedule, stakeholders, "
+        "strategy, totals)"
     ]
     make_template(template, "{% for m in measures %}")
     assert messages(pack) == [

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kommunal_digital.batch.result import BatchItem, BatchResult, BatchStatus
-from kommunal_digital.batch.worker import BatchJob, Builder, build_one
+from kommunal_digital.batch.worker import BatchJob, Builder, build_one, dedicate_worker
 from kommunal_digital.errors import InputFileError, OutputError
 
 __all__ = ["STRATEGY_SUFFIXES", "run_batch", "strategy_files"]
@@ -137,7 +137,11 @@ def _process_pool(jobs: int, workers: int | None = None) -> cf.ProcessPoolExecut
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
     count = workers or min(os.cpu_count() or 1, jobs)
-    return cf.ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method))
+    return cf.ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=multiprocessing.get_context(method),
+        initializer=dedicate_worker,
+    )
 
 
 def _crashed(job: BatchJob, error: BaseException) -> BatchItem:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import re
 import shutil
@@ -94,6 +95,28 @@ def folder_name(strategy: Strategy, source: Path) -> str:
     return slug(strategy.municipality.name) or slug(source.stem) or "strategie"
 
 
+_DEDICATED = False
+
+
+def dedicate_worker() -> None:
+    """Mark this process as a batch worker of its own (the default pool's initializer).
+
+    Only then does :func:`build_one` freeze what survives a job (imports,
+    caches) out of the garbage collector's reach, so that the collection
+    after every document stays cheap and memory stays at one document's
+    worth over thousands of documents. A caller's own process, running jobs
+    on threads, is left alone.
+    """
+    global _DEDICATED  # one flag per worker process
+    _DEDICATED = True
+
+
+def _settle() -> None:
+    if _DEDICATED:
+        gc.collect()
+        gc.freeze()
+
+
 def build_one(job: BatchJob) -> BatchItem:
     """Load one strategy file and build its documents; never raises for the file's faults.
 
@@ -117,6 +140,7 @@ def build_one(job: BatchJob) -> BatchItem:
     except Exception as error:  # one file's crash must not stop the batch
         message = f"unexpected {type(error).__name__}: {error}"
     else:
+        _settle()
         return BatchItem(
             source=job.source,
             status=BatchStatus.OK,
@@ -125,6 +149,7 @@ def build_one(job: BatchJob) -> BatchItem:
             seconds=time.perf_counter() - started,
             municipality=name,
         )
+    _settle()
     return BatchItem(
         source=job.source,
         status=BatchStatus.FAILED,
@@ -137,9 +162,14 @@ def build_one(job: BatchJob) -> BatchItem:
 def _claim(job: BatchJob, folder: Path) -> None:
     # Two files of one run for the same municipality would write one folder;
     # the first to claim the name keeps it, the other fails and says why.
+    # The claim is written aside and linked into place, so whoever finds it
+    # taken always reads whose it is (never an empty, half-written marker).
     marker = job.claims / folder.name
+    fd, draft = tempfile.mkstemp(prefix=".claim.", dir=job.claims)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(str(job.source))
     try:
-        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        os.link(draft, marker)
     except FileExistsError:
         other = ""
         with contextlib.suppress(OSError):
@@ -150,8 +180,9 @@ def _claim(job: BatchJob, folder: Path) -> None:
             f"{folder}: another file of this batch ({other or 'unknown'}) is for the same "
             "municipality; give each municipality one file"
         ) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(str(job.source))
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(draft)
 
 
 def _default_builder(strategy: Strategy, out_dir: Path, **options: Any) -> BuildOutcome:

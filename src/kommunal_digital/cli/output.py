@@ -12,7 +12,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from kommunal_digital.errors import KommunalDigitalError
+from kommunal_digital.errors import KommunalDigitalError, OutputExistsError
 
 __all__ = [
     "EXIT_ERROR",
@@ -59,6 +59,9 @@ def reported() -> Iterator[None]:
     """
     try:
         yield
+    except OutputExistsError as error:
+        # The library speaks of its ``force`` argument; here it is a flag.
+        fail(str(error).replace("pass force", "pass --force"))
     except KommunalDigitalError as error:
         fail(str(error))
     except OSError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -355,6 +356,12 @@ def build_documents(
         except KommunalDigitalError as error:
             failures.append(DocumentFailure(kind.name, fmt.name, measure, str(error)))
             continue
+        finally:
+            if gc.get_freeze_count():
+                # docxtpl leaves object cycles behind; where the long-lived
+                # objects are frozen (batch workers) collecting them after
+                # each document is cheap and keeps memory flat.
+                gc.collect()
         rendered.append((target, data))
     if strict and failures:
         raise DocumentError(
