@@ -17,20 +17,13 @@ from template_kit import (
     key_value_table,
     labelled,
     loop_table,
+    milestones_table,
     new_document,
     para,
+    relations_table,
+    roles_table,
     tag,
-)
-
-TASKS = dict(
-    headers=["Was", "Wer", "Bis wann"],
-    body=["{{ t.what }}", "{{ t.who or '–' }}", "{{ t.due|datum }}"],
-    widths=(8.2, 4.2, 3.6),
-)
-MILESTONES = dict(
-    headers=["Was", "geplant", "Erreicht am"],
-    body=["{{ ms.what }}", "{{ ms.planned|datum }}", "{{ ms.reached_on|datum('–') }}"],
-    widths=(8.8, 3.6, 3.6),
+    tasks_table,
 )
 
 
@@ -101,13 +94,13 @@ def steckbrief() -> Document:
     tag(doc, "endif")
     heading(doc, "Arbeitsschritte", 1)
     tag(doc, "if steps")
-    loop_table(doc, opening="for t in steps", **TASKS)
+    tasks_table(doc, "steps")
     tag(doc, "else")
     para(doc, "Die Arbeitsschritte werden in der vertieften Planung festgelegt.")
     tag(doc, "endif")
     heading(doc, "Meilensteine", 1)
     tag(doc, "if milestones")
-    loop_table(doc, opening="for ms in milestones", **MILESTONES)
+    milestones_table(doc, "milestones")
     tag(doc, "else")
     para(doc, "Die Meilensteine werden in der vertieften Planung festgelegt.")
     tag(doc, "endif")
@@ -146,11 +139,11 @@ def vorgehensplan() -> Document:
     heading(doc, "Phase {{ loop.index }}: {{ phase.title }}", 1)
     tag(doc, "if phase.tasks")
     caption(doc, "Aufgaben")
-    loop_table(doc, opening="for t in phase.tasks", **TASKS)
+    tasks_table(doc, "phase.tasks")
     tag(doc, "endif")
     tag(doc, "if phase.milestones")
     caption(doc, "Meilensteine")
-    loop_table(doc, opening="for ms in phase.milestones", **MILESTONES)
+    milestones_table(doc, "phase.milestones")
     tag(doc, "endif")
     tag(doc, "endfor")
     tag(doc, "else")
@@ -260,13 +253,7 @@ def organigramm() -> Document:
     caption(doc, "Organigramm")
     tag(doc, "endif")
     heading(doc, "Rollen", 1)
-    loop_table(
-        doc,
-        headers=["Rolle", "Art", "Besetzt durch"],
-        opening="for r in organigram.roles",
-        body=["{{ r.title }}", "{{ r.kind }}", "{{ r.holder or '–' }}"],
-        widths=(7.0, 5.0, 4.0),
-    )
+    roles_table(doc)
     tag(doc, "if pilots")
     heading(doc, "Zuständigkeit je Handlungsfeld", 1)
     loop_table(
@@ -283,13 +270,7 @@ def organigramm() -> Document:
     tag(doc, "endif")
     tag(doc, "if organigram.relations")
     heading(doc, "Beziehungen", 1)
-    loop_table(
-        doc,
-        headers=["Rolle", "Beziehung", "zu"],
-        opening="for rel in organigram.relations",
-        body=["{{ rel.source }}", "{{ rel.kind }}", "{{ rel.target }}"],
-        widths=(6.0, 4.0, 6.0),
-    )
+    relations_table(doc)
     tag(doc, "endif")
     tag(doc, "else")
     para(doc, "Die Organisation des digitalen Wandels ist noch nicht festgelegt.")

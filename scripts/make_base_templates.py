@@ -34,10 +34,14 @@ from template_kit import (
     key_value_table,
     labelled,
     loop_table,
+    milestones_table,
     new_document,
     para,
+    relations_table,
+    roles_table,
     save,
     tag,
+    tasks_table,
     yes_no,
 )
 
@@ -308,13 +312,7 @@ def profiles(doc: Document) -> None:
     tag(doc, "endif")
     heading(doc, "7. Was sind die wichtigen Meilensteine?", 3)
     tag(doc, "if p.milestones")
-    loop_table(
-        doc,
-        headers=["Was", "geplant", "Erreicht am"],
-        opening="for ms in p.milestones",
-        body=["{{ ms.what }}", "{{ ms.planned|datum }}", "{{ ms.reached_on|datum('–') }}"],
-        widths=(8.8, 3.6, 3.6),
-    )
+    milestones_table(doc, "p.milestones")
     tag(doc, "else")
     para(doc, "Die Meilensteine sind noch nicht festgelegt.")
     tag(doc, "endif")
@@ -336,23 +334,11 @@ def roadmap(doc: Document) -> None:
     tag(doc, "for phase in roadmap.phases")
     heading(doc, "Phase {{ loop.index }}: {{ phase.title }}", 2)
     tag(doc, "if phase.tasks")
-    loop_table(
-        doc,
-        headers=["Was", "Wer", "Bis wann"],
-        opening="for t in phase.tasks",
-        body=["{{ t.what }}", "{{ t.who or '–' }}", "{{ t.due|datum }}"],
-        widths=(8.2, 4.2, 3.6),
-    )
+    tasks_table(doc, "phase.tasks")
     tag(doc, "endif")
     tag(doc, "if phase.milestones")
     caption(doc, "Meilensteine")
-    loop_table(
-        doc,
-        headers=["Was", "geplant", "Erreicht am"],
-        opening="for ms in phase.milestones",
-        body=["{{ ms.what }}", "{{ ms.planned|datum }}", "{{ ms.reached_on|datum('–') }}"],
-        widths=(8.8, 3.6, 3.6),
-    )
+    milestones_table(doc, "phase.milestones")
     tag(doc, "endif")
     tag(doc, "endfor")
     tag(doc, "else")
@@ -463,13 +449,7 @@ def organisation(doc: Document) -> None:
     caption(doc, "Organigramm")
     tag(doc, "endif")
     heading(doc, "Rollen", 2)
-    loop_table(
-        doc,
-        headers=["Rolle", "Art", "Besetzt durch"],
-        opening="for r in organigram.roles",
-        body=["{{ r.title }}", "{{ r.kind }}", "{{ r.holder or '–' }}"],
-        widths=(7.0, 5.0, 4.0),
-    )
+    roles_table(doc)
     tag(doc, "if organigram.relations")
     heading(doc, "Zusammenarbeit", 2)
     para(
@@ -477,13 +457,7 @@ def organisation(doc: Document) -> None:
         "Jede Zeile liest sich als Satz: Die Rolle links steht in der genannten Beziehung "
         "zur Rolle rechts.",
     )
-    loop_table(
-        doc,
-        headers=["Rolle", "Beziehung", "zu"],
-        opening="for rel in organigram.relations",
-        body=["{{ rel.source }}", "{{ rel.kind }}", "{{ rel.target }}"],
-        widths=(6.0, 4.0, 6.0),
-    )
+    relations_table(doc)
     tag(doc, "endif")
     tag(doc, "else")
     para(doc, "Die Organisation des digitalen Wandels wird noch festgelegt.")

@@ -311,3 +311,47 @@ def save(doc: Document, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(reproducible(buffer.getvalue()))
     return out
+
+
+def tasks_table(doc: Document, items: str) -> Table:
+    """A Was / Wer / Bis wann table, one row per task in ``items`` (loop variable ``t``)."""
+    return loop_table(
+        doc,
+        headers=["Was", "Wer", "Bis wann"],
+        opening=f"for t in {items}",
+        body=["{{ t.what }}", "{{ t.who or '–' }}", "{{ t.due|datum }}"],
+        widths=(8.2, 4.2, 3.6),
+    )
+
+
+def milestones_table(doc: Document, items: str) -> Table:
+    """A Was / geplant / Erreicht am table, one row per milestone (loop variable ``ms``)."""
+    return loop_table(
+        doc,
+        headers=["Was", "geplant", "Erreicht am"],
+        opening=f"for ms in {items}",
+        body=["{{ ms.what }}", "{{ ms.planned|datum }}", "{{ ms.reached_on|datum('–') }}"],
+        widths=(8.8, 3.6, 3.6),
+    )
+
+
+def roles_table(doc: Document) -> Table:
+    """The roles of ``organigram`` with their kind and holder."""
+    return loop_table(
+        doc,
+        headers=["Rolle", "Art", "Besetzt durch"],
+        opening="for r in organigram.roles",
+        body=["{{ r.title }}", "{{ r.kind }}", "{{ r.holder or '–' }}"],
+        widths=(7.0, 5.0, 4.0),
+    )
+
+
+def relations_table(doc: Document) -> Table:
+    """The relations of ``organigram``, each read as a sentence."""
+    return loop_table(
+        doc,
+        headers=["Rolle", "Beziehung", "zu"],
+        opening="for rel in organigram.relations",
+        body=["{{ rel.source }}", "{{ rel.kind }}", "{{ rel.target }}"],
+        widths=(6.0, 4.0, 6.0),
+    )

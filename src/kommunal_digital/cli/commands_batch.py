@@ -18,6 +18,7 @@ from kommunal_digital.cli.output import (
     date_option,
     emit_json,
     json_option,
+    out_folder_option,
     reported,
     split_list,
 )
@@ -101,13 +102,7 @@ def _table(result: kd.BatchResult) -> Any:
     "and .xlsx files) or a list of strategy files. Exit status 1 when any file failed."
 )
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the municipalities' folders (created if missing).",
-)
+@out_folder_option("Folder for the municipalities' folders (created if missing).")
 @click.option("--pack", default="rlp", show_default=True, help="Pack name or pack folder.")
 @click.option(
     "--format",

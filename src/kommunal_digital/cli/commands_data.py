@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 import kommunal_digital as kd
-from kommunal_digital.cli.output import count, reported, split_list, strategy_argument
+from kommunal_digital.cli.output import (
+    count,
+    out_file_option,
+    reported,
+    split_list,
+    strategy_argument,
+)
 
 __all__ = ["calendar", "export", "import_"]
 
@@ -18,13 +24,7 @@ __all__ = ["calendar", "export", "import_"]
     "as a strategy file. Every problem is listed with its sheet and cell.",
 )
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The strategy file to write (.yaml, .yml or .json).",
-)
+@out_file_option("The strategy file to write (.yaml, .yml or .json).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def import_(workbook: Path, output: Path, force: bool) -> None:
     """Import a workbook into a strategy file."""
@@ -41,13 +41,7 @@ def import_(workbook: Path, output: Path, force: bool) -> None:
     "part and dropdowns; 'import' reads it back."
 )
 @strategy_argument
-@click.option(
-    "--out",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The .xlsx file to write.",
-)
+@out_file_option("The .xlsx file to write.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def export(strategy_file: Path, output: Path, force: bool) -> None:
     """Export a strategy file to a workbook."""
@@ -64,13 +58,7 @@ def export(strategy_file: Path, output: Path, force: bool) -> None:
     help="Write the deadlines and milestones of a strategy file as an iCalendar file (.ics)."
 )
 @strategy_argument
-@click.option(
-    "--out",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The .ics file to write.",
-)
+@out_file_option("The .ics file to write.")
 @click.option(
     "--include",
     multiple=True,

@@ -14,6 +14,8 @@ from kommunal_digital.cli.output import (
     date_option,
     emit_json,
     json_option,
+    out_file_option,
+    out_folder_option,
     reported,
     split_list,
     strategy_argument,
@@ -31,13 +33,7 @@ _DATE_HELP = "The date printed in the documents (YYYY-MM-DD); today by default."
     "A document that fails is listed and gives exit status 1; the others are still written."
 )
 @strategy_argument
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder to write into (created if missing).",
-)
+@out_folder_option("Folder to write into (created if missing).")
 @click.option("--pack", default="rlp", show_default=True, help=_PACK_HELP)
 @click.option(
     "--type",
@@ -119,13 +115,7 @@ def build(
 
 @click.command(help="Render one document of a strategy file (Word, Markdown, HTML or JSON).")
 @strategy_argument
-@click.option(
-    "--out",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The file to write; its suffix (.docx, .md, .html, .json) decides the format.",
-)
+@out_file_option("The file to write; its suffix (.docx, .md, .html, .json) decides the format.")
 @click.option("--pack", default="rlp", show_default=True, help=_PACK_HELP)
 @click.option(
     "--type",
@@ -168,13 +158,7 @@ def render(
     help="Draw the organigram and the stakeholder grid of a strategy file (PNG and SVG)."
 )
 @strategy_argument
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder to write the pictures into.",
-)
+@out_folder_option("Folder to write the pictures into.")
 @click.option("--force", is_flag=True, help="Overwrite existing pictures.")
 def charts(strategy_file: Path, out_dir: Path, force: bool) -> None:
     """Write Organigramm.png/.svg and Stakeholder-Matrix.png/.svg."""

@@ -23,6 +23,8 @@ __all__ = [
     "emit_json",
     "fail",
     "json_option",
+    "out_file_option",
+    "out_folder_option",
     "reported",
     "split_list",
     "strategy_argument",
@@ -112,6 +114,28 @@ def _to_date(
     ctx: click.Context, param: click.Parameter, value: dt.datetime | None
 ) -> dt.date | None:
     return None if value is None else value.date()
+
+
+def out_file_option(help: str) -> Callable[[_F], _F]:
+    """The required ``--out FILE`` option, passed to the command as ``output``."""
+    return click.option(
+        "--out",
+        "output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=True,
+        help=help,
+    )
+
+
+def out_folder_option(help: str) -> Callable[[_F], _F]:
+    """The required ``--out DIR`` option, passed to the command as ``out_dir``."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        required=True,
+        help=help,
+    )
 
 
 def date_option(*names: str, help: str) -> Callable[[_F], _F]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from kommunal_digital.documents.contexts import BUILTIN_DOCUMENT_TYPES
 from kommunal_digital.errors import InputFileError, KommunalDigitalError, PackError
 from kommunal_digital.packs.data import DATA_KINDS
 
@@ -20,26 +21,7 @@ __all__ = [
 ]
 
 #: Top-level variables of the Digitalstrategie render context (docs/render-context.md).
-CONTEXT_VARIABLES = frozenset(
-    {
-        "document",
-        "municipality",
-        "strategy",
-        "fields",
-        "measures",
-        "profiles",
-        "stakeholders",
-        "roadmap",
-        "organigram",
-        "schedule",
-        "ranking",
-        "maturity",
-        "funding",
-        "monitoring",
-        "totals",
-        "images",
-    }
-)
+CONTEXT_VARIABLES = BUILTIN_DOCUMENT_TYPES[0].variables
 
 
 @attrs.frozen
