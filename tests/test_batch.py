@@ -248,3 +248,20 @@ def test_dask_executor(tmp_path: Path) -> None:
     assert len(result.ok) == len(files)
     assert "measures[0].action_field" in result.failed[0].error
     assert len(list((tmp_path / "out").iterdir())) == len(files)
+
+
+def test_a_retried_file_replaces_the_folder_its_lost_run_built(tmp_path: Path) -> None:
+    # A worker can finish a folder and die before its result arrives; the
+    # retry of that same file (same claim) must not fail on its own folder.
+    from kommunal_digital.batch.worker import BatchJob, build_one
+
+    (source,) = write_files(tmp_path / "in", ["Gemeinde Wiederholt"])
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    (tmp_path / "out").mkdir()  # run_batch makes it before any job runs
+    job = BatchJob(source=source, root=tmp_path / "out", claims=claims, builder=fake_build)
+    first = build_one(job)
+    retry = build_one(job)
+    assert first.status is kd.BatchStatus.OK
+    assert retry.status is kd.BatchStatus.OK, retry.error
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["gemeinde-wiederholt"]

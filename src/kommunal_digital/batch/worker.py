@@ -127,20 +127,20 @@ def build_one(job: BatchJob) -> BatchItem:
         An ``ok`` item with the documents, or a ``failed`` item with the
         library's message (or the type and message of an unexpected error).
     """
+    _settle()  # the previous job's garbage, before this job's work
     started = time.perf_counter()
     name = ""
     try:
         strategy = load_strategy(job.source)
         name = strategy.municipality.name
         folder = job.root / folder_name(strategy, job.source)
-        _claim(job, folder)
-        documents = _build_into(folder, strategy, job)
+        retry = _claim(job, folder)
+        documents = _build_into(folder, strategy, job, replace=retry)
     except KommunalDigitalError as error:
         message = str(error)
     except Exception as error:  # one file's crash must not stop the batch
         message = f"unexpected {type(error).__name__}: {error}"
     else:
-        _settle()
         return BatchItem(
             source=job.source,
             status=BatchStatus.OK,
@@ -149,7 +149,6 @@ def build_one(job: BatchJob) -> BatchItem:
             seconds=time.perf_counter() - started,
             municipality=name,
         )
-    _settle()
     return BatchItem(
         source=job.source,
         status=BatchStatus.FAILED,
@@ -159,7 +158,7 @@ def build_one(job: BatchJob) -> BatchItem:
     )
 
 
-def _claim(job: BatchJob, folder: Path) -> None:
+def _claim(job: BatchJob, folder: Path) -> bool:
     # Two files of one run for the same municipality would write one folder;
     # the first to claim the name keeps it, the other fails and says why.
     # The claim is written aside and linked into place, so whoever finds it
@@ -175,7 +174,10 @@ def _claim(job: BatchJob, folder: Path) -> None:
         with contextlib.suppress(OSError):
             other = marker.read_text(encoding="utf-8")
         if other == str(job.source):
-            return  # a retry after a worker process died
+            # A retry after a worker process died: the folder, if any, is
+            # this file's own from this run (its result was lost), so it
+            # may be replaced.
+            return True
         raise OutputExistsError(
             f"{folder}: another file of this batch ({other or 'unknown'}) is for the same "
             "municipality; give each municipality one file"
@@ -183,6 +185,7 @@ def _claim(job: BatchJob, folder: Path) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(draft)
+    return False
 
 
 def _default_builder(strategy: Strategy, out_dir: Path, **options: Any) -> BuildOutcome:
@@ -191,8 +194,10 @@ def _default_builder(strategy: Strategy, out_dir: Path, **options: Any) -> Build
     return build_documents(strategy, out_dir, **options)
 
 
-def _build_into(folder: Path, strategy: Strategy, job: BatchJob) -> tuple[Path, ...]:
-    if folder.exists() and not job.force:
+def _build_into(
+    folder: Path, strategy: Strategy, job: BatchJob, *, replace: bool = False
+) -> tuple[Path, ...]:
+    if folder.exists() and not (job.force or replace):
         raise OutputExistsError(f"{folder}: exists already; pass force to replace it")
     try:
         # In the run's private folder, so what a killed worker leaves is
