@@ -97,7 +97,10 @@ def test_chart_images_are_png_and_svg_with_german_labels() -> None:
         "Organigramm.svg",
         "Stakeholder-Matrix.png",
         "Stakeholder-Matrix.svg",
+        "Reifegrad.png",
+        "Reifegrad.svg",
     }
+    assert "Infrastruktur" in images["Reifegrad.svg"].decode("utf-8")
     planned = chart_images(kd.demo_strategy())
     assert {"Zeitplan.png", "Zeitplan.svg"} <= set(planned)
     gantt = planned["Zeitplan.svg"].decode("utf-8")

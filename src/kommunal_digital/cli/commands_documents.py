@@ -155,13 +155,14 @@ def render(
 
 
 @click.command(
-    help="Draw the organigram and the stakeholder grid of a strategy file (PNG and SVG)."
+    help="Draw the pictures of a strategy file (PNG and SVG): organigram, stakeholder grid, "
+    "Gantt chart of the schedule and radar chart of the maturity check, where it has them."
 )
 @strategy_argument
 @out_folder_option("Folder to write the pictures into.")
 @click.option("--force", is_flag=True, help="Overwrite existing pictures.")
 def charts(strategy_file: Path, out_dir: Path, force: bool) -> None:
-    """Write Organigramm.png/.svg and Stakeholder-Matrix.png/.svg."""
+    """Write the strategy's pictures as PNG and SVG."""
     from kommunal_digital.documents.charts import chart_images
     from kommunal_digital.io.atomic import write_atomic
 

@@ -254,10 +254,13 @@ class BuildResult:
         return not self.failures
 
 
-def _pictures(strategy: Strategy, out_dir: Path) -> dict[Path, bytes]:
+def _pictures(
+    strategy: Strategy, out_dir: Path, manager: pluggy.PluginManager
+) -> dict[Path, bytes]:
     from kommunal_digital.documents.charts import chart_images  # lazy: matplotlib
 
-    return {out_dir / PICTURE_FOLDER / name: data for name, data in chart_images(strategy).items()}
+    pictures = chart_images(strategy, manager)
+    return {out_dir / PICTURE_FOLDER / name: data for name, data in pictures.items()}
 
 
 def build_documents(
@@ -327,7 +330,7 @@ def build_documents(
         for measure in ([m.key for m in strategy.measures] if types[name].per_measure else [None])
     ]
     targets = [document_path(folder, kind, fmt, strategy, measure) for kind, fmt, measure in jobs]
-    picture_data = _pictures(strategy, folder) if pictures else {}
+    picture_data = _pictures(strategy, folder, manager) if pictures else {}
     existing = [str(p) for p in (*targets, *picture_data) if p.exists()]
     if existing and not force:
         raise OutputExistsError(

@@ -158,8 +158,15 @@ def _save(figure: Figure, fmt: ImageFormat) -> bytes:
     return buffer.getvalue()
 
 
-def chart_images(strategy: Strategy) -> dict[str, bytes]:
-    """All pictures of a strategy by file name (PNG and SVG of each)."""
+def chart_images(
+    strategy: Strategy, manager: pluggy.PluginManager | None = None
+) -> dict[str, bytes]:
+    """All pictures of a strategy by file name (PNG and SVG of each).
+
+    ``manager`` finds the questionnaire of a maturity check (``Reifegrad``).
+    """
+    from kommunal_digital.maturity.radar import strategy_maturity_image
+
     images: dict[str, bytes] = {}
     for fmt in ("png", "svg"):
         if strategy.organigram is not None:
@@ -168,6 +175,9 @@ def chart_images(strategy: Strategy) -> dict[str, bytes]:
             images[f"Stakeholder-Matrix.{fmt}"] = stakeholder_grid_image(strategy, fmt)
         if strategy.schedule is not None and strategy.schedule.placed:
             images[f"Zeitplan.{fmt}"] = gantt_image(strategy, fmt)
+        radar = strategy_maturity_image(strategy, fmt, manager)
+        if radar is not None:
+            images[f"Reifegrad.{fmt}"] = radar
     return images
 
 
@@ -185,10 +195,11 @@ def document_images(
         images["stakeholder"] = stakeholder_grid_image(strategy, "png")
     if strategy.schedule is not None and strategy.schedule.placed:
         images["zeitplan"] = gantt_image(strategy, "png")
-    if strategy.maturity_check is not None:
-        from kommunal_digital.maturity.radar import strategy_maturity_image
+    from kommunal_digital.maturity.radar import strategy_maturity_image
 
-        images["reifegrad"] = strategy_maturity_image(strategy, "png", manager) or b""
+    radar = strategy_maturity_image(strategy, "png", manager)
+    if radar is not None:
+        images["reifegrad"] = radar
     return images
 
 
