@@ -205,7 +205,8 @@ def measure_details(doc: Document) -> None:
     tag(doc, "for m in measures")
     heading(doc, "{{ m.number }}. {{ m.title }}", 2)
     tag(doc, "if m.description")
-    para(doc, "{{ m.description|trim }}")
+    # Heading, description and table of a measure stay on one page.
+    para(doc, "{{ m.description|trim }}").paragraph_format.keep_with_next = True
     tag(doc, "endif")
     key_value_table(
         doc,
