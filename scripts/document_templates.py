@@ -116,7 +116,7 @@ def steckbrief() -> Document:
             ("{{ i.target|zahl }}", RIGHT),
             "{{ i.unit or '–' }}",
         ],
-        widths=(7.0, 3.0, 3.0, 3.0),
+        widths=(6.0, 3.6, 3.0, 3.4),
     )
     tag(doc, "else")
     para(doc, "Für diese Maßnahme ist noch kein Indikator festgelegt.")
@@ -208,9 +208,11 @@ def beschlussvorlage() -> Document:
         doc,
         headers=[
             "Jahr",
-            ("Einmalige Kosten", RIGHT),
+            ("Einmalig", RIGHT),
             ("Folgekosten", RIGHT),
             ("Summe", RIGHT),
+            ("Förder- und Drittmittel", RIGHT),
+            ("Eigenanteil", RIGHT),
         ],
         opening="for y in finances.years",
         body=[
@@ -218,9 +220,18 @@ def beschlussvorlage() -> Document:
             ("{{ y.one_off|euro }}", RIGHT),
             ("{{ y.follow_on|euro }}", RIGHT),
             ("{{ y.total|euro }}", RIGHT),
+            ("{{ y.income|euro }}", RIGHT),
+            ("{{ y.own_share|euro }}", RIGHT),
         ],
-        footer=["Gesamt", "", "", ("{{ finances.planned_total|euro }}", RIGHT)],
-        widths=(2.5, 4.5, 4.5, 4.5),
+        footer=[
+            "Gesamt",
+            "",
+            "",
+            ("{{ finances.planned_total|euro }}", RIGHT),
+            ("{{ finances.planned_income|euro }}", RIGHT),
+            ("{{ finances.planned_own_share|euro }}", RIGHT),
+        ],
+        widths=(1.4, 2.8, 2.6, 3.0, 3.2, 3.0),
     )
     tag(doc, "else")
     para(doc, "Ein Zeitplan liegt noch nicht vor; die Mittel je Jahr werden mit ihm ermittelt.")

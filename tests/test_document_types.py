@@ -150,6 +150,12 @@ def test_beschlussvorlage_has_decision_money_per_year_and_staff(
         assert plain(euro(total.one_off + total.follow_on)) in text
     first = demo.schedule.years[0]
     assert f"Die für {first.year} vorgesehenen Mittel von " in text
+    plan = kd.cash_plan(demo)
+    assert plan.income > 0  # the demo's WLAN and Dorf-App are funded by programmes
+    for year in plan.years:
+        assert plain(euro(year.own_share)) in text
+    assert plain(euro(plan.own_share)) in text
+    assert f"(davon {plain(euro(plan.years[0].own_share))} Eigenanteil" in text
     planned = sum((t.one_off + t.follow_on for t in demo.schedule.years), Decimal(0))
     assert plain(euro(planned)) in text
     assert plain(euro(sum((m.cost.one_off for m in demo.measures), Decimal(0)))) in text

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from kommunal_digital.documents.assessment_context import funding_data
 from kommunal_digital.documents.context import head_context
 from kommunal_digital.german import euro, zahl
 from kommunal_digital.model import MunicipalityKind, RoleKind, Strategy
@@ -46,18 +47,14 @@ def _plain(amount: Decimal) -> str:
     return euro(amount).replace("\xa0", " ")
 
 
-def _years(strategy: Strategy) -> list[dict[str, Any]]:
+def _years(strategy: Strategy, today: dt.date | None) -> list[dict[str, Any]]:
+    """Money per year of the schedule, with funding income and own share (cash plan)."""
     if strategy.schedule is None:
         return []
+    staff = {total.year: total.staff_fte for total in strategy.schedule.years}
     return [
-        {
-            "year": total.year,
-            "one_off": total.one_off,
-            "follow_on": total.follow_on,
-            "total": total.one_off + total.follow_on,
-            "staff_fte": total.staff_fte,
-        }
-        for total in strategy.schedule.years
+        {**year, "staff_fte": staff.get(year["year"], 0.0)}
+        for year in funding_data(strategy, today)["years"]
     ]
 
 
@@ -101,10 +98,15 @@ def _decision(
         )
     if years:
         first = years[0]
+        funded = (
+            f" (davon {_plain(first['own_share'])} Eigenanteil nach Förder- und Drittmitteln)"
+            if first["income"]
+            else ""
+        )
         points.append(
-            f"Die für {first['year']} vorgesehenen Mittel von {_plain(first['total'])} werden "
-            "im Haushalt bereitgestellt; die Mittel der Folgejahre werden in den jeweiligen "
-            "Haushaltsplanungen berücksichtigt."
+            f"Die für {first['year']} vorgesehenen Mittel von {_plain(first['total'])}{funded} "
+            "werden im Haushalt bereitgestellt; die Mittel der Folgejahre werden in den "
+            "jeweiligen Haushaltsplanungen berücksichtigt."
         )
     if strategy.municipality.members:
         points.append(
@@ -147,7 +149,7 @@ def beschlussvorlage_context(strategy: Strategy, today: dt.date | None) -> dict[
         Plain data; see ``docs/render-context.md`` (section *beschlussvorlage*).
     """
     council = council_name(strategy.municipality.kind)
-    years = _years(strategy)
+    years = _years(strategy, today)
     top = _top_measures(strategy)
     officer = _officer(strategy)
     measures = strategy.measures
@@ -169,6 +171,8 @@ def beschlussvorlage_context(strategy: Strategy, today: dt.date | None) -> dict[
             "one_off": one_off,
             "yearly": yearly,
             "planned_total": sum((y["total"] for y in years), Decimal(0)),
+            "planned_income": sum((y["income"] for y in years), Decimal(0)),
+            "planned_own_share": sum((y["own_share"] for y in years), Decimal(0)),
         },
         "staffing": {
             "staff_fte": fte,
