@@ -231,7 +231,7 @@ def beschlussvorlage() -> Document:
             ("{{ finances.planned_income|euro }}", RIGHT),
             ("{{ finances.planned_own_share|euro }}", RIGHT),
         ],
-        widths=(1.4, 2.8, 2.6, 3.0, 3.2, 3.0),
+        widths=(1.9, 2.6, 2.9, 2.9, 3.0, 2.7),
     )
     tag(doc, "else")
     para(doc, "Ein Zeitplan liegt noch nicht vor; die Mittel je Jahr werden mit ihm ermittelt.")
