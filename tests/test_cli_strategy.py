@@ -241,3 +241,20 @@ def test_check_json(tmp_path: Path) -> None:
     findings = kd.run_checks(broken)
     assert data["errors"] == sum(1 for f in findings if f.severity is kd.Severity.ERROR)
     assert [f["message"] for f in data["findings"]] == [f.message for f in findings]
+
+
+def test_validate_checks_maturity_answers_against_their_questionnaire(tmp_path: Path) -> None:
+    demo = kd.demo_strategy(planned=False)
+    assert demo.maturity_check is not None
+    answers = {**demo.maturity_check.answers, "gibt-es-nicht": 2}
+    broken = attrs.evolve(demo, maturity_check=attrs.evolve(demo.maturity_check, answers=answers))
+    path = kd.dump_strategy(broken, tmp_path / "reife.yaml")
+    status, _, err = run("validate", str(path))
+    assert status == 1
+    assert err.startswith(
+        "error: reife.yaml: maturity_check.answers.gibt-es-nicht: "
+        "questionnaire 'digicheck' has no question 'gibt-es-nicht'"
+    )
+    status, out, _ = run("validate", str(path), "--json")
+    assert status == 1
+    assert json.loads(out)["problems"][0].startswith("maturity_check.answers.gibt-es-nicht")

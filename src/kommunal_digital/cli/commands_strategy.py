@@ -95,6 +95,15 @@ def validate(strategy_file: Path, gate: str | None, top_n: int | None, as_json: 
         if as_json:
             emit_json(data)
         fail(str(error))
+    if strategy.maturity_check is not None:
+        try:
+            # The answers must fit their questionnaire, which the model cannot see.
+            kd.assess_maturity(strategy)
+        except kd.ModelValidationError as error:
+            data["problems"] = [f"{error}"]
+            if as_json:
+                emit_json(data)
+            fail(f"{strategy_file.name}: {error}")
     with reported():
         findings = kd.run_checks(strategy)
         report = kd.check_readiness(strategy, gate=gate, top_n=top_n) if gate else None
