@@ -54,9 +54,9 @@ def test_dangling_references(pack: Path) -> None:
         encoding="utf-8",
     )
     assert messages(pack) == [
-        "catalogue.yaml: entries[0].action_field: names the action field 'tourismus', "
+        "probe/catalogue.yaml: entries[0].action_field: names the action field 'tourismus', "
         "which the pack does not have",
-        "catalogue.yaml: entries[0].text_block: names the text block 'fehlt', "
+        "probe/catalogue.yaml: entries[0].text_block: names the text block 'fehlt', "
         "which the pack does not have",
     ]
 

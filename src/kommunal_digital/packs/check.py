@@ -108,7 +108,8 @@ def check_pack(path: str | os.PathLike[str]) -> list[PackProblem]:
     # A reference into data that failed to load is not reported again.
     fields = {f.key for f in data["action_fields"]} if "action_fields" in data else None
     blocks = {b.key for b in data["text_blocks"]} if "text_blocks" in data else None
-    catalogue_file = pack.manifest.data.get("catalogue", "catalogue")
+    # Named like the shape errors of the data files: "<pack>/<file>".
+    catalogue_file = f"{pack.name}/{pack.manifest.data.get('catalogue', 'catalogue')}"
     for index, entry in enumerate(data.get("catalogue", ())):
         where = f"{catalogue_file}: entries[{index}]"
         if fields is not None and entry.action_field not in fields:
@@ -125,7 +126,7 @@ def check_pack(path: str | os.PathLike[str]) -> list[PackProblem]:
                     f"names the text block {entry.text_block!r}, which the pack does not have",
                 )
             )
-    questions_file = pack.manifest.data.get("needs_analysis", "needs_analysis")
+    questions_file = f"{pack.name}/{pack.manifest.data.get('needs_analysis', 'needs_analysis')}"
     for index, question in enumerate(data.get("needs_analysis", ())):
         if fields is not None and question.action_field not in fields:
             problems.append(
