@@ -447,3 +447,25 @@ def test_report_dated_before_the_last_report_covers_one_rhythm(demo: kd.Strategy
     assert report["as_of"] == as_of
     assert report["since"] < as_of
     assert (as_of - report["since"]).days in range(89, 93)  # three months back
+
+
+@pytest.mark.parametrize("document_type", TYPES)
+def test_markdown_tables_and_lists_stand_on_their_own(
+    demo: kd.Strategy, built: kd.BuildResult, document_type: str
+) -> None:
+    title = kd.document_types()[document_type].title
+    folder = built.out_dir / ("Steckbriefe" if document_type == "steckbrief" else "")
+    for md in sorted(folder.glob(f"{title}*.md")):
+        lines = md.read_text(encoding="utf-8").split("\n")
+        for number, line in enumerate(lines[1:], start=1):
+            starts_table = line.startswith("| ") and lines[
+                min(number + 1, len(lines) - 1)
+            ].startswith("| ---")
+            if starts_table:
+                # A table glued to a paragraph or list item is no table in Markdown.
+                assert lines[number - 1] == "", f"{md.name}:{number + 1}"
+    page = (
+        folder
+        / f"{title}{'-01-' + demo.measures[0].key if document_type == 'steckbrief' else ''}.html"
+    )
+    assert "| ---" not in page.read_text(encoding="utf-8")

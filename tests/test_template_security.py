@@ -171,9 +171,24 @@ def test_context_lists_are_not_changed_by_a_template() -> None:
     assert items == [1, 2]
 
 
-def test_render_text_trim_blocks_leaves_no_trace_of_block_lines() -> None:
+def test_render_text_block_lines_leave_no_trace() -> None:
     source = "| a |\n{% for i in items %}\n  {% if i %}\n| {{ i }} |\n  {% endif %}\n{% endfor %}\n"
-    assert render_text(source, {"items": [0, 1, 2]}, name="a.md", trim_blocks=True) == (
+    assert render_text(source, {"items": [0, 1, 2]}, name="a.md", block_lines=True) == (
         "| a |\n| 1 |\n| 2 |\n"
     )
     assert "\n\n" in render_text(source, {"items": [0, 1, 2]}, name="a.md")
+
+
+def test_a_tag_ending_a_line_of_text_keeps_the_line_break() -> None:
+    # Jinja's trim_blocks would swallow the break after "{% endif %}" here,
+    # gluing the list to the table below it.
+    source = "{% for i in items %}\n- {{ i }}{% if i %} (ja){% endif %}\n\n{% endfor %}\n| t |\n"
+    assert render_text(source, {"items": [1]}, name="a.md", block_lines=True) == (
+        "- 1 (ja)\n\n| t |\n"
+    )
+
+
+def test_block_lines_keep_the_line_numbers_of_errors() -> None:
+    source = "{# Kommentar #}\n{% for i in items %}\n{{ i.nicht_da }}\n{% endfor %}\n"
+    with pytest.raises(kd.TemplateRenderError, match=r"a\.md: .*\(line 3\)"):
+        render_text(source, {"items": [{}]}, name="a.md", block_lines=True)

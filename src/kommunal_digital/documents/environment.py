@@ -55,6 +55,7 @@ __all__ = [
     "MAX_STEPS",
     "MAX_VALUE_SIZE",
     "make_environment",
+    "hide_block_lines",
     "render_text",
     "strip_xml_forbidden",
     "template_error_message",
@@ -448,13 +449,28 @@ def template_error_message(name: str, error: jinja2.TemplateError, *, line: bool
     return f"{name}: {error}{where}"
 
 
+_BLOCK_LINE = re.compile(r"^([ \t]*)((?:\{%.*?%\}|\{#.*?#\})+)([ \t]*)\n", re.MULTILINE)
+
+
+def hide_block_lines(source: str) -> str:
+    """Make each line that holds only block tags or comments vanish from the output.
+
+    Unlike Jinja's ``trim_blocks``, which also swallows the line break after
+    a tag that ends a line of text (``- {{ x }}{% endif %}``), only lines
+    with nothing but tags are affected. Their indentation and line break
+    are moved into comments, so line numbers in error messages stay those
+    of the file.
+    """
+    return _BLOCK_LINE.sub(r"{#\1#}\2{#\3\n#}", source)
+
+
 def render_text(
     source: str,
     context: Mapping[str, Any],
     *,
     name: str,
     finalize: Callable[[object], object] | None = None,
-    trim_blocks: bool = False,
+    block_lines: bool = False,
 ) -> str:
     """Render a text template (Markdown, HTML, plain text) in the sandbox.
 
@@ -463,10 +479,10 @@ def render_text(
         context: The render context.
         name: The template's name for error messages, e.g. its file name.
         finalize: Applied to every printed value, see :func:`make_environment`.
-        trim_blocks: A line holding only a block tag (``{% for %}``,
-            ``{% if %}``, ...) leaves no trace in the output (Jinja's
-            ``trim_blocks`` and ``lstrip_blocks``), as line-based formats
-            such as Markdown tables need.
+        block_lines: A line holding only block tags or comments
+            (``{% for %}``, ``{% endif %}``, ``{# … #}``) leaves no trace in
+            the output, as line-based formats such as Markdown tables need;
+            see :func:`hide_block_lines`.
 
     Returns:
         The rendered text.
@@ -478,7 +494,8 @@ def render_text(
             other way. The message names ``name`` and, where known, the line.
     """
     env = make_environment(finalize=finalize)
-    env.trim_blocks = env.lstrip_blocks = trim_blocks
+    if block_lines:
+        source = hide_block_lines(source)
     try:
         code = env.compile(source, name=name)
         template = env.template_class.from_code(env, code, env.make_globals(None), None)

@@ -34,7 +34,7 @@ IMAGE_CAPTIONS = {
 }
 
 _INLINE = re.compile(r"([\\`*_\[\]|])")
-_LINE_START = re.compile(r"^(\s*)(\d+)([.)])", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)(\d+)([.)])(?=\s|$)", re.MULTILINE)
 _LEADING_MARK = re.compile(r"^(\s*)([-+=#])", re.MULTILINE)
 
 _PAGE = """<!DOCTYPE html>
@@ -126,7 +126,7 @@ def render_markdown(
     except (OSError, UnicodeDecodeError) as exc:
         raise DocumentError(f"{path.name}: cannot read the template: {exc}") from None
     full = {**context, "images": _images(images)}
-    text = render_text(source, full, name=path.name, finalize=_finalize, trim_blocks=True)
+    text = render_text(source, full, name=path.name, finalize=_finalize, block_lines=True)
     return text if text.endswith("\n") else text + "\n"
 
 

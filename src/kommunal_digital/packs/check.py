@@ -149,13 +149,12 @@ def lint_text_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES
     import jinja2
     from jinja2 import meta
 
-    from kommunal_digital.documents.environment import make_environment
+    from kommunal_digital.documents.environment import hide_block_lines, make_environment
 
     try:
         source = path.read_text(encoding="utf-8")
         env = make_environment()
-        env.trim_blocks = env.lstrip_blocks = True
-        undeclared = meta.find_undeclared_variables(env.parse(source))
+        undeclared = meta.find_undeclared_variables(env.parse(hide_block_lines(source)))
     except jinja2.TemplateSyntaxError as exc:
         return [f"template syntax error (line {exc.lineno}): {exc.message}"]
     except (OSError, UnicodeDecodeError) as exc:
