@@ -469,3 +469,24 @@ def test_markdown_tables_and_lists_stand_on_their_own(
         / f"{title}{'-01-' + demo.measures[0].key if document_type == 'steckbrief' else ''}.html"
     )
     assert "| ---" not in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html"])
+def test_digitalstrategie_shows_maturity_funding_and_monitoring(
+    demo: kd.Strategy, built: kd.BuildResult, suffix: str
+) -> None:
+    path = built.out_dir / f"Digitalstrategie{suffix}"
+    text = docx_text(path) if suffix == ".docx" else page_text(path.read_text(encoding="utf-8"))
+    text = plain(text)
+    assessment = kd.assess_maturity(demo)
+    for reason in assessment.reasons:
+        assert reason in text
+    assert f"„{assessment.phase.label}“" in text
+    plan = kd.cash_plan(demo)
+    assert plain(euro(plan.own_share)) in text
+    assert plain(euro(plan.income)) in text
+    for heading in ("Digitaler Reifegrad", "Finanzierung und Förderung", "Erfolgskontrolle"):
+        assert heading in text
+    for measure in demo.measures:
+        for indicator in measure.indicators:
+            assert indicator.name in text
