@@ -2,26 +2,15 @@
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import kommunal_digital as kd
 from kommunal_digital.cli.main import cli
 
+from .context_keys import context_keys
+
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-
-
-def context_keys(value: Any) -> set[str]:
-    keys: set[str] = set()
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            keys.add(key)
-            keys |= context_keys(inner)
-    elif isinstance(value, list):
-        for item in value:
-            keys |= context_keys(item)
-    return keys
 
 
 def test_every_render_context_key_is_documented() -> None:

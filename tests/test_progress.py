@@ -15,6 +15,8 @@ import kommunal_digital as kd
 from kommunal_digital.model.schedule import Schedule, ScheduledMeasure, ScheduleLimits
 from kommunal_digital.testing import strategies as kst
 
+from .context_keys import context_keys
+
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 D = dt.date
 DONE = kd.MeasureStatus.ABGESCHLOSSEN
@@ -523,18 +525,6 @@ def assert_plain(value: Any, path: str = "") -> None:
     else:
         assert isinstance(value, PLAIN), f"{path}: {type(value).__name__}"
         assert not isinstance(value, kd.MeasureStatus | kd.Weighting), path
-
-
-def context_keys(value: Any) -> set[str]:
-    keys: set[str] = set()
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            keys.add(key)
-            keys |= context_keys(inner)
-    elif isinstance(value, list):
-        for item in value:
-            keys |= context_keys(item)
-    return keys
 
 
 def test_demo_report_context_is_plain_data_and_every_key_is_documented() -> None:
