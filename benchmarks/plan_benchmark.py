@@ -19,8 +19,8 @@ import random
 import time
 from decimal import Decimal
 
-from kommunal_digital.graphs.critical_path import critical_path
-from kommunal_digital.graphs.dependencies import dependency_graph
+from kommunal_digital.planning.critical_path import critical_path
+from kommunal_digital.planning.dependencies import dependency_graph
 from kommunal_digital.model import Cost, Measure
 from kommunal_digital.model.schedule import ScheduleLimits
 from kommunal_digital.planning.schedule import schedule_measures

@@ -10,11 +10,21 @@ from kommunal_digital.documents.charts import (
     organigram_figure,
     stakeholder_grid_figure,
 )
-from kommunal_digital.organisation.presets import build_organigram, organigram_presets
+from kommunal_digital.model.organigram_preset import OrganigramPreset
+from kommunal_digital.organisation.presets import build_organigram
 
 
 def overlaps(a: Any, b: Any) -> bool:
     return bool(a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1)
+
+
+def organigram_presets() -> dict[str, OrganigramPreset]:
+    # Every preset of every registered pack (and of the installed plugins).
+    installation = kd.load_installation()
+    presets: dict[str, OrganigramPreset] = {}
+    for name in installation.packs:
+        presets.update(installation.workspace(name).organigram_presets)
+    return presets
 
 
 def organigrams() -> list[tuple[str, kd.Organigram]]:
@@ -90,8 +100,8 @@ def test_stakeholder_grid_markers_and_texts_do_not_overlap() -> None:
         plt.close(figure)
 
 
-def test_chart_images_are_png_and_svg_with_german_labels() -> None:
-    images = chart_images(kd.demo_strategy(planned=False))
+def test_chart_images_are_png_and_svg_with_german_labels(workspace: kd.Workspace) -> None:
+    images = chart_images(kd.demo_strategy(planned=False), workspace)
     assert set(images) == {
         "Organigramm.png",
         "Organigramm.svg",
@@ -101,7 +111,7 @@ def test_chart_images_are_png_and_svg_with_german_labels() -> None:
         "Reifegrad.svg",
     }
     assert "Infrastruktur" in images["Reifegrad.svg"].decode("utf-8")
-    planned = chart_images(kd.demo_strategy())
+    planned = chart_images(kd.demo_strategy(workspace), workspace)
     assert {"Zeitplan.png", "Zeitplan.svg"} <= set(planned)
     gantt = planned["Zeitplan.svg"].decode("utf-8")
     assert "Online-Terminvereinbarung im Bürgerbüro" in gantt
@@ -114,4 +124,4 @@ def test_chart_images_are_png_and_svg_with_german_labels() -> None:
     assert "eng einbinden" in grid
     assert "Einfluss" in grid
     # deterministic: the same strategy gives the same bytes
-    assert chart_images(kd.demo_strategy(planned=False)) == images
+    assert chart_images(kd.demo_strategy(planned=False), workspace) == images

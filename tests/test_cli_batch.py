@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import kommunal_digital as kd
+from kommunal_digital.authoring import starter_strategy
 from kommunal_digital.cli.main import cli
 
 
@@ -19,10 +20,10 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def small(name: str) -> kd.Strategy:
+def small(name: str, workspace: kd.Workspace) -> kd.Strategy:
     municipality = kd.Municipality(name, kd.MunicipalityKind.GEMEINDE, "Rheinland-Pfalz")
-    return kd.starter_strategy(
-        kd.get_pack("rlp"),
+    return starter_strategy(
+        workspace,
         municipality,
         start=dt.date(2027, 1, 1),
         fields=["kommunale_verwaltung"],
@@ -31,10 +32,10 @@ def small(name: str) -> kd.Strategy:
 
 
 @pytest.fixture
-def sources(tmp_path: Path) -> Path:
+def sources(tmp_path: Path, workspace: kd.Workspace) -> Path:
     folder = tmp_path / "kommunen"
     folder.mkdir()
-    kd.dump_strategy(small("Gemeinde Ahorn"), folder / "a.yaml")
+    kd.dump_strategy(small("Gemeinde Ahorn", workspace), folder / "a.yaml")
     (folder / "b.yaml").write_text("schema_version: 1\nmunicipality: 5\n", encoding="utf-8")
     return folder
 

@@ -8,7 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 import kommunal_digital as kd
+from kommunal_digital.calendars import calendar_events
 from kommunal_digital.cli.main import cli
+from kommunal_digital.io.excel import export_workbook
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -49,7 +51,7 @@ def test_export_edit_import_validate(demo_file: Path, tmp_path: Path) -> None:
 def test_import_lists_every_problem_with_sheet_and_cell(demo_file: Path, tmp_path: Path) -> None:
     import openpyxl
 
-    book = kd.export_workbook(kd.demo_strategy(), tmp_path / "Workshop.xlsx")
+    book = export_workbook(kd.demo_strategy(), tmp_path / "Workshop.xlsx")
     workbook = openpyxl.load_workbook(book)
     sheet = workbook["Maßnahmen"]
     assert sheet["F1"].value == "Dauer (Monate)"
@@ -95,7 +97,7 @@ def test_calendar_writes_one_event_per_date(demo_file: Path, tmp_path: Path) -> 
     strategy = kd.demo_strategy()
     ics = tmp_path / "termine.ics"
     status, out, _ = run("calendar", str(demo_file), "--out", str(ics))
-    events = kd.calendar_events(strategy)
+    events = calendar_events(strategy)
     assert status == 0
     assert out == f"wrote {ics}: {len(events)} events\n"
     assert ics.read_text(encoding="utf-8").count("BEGIN:VEVENT") == len(events)
@@ -103,7 +105,7 @@ def test_calendar_writes_one_event_per_date(demo_file: Path, tmp_path: Path) -> 
     status, out, _ = run(
         "calendar", str(demo_file), "--out", str(everything), "--include", "roadmap,schedule"
     )
-    chosen = kd.calendar_events(strategy, include=("roadmap", "schedule"))
+    chosen = calendar_events(strategy, include=("roadmap", "schedule"))
     assert status == 0
     assert everything.read_text(encoding="utf-8").count("BEGIN:VEVENT") == len(chosen)
     status, _, err = run("calendar", str(demo_file), "--out", str(ics), "--include", "ferien")

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import kommunal_digital as kd
+from kommunal_digital.authoring import new_pack
 from kommunal_digital.cli.main import cli
 
 from .docx_reading import docx_text
@@ -25,12 +26,15 @@ def demo_file(tmp_path: Path) -> Path:
     return kd.dump_strategy(kd.demo_strategy(), tmp_path / "strategy.yaml")
 
 
-def expected_count(strategy: kd.Strategy) -> int:
+def expected_count(strategy: kd.Strategy, workspace: kd.Workspace) -> int:
     """One document per strategy-wide type, one per measure for per-measure types."""
-    return sum(len(strategy.measures) if t.per_measure else 1 for t in kd.document_types().values())
+    types = workspace.document_types.values()
+    return sum(len(strategy.measures) if t.per_measure else 1 for t in types)
 
 
-def test_build_writes_every_document_and_lists_it(demo_file: Path, tmp_path: Path) -> None:
+def test_build_writes_every_document_and_lists_it(
+    demo_file: Path, tmp_path: Path, workspace: kd.Workspace
+) -> None:
     out = tmp_path / "out"
     status, text, err = run(
         "build", str(demo_file), "--out", str(out), "--format", "json", "--no-pictures"
@@ -40,7 +44,7 @@ def test_build_writes_every_document_and_lists_it(demo_file: Path, tmp_path: Pat
     assert all(line.startswith("wrote ") for line in text.splitlines()[:-1])
     assert all(path.is_file() for path in written)
     assert sorted(written) == sorted(out.rglob("*.json"))
-    assert len(written) == expected_count(kd.demo_strategy())
+    assert len(written) == expected_count(kd.demo_strategy(), workspace)
     assert text.splitlines()[-1] == (
         f"strategy.yaml: {len(written)} document(s) and 0 picture(s) in {out}, 0 failed"
     )
@@ -75,7 +79,7 @@ def test_build_json_and_dated_documents(demo_file: Path, tmp_path: Path) -> None
 def test_build_lists_failed_documents_and_writes_the_others(
     demo_file: Path, tmp_path: Path
 ) -> None:
-    pack = kd.new_pack("lindenau", tmp_path)  # a Digitalstrategie template only
+    pack = new_pack("lindenau", tmp_path)  # a Digitalstrategie template only
     out = tmp_path / "out"
     args = ["build", str(demo_file), "--out", str(out), "--pack", str(pack), "--no-pictures"]
     status, text, err = run(*args, "--type", "digitalstrategie,organigramm")
@@ -97,7 +101,7 @@ def test_build_lists_failed_documents_and_writes_the_others(
 
 
 def test_build_strict_writes_nothing(demo_file: Path, tmp_path: Path) -> None:
-    pack = kd.new_pack("lindenau", tmp_path)
+    pack = new_pack("lindenau", tmp_path)
     out = tmp_path / "out"
     status, _, err = run(
         "build",

@@ -11,10 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kommunal_digital as kd
-from kommunal_digital.cli.commands_init import parse_fields
+from kommunal_digital.authoring import starter_strategy
+from kommunal_digital.cli.commands_init import _KINDS, parse_fields
 from kommunal_digital.cli.main import cli
+from kommunal_digital.io.excel import import_workbook
+from kommunal_digital.model import MunicipalityKind
 
-RLP_FIELDS = kd.pack_action_fields(kd.get_pack("rlp"))
+
+@pytest.fixture(scope="module")
+def rlp_fields(workspace: kd.Workspace) -> list[kd.ActionField]:
+    """The action fields of the default pack rlp, in the order init lists them."""
+    assert workspace.pack.name == "rlp"
+    return list(workspace.action_fields.values())
 
 
 def invoke(args: list[str], answers: str | None = None) -> tuple[int, str, str]:
@@ -24,7 +32,7 @@ def invoke(args: list[str], answers: str | None = None) -> tuple[int, str, str]:
 
 
 def test_interactive_init_asks_and_writes_the_strategy(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rlp_fields: list[kd.ActionField]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     # name, kind (default from the name), pack (default), Land (default), inhabitants,
@@ -34,32 +42,36 @@ def test_interactive_init_asks_and_writes_the_strategy(
     assert status == 0, out
     assert "Kind (gemeinde, stadt, verbandsgemeinde, kreis) [stadt]:" in out
     assert "Bundesland [Rheinland-Pfalz]:" in out
-    assert f"   3  {RLP_FIELDS[2].key:<24} {RLP_FIELDS[2].title}" in out
+    assert f"   3  {rlp_fields[2].key:<24} {rlp_fields[2].title}" in out
     assert "Folder to create [stadt-bergheim]:" in out
     strategy = kd.load_strategy(tmp_path / "stadt-bergheim" / "strategy.yaml")
     assert strategy.municipality == kd.Municipality(
         "Stadt Bergheim", kd.MunicipalityKind.STADT, "Rheinland-Pfalz", population=12500
     )
     assert [f.key for f in strategy.chosen_fields] == [
-        RLP_FIELDS[0].key,
-        RLP_FIELDS[2].key,
+        rlp_fields[0].key,
+        rlp_fields[2].key,
         "tourismus",
     ]
     assert f"kommunal-digital validate {Path('stadt-bergheim', 'strategy.yaml')}" in out
 
 
-def test_interactive_init_asks_again_after_a_wrong_answer(tmp_path: Path) -> None:
+def test_interactive_init_asks_again_after_a_wrong_answer(
+    tmp_path: Path, rlp_fields: list[kd.ActionField]
+) -> None:
     folder = tmp_path / "neu"
     answers = "Gemeinde Lindenau\n\n\n\n\n99,schwimmbad\n2\n"
     status, out, _ = invoke(["init", "--out", str(folder)], answers)
     assert status == 0, out
     assert "'99' is not one of the numbers 1-9 or a key" in out
     strategy = kd.load_strategy(folder / "strategy.yaml")
-    assert [f.key for f in strategy.chosen_fields] == [RLP_FIELDS[1].key]
+    assert [f.key for f in strategy.chosen_fields] == [rlp_fields[1].key]
     assert strategy.municipality.population is None
 
 
-def test_init_without_questions_is_the_starter_strategy(tmp_path: Path) -> None:
+def test_init_without_questions_is_the_starter_strategy(
+    tmp_path: Path, workspace: kd.Workspace
+) -> None:
     folder = tmp_path / "vg"
     args = [
         "init",
@@ -88,14 +100,15 @@ def test_init_without_questions_is_the_starter_strategy(tmp_path: Path) -> None:
         "Rheinland-Pfalz",
         population=8000,
     )
-    expected = kd.starter_strategy(
-        kd.get_pack("rlp"),
+    expected = starter_strategy(
+        workspace,
         municipality,
         start=dt.date(2027, 4, 1),
         fields=["kommunale_verwaltung", "alltagsleben"],
     )
     assert kd.load_strategy(folder / "strategy.yaml") == expected
-    assert kd.import_workbook(folder / "Workshop.xlsx") == expected
+    assert expected.pack == kd.PackReference("rlp", workspace.pack.manifest.version)
+    assert import_workbook(folder / "Workshop.xlsx") == expected
     assert out.splitlines()[:2] == [
         f"wrote {folder / 'strategy.yaml'}",
         f"wrote {folder / 'Workshop.xlsx'}",
@@ -141,12 +154,22 @@ def test_init_with_an_unknown_pack_is_an_error(tmp_path: Path) -> None:
     assert err.startswith("error: no pack named 'gibtsnicht'")
 
 
-@given(st.lists(st.integers(min_value=1, max_value=len(RLP_FIELDS)), min_size=1))
-def test_parse_fields_takes_numbers_and_keys_alike(numbers: list[int]) -> None:
-    keys = [RLP_FIELDS[n - 1].key for n in numbers]
-    by_number = parse_fields(",".join(map(str, numbers)), RLP_FIELDS)
-    by_key = parse_fields(" , ".join(keys), RLP_FIELDS)
+@given(data=st.data())
+def test_parse_fields_takes_numbers_and_keys_alike(
+    rlp_fields: list[kd.ActionField], data: st.DataObject
+) -> None:
+    numbers = data.draw(
+        st.lists(st.integers(min_value=1, max_value=len(rlp_fields)), min_size=1), label="numbers"
+    )
+    keys = [rlp_fields[n - 1].key for n in numbers]
+    by_number = parse_fields(",".join(map(str, numbers)), rlp_fields)
+    by_key = parse_fields(" , ".join(keys), rlp_fields)
     assert by_number == by_key == tuple(dict.fromkeys(keys))
+
+
+def test_the_kinds_init_offers_are_the_model_kinds() -> None:
+    """The command line writes the kinds out to start without the model; they must agree."""
+    assert _KINDS == [kind.value for kind in MunicipalityKind]
 
 
 def test_the_documented_measure_can_be_added_to_an_init_project(tmp_path: Path) -> None:

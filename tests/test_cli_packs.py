@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 import kommunal_digital as kd
 from kommunal_digital.cli.main import cli
+from kommunal_digital.plugins import describe_plugins
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -18,7 +19,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_packs_lists_every_registered_pack() -> None:
-    packs = kd.available_packs(kd.make_plugin_manager())
+    packs = kd.load_installation().packs
     status, out, _ = run("packs")
     assert status == 0
     for name, pack in packs.items():
@@ -44,7 +45,7 @@ def test_plugins_json_matches_the_library() -> None:
     assert status == 0
     assert json.loads(out) == [
         {"name": name, "version": version, "hooks": hooks}
-        for name, version, hooks in kd.describe_plugins()
+        for name, version, hooks in describe_plugins(kd.load_installation().manager)
     ]
 
 

@@ -11,7 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 import kommunal_digital as kd
+from kommunal_digital.authoring import starter_strategy
 from kommunal_digital.cli.main import cli
+from kommunal_digital.gate import check_readiness
+from kommunal_digital.io.excel import export_workbook
+from kommunal_digital.model.funding import FundingKind, FundingSource, Operator
+from kommunal_digital.organisation import run_checks
+from kommunal_digital.ranking import sensitivity
 
 START = dt.date(2027, 1, 1)
 
@@ -24,9 +30,9 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def starter() -> kd.Strategy:
+def starter(workspace: kd.Workspace) -> kd.Strategy:
     municipality = kd.Municipality("Gemeinde Lindenau", kd.MunicipalityKind.GEMEINDE, "RLP")
-    return kd.starter_strategy(kd.get_pack("rlp"), municipality, start=START)
+    return starter_strategy(workspace, municipality, start=START)
 
 
 def without_pilot(strategy: kd.Strategy) -> kd.Strategy:
@@ -51,6 +57,7 @@ VALIDATE_KEYS = {
     "measures",
     "problems",
     "findings",
+    "diagnostics",
     "gate",
 }
 
@@ -72,7 +79,7 @@ def test_validate_json_of_a_valid_file(demo_file: Path) -> None:
     assert data["valid"] is True
     assert data["municipality"] == "Verbandsgemeinde Eichenberg"
     assert (data["action_fields"], data["measures"]) == (4, 12)
-    assert data["problems"] == data["findings"] == []
+    assert data["problems"] == data["findings"] == data["diagnostics"] == []
     assert data["gate"] is None
 
 
@@ -99,10 +106,13 @@ def test_validate_a_missing_file(tmp_path: Path) -> None:
     assert err == f"error: {tmp_path / 'nichts.yaml'}: file not found\n"
 
 
-def test_validate_reports_governance_errors_with_status_1(tmp_path: Path) -> None:
+def test_validate_reports_governance_errors_with_status_1(
+    tmp_path: Path, workspace: kd.Workspace
+) -> None:
     broken = without_pilot(kd.demo_strategy(planned=False))
     path = kd.dump_strategy(broken, tmp_path / "broken.yaml")
-    errors = [f for f in kd.run_checks(broken) if f.severity is kd.Severity.ERROR]
+    findings = run_checks(broken, workspace.governance_checks)
+    errors = [f for f in findings if f.severity is kd.Severity.ERROR]
     assert errors  # the organisation lacks the Digitallotse of one field
     status, out, err = run("validate", str(path))
     assert status == 1
@@ -118,10 +128,13 @@ def test_validate_reports_governance_errors_with_status_1(tmp_path: Path) -> Non
     assert set(data["findings"][0]) == {"check", "severity", "message", "objects"}
 
 
-def test_validate_gate_not_passed_gives_status_3_and_every_problem(tmp_path: Path) -> None:
-    strategy = kd.rank_strategy(starter())
+def test_validate_gate_not_passed_gives_status_3_and_every_problem(
+    tmp_path: Path, workspace: kd.Workspace
+) -> None:
+    strategy = kd.rank(starter(workspace), workspace)
     path = kd.dump_strategy(strategy, tmp_path / "strategy.yaml")
-    report = kd.check_readiness(strategy, gate="beschluss")
+    checks = workspace.governance_checks
+    report = check_readiness(strategy, checks, gate="beschluss")
     assert not report.ok
     status, out, err = run("validate", str(path), "--gate", "beschluss")
     assert status == 3
@@ -138,7 +151,7 @@ def test_validate_gate_not_passed_gives_status_3_and_every_problem(tmp_path: Pat
     assert gate["passed"] is False
     assert gate["top_n"] == 1
     assert gate["problems"] == list(
-        kd.check_readiness(strategy, gate="beschluss", top_n=1).problems
+        check_readiness(strategy, checks, gate="beschluss", top_n=1).problems
     )
 
 
@@ -152,8 +165,8 @@ def test_validate_gate_passed(tmp_path: Path) -> None:
         measures=tuple(
             attrs.evolve(
                 m,
-                funding_sources=(kd.FundingSource(kd.FundingKind.EIGENMITTEL, name="Haushalt"),),
-                operator=kd.Operator("Hauptamt"),
+                funding_sources=(FundingSource(FundingKind.EIGENMITTEL, name="Haushalt"),),
+                operator=Operator("Hauptamt"),
             )
             if m.key == top
             else m
@@ -174,20 +187,22 @@ def test_validate_unknown_gate_is_an_error(demo_file: Path) -> None:
     assert err == "error: unknown gate 'haushalt' (known: beschluss)\n"
 
 
-def test_validate_reads_a_workbook(tmp_path: Path) -> None:
-    book = kd.export_workbook(starter(), tmp_path / "Workshop.xlsx")
+def test_validate_reads_a_workbook(tmp_path: Path, workspace: kd.Workspace) -> None:
+    book = export_workbook(starter(workspace), tmp_path / "Workshop.xlsx")
     status, out, _ = run("validate", str(book))
     assert status == 0
     assert out == "Workshop.xlsx: valid: Gemeinde Lindenau, 4 action fields, 12 measures\n"
 
 
-def test_rank_json_is_the_library_ranking(demo_file: Path, tmp_path: Path) -> None:
+def test_rank_json_is_the_library_ranking(
+    demo_file: Path, tmp_path: Path, workspace: kd.Workspace
+) -> None:
     out_file = tmp_path / "ranked.yaml"
     status, out, _ = run("rank", str(demo_file), "--out", str(out_file), "--json")
     assert status == 0
     data = json.loads(out)
     assert set(data) == {"written", "rule", "entries", "sensitivity"}
-    ranked = kd.rank_strategy(kd.demo_strategy(planned=False))
+    ranked = kd.rank(kd.demo_strategy(planned=False), workspace)
     assert ranked.ranking is not None
     assert data["rule"] == ranked.ranking.rule
     assert [(e["rank"], e["measure"]) for e in data["entries"]] == [
@@ -198,21 +213,24 @@ def test_rank_json_is_the_library_ranking(demo_file: Path, tmp_path: Path) -> No
     assert kd.load_strategy(out_file).ranking == ranked.ranking
 
 
-def test_rank_json_with_sensitivity(demo_file: Path) -> None:
+def test_rank_json_with_sensitivity(demo_file: Path, workspace: kd.Workspace) -> None:
     status, out, _ = run("rank", str(demo_file), "--sensitivity", "--json")
     assert status == 0
-    report = kd.sensitivity(kd.rank_strategy(kd.demo_strategy(planned=False)))
+    ranked = kd.rank(kd.demo_strategy(planned=False), workspace)
+    report = sensitivity(ranked, workspace.ranking_rules)
     sens = json.loads(out)["sensitivity"]
     assert sens["stable"] is report.stable
     assert [f["criterion"] for f in sens["findings"]] == [f.criterion for f in report.findings]
 
 
-def test_plan_json_lists_placed_and_unplaced(demo_file: Path, tmp_path: Path) -> None:
+def test_plan_json_lists_placed_and_unplaced(
+    demo_file: Path, tmp_path: Path, workspace: kd.Workspace
+) -> None:
     status, out, _ = run("plan", str(demo_file), "--out", str(tmp_path / "p.yaml"), "--json")
     assert status == 0
     data = json.loads(out)
     assert set(data) == {"written", "placed", "unplaced"}
-    schedule = kd.plan_strategy(kd.demo_strategy(planned=False)).schedule
+    schedule = kd.plan(kd.demo_strategy(planned=False), workspace).schedule
     assert schedule is not None
     assert [(p["measure"], p["start"]) for p in data["placed"]] == [
         (p.measure, p.start.isoformat()) for p in schedule.placed
@@ -231,14 +249,14 @@ def test_plan_without_limits_fails_on_stderr(tmp_path: Path) -> None:
     assert "no 'limits'" in err
 
 
-def test_check_json(tmp_path: Path) -> None:
+def test_check_json(tmp_path: Path, workspace: kd.Workspace) -> None:
     broken = without_pilot(kd.demo_strategy(planned=False))
     path = kd.dump_strategy(broken, tmp_path / "broken.yaml")
     status, out, _ = run("check", str(path), "--json")
     assert status == 1
     data = json.loads(out)
     assert set(data) == {"file", "findings", "errors"}
-    findings = kd.run_checks(broken)
+    findings = run_checks(broken, workspace.governance_checks)
     assert data["errors"] == sum(1 for f in findings if f.severity is kd.Severity.ERROR)
     assert [f["message"] for f in data["findings"]] == [f.message for f in findings]
 

@@ -25,8 +25,9 @@ def test_demo_strategy_shape() -> None:
         assert profile.stakeholders
 
 
-def test_demo_fields_are_the_rlp_fields() -> None:
-    rlp = {f.key: f.title for f in kd.pack_action_fields(kd.get_pack("rlp"))}
+def test_demo_fields_are_the_rlp_fields(workspace: kd.Workspace) -> None:
+    assert workspace.pack.name == "rlp"
+    rlp = {f.key: f.title for f in workspace.action_fields.values()}
     demo = {f.key: f.title for f in kd.demo_strategy().action_fields}
     assert demo == rlp
 
@@ -78,7 +79,9 @@ def test_cli_version() -> None:
     assert kd.__version__ in result.output
 
 
-def test_cli_plan_writes_schedule_and_reports_unplaced(tmp_path: Path) -> None:
+def test_cli_plan_writes_schedule_and_reports_unplaced(
+    tmp_path: Path, workspace: kd.Workspace
+) -> None:
     source = tmp_path / "strategy.yaml"
     kd.dump_strategy(kd.demo_strategy(planned=False), source)
     out = tmp_path / "planned.yaml"
@@ -87,7 +90,7 @@ def test_cli_plan_writes_schedule_and_reports_unplaced(tmp_path: Path) -> None:
     planned = kd.load_strategy(out)
     assert planned.schedule is not None
     assert f"{len(planned.schedule.placed)} measures placed" in result.output
-    assert planned == kd.plan_strategy(kd.demo_strategy(planned=False))
+    assert planned == kd.plan(kd.demo_strategy(planned=False), workspace)
 
 
 def test_cli_plan_without_limits_fails_clearly(tmp_path: Path) -> None:

@@ -12,9 +12,15 @@ import attrs
 import pytest
 
 import kommunal_digital as kd
-from kommunal_digital.documents.kinds import DocumentType
+from kommunal_digital.authoring import check_pack
 from kommunal_digital.documents.text_render import escape_markdown
+from kommunal_digital.funding import cash_plan
 from kommunal_digital.german import datum, euro, prozent
+from kommunal_digital.maturity import assess_maturity
+from kommunal_digital.model import MeasureStatus, ProgressUpdate
+from kommunal_digital.monitoring import progress_report, record_progress
+from kommunal_digital.packs import TemplatePack
+from kommunal_digital.workspace import DocumentType
 
 from .docx_reading import docx_text, make_template
 
@@ -34,18 +40,22 @@ def plain(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo() -> kd.Strategy:
-    return kd.demo_strategy()
+def demo(workspace: kd.Workspace) -> kd.Strategy:
+    return kd.demo_strategy(workspace)
 
 
 @pytest.fixture(scope="module")
-def built(demo: kd.Strategy, tmp_path_factory: pytest.TempPathFactory) -> kd.BuildResult:
+def built(
+    demo: kd.Strategy, workspace: kd.Workspace, tmp_path_factory: pytest.TempPathFactory
+) -> kd.BuildResult:
     out = tmp_path_factory.mktemp("set")
-    return kd.build_documents(demo, out, formats=("docx", "markdown", "html"), today=TODAY)
+    return kd.build_documents(
+        demo, out, workspace, formats=("docx", "markdown", "html"), today=TODAY
+    )
 
 
-def test_every_builtin_type_is_registered() -> None:
-    types = kd.document_types()
+def test_every_builtin_type_is_registered(workspace: kd.Workspace) -> None:
+    types = workspace.document_types
     assert set(TYPES) <= set(types)
     assert types["steckbrief"].per_measure
     assert not types["beschlussvorlage"].per_measure
@@ -150,7 +160,7 @@ def test_beschlussvorlage_has_decision_money_per_year_and_staff(
         assert plain(euro(total.one_off + total.follow_on)) in text
     first = demo.schedule.years[0]
     assert f"Die für {first.year} vorgesehenen Mittel von " in text
-    plan = kd.cash_plan(demo)
+    plan = cash_plan(demo)
     assert plan.income > 0  # the demo's WLAN and Dorf-App are funded by programmes
     for year in plan.years:
         assert plain(euro(year.own_share)) in text
@@ -167,7 +177,9 @@ def test_beschlussvorlage_has_decision_money_per_year_and_staff(
         assert heading in text
 
 
-def test_beschlussvorlage_names_the_council_of_each_kind(demo: kd.Strategy) -> None:
+def test_beschlussvorlage_names_the_council_of_each_kind(
+    demo: kd.Strategy, workspace: kd.Workspace
+) -> None:
     councils = {
         kd.MunicipalityKind.GEMEINDE: "Gemeinderat",
         kd.MunicipalityKind.STADT: "Stadtrat",
@@ -177,28 +189,31 @@ def test_beschlussvorlage_names_the_council_of_each_kind(demo: kd.Strategy) -> N
         municipality = attrs.evolve(demo.municipality, kind=kind, members=())
         measures = tuple(attrs.evolve(m, members=()) for m in demo.measures)
         strategy = attrs.evolve(demo, municipality=municipality, measures=measures)
-        context = kd.document_context(strategy, "beschlussvorlage", today=TODAY)
+        context = kd.document_context(strategy, workspace, "beschlussvorlage", today=TODAY)
         assert context["council"] == council
         assert context["proposal"]["decision"][0].startswith(f"Der {council} beschließt")
         assert not any("Mitgliedsgemeinden" in p for p in context["proposal"]["decision"])
 
 
-def test_fortschrittsbericht_shows_recorded_progress(demo: kd.Strategy, tmp_path: Path) -> None:
+def test_fortschrittsbericht_shows_recorded_progress(
+    demo: kd.Strategy, workspace: kd.Workspace, tmp_path: Path
+) -> None:
     measure = demo.measures[0]
     last = max((u.date for u in demo.progress_history), default=dt.date(2027, 1, 1))
     on = last + dt.timedelta(days=10)
-    update = kd.ProgressUpdate(
+    update = ProgressUpdate(
         measure=measure.key,
         date=on,
-        status=kd.MeasureStatus.IN_UMSETZUNG,
+        status=MeasureStatus.IN_UMSETZUNG,
         progress=40,
         note="Ausschreibung veröffentlicht",
         author="Digitallotse Bildung",
     )
-    updated = kd.record_progress(demo, update)
+    updated = record_progress(demo, update)
     out = kd.render_document(
         updated,
         tmp_path / "Fortschrittsbericht.docx",
+        workspace,
         document_type="fortschrittsbericht",
         today=on + dt.timedelta(days=20),
     )
@@ -208,7 +223,7 @@ def test_fortschrittsbericht_shows_recorded_progress(demo: kd.Strategy, tmp_path
     assert plain(prozent(40)) in text
     for m in demo.measures:
         assert m.title in text
-    report = kd.progress_report(updated, as_of=on + dt.timedelta(days=20))
+    report = progress_report(updated, as_of=on + dt.timedelta(days=20))
     assert plain(prozent(report.overall.progress)) in text
 
 
@@ -225,9 +240,9 @@ def test_organigramm_sheet_lists_roles_and_field_pilots(
 
 @pytest.mark.parametrize("document_type", TYPES)
 def test_markdown_and_html_carry_the_same_content(
-    demo: kd.Strategy, built: kd.BuildResult, document_type: str
+    demo: kd.Strategy, workspace: kd.Workspace, built: kd.BuildResult, document_type: str
 ) -> None:
-    title = kd.document_types()[document_type].title
+    title = workspace.document_types[document_type].title
     if document_type == "steckbrief":
         md = built.out_dir / "Steckbriefe" / f"{title}-01-{demo.measures[0].key}.md"
     else:
@@ -281,37 +296,53 @@ HOSTILE = [
 
 @pytest.mark.parametrize("title", HOSTILE)
 def test_hostile_text_prints_literally_in_markdown_and_html(
-    demo: kd.Strategy, tmp_path: Path, title: str
+    demo: kd.Strategy, workspace: kd.Workspace, tmp_path: Path, title: str
 ) -> None:
     measure = attrs.evolve(demo.measures[0], title=title)
     strategy = attrs.evolve(demo, measures=(measure, *demo.measures[1:]), ranking=None)
     page = kd.render_document(
-        strategy, tmp_path / "s.html", document_type="steckbrief", measure=measure.key, today=TODAY
+        strategy,
+        tmp_path / "s.html",
+        workspace,
+        document_type="steckbrief",
+        measure=measure.key,
+        today=TODAY,
     ).read_text(encoding="utf-8")
     assert "script" not in page_tags(page)
     assert "a" not in page_tags(page)
     assert title.replace("\n", "") in page_text(page).replace("\n", "")
     markdown = kd.render_document(
-        strategy, tmp_path / "s.md", document_type="steckbrief", measure=measure.key, today=TODAY
+        strategy,
+        tmp_path / "s.md",
+        workspace,
+        document_type="steckbrief",
+        measure=measure.key,
+        today=TODAY,
     ).read_text(encoding="utf-8")
     assert escape_markdown(title) in markdown
 
 
-def test_build_refuses_to_overwrite_and_writes_nothing(demo: kd.Strategy, tmp_path: Path) -> None:
-    kd.build_documents(demo, tmp_path, document_types=["vorgehensplan"], pictures=False)
+def test_build_refuses_to_overwrite_and_writes_nothing(
+    demo: kd.Strategy, workspace: kd.Workspace, tmp_path: Path
+) -> None:
+    kd.build_documents(demo, tmp_path, workspace, document_types=["vorgehensplan"], pictures=False)
     before = sorted(p.name for p in tmp_path.rglob("*"))
     with pytest.raises(kd.OutputExistsError, match=r"Vorgehensplan\.docx"):
-        kd.build_documents(demo, tmp_path, document_types=["vorgehensplan", "organigramm"])
+        kd.build_documents(
+            demo, tmp_path, workspace, document_types=["vorgehensplan", "organigramm"]
+        )
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     again = kd.build_documents(
-        demo, tmp_path, document_types=["vorgehensplan", "organigramm"], force=True
+        demo, tmp_path, workspace, document_types=["vorgehensplan", "organigramm"], force=True
     )
     assert again.ok
     assert (tmp_path / "Organigramm.docx").is_file()
 
 
 def failing_plugin() -> object:
-    def broken(strategy: kd.Strategy, today: dt.date | None) -> dict[str, object]:
+    def broken(
+        strategy: kd.Strategy, workspace: kd.Workspace, today: dt.date | None
+    ) -> dict[str, object]:
         raise kd.DocumentError("kaputt: the context cannot be built")
 
     class Plugin:
@@ -323,12 +354,12 @@ def failing_plugin() -> object:
 
 
 def test_one_failing_document_does_not_stop_the_others(demo: kd.Strategy, tmp_path: Path) -> None:
-    manager = kd.make_plugin_manager(load_entry_points=False, plugins=[failing_plugin()])
+    workspace = kd.open_workspace(entry_points=False, plugins=[failing_plugin()])
     result = kd.build_documents(
         demo,
         tmp_path,
+        workspace,
         document_types=["kaputt", "organigramm"],
-        plugin_manager=manager,
         pictures=False,
     )
     assert not result.ok
@@ -341,33 +372,41 @@ def test_one_failing_document_does_not_stop_the_others(demo: kd.Strategy, tmp_pa
 def test_strict_build_writes_nothing_when_one_document_fails(
     demo: kd.Strategy, tmp_path: Path
 ) -> None:
-    manager = kd.make_plugin_manager(load_entry_points=False, plugins=[failing_plugin()])
+    workspace = kd.open_workspace(entry_points=False, plugins=[failing_plugin()])
     with pytest.raises(kd.DocumentError, match=r"1 document\(s\) failed, nothing written: kaputt"):
         kd.build_documents(
             demo,
             tmp_path / "out",
+            workspace,
             document_types=["organigramm", "kaputt"],
-            plugin_manager=manager,
             strict=True,
         )
     assert not (tmp_path / "out").exists()
 
 
-def test_per_measure_type_needs_a_known_measure(demo: kd.Strategy, tmp_path: Path) -> None:
+def test_per_measure_type_needs_a_known_measure(
+    demo: kd.Strategy, workspace: kd.Workspace, tmp_path: Path
+) -> None:
     with pytest.raises(kd.DocumentError, match="steckbrief: one document per measure"):
-        kd.render_document(demo, tmp_path / "s.docx", document_type="steckbrief")
+        kd.render_document(demo, tmp_path / "s.docx", workspace, document_type="steckbrief")
     with pytest.raises(kd.DocumentError, match="the strategy has no measure 'gibt-es-nicht'"):
         kd.render_document(
-            demo, tmp_path / "s.docx", document_type="steckbrief", measure="gibt-es-nicht"
+            demo,
+            tmp_path / "s.docx",
+            workspace,
+            document_type="steckbrief",
+            measure="gibt-es-nicht",
         )
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unknown_names_are_listed(demo: kd.Strategy, tmp_path: Path) -> None:
+def test_unknown_names_are_listed(
+    demo: kd.Strategy, workspace: kd.Workspace, tmp_path: Path
+) -> None:
     with pytest.raises(kd.DocumentError, match=r"unknown document type 'flyer' \(known: "):
-        kd.build_documents(demo, tmp_path, document_types=["flyer"])
+        kd.build_documents(demo, tmp_path, workspace, document_types=["flyer"])
     with pytest.raises(kd.DocumentError, match="unknown output format 'pdf'"):
-        kd.build_documents(demo, tmp_path, formats=["pdf"])
+        kd.build_documents(demo, tmp_path, workspace, formats=["pdf"])
 
 
 def test_pack_without_markdown_template_names_what_is_missing(
@@ -375,7 +414,7 @@ def test_pack_without_markdown_template_names_what_is_missing(
 ) -> None:
     pack = tmp_path / "mini"
     (pack / "templates").mkdir(parents=True)
-    base = kd.get_pack("base").document_template("organigramm")
+    base = kd.load_installation().pack("base").document_template("organigramm")
     assert base is not None
     (pack / "templates" / "organigramm.docx").write_bytes(base.read_bytes())
     (pack / "pack.toml").write_text(
@@ -383,9 +422,10 @@ def test_pack_without_markdown_template_names_what_is_missing(
         '[documents]\norganigramm = "templates/organigramm.docx"\n',
         encoding="utf-8",
     )
-    assert kd.render_document(demo, tmp_path / "o.docx", document_type="organigramm", pack=pack)
+    mini = kd.open_workspace(pack)
+    assert kd.render_document(demo, tmp_path / "o.docx", mini, document_type="organigramm")
     with pytest.raises(kd.PackError, match="mini: no markdown template for document type"):
-        kd.render_document(demo, tmp_path / "o.md", document_type="organigramm", pack=pack)
+        kd.render_document(demo, tmp_path / "o.md", mini, document_type="organigramm")
 
 
 def test_old_style_template_plugins_are_asked_for_word_only(
@@ -396,20 +436,21 @@ def test_old_style_template_plugins_are_asked_for_word_only(
 
     class OldPlugin:
         @kd.hookimpl
-        def kd_document_template(self, pack: kd.TemplatePack, document_type: str) -> Path | None:
+        def kd_document_template(self, pack: TemplatePack, document_type: str) -> Path | None:
             asked.append(document_type)
             return old_style
 
-    manager = kd.make_plugin_manager(load_entry_points=False, plugins=[OldPlugin()])
-    md = kd.render_document(
-        demo, tmp_path / "v.md", document_type="vorgehensplan", plugin_manager=manager
-    )
-    assert asked == []
+    # Templates are resolved when the workspace is opened: the old-style
+    # plugin is asked once per document type, for the Word template only.
+    workspace = kd.open_workspace(entry_points=False, plugins=[OldPlugin()])
+    assert sorted(asked) == sorted(workspace.document_types)
+    assert workspace.template("vorgehensplan") == old_style
+    assert workspace.template("vorgehensplan", "markdown") != old_style
+    md = kd.render_document(demo, tmp_path / "v.md", workspace, document_type="vorgehensplan")
     assert "Phase 1" in md.read_text(encoding="utf-8")
-    word = kd.render_document(
-        demo, tmp_path / "v.docx", document_type="vorgehensplan", plugin_manager=manager
-    )
-    assert asked == ["vorgehensplan"]
+    assert "Alter Stil" not in md.read_text(encoding="utf-8")
+    word = kd.render_document(demo, tmp_path / "v.docx", workspace, document_type="vorgehensplan")
+    assert sorted(asked) == sorted(workspace.document_types)
     assert f"Alter Stil: {demo.municipality.name}" in docx_text(word)
 
 
@@ -428,7 +469,13 @@ def test_pack_check_lints_templates_against_their_own_context(tmp_path: Path) ->
         'flyer = "templates/flyer.docx"\n',
         encoding="utf-8",
     )
-    problems = [str(p) for p in kd.check_pack(pack)]
+    installation = kd.load_installation()
+    problems = [
+        str(p)
+        for p in check_pack(
+            pack, packs=installation.packs, document_types=installation.document_types()
+        )
+    ]
     assert any(
         p.startswith("templates/steckbrief.md: uses 'proposal', which is not in the render context")
         for p in problems
@@ -440,10 +487,12 @@ def test_pack_check_lints_templates_against_their_own_context(tmp_path: Path) ->
     assert len(problems) == 3
 
 
-def test_report_dated_before_the_last_report_covers_one_rhythm(demo: kd.Strategy) -> None:
+def test_report_dated_before_the_last_report_covers_one_rhythm(
+    demo: kd.Strategy, workspace: kd.Workspace
+) -> None:
     assert demo.reporting.last_report_on is not None
     as_of = demo.reporting.last_report_on - dt.timedelta(days=30)
-    report = kd.document_context(demo, "fortschrittsbericht", today=as_of)["report"]
+    report = kd.document_context(demo, workspace, "fortschrittsbericht", today=as_of)["report"]
     assert report["as_of"] == as_of
     assert report["since"] < as_of
     assert (as_of - report["since"]).days in range(89, 93)  # three months back
@@ -451,9 +500,9 @@ def test_report_dated_before_the_last_report_covers_one_rhythm(demo: kd.Strategy
 
 @pytest.mark.parametrize("document_type", TYPES)
 def test_markdown_tables_and_lists_stand_on_their_own(
-    demo: kd.Strategy, built: kd.BuildResult, document_type: str
+    demo: kd.Strategy, workspace: kd.Workspace, built: kd.BuildResult, document_type: str
 ) -> None:
-    title = kd.document_types()[document_type].title
+    title = workspace.document_types[document_type].title
     folder = built.out_dir / ("Steckbriefe" if document_type == "steckbrief" else "")
     for md in sorted(folder.glob(f"{title}*.md")):
         lines = md.read_text(encoding="utf-8").split("\n")
@@ -473,16 +522,21 @@ def test_markdown_tables_and_lists_stand_on_their_own(
 
 @pytest.mark.parametrize("suffix", [".docx", ".html"])
 def test_digitalstrategie_shows_maturity_funding_and_monitoring(
-    demo: kd.Strategy, built: kd.BuildResult, suffix: str
+    demo: kd.Strategy, workspace: kd.Workspace, built: kd.BuildResult, suffix: str
 ) -> None:
     path = built.out_dir / f"Digitalstrategie{suffix}"
     text = docx_text(path) if suffix == ".docx" else page_text(path.read_text(encoding="utf-8"))
     text = plain(text)
-    assessment = kd.assess_maturity(demo)
+    assert demo.maturity_check is not None
+    assessment = assess_maturity(
+        demo,
+        workspace.questionnaire(demo.maturity_check.questionnaire),
+        guides=workspace.phase_guides,
+    )
     for reason in assessment.reasons:
         assert reason in text
     assert f"„{assessment.phase.label}“" in text
-    plan = kd.cash_plan(demo)
+    plan = cash_plan(demo)
     assert plain(euro(plan.own_share)) in text
     assert plain(euro(plan.income)) in text
     for heading in ("Digitaler Reifegrad", "Finanzierung und Förderung", "Erfolgskontrolle"):

@@ -218,7 +218,7 @@ def test_demo_document_embeds_gantt_organigram_and_grid(demo_docx: Path) -> None
 def test_context_as_json_and_plugin_formats(tmp_path: Path) -> None:
     import json
 
-    from kommunal_digital.documents.kinds import DocumentType, OutputFormat
+    from kommunal_digital.workspace.workspace import DocumentType, OutputFormat
 
     demo = kd.demo_strategy()
     data = json.loads(

@@ -12,32 +12,55 @@ EXAMPLE = ROOT / "docs" / "example-plugin"
 
 SCRIPT = textwrap.dedent(
     """
-    import attrs
-    import kommunal_digital as kd
+    import sys
+    from pathlib import Path
 
+    import attrs
+    import docx
+
+    import kommunal_digital as kd
+    from kommunal_digital.organisation import run_checks
+    from kommunal_digital.ranking import rank_measures
+
+    workspace = kd.open_workspace("rlp")
+    assert "lindenau" in workspace.plugins, workspace.plugins
     demo = kd.demo_strategy(planned=False)
-    rlp = kd.get_pack("rlp")
 
     # 1. the field set
-    keys = [f.key for f in kd.pack_action_fields(rlp)]
+    keys = list(workspace.action_fields)
     assert keys[-2:] == ["mobilitaet", "energie"], keys
 
     # 2. the ranking rule
-    ranking = kd.rank_measures(demo, "guenstig-zuerst")
+    ranking = rank_measures(demo, workspace.ranking_rules, "guenstig-zuerst")
     costs = [demo.measure(k).cost.one_off for k in ranking.order]
     assert costs == sorted(costs), costs
+    ranked = kd.rank(demo, workspace, "guenstig-zuerst")
+    assert ranked.ranking is not None and ranked.ranking.order == ranking.order
 
     # 3. the validator
     bare = attrs.evolve(demo.measures[0], description="")
-    findings = kd.run_checks(attrs.evolve(demo, measures=(bare, *demo.measures[1:])))
+    undescribed = attrs.evolve(demo, measures=(bare, *demo.measures[1:]))
+    findings = run_checks(undescribed, workspace.governance_checks)
     assert [f.check for f in findings] == ["lindenau-beschreibung"], findings
+    report = kd.check(undescribed, workspace)
+    assert "governance.lindenau-beschreibung" in [d.code for d in report], list(report)
 
     # 4. the template override
-    import docx, sys
-    out = kd.render_document(demo, sys.argv[1], pack=rlp)
+    out = kd.render_document(demo, sys.argv[1], workspace)
     text = "\\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "Digitalagentur Lindenau" in text and demo.municipality.name in text, text
-    print("all four took effect")
+
+    # 5. the document type, whose context comes from the strategy and the workspace
+    assert workspace.document_type("kurzfassung").title == "Kurzfassung"
+    short = kd.render_document(demo, sys.argv[2], workspace, document_type="kurzfassung")
+    text = Path(short).read_text(encoding="utf-8")
+    assert "Digitalagentur Lindenau" in text and demo.municipality.name in text, text
+    assert workspace.pack.manifest.title in text, text
+    for field in demo.chosen_fields:
+        assert f"## {field.title}" in text, text
+    context = kd.document_context(demo, workspace, "kurzfassung")
+    assert [f["title"] for f in context["fields"]] == [f.title for f in demo.chosen_fields]
+    print("all five took effect")
     """
 )
 
@@ -68,8 +91,10 @@ def test_example_plugin_installs_and_takes_effect(tmp_path: Path) -> None:
     )
     assert install.returncode == 0, install.stderr
     result = subprocess.run(
-        [python, "-c", SCRIPT, str(tmp_path / "out.docx")], capture_output=True, text=True
+        [python, "-c", SCRIPT, str(tmp_path / "out.docx"), str(tmp_path / "kurz.md")],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
-    assert "all four took effect" in result.stdout
+    assert "all five took effect" in result.stdout
     assert sys.executable != str(python)

@@ -14,12 +14,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 import kommunal_digital as kd
+from kommunal_digital.io.excel import WorkbookError, export_workbook, import_workbook
+from kommunal_digital.model import MeasureStatus, PackReference
 from kommunal_digital.testing import strategies as kst
 
 
 def roundtrip(strategy: kd.Strategy, folder: Path) -> kd.Strategy:
-    path = kd.export_workbook(strategy, folder / "werkstatt.xlsx", force=True)
-    return kd.import_workbook(path)
+    path = export_workbook(strategy, folder / "werkstatt.xlsx", force=True)
+    return import_workbook(path)
 
 
 @settings(
@@ -55,13 +57,13 @@ def test_numbers_beyond_sixteen_digits_survive(tmp_path: Path) -> None:
 
 def test_an_edited_number_wins_over_the_exact_copy(tmp_path: Path) -> None:
     demo = kd.demo_strategy()
-    path = kd.export_workbook(demo, tmp_path / "w.xlsx")
+    path = export_workbook(demo, tmp_path / "w.xlsx")
     book = openpyxl.load_workbook(path)
     book["Maßnahmen"]["I2"] = 1.25  # Personal (VZÄ) of the first measure
     book["Maßnahmen"]["N2"] = "31.12.2027"  # Gesetzliche Frist, typed as German text
     book["Maßnahmen"]["S2"] = "Ja"  # Im laufenden Betrieb
     book.save(path)
-    first = kd.import_workbook(path).measures[0]
+    first = import_workbook(path).measures[0]
     assert first.staff_fte == 1.25
     assert first.legal_deadline == dt.date(2027, 12, 31)
     assert first.budgeting.absorbed_by_operations is True
@@ -79,16 +81,16 @@ def test_export_never_overwrites_without_force(tmp_path: Path) -> None:
     target = tmp_path / "w.xlsx"
     target.write_bytes(b"alt")
     with pytest.raises(kd.OutputExistsError, match=r"w\.xlsx"):
-        kd.export_workbook(kd.demo_strategy(), target)
+        export_workbook(kd.demo_strategy(), target)
     assert target.read_bytes() == b"alt"
-    kd.export_workbook(kd.demo_strategy(), target, force=True)
+    export_workbook(kd.demo_strategy(), target, force=True)
     assert zipfile.is_zipfile(target)
 
 
 def test_five_mistakes_are_reported_together_with_their_cells(tmp_path: Path) -> None:
     demo = kd.demo_strategy()
     assert len(demo.measures) == 12  # so the appended row is row 14
-    path = kd.export_workbook(demo, tmp_path / "fehler.xlsx")
+    path = export_workbook(demo, tmp_path / "fehler.xlsx")
     book = openpyxl.load_workbook(path)
     sheet = book["Maßnahmen"]
     sheet["F3"] = 6.5  # Dauer (Monate) of the second measure
@@ -100,8 +102,8 @@ def test_five_mistakes_are_reported_together_with_their_cells(tmp_path: Path) ->
     sheet["C14"] = demo.measures[0].action_field
     book.save(path)
 
-    with pytest.raises(kd.WorkbookError) as info:
-        kd.import_workbook(path)
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(path)
 
     error = info.value
     assert isinstance(error, kd.InputFileError)
@@ -126,15 +128,15 @@ def test_five_mistakes_are_reported_together_with_their_cells(tmp_path: Path) ->
 def test_a_model_check_is_reported_at_the_cell_holding_the_value(tmp_path: Path) -> None:
     demo = kd.demo_strategy()
     criterion = demo.criteria[0]
-    path = kd.export_workbook(demo, tmp_path / "w.xlsx")
+    path = export_workbook(demo, tmp_path / "w.xlsx")
     book = openpyxl.load_workbook(path)
     sheet = book["Maßnahmen"]
     headers = [cell.value for cell in sheet[1]]
     column = headers.index(f"Bewertung: {criterion.key}") + 1
     sheet.cell(row=3, column=column, value=criterion.scale_max + 1)
     book.save(path)
-    with pytest.raises(kd.WorkbookError) as info:
-        kd.import_workbook(path)
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(path)
     (problem,) = info.value.details
     assert (problem.sheet, problem.cell) == ("Maßnahmen", f"{get_column_letter(column)}3")
     assert "outside the scale" in problem.message
@@ -142,14 +144,14 @@ def test_a_model_check_is_reported_at_the_cell_holding_the_value(tmp_path: Path)
 
 def test_references_across_sheets_are_checked(tmp_path: Path) -> None:
     demo = kd.demo_strategy()
-    path = kd.export_workbook(demo, tmp_path / "w.xlsx")
+    path = export_workbook(demo, tmp_path / "w.xlsx")
     book = openpyxl.load_workbook(path)
     book["Abhängigkeiten"]["B2"] = "gibt-es-nicht"
     book["Beteiligung"]["B2"] = "niemand"
     book["Ziele"]["A2"] = "kein-feld"
     book.save(path)
-    with pytest.raises(kd.WorkbookError) as info:
-        kd.import_workbook(path)
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(path)
     # The goal of an unknown field is reported once, not again by every measure using it.
     assert info.value.problems == (
         "Ziele!A2: unbekanntes Handlungsfeld 'kein-feld'",
@@ -159,14 +161,14 @@ def test_references_across_sheets_are_checked(tmp_path: Path) -> None:
 
 
 def test_missing_and_unknown_sheets_and_columns_are_reported(tmp_path: Path) -> None:
-    path = kd.export_workbook(kd.demo_strategy(), tmp_path / "w.xlsx")
+    path = export_workbook(kd.demo_strategy(), tmp_path / "w.xlsx")
     book = openpyxl.load_workbook(path)
     del book["Beteiligte"]
     book.create_sheet("Notizen")
     book["Maßnahmen"]["B1"] = "Überschrift"
     book.save(path)
-    with pytest.raises(kd.WorkbookError) as info:
-        kd.import_workbook(path)
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(path)
     assert info.value.problems == (
         "Notizen: unbekanntes Blatt (erwartet werden: Kommune, Ortsgemeinden, "
         "Handlungsfelder, Ziele, Indikatoren, Maßnahmen, Abhängigkeiten, Beteiligte, "
@@ -186,8 +188,8 @@ def test_a_file_that_is_no_workbook_gives_a_clear_error(tmp_path: Path, content:
     path = tmp_path / "kaputt.xlsx"
     path.write_bytes(content)
     with pytest.raises(kd.InputFileError) as info:
-        kd.import_workbook(path)
-    assert not isinstance(info.value, kd.WorkbookError)
+        import_workbook(path)
+    assert not isinstance(info.value, WorkbookError)
     assert str(info.value) == (
         "kaputt.xlsx: keine lesbare Excel-Arbeitsmappe (.xlsx): die Datei ist beschädigt "
         "oder hat ein anderes Format"
@@ -201,9 +203,9 @@ def test_a_zip_that_is_no_workbook_and_a_missing_file(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("hallo.txt", "kein Arbeitsblatt")
     with pytest.raises(kd.InputFileError, match=r"archiv\.xlsx: keine lesbare"):
-        kd.import_workbook(path)
+        import_workbook(path)
     with pytest.raises(kd.InputFileError, match="Datei nicht gefunden"):
-        kd.import_workbook(tmp_path / "fehlt.xlsx")
+        import_workbook(tmp_path / "fehlt.xlsx")
 
 
 def validations(sheet: Worksheet) -> dict[str, str]:
@@ -215,7 +217,7 @@ def validations(sheet: Worksheet) -> dict[str, str]:
 
 
 def test_dropdowns_offer_keys_and_choices(tmp_path: Path) -> None:
-    path = kd.export_workbook(kd.demo_strategy(), tmp_path / "w.xlsx")
+    path = export_workbook(kd.demo_strategy(), tmp_path / "w.xlsx")
     book = openpyxl.load_workbook(path)
     measures = validations(book["Maßnahmen"])
     assert measures["C2:C1000"] == "'Handlungsfelder'!$A$2:$A$1000"  # field keys
@@ -230,14 +232,14 @@ def test_dropdowns_offer_keys_and_choices(tmp_path: Path) -> None:
     assert validations(book["Kommune"])["B3"].startswith("'_listen'!$A$2")  # kind
     choices = book["_listen"]
     status = [c.value for c in choices["C"][1:] if c.value]
-    assert status == [s.label for s in kd.MeasureStatus]
+    assert status == [s.label for s in MeasureStatus]
     assert [c.value for c in choices["G"][1:] if c.value] == ["ja", "nein"]
     assert choices.sheet_state == "hidden"
     assert book["_daten"].sheet_state == "hidden"
 
 
 def test_headers_are_bold_frozen_and_german(tmp_path: Path) -> None:
-    path = kd.export_workbook(kd.demo_strategy(), tmp_path / "w.xlsx")
+    path = export_workbook(kd.demo_strategy(), tmp_path / "w.xlsx")
     book = openpyxl.load_workbook(path)
     sheet = book["Maßnahmen"]
     assert sheet.freeze_panes == "A2"
@@ -257,7 +259,98 @@ def test_texts_that_look_like_formulas_stay_texts(tmp_path: Path) -> None:
     demo = kd.demo_strategy()
     measure = attrs.evolve(demo.measures[0], title="=SUMME(A1:A3)", owner_role="#N/A")
     strategy = attrs.evolve(demo, measures=(measure, *demo.measures[1:]))
-    path = kd.export_workbook(strategy, tmp_path / "w.xlsx")
+    path = export_workbook(strategy, tmp_path / "w.xlsx")
     book = openpyxl.load_workbook(path)
     assert book["Maßnahmen"]["B2"].data_type == "s"
-    assert kd.import_workbook(path) == strategy
+    assert import_workbook(path) == strategy
+
+
+def small(pack: PackReference | None = None) -> kd.Strategy:
+    """A strategy of two measures, the second depending on the first."""
+    field = kd.ActionField(key="verwaltung", title="Kommunale Verwaltung")
+    return kd.Strategy(
+        municipality=kd.Municipality(
+            name="Gemeinde Auental", kind=kd.MunicipalityKind.GEMEINDE, land="Rheinland-Pfalz"
+        ),
+        pack=pack,
+        action_fields=(field,),
+        measures=(
+            kd.Measure(key="a", title="Portal", action_field="verwaltung"),
+            kd.Measure(key="b", title="Termine", action_field="verwaltung", depends_on=("a",)),
+        ),
+    )
+
+
+def kommune_rows(book: openpyxl.Workbook) -> dict[str, tuple[str, object]]:
+    """Label → (cell of the value, value) of the Kommune sheet."""
+    sheet = book["Kommune"]
+    return {
+        str(label.value): (f"B{label.row}", sheet.cell(row=label.row, column=2).value)
+        for (label,) in sheet.iter_rows(min_row=2, max_col=1)
+        if label.value
+    }
+
+
+def test_the_pack_stands_on_the_kommune_sheet_and_comes_back(tmp_path: Path) -> None:
+    strategy = small(PackReference("rlp", "0.1.0"))
+    path = export_workbook(strategy, tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(path)
+    rows = kommune_rows(book)
+    assert rows["Vorlagenpaket"][1] == "rlp"
+    assert rows["Version des Vorlagenpakets"][1] == "0.1.0"
+    assert '"pack"' not in book["_daten"]["A2"].value  # the sheet carries it, not the hidden data
+    assert import_workbook(path) == strategy
+    cell, _ = rows["Version des Vorlagenpakets"]
+    book["Kommune"][cell] = "0.2.0"
+    book.save(path)
+    assert import_workbook(path).pack == PackReference("rlp", "0.2.0")
+
+
+def test_no_pack_leaves_the_cells_empty_and_a_workbook_without_the_rows_imports(
+    tmp_path: Path,
+) -> None:
+    path = export_workbook(small(), tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(path)
+    rows = kommune_rows(book)
+    assert rows["Vorlagenpaket"][1] is None
+    assert rows["Version des Vorlagenpakets"][1] is None
+    assert import_workbook(path).pack is None
+    older = export_workbook(small(PackReference("rlp")), tmp_path / "alt.xlsx")
+    book = openpyxl.load_workbook(older)
+    book["Kommune"].delete_rows(int(rows["Vorlagenpaket"][0][1:]), 2)
+    book.save(older)
+    assert import_workbook(older) == small()
+
+
+def test_a_bad_pack_is_reported_at_its_cell(tmp_path: Path) -> None:
+    path = export_workbook(small(PackReference("rlp", "0.1.0")), tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(path)
+    name_cell, _ = kommune_rows(book)["Vorlagenpaket"]
+    version_cell, _ = kommune_rows(book)["Version des Vorlagenpakets"]
+    book["Kommune"][name_cell] = "Paket Lindenau"
+    book["Kommune"][version_cell] = "0.1 beta"
+    book.save(path)
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(path)
+    assert [(p.sheet, p.cell) for p in info.value.details] == [("Kommune", name_cell)]
+    assert info.value.details[0].message.startswith(
+        "Vorlagenpaket 'Paket Lindenau' ist kein gültiger Schlüssel"
+    )
+    book["Kommune"][name_cell] = None
+    book.save(path)
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(path)
+    assert [(p.sheet, p.cell) for p in info.value.details] == [("Kommune", name_cell)]
+    assert info.value.details[0].message == "required field is missing"
+
+
+def test_a_dependency_cycle_is_reported_on_the_dependency_sheet(tmp_path: Path) -> None:
+    path = export_workbook(small(), tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["Abhängigkeiten"].append(["a", "b"])
+    book.save(path)
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(path)
+    assert info.value.problems == (
+        "Abhängigkeiten: Maßnahmen hängen im Kreis voneinander ab: a -> b -> a",
+    )

@@ -10,8 +10,21 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import kommunal_digital as kd
+from kommunal_digital.documents import strategy_context
 from kommunal_digital.errors import PlanningError
+from kommunal_digital.funding import cash_plan, funding_warnings
 from kommunal_digital.funding.cash_plan import external_funding
+from kommunal_digital.io.converter import make_converter
+from kommunal_digital.model import (
+    FundingKind,
+    FundingProgramme,
+    FundingSource,
+    MeasureStatus,
+    Operator,
+    ScheduleLimits,
+)
+from kommunal_digital.packs import TemplatePack
+from kommunal_digital.planning import schedule_measures
 from kommunal_digital.testing import strategies as kst
 
 D = Decimal
@@ -33,11 +46,11 @@ def measure(key: str, **fields: Any) -> kd.Measure:
     return kd.Measure(key=key, title=f"Maßnahme {key.upper()}", action_field="verwaltung", **fields)
 
 
-def programme_source(**fields: Any) -> kd.FundingSource:
-    return kd.FundingSource(kind=kd.FundingKind.FOERDERPROGRAMM, programme="foerder", **fields)
+def programme_source(**fields: Any) -> FundingSource:
+    return FundingSource(kind=FundingKind.FOERDERPROGRAMM, programme="foerder", **fields)
 
 
-OWN = kd.FundingSource(kind=kd.FundingKind.EIGENMITTEL, name="Haushalt")
+OWN = FundingSource(kind=FundingKind.EIGENMITTEL, name="Haushalt")
 
 # --- funding sources in the model and in files ---------------------------------
 
@@ -57,8 +70,8 @@ measures:
 """
     loaded = kd.loads_strategy(text)
     plain, programme = loaded.measure("a").funding_sources
-    assert plain == kd.FundingSource(name="Haushalt der Gemeinde")
-    assert plain.kind is kd.FundingKind.OFFEN
+    assert plain == FundingSource(name="Haushalt der Gemeinde")
+    assert plain.kind is FundingKind.OFFEN
     assert programme.rate == 60
     assert programme.deadline == dt.date(2027, 8, 15)
     assert programme.covers(D("1000.00")) == D("600.00")
@@ -69,7 +82,7 @@ measures:
 
 def test_plain_texts_given_in_python_become_sources() -> None:
     item = measure("a", funding_sources=["Spende"])
-    assert item.funding_sources == (kd.FundingSource(name="Spende"),)
+    assert item.funding_sources == (FundingSource(name="Spende"),)
 
 
 def test_external_money_above_the_one_off_cost_is_refused_with_the_path() -> None:
@@ -97,15 +110,15 @@ measures:
     ("fields", "field", "reason"),
     [
         ({"amount": 5, "share": 10, "name": "x"}, "share", "not both"),
-        ({"kind": kd.FundingKind.EIGENMITTEL, "name": "x", "rate": 80}, "rate", "only a source"),
-        ({"kind": kd.FundingKind.DRITTMITTEL}, "name", "a name or a programme key"),
+        ({"kind": FundingKind.EIGENMITTEL, "name": "x", "rate": 80}, "rate", "only a source"),
+        ({"kind": FundingKind.DRITTMITTEL}, "name", "a name or a programme key"),
         ({"name": "x", "share": 0}, "share", "above 0 and at most 100"),
         ({"name": "x", "share": 100.5}, "share", "above 0 and at most 100"),
     ],
 )
 def test_inconsistent_sources_are_refused(fields: dict[str, Any], field: str, reason: str) -> None:
     with pytest.raises(kd.ModelValidationError) as info:
-        kd.FundingSource(**fields)
+        FundingSource(**fields)
     assert info.value.field == field
     assert reason in info.value.reason
 
@@ -115,18 +128,18 @@ def test_an_operator_without_follow_on_costs_contradicts_yearly_costs() -> None:
         measure(
             "a",
             cost=kd.Cost(yearly=100),
-            operator=kd.Operator("IT-Abteilung", no_follow_on_costs=True),
+            operator=Operator("IT-Abteilung", no_follow_on_costs=True),
         )
     assert info.value.field == "operator.no_follow_on_costs"
 
 
-def test_the_render_context_shows_sources_as_german_text() -> None:
+def test_the_render_context_shows_sources_as_german_text(workspace: kd.Workspace) -> None:
     item = measure(
         "a",
         cost=kd.Cost(one_off=100),
         funding_sources=("Spende", programme_source(name="LEADER", rate=60), OWN),
     )
-    context = kd.strategy_context(strategy_with(item), today=TODAY)
+    context = strategy_context(strategy_with(item), workspace, today=TODAY)
     assert context["measures"][0]["funding_sources"] == [
         "Spende",
         "LEADER (Förderprogramm)",
@@ -161,18 +174,18 @@ def worked_example() -> kd.Strategy:
         depends_on=("a",),
         cost=kd.Cost(one_off=30000, yearly=1200),
         funding_sources=(
-            kd.FundingSource(kind=kd.FundingKind.DRITTMITTEL, name="Sparkasse", amount=5000),
+            FundingSource(kind=FundingKind.DRITTMITTEL, name="Sparkasse", amount=5000),
             OWN,
         ),
     )
     c = measure("c", duration_months=15, cost=kd.Cost(one_off=D("1000.01")))
-    rejected = measure("d", status=kd.MeasureStatus.VERWORFEN, cost=kd.Cost(one_off=999))
-    limits = kd.ScheduleLimits(start=dt.date(2027, 1, 1), horizon_years=3)
+    rejected = measure("d", status=MeasureStatus.VERWORFEN, cost=kd.Cost(one_off=999))
+    limits = ScheduleLimits(start=dt.date(2027, 1, 1), horizon_years=3)
     return strategy_with(a, b, c, rejected, limits=limits)
 
 
 def test_worked_cash_plan_example() -> None:
-    plan = kd.cash_plan(worked_example())
+    plan = cash_plan(worked_example())
     rows = [(y.year, y.one_off, y.follow_on, y.income, y.own_share) for y in plan.years]
     assert rows == [
         (2027, D("27800.01"), D("1200.00"), D("12100.00"), D("16900.01")),
@@ -199,7 +212,7 @@ def test_worked_cash_plan_example() -> None:
 def test_the_cash_plan_follows_the_schedule() -> None:
     demo = kd.demo_strategy()
     assert demo.schedule is not None
-    plan = kd.cash_plan(demo)
+    plan = cash_plan(demo)
     assert [(y.year, y.one_off) for y in plan.years] == [
         (y.year, y.one_off) for y in demo.schedule.years
     ]
@@ -212,7 +225,7 @@ def test_the_cash_plan_follows_the_schedule() -> None:
 
 def test_a_cash_plan_without_schedule_or_start_is_refused() -> None:
     with pytest.raises(PlanningError, match="needs a start"):
-        kd.cash_plan(strategy_with(measure("a")))
+        cash_plan(strategy_with(measure("a")))
 
 
 @given(strategy=kst.strategies(), start=kst.dates(), horizon=st.integers(1, 12))
@@ -220,8 +233,8 @@ def test_cash_plan_totals_equal_the_sums_of_the_measures(
     strategy: kd.Strategy, start: dt.date, horizon: int
 ) -> None:
     strategy = attrs.evolve(strategy, limits=None)
-    plan = kd.cash_plan(strategy, start=start, horizon_years=horizon)
-    active = [m for m in strategy.measures if m.status is not kd.MeasureStatus.VERWORFEN]
+    plan = cash_plan(strategy, start=start, horizon_years=horizon)
+    active = [m for m in strategy.measures if m.status is not MeasureStatus.VERWORFEN]
     assert plan.one_off == sum((m.cost.one_off for m in active), D(0))
     assert plan.income == sum((external_funding(m) for m in active), D(0))
     assert plan.follow_on == sum((m.follow_on for m in plan.measures), D(0))
@@ -235,14 +248,14 @@ def test_cash_plan_totals_equal_the_sums_of_the_measures(
 
 @given(strategy=kst.strategies(), limits=kst.schedule_limits())
 def test_cash_plan_one_off_per_year_matches_the_schedule(
-    strategy: kd.Strategy, limits: kd.ScheduleLimits
+    strategy: kd.Strategy, limits: ScheduleLimits
 ) -> None:
     try:
-        schedule = kd.schedule_measures(strategy.measures, limits)
+        schedule = schedule_measures(strategy.measures, limits)
     except PlanningError:
         assume(False)
         raise
-    plan = kd.cash_plan(attrs.evolve(strategy, limits=limits, schedule=schedule))
+    plan = cash_plan(attrs.evolve(strategy, limits=limits, schedule=schedule))
     assert {y.year: y.one_off for y in plan.years if y.one_off} == {
         y.year: y.one_off for y in schedule.years if y.one_off
     }
@@ -251,9 +264,11 @@ def test_cash_plan_one_off_per_year_matches_the_schedule(
 # --- the programme catalogue -------------------------------------------------------
 
 
-def test_the_rlp_pack_ships_programmes_with_rates_and_example_deadlines() -> None:
-    pm = kd.make_plugin_manager(load_entry_points=False)
-    programmes = kd.funding_programmes("rlp", pm)
+def test_the_rlp_pack_ships_programmes_with_rates_and_example_deadlines(
+    isolated_workspace: kd.Workspace,
+) -> None:
+    assert isolated_workspace.pack.name == "rlp"
+    programmes = dict(isolated_workspace.funding_programmes)
     assert {"digitalpakt-schule", "leader", "digital-botschafter"} <= set(programmes)
     assert programmes["digital-botschafter"].rate == 100
     for programme in programmes.values():
@@ -263,16 +278,15 @@ def test_the_rlp_pack_ships_programmes_with_rates_and_example_deadlines() -> Non
 
 class Plugin:
     @kd.hookimpl
-    def kd_funding_programmes(self, pack: kd.TemplatePack) -> list[kd.FundingProgramme]:
+    def kd_funding_programmes(self, pack: TemplatePack) -> list[FundingProgramme]:
         return [
-            kd.FundingProgramme("leader", "LEADER (eigene Fassung)", rate=70),
-            kd.FundingProgramme("kreisfonds", "Digitalfonds des Kreises", rate=50),
+            FundingProgramme("leader", "LEADER (eigene Fassung)", rate=70),
+            FundingProgramme("kreisfonds", "Digitalfonds des Kreises", rate=50),
         ]
 
 
 def test_plugins_add_and_replace_programmes_by_key() -> None:
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Plugin()])
-    programmes = kd.funding_programmes("rlp", pm)
+    programmes = kd.open_workspace("rlp", entry_points=False, plugins=[Plugin()]).funding_programmes
     assert programmes["leader"].title == "LEADER (eigene Fassung)"
     assert programmes["kreisfonds"].rate == 50
     assert "digitalpakt-schule" in programmes
@@ -281,21 +295,20 @@ def test_plugins_add_and_replace_programmes_by_key() -> None:
 def test_a_plugin_returning_no_programme_is_named() -> None:
     class Broken:
         @kd.hookimpl
-        def kd_funding_programmes(self, pack: kd.TemplatePack) -> list[str]:
+        def kd_funding_programmes(self, pack: TemplatePack) -> list[str]:
             return ["leader"]
 
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Broken()])
     with pytest.raises(kd.PluginError, match="kd_funding_programmes returned 'leader'"):
-        kd.funding_programmes("rlp", pm)
+        kd.open_workspace("rlp", entry_points=False, plugins=[Broken()])
 
 
 def test_hypothesis_programmes_are_valid_pack_data() -> None:
-    converter = kd.make_converter()
+    converter = make_converter()
 
     @given(programme=kst.funding_programmes())
-    def round_trip(programme: kd.FundingProgramme) -> None:
+    def round_trip(programme: FundingProgramme) -> None:
         data = converter.unstructure(programme)
-        assert converter.structure(data, kd.FundingProgramme) == programme
+        assert converter.structure(data, FundingProgramme) == programme
 
     round_trip()
 
@@ -303,16 +316,16 @@ def test_hypothesis_programmes_are_valid_pack_data() -> None:
 # --- warnings ----------------------------------------------------------------------
 
 CATALOGUE = {
-    "foerder": kd.FundingProgramme(
+    "foerder": FundingProgramme(
         "foerder", "Landesprogramm Digital", rate=80, deadlines=(dt.date(2027, 5, 31),)
     ),
-    "voll": kd.FundingProgramme("voll", "Vollförderung", rate=100),
+    "voll": FundingProgramme("voll", "Vollförderung", rate=100),
 }
 
 
-def warnings_for(*sources: kd.FundingSource, **extra: Any) -> list[tuple[str, str]]:
+def warnings_for(*sources: FundingSource, **extra: Any) -> list[tuple[str, str]]:
     item = measure("a", cost=kd.Cost(one_off=1000), funding_sources=sources)
-    found = kd.funding_warnings(strategy_with(item, **extra), CATALOGUE, today=TODAY)
+    found = funding_warnings(strategy_with(item, **extra), CATALOGUE, today=TODAY)
     assert all(w.measure == "a" for w in found)
     return [(w.code, w.message) for w in found]
 
@@ -350,13 +363,13 @@ def test_deadline_messages_name_the_measure_and_the_programme() -> None:
 
 def test_the_first_reachable_programme_deadline_counts() -> None:
     catalogue = {
-        "foerder": kd.FundingProgramme(
+        "foerder": FundingProgramme(
             "foerder", "P", deadlines=(dt.date(2027, 4, 1), dt.date(2027, 6, 15))
         )
     }
     item = measure("a", funding_sources=(programme_source(rate=100),))
-    assert kd.funding_warnings(strategy_with(item), catalogue, today=TODAY) == ()
-    late = kd.funding_warnings(strategy_with(item), catalogue, today=TODAY, lead_months=4)
+    assert funding_warnings(strategy_with(item), catalogue, today=TODAY) == ()
+    late = funding_warnings(strategy_with(item), catalogue, today=TODAY, lead_months=4)
     assert [w.code for w in late] == ["no_reachable_deadline"]
 
 
@@ -368,10 +381,10 @@ def test_deadline_after_the_planned_start(deadline: dt.date, codes: list[str]) -
     item = measure(
         "a", cost=kd.Cost(one_off=1000), funding_sources=(programme_source(deadline=deadline), OWN)
     )
-    limits = kd.ScheduleLimits(start=dt.date(2027, 7, 1))
+    limits = ScheduleLimits(start=dt.date(2027, 7, 1))
     strategy = strategy_with(item, limits=limits)
-    strategy = attrs.evolve(strategy, schedule=kd.schedule_measures(strategy.measures, limits))
-    found = kd.funding_warnings(strategy, CATALOGUE, today=TODAY)
+    strategy = attrs.evolve(strategy, schedule=schedule_measures(strategy.measures, limits))
+    found = funding_warnings(strategy, CATALOGUE, today=TODAY)
     assert [w.code for w in found] == codes
 
 
@@ -393,7 +406,7 @@ def test_deadline_after_the_planned_start(deadline: dt.date, codes: list[str]) -
         ),
     ],
 )
-def test_co_financing_boundaries(source: kd.FundingSource, with_own: bool, warned: bool) -> None:
+def test_co_financing_boundaries(source: FundingSource, with_own: bool, warned: bool) -> None:
     sources = (source, OWN) if with_own else (source,)
     assert [c for c, _ in warnings_for(*sources)] == (["co_financing_missing"] if warned else [])
 
@@ -411,8 +424,8 @@ def test_co_financing_message_names_the_rate() -> None:
 
 
 def test_unknown_programme_keys_are_reported() -> None:
-    source = kd.FundingSource(
-        kind=kd.FundingKind.FOERDERPROGRAMM, programme="gibt-es-nicht", rate=100
+    source = FundingSource(
+        kind=FundingKind.FOERDERPROGRAMM, programme="gibt-es-nicht", rate=100
     )
     assert warnings_for(source) == [
         (
@@ -423,14 +436,15 @@ def test_unknown_programme_keys_are_reported() -> None:
     ]
 
 
-def test_the_demo_has_no_programme_warnings_until_sources_are_classified() -> None:
-    pm = kd.make_plugin_manager(load_entry_points=False)
-    programmes = kd.funding_programmes("rlp", pm)
+def test_the_demo_has_no_programme_warnings_until_sources_are_classified(
+    isolated_workspace: kd.Workspace,
+) -> None:
+    programmes = isolated_workspace.funding_programmes
     demo = kd.demo_strategy()
-    assert kd.funding_warnings(demo, programmes, today=TODAY) == ()
+    assert funding_warnings(demo, programmes, today=TODAY) == ()
     wlan = demo.measure("wlan-schulen")
-    pakt = kd.FundingSource(
-        kind=kd.FundingKind.FOERDERPROGRAMM, programme="digitalpakt-schule", share=90
+    pakt = FundingSource(
+        kind=FundingKind.FOERDERPROGRAMM, programme="digitalpakt-schule", share=90
     )
     changed = attrs.evolve(
         demo,
@@ -438,5 +452,5 @@ def test_the_demo_has_no_programme_warnings_until_sources_are_classified() -> No
             attrs.evolve(m, funding_sources=(pakt,)) if m is wlan else m for m in demo.measures
         ),
     )
-    codes = [w.code for w in kd.funding_warnings(changed, programmes, today=TODAY)]
+    codes = [w.code for w in funding_warnings(changed, programmes, today=TODAY)]
     assert "co_financing_missing" in codes

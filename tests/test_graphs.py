@@ -1,13 +1,16 @@
 import datetime as dt
+import itertools
 
+import networkx as nx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kommunal_digital.errors import DependencyCycleError, UnknownDependencyError
-from kommunal_digital.graphs.critical_path import critical_path
-from kommunal_digital.graphs.dependencies import dependency_graph, dependency_waves
-from kommunal_digital.model import Measure
+from kommunal_digital.model import Measure, find_cycle
+from kommunal_digital.model.dependencies import find_cycle_in
+from kommunal_digital.planning.critical_path import critical_path
+from kommunal_digital.planning.dependencies import dependency_graph, dependency_waves
 
 
 def m(key: str, months: int = 1, after: tuple[str, ...] = ()) -> Measure:
@@ -103,3 +106,58 @@ def test_waves_respect_dependencies(measures: list[Measure]) -> None:
     for measure in measures:
         for dep in measure.depends_on:
             assert wave_of[dep] < wave_of[measure.key]
+
+
+def networkx_cycle(measures: list[Measure]) -> tuple[str, ...]:
+    """The cycle as the planning package found it with networkx before the model did."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(x.key for x in measures)
+    for measure in measures:
+        for ref in measure.depends_on:
+            graph.add_edge(ref, measure.key)
+    if nx.is_directed_acyclic_graph(graph):
+        return ()
+    edges = nx.find_cycle(graph.reverse(copy=False), source=sorted(graph.nodes))
+    keys = [str(source) for source, _target, *_ in edges]
+    first = keys.index(min(keys))
+    ordered = keys[first:] + keys[:first]
+    return (*ordered, ordered[0])
+
+
+@st.composite
+def dependency_tangles(draw: st.DrawFn) -> list[Measure]:
+    """A few measures depending on any others, often in one or more circles."""
+    keys = draw(st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=8, unique=True))
+    measures = []
+    for key in keys:
+        others = [k for k in keys if k != key]
+        after = draw(st.lists(st.sampled_from(others), max_size=3, unique=True)) if others else []
+        measures.append(m(key, after=tuple(after)))
+    return draw(st.permutations(measures))
+
+
+@given(dependency_tangles())
+def test_the_models_cycle_is_the_one_networkx_finds(measures: list[Measure]) -> None:
+    expected = networkx_cycle(measures)
+    assert find_cycle(measures) == expected
+    if expected:
+        with pytest.raises(DependencyCycleError) as info:
+            dependency_graph(measures)
+        assert info.value.cycle == expected
+        assert expected[0] == min(expected)
+        by_key = {x.key: x for x in measures}
+        for key, ref in itertools.pairwise(expected):
+            assert ref in by_key[key].depends_on
+    else:
+        assert set(dependency_graph(measures)) == {x.key for x in measures}
+
+
+@given(dags())
+def test_acyclic_dependencies_have_no_cycle(measures: list[Measure]) -> None:
+    assert find_cycle(measures) == ()
+
+
+def test_dependencies_on_unknown_keys_are_ignored_by_the_search() -> None:
+    assert find_cycle_in({"a": ["x", "b"], "b": ["a"]}) == ("a", "b", "a")
+    assert find_cycle_in({"a": ["x"]}) == ()
+    assert find_cycle_in({"a": ["a"]}) == ("a", "a")

@@ -14,15 +14,29 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kommunal_digital.errors import InputFileError, KommunalDigitalError, SchemaVersionError
-from kommunal_digital.io.strategy_file import (
+from kommunal_digital.errors import (
+    DependencyCycleError,
+    InputFileError,
+    KommunalDigitalError,
+    SchemaVersionError,
+)
+from kommunal_digital.io.files import load_strategy
+from kommunal_digital.io.strategy_text import (
     dumps_strategy,
-    load_strategy,
     loads_strategy,
     strategy_from_data,
     strategy_to_data,
 )
-from kommunal_digital.model import Strategy
+from kommunal_digital.model import (
+    ActionField,
+    Goal,
+    Measure,
+    Municipality,
+    MunicipalityKind,
+    PackReference,
+    Strategy,
+    find_cycle,
+)
 from kommunal_digital.testing import strategies as kst
 
 FORMATS: tuple[Literal["yaml", "json"], ...] = ("yaml", "json")
@@ -220,6 +234,48 @@ def test_dependency_cycle(tmp_path: Path) -> None:
     assert (
         file_error(tmp_path, change) == "strategy.yaml: measures: dependency cycle: m0 -> m1 -> m0"
     )
+
+
+EICHENBERG = Municipality(
+    name="Verbandsgemeinde Eichenberg",
+    kind=MunicipalityKind.VERBANDSGEMEINDE,
+    land="Rheinland-Pfalz",
+)
+VERWALTUNG = ActionField(
+    key="verwaltung",
+    title="Kommunale Verwaltung",
+    goals=[Goal(key="online", statement="Leistungen online anbieten")],
+)
+
+
+@given(
+    depends_on=st.lists(
+        st.lists(st.sampled_from(["m0", "m1", "m2", "m3"]), max_size=3, unique=True),
+        min_size=4,
+        max_size=4,
+    )
+)
+def test_a_cycle_in_a_file_is_the_models_cycle(depends_on: list[list[str]]) -> None:
+    # Self-dependencies are a different error; leave them out.
+    lists = [[ref for ref in refs if ref != f"m{i}"] for i, refs in enumerate(depends_on)]
+    data = base()
+    for entry, refs in zip(data["measures"], lists, strict=True):
+        entry["depends_on"] = refs
+    measures = [Measure(**entry) for entry in data["measures"]]
+
+    def build() -> Strategy:
+        return Strategy(municipality=EICHENBERG, action_fields=[VERWALTUNG], measures=measures)
+
+    if find_cycle(measures):
+        with pytest.raises(DependencyCycleError) as built:
+            build()
+        with pytest.raises(InputFileError) as loaded:
+            strategy_from_data(data, source="strategy.yaml")
+        message = str(check_error(loaded.value, "strategy.yaml"))
+        assert message == f"strategy.yaml: measures: {built.value}"
+        assert message.startswith("strategy.yaml: measures: dependency cycle: m")
+    else:
+        assert strategy_from_data(data) == build()
 
 
 def test_top_level_must_be_a_mapping() -> None:
@@ -692,3 +748,43 @@ def test_damaged_data_with_any_yaml_keys_builds_or_raises_input_file_error(
     # YAML mappings may have numbers, dates or null as keys, unlike JSON objects.
     result = load_or_refuse(lambda: strategy_from_data(data, source="y"), "y")
     assert result is None or isinstance(result, Strategy)
+
+
+# --- the pack the strategy was made with ------------------------------------
+
+
+def test_a_file_without_pack_loads_without_one(tmp_path: Path) -> None:
+    assert load_strategy(write_yaml(tmp_path / "strategy.yaml", base())).pack is None
+
+
+def test_pack_as_mapping_or_as_a_plain_name(tmp_path: Path) -> None:
+    path = tmp_path / "strategy.yaml"
+    full = load_strategy(write_yaml(path, {**base(), "pack": {"name": "rlp", "version": "0.1.0"}}))
+    assert full.pack == PackReference("rlp", "0.1.0")
+    plain = load_strategy(write_yaml(path, {**base(), "pack": "rlp"}))
+    assert plain.pack == PackReference("rlp")
+    assert plain.pack.version == ""
+    assert load_strategy(write_yaml(path, {**base(), "pack": None})).pack is None
+
+
+@pytest.mark.parametrize(
+    ("pack", "expected"),
+    [
+        ("RLP", "pack.name: 'RLP' is not a valid key"),
+        ({"name": "Mein Paket"}, "pack.name: 'Mein Paket' is not a valid key"),
+        ({"version": "0.1.0"}, "pack.name: required field is missing"),
+        ({"name": 7}, "pack.name: expected text, got 7"),
+        (
+            {"name": "rlp", "version": 1.0},
+            "pack.version: expected text, got 1.0 (put it in quotes)",
+        ),
+        ({"name": "rlp", "version": "0.1 beta"}, "pack.version: '0.1 beta' is not a version"),
+        ({"name": "rlp", "colour": "rot"}, "pack: unknown field(s) colour"),
+        (5, "pack: expected a pack name or a mapping with name and version, got 5"),
+        (["rlp"], "pack: expected a pack name or a mapping with name and version, got a list"),
+    ],
+)
+def test_a_bad_pack_is_reported_at_its_place(tmp_path: Path, pack: object, expected: str) -> None:
+    message = file_error(tmp_path, lambda d: d.update(pack=pack))
+    assert message.startswith(f"strategy.yaml: {expected}")
+    assert len(message.splitlines()) == 1

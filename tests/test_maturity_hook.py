@@ -1,13 +1,15 @@
 from pathlib import Path
 
 import kommunal_digital as kd
-from kommunal_digital.maturity.questionnaires import maturity_questionnaires
-from kommunal_digital.model.maturity import MaturityQuestion, Questionnaire
+from kommunal_digital.authoring import check_pack, new_pack
+from kommunal_digital.model import MaturityQuestion, Questionnaire
+from kommunal_digital.testing import strategies as kst
 
 
-def test_builtin_digicheck_covers_seven_dimensions() -> None:
-    manager = kd.make_plugin_manager(load_entry_points=False)
-    digicheck = maturity_questionnaires(manager)["digicheck"]
+def test_builtin_digicheck_covers_seven_dimensions(isolated_workspace: kd.Workspace) -> None:
+    # The Digicheck is data of the bundled base pack, which rlp extends.
+    digicheck = isolated_workspace.questionnaire("digicheck")
+    assert digicheck == kst.digicheck()
     assert digicheck.dimensions == (
         "strategie",
         "organisation",
@@ -22,7 +24,7 @@ def test_builtin_digicheck_covers_seven_dimensions() -> None:
 
 
 def test_questionnaires_from_packs_and_plugins(tmp_path: Path) -> None:
-    pack = kd.new_pack("fragen", tmp_path)
+    pack = new_pack("fragen", tmp_path)
     (pack / "questionnaires.yaml").write_text(
         "questionnaires:\n- key: kurz\n  title: Kurz\n  questions:\n"
         "  - {key: a, dimension: daten, text: Gibt es Daten}\n",
@@ -45,8 +47,18 @@ def test_questionnaires_from_packs_and_plugins(tmp_path: Path) -> None:
         def kd_maturity_questionnaires(self) -> list[Questionnaire]:
             return [Questionnaire("digicheck", "Ersetzt", (MaturityQuestion("x", "daten", "X?"),))]
 
-    manager = kd.make_plugin_manager(load_entry_points=False, plugins=[Plugin()])
-    found = maturity_questionnaires(manager)
-    assert found["kurz"].questions[0].text == "Gibt es Daten"
-    assert found["digicheck"].title == "Ersetzt"
-    assert kd.check_pack(pack) == []
+    installation = kd.load_installation(entry_points=False, plugins=[Plugin()])
+    found = installation.workspace("fragen")
+    assert found.questionnaire("kurz").questions[0].text == "Gibt es Daten"
+    assert found.questionnaire("digicheck").title == "Ersetzt"
+    # The plugin's questionnaire also replaces the base pack's Digicheck in
+    # the default pack, which does not see the other pack's data.
+    default = installation.workspace()
+    assert default.questionnaire("digicheck").title == "Ersetzt"
+    assert "kurz" not in default.questionnaires
+    assert (
+        check_pack(
+            pack, packs=installation.packs, document_types=installation.document_types()
+        )
+        == []
+    )

@@ -9,8 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kommunal_digital.errors import KommunalDigitalError, ModelValidationError
-from kommunal_digital.graphs.dependencies import dependency_graph
+from kommunal_digital.errors import (
+    DependencyCycleError,
+    KommunalDigitalError,
+    ModelValidationError,
+    PlanningError,
+)
 from kommunal_digital.model import (
     ActionField,
     Cost,
@@ -21,6 +25,7 @@ from kommunal_digital.model import (
     Municipality,
     MunicipalityKind,
     Organigram,
+    PackReference,
     Phase,
     ProjectProfile,
     Relation,
@@ -31,8 +36,11 @@ from kommunal_digital.model import (
     Stakeholder,
     Strategy,
     Task,
+    find_cycle,
+    measure_owner,
 )
 from kommunal_digital.model.ranking import Criterion
+from kommunal_digital.planning.dependencies import dependency_graph
 from kommunal_digital.testing import strategies as kst
 
 KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -514,6 +522,7 @@ SINGLE_OBJECTS: list[tuple[str, st.SearchStrategy[Any]]] = [
     ("funding_sources", kst.funding_sources()),
     ("operators", kst.operators()),
     ("funding_programmes", kst.funding_programmes()),
+    ("pack_references", kst.pack_references()),
     ("strategies", kst.strategies()),
 ]
 
@@ -676,3 +685,134 @@ def test_generated_strategies_are_consistent(s: Strategy) -> None:
 @given(s=kst.strategies(roadmap_presets=["drei-phasen", "no"]))
 def test_strategies_take_roadmap_presets_from_the_given_keys(s: Strategy) -> None:
     assert s.roadmap_preset in (None, "drei-phasen", "no")
+
+
+# --- dependency cycles -----------------------------------------------------
+
+
+def test_a_strategy_refuses_measures_that_depend_on_each_other_in_a_circle() -> None:
+    measures = (
+        measure("c", depends_on=("a",)),
+        measure("a", depends_on=("b",)),
+        measure("b", depends_on=("c",)),
+        measure("d", depends_on=("c",)),
+    )
+    with pytest.raises(DependencyCycleError) as info:
+        strategy(measures=measures)
+    assert isinstance(info.value, PlanningError)
+    assert info.value.cycle == ("a", "b", "c", "a")
+    assert str(info.value) == "dependency cycle: a -> b -> c -> a"
+
+
+def test_evolve_checks_the_dependencies_again() -> None:
+    acyclic = strategy(measures=(measure("a"), measure("b", depends_on=("a",))))
+    with pytest.raises(DependencyCycleError) as info:
+        attrs.evolve(acyclic, measures=(measure("a", depends_on=("b",)), acyclic.measures[1]))
+    assert info.value.cycle == ("a", "b", "a")
+
+
+def test_other_problems_are_reported_before_a_cycle() -> None:
+    measures = (
+        measure("a", depends_on=("b",)),
+        measure("b", depends_on=("a", "x")),
+    )
+    error = refused(lambda: strategy(measures=measures))
+    assert error.field == "measures[1].depends_on[1]"
+
+
+def test_find_cycle_names_the_cycle_the_search_meets_first() -> None:
+    # Two cycles: a -> b -> a and c -> d -> c; the search starts at the smallest key.
+    measures = [
+        measure("d", depends_on=("c",)),
+        measure("c", depends_on=("d",)),
+        measure("b", depends_on=("a",)),
+        measure("a", depends_on=("b",)),
+    ]
+    assert find_cycle(measures) == ("a", "b", "a")
+    assert find_cycle(measures[:2]) == ("c", "d", "c")
+    assert find_cycle([measure("a"), measure("b", depends_on=("a",))]) == ()
+    assert find_cycle([]) == ()
+
+
+def test_find_cycle_follows_dependencies_in_their_order() -> None:
+    # From a, the search follows a's first dependency and meets the circle through it.
+    others = [measure("b", depends_on=("a",)), measure("c", depends_on=("a",))]
+    assert find_cycle([measure("a", depends_on=("b", "c")), *others]) == ("a", "b", "a")
+    assert find_cycle([measure("a", depends_on=("c", "b")), *others]) == ("a", "c", "a")
+
+
+def test_find_cycle_handles_long_chains_without_recursion() -> None:
+    count = 5000
+    chain = [measure(f"m{i:05d}", depends_on=(f"m{i + 1:05d}",)) for i in range(count - 1)]
+    closing = measure(f"m{count - 1:05d}", depends_on=("m00000",))
+    cycle = find_cycle([*chain, closing])
+    assert len(cycle) == count + 1
+    assert cycle[0] == cycle[-1] == "m00000"
+    assert find_cycle(chain) == ()
+
+
+def test_the_model_imports_without_networkx() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import kommunal_digital.model\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] in "
+        "{'networkx', 'openpyxl', 'matplotlib', 'cattrs'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+# --- the pack a strategy was made with ------------------------------------
+
+
+def test_a_strategy_records_its_pack() -> None:
+    assert strategy().pack is None
+    recorded = strategy(pack=PackReference("rlp", "0.1.0"))
+    assert recorded.pack == PackReference(name="rlp", version="0.1.0")
+    assert PackReference("rlp").version == ""
+    # The last field, so the positional order of the others is unchanged.
+    assert Strategy(GEMEINDE, "Digitalstrategie Musterdorf").title == "Digitalstrategie Musterdorf"
+
+
+@pytest.mark.parametrize("name", ["RLP", "", "mein paket", "-rlp", 5])
+def test_a_pack_name_must_be_a_key(name: Any) -> None:
+    error = refused(lambda: PackReference(name))
+    assert error.field == "name"
+    assert "not a valid key" in error.reason
+
+
+@pytest.mark.parametrize("version", ["0.1 beta", " 0.1.0", ".1", "0.1.0\n", 1.0])
+def test_a_pack_version_is_a_word_without_spaces(version: Any) -> None:
+    error = refused(lambda: PackReference("rlp", version))
+    assert error.field == "version"
+
+
+@pytest.mark.parametrize("version", ["", "0.1.0", "1.2rc1", "2024.1+lindenau", "v3", "1!2.0"])
+def test_pack_versions_in_common_notations_are_accepted(version: str) -> None:
+    assert PackReference("rlp", version).version == version
+
+
+# --- who carries a measure --------------------------------------------------
+
+
+def test_measure_owner_by_key_title_or_the_fields_pilot() -> None:
+    pilot = Role(key="lotse", title="Digitallotse", kind=RoleKind.PILOT, action_field="verwaltung")
+    it = Role(key="it", title="IT-Abteilung", kind=RoleKind.IT)
+    organigram = Organigram(roles=(it, pilot))
+    plain = measure("a")
+    by_key = measure("b", owner_role="it")
+    by_title = measure("c", owner_role=" IT-Abteilung ")
+    unknown = measure("d", owner_role="Kämmerei")
+    s = strategy(measures=(plain, by_key, by_title, unknown), organigram=organigram)
+    assert measure_owner(s, plain) == pilot
+    assert measure_owner(s, by_key) == it
+    assert measure_owner(s, by_title) == it
+    assert measure_owner(s, unknown) is None
+    assert measure_owner(attrs.evolve(s, organigram=None), by_key) is None
+    elsewhere = measure("e", action_field="bildung")
+    assert measure_owner(strategy(measures=(elsewhere,), organigram=organigram), elsewhere) is None

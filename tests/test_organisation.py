@@ -14,8 +14,9 @@ from kommunal_digital.model import (
     RoleKind,
     Stakeholder,
     StakeholderGroup,
+    measure_owner,
 )
-from kommunal_digital.organisation.governance import measure_owner, run_checks
+from kommunal_digital.organisation.governance import run_checks
 from kommunal_digital.organisation.presets import build_organigram, organigram_presets
 from kommunal_digital.organisation.stakeholders import (
     Quadrant,

@@ -1,3 +1,4 @@
+import functools
 import shutil
 import zipfile
 from pathlib import Path
@@ -6,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 
 import kommunal_digital as kd
+from kommunal_digital.authoring import check_pack, new_pack
 from kommunal_digital.cli.main import cli
-from kommunal_digital.packs import archive
-from kommunal_digital.packs.check import check_pack
-from kommunal_digital.packs.scaffold import new_pack
+from kommunal_digital.errors import UnsafePathError
+from kommunal_digital.packs import archive, load_pack
 
 from .docx_reading import make_template
 
@@ -19,16 +20,27 @@ def pack(tmp_path: Path) -> Path:
     return new_pack("probe", tmp_path)
 
 
+@functools.cache
+def installation() -> kd.Installation:
+    """The installed plugins and their packs, as ``pack check`` sees them."""
+    return kd.load_installation()
+
+
 def messages(path: Path) -> list[str]:
-    return [str(p) for p in check_pack(path)]
+    inst = installation()
+    return [
+        str(p) for p in check_pack(path, packs=inst.packs, document_types=inst.document_types())
+    ]
 
 
 def test_new_pack_is_clean_and_renders_the_demo(pack: Path, tmp_path: Path) -> None:
     assert messages(pack) == []
-    loaded = kd.get_pack(pack)
+    loaded = installation().pack(pack)
     assert [f.key for f in loaded.action_fields()] == ["verwaltung", "dorfleben"]
     assert [e.key for e in loaded.data("catalogue")] == ["online-termine"]
-    out = kd.render_document(kd.demo_strategy(), tmp_path / "x.docx", pack=pack)
+    workspace = kd.open_workspace(pack)
+    assert workspace.pack.name == "probe"
+    out = kd.render_document(kd.demo_strategy(), tmp_path / "x.docx", workspace)
     assert out.is_file()
 
 
@@ -121,7 +133,7 @@ def zip_folder(folder: Path, target: Path) -> Path:
 def test_zip_pack_loads_and_checks(pack: Path, tmp_path: Path) -> None:
     packed = zip_folder(pack, tmp_path / "probe.zip")
     assert messages(packed) == []
-    loaded = kd.get_pack(packed)
+    loaded = installation().pack(packed)
     assert loaded.name == "probe"
     assert loaded.document_template("digitalstrategie") is not None
 
@@ -140,18 +152,32 @@ def test_oversized_and_escaping_zips(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with zipfile.ZipFile(evil, "w") as out:
         out.writestr("../evil.toml", "x")
     assert messages(evil) == ["evil.zip: ../evil.toml: points outside the pack"]
-    with pytest.raises(kd.UnsafePathError):
-        kd.load_pack(evil)
+    with pytest.raises(UnsafePathError):
+        load_pack(evil)
+
+
+def set_extends(folder: Path, parent: str) -> None:
+    """Make the pack in ``folder`` extend ``parent`` (replacing any ``extends`` it has)."""
+    manifest = folder / "pack.toml"
+    lines = [
+        line
+        for line in manifest.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("extends =")
+    ]
+    at = lines.index('language = "de"') + 1
+    lines.insert(at, f'extends = "{parent}"')
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def test_extends_merges_data_and_templates(tmp_path: Path) -> None:
     base = new_pack("grund", tmp_path)
     child = new_pack("kind", tmp_path)
+    set_extends(child, "grund")
     manifest = child / "pack.toml"
     manifest.write_text(
-        manifest.read_text(encoding="utf-8")
-        .replace('language = "de"', 'language = "de"\nextends = "grund"')
-        .replace('digitalstrategie = "templates/digitalstrategie.docx"', ""),
+        manifest.read_text(encoding="utf-8").replace(
+            'digitalstrategie = "templates/digitalstrategie.docx"', ""
+        ),
         encoding="utf-8",
     )
     (child / "action_fields.yaml").write_text(
@@ -165,8 +191,8 @@ def test_extends_merges_data_and_templates(tmp_path: Path) -> None:
         def kd_template_packs(self) -> list[Path]:
             return [base, child]
 
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Packs()])
-    merged = kd.get_pack("kind", pm)
+    inst = kd.load_installation(entry_points=False, plugins=[Packs()])
+    merged = inst.pack("kind")
     assert [(f.key, f.title) for f in merged.action_fields()] == [
         ("verwaltung", "Kommunale Verwaltung"),
         ("dorfleben", "Dorfleben neu"),
@@ -176,7 +202,7 @@ def test_extends_merges_data_and_templates(tmp_path: Path) -> None:
         merged.document_template("digitalstrategie")
         == (base / "templates" / "digitalstrategie.docx").resolve()
     )
-    assert [f.key for f in kd.pack_action_fields(merged, pm)] == [
+    assert list(inst.workspace("kind").action_fields) == [
         "verwaltung",
         "dorfleben",
         "energie",
@@ -187,22 +213,15 @@ def test_extends_unknown_and_circular(tmp_path: Path) -> None:
     first = new_pack("eins", tmp_path)
     second = new_pack("zwei", tmp_path)
     for folder, parent in ((first, "zwei"), (second, "eins")):
-        manifest = folder / "pack.toml"
-        manifest.write_text(
-            manifest.read_text(encoding="utf-8").replace(
-                'language = "de"', f'language = "de"\nextends = "{parent}"'
-            ),
-            encoding="utf-8",
-        )
+        set_extends(folder, parent)
 
     class Packs:
         @kd.hookimpl
         def kd_template_packs(self) -> list[Path]:
             return [first, second]
 
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Packs()])
     with pytest.raises(kd.PackError, match="extend each other in a circle"):
-        kd.available_packs(pm)
+        kd.load_installation(entry_points=False, plugins=[Packs()])
     shutil.rmtree(second)
     assert any("extends 'zwei', which is not registered" in m for m in messages(first))
 

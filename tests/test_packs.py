@@ -3,6 +3,9 @@ from pathlib import Path
 import pytest
 
 import kommunal_digital as kd
+from kommunal_digital.authoring import check_pack
+from kommunal_digital.errors import UnsafePathError
+from kommunal_digital.packs import load_pack
 from kommunal_digital.packs.manifest import read_manifest
 
 RLP_TITLES = [
@@ -40,26 +43,35 @@ action_fields = "fields.yaml"
 """
 
 
-def test_bundled_rlp_pack_has_the_nine_fields_in_order() -> None:
-    pack = kd.get_pack("rlp")
+@pytest.fixture(scope="module")
+def installation() -> kd.Installation:
+    """The installed plugins and their packs, as a user of the library has them."""
+    return kd.load_installation()
+
+
+def test_bundled_rlp_pack_has_the_nine_fields_in_order(workspace: kd.Workspace) -> None:
+    pack = workspace.pack
+    assert pack.name == "rlp"
     assert pack.manifest.region == "Rheinland-Pfalz"
-    fields = kd.pack_action_fields(pack)
+    fields = tuple(workspace.action_fields.values())
     assert [f.title for f in fields] == RLP_TITLES
     assert all(f.description for f in fields)
     template = pack.document_template("digitalstrategie")
     assert template is not None
     assert template.is_file()
+    assert workspace.template("digitalstrategie") == template
 
 
-def test_pack_loads_by_folder(tmp_path: Path) -> None:
+def test_pack_loads_by_folder(tmp_path: Path, installation: kd.Installation) -> None:
     root = write_pack(
         tmp_path / "mini",
         MINIMAL,
         {"fields.yaml": "action_fields:\n- key: ort\n  title: Ortsleben\n"},
     )
-    pack = kd.get_pack(root)
+    pack = installation.pack(root)
     assert pack.name == "mini"
     assert [f.key for f in pack.action_fields()] == ["ort"]
+    assert list(kd.open_workspace(root).action_fields) == ["ort"]
 
 
 @pytest.mark.parametrize(
@@ -87,7 +99,7 @@ def test_bad_manifests_are_refused_naming_file_and_key(
 
 def test_missing_manifest(tmp_path: Path) -> None:
     with pytest.raises(kd.PackError, match=r"pack\.toml: not found"):
-        kd.load_pack(tmp_path)
+        load_pack(tmp_path)
 
 
 def test_pack_for_another_version_is_refused(tmp_path: Path) -> None:
@@ -96,14 +108,14 @@ def test_pack_for_another_version_is_refused(tmp_path: Path) -> None:
         '[pack]\nname = "future"\nversion = "1"\ntitle = "x"\nkommunal_digital = ">=9"\n',
     )
     with pytest.raises(kd.PackError, match=r"supports kommunal-digital >=9, but .* installed"):
-        kd.load_pack(root)
-    assert kd.load_pack(root, version="9.1").name == "future"
+        load_pack(root)
+    assert load_pack(root, version="9.1").name == "future"
 
 
 @pytest.mark.parametrize("relative", ["../outside.yaml", "/etc/passwd", "a/../../x", "C:/x"])
 def test_paths_leaving_the_pack_are_refused(tmp_path: Path, relative: str) -> None:
-    pack = kd.load_pack(write_pack(tmp_path / "mini", MINIMAL))
-    with pytest.raises(kd.UnsafePathError, match="points outside the pack"):
+    pack = load_pack(write_pack(tmp_path / "mini", MINIMAL))
+    with pytest.raises(UnsafePathError, match="points outside the pack"):
         pack.resolve(relative)
 
 
@@ -112,8 +124,8 @@ def test_symlink_out_of_the_pack_is_refused(tmp_path: Path) -> None:
     secret.write_text("action_fields: []\n", encoding="utf-8")
     root = write_pack(tmp_path / "mini", MINIMAL)
     (root / "fields.yaml").symlink_to(secret)
-    pack = kd.load_pack(root)
-    with pytest.raises(kd.UnsafePathError):
+    pack = load_pack(root)
+    with pytest.raises(UnsafePathError):
         pack.action_fields()
 
 
@@ -121,8 +133,8 @@ def test_template_path_outside_is_refused(tmp_path: Path) -> None:
     root = write_pack(
         tmp_path / "mini", MINIMAL + '\n[documents]\ndigitalstrategie = "../../evil.docx"\n'
     )
-    with pytest.raises(kd.UnsafePathError):
-        kd.load_pack(root).document_template("digitalstrategie")
+    with pytest.raises(UnsafePathError):
+        load_pack(root).document_template("digitalstrategie")
 
 
 @pytest.mark.parametrize(
@@ -138,23 +150,27 @@ def test_template_path_outside_is_refused(tmp_path: Path) -> None:
 def test_bad_pack_data_names_file_and_path(tmp_path: Path, data: str, expected: str) -> None:
     root = write_pack(tmp_path / "mini", MINIMAL, {"fields.yaml": data})
     with pytest.raises(kd.InputFileError) as info:
-        kd.load_pack(root).action_fields()
+        load_pack(root).action_fields()
     assert expected in str(info.value)
 
 
 def test_unknown_pack_name_lists_the_registered_ones() -> None:
-    manager = kd.make_plugin_manager(load_entry_points=False)
+    installation = kd.load_installation(entry_points=False)
     with pytest.raises(
         kd.PackError, match=r"no pack named .nrw. is registered \(registered: base, rlp\)"
     ):
-        kd.get_pack("nrw", manager)
+        installation.pack("nrw")
+    with pytest.raises(kd.PackError, match=r"no pack named .nrw. is registered"):
+        kd.open_workspace("nrw", entry_points=False)
 
 
-def test_rlp_pack_catalogue_and_text_blocks() -> None:
-    pack = kd.get_pack("rlp")
-    entries = kd.pack_catalogue(pack)
-    blocks = {b.key for b in kd.pack_text_blocks(pack)}
-    fields = {f.key for f in kd.pack_action_fields(pack)}
+def test_rlp_pack_catalogue_and_text_blocks(
+    workspace: kd.Workspace, installation: kd.Installation
+) -> None:
+    pack = workspace.pack
+    entries = tuple(workspace.catalogue.values())
+    blocks = {b.key for b in workspace.text_blocks.values()}
+    fields = {f.key for f in workspace.action_fields.values()}
     per_field = {key: 0 for key in fields}
     for entry in entries:
         per_field[entry.action_field] += 1
@@ -163,4 +179,7 @@ def test_rlp_pack_catalogue_and_text_blocks() -> None:
         assert entry.roles
         assert entry.one_off.low <= entry.one_off.high
     assert min(per_field.values()) >= 4
-    assert kd.check_pack(pack.root) == []
+    problems = check_pack(
+        pack.root, packs=installation.packs, document_types=installation.document_types()
+    )
+    assert problems == []

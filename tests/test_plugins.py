@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 import kommunal_digital as kd
+from kommunal_digital.packs import TemplatePack
 from kommunal_digital.plugins import hookspecs, manager
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "plugin-hooks.md"
@@ -15,8 +16,8 @@ def hook_names() -> set[str]:
 
 
 def test_managers_are_independent() -> None:
-    first = kd.make_plugin_manager()
-    second = kd.make_plugin_manager()
+    first = kd.load_installation().manager
+    second = kd.load_installation().manager
     extra = types.SimpleNamespace()
     first.register(extra, name="extra")
     assert first.get_plugin("extra") is extra
@@ -24,16 +25,17 @@ def test_managers_are_independent() -> None:
 
 
 def test_builtin_is_registered_as_a_plugin() -> None:
-    pm = kd.make_plugin_manager(load_entry_points=False)
-    assert pm.get_plugin("kommunal_digital.builtin") is not None
-    assert "rlp" in kd.available_packs(pm)
+    installation = kd.load_installation(entry_points=False)
+    assert installation.manager.get_plugin("kommunal_digital.builtin") is not None
+    assert "rlp" in installation.packs
+    assert kd.open_workspace(entry_points=False).plugins == ("kommunal_digital.builtin",)
 
 
 class FieldPlugin:
     """A third-party plugin that replaces one RLP field and adds another."""
 
     @kd.hookimpl
-    def kd_action_fields(self, pack: kd.TemplatePack) -> list[kd.ActionField]:
+    def kd_action_fields(self, pack: TemplatePack) -> list[kd.ActionField]:
         if pack.name != "rlp":
             return []
         return [
@@ -43,8 +45,8 @@ class FieldPlugin:
 
 
 def test_plugin_fields_override_and_extend_by_key() -> None:
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[FieldPlugin()])
-    fields = kd.pack_action_fields(kd.get_pack("rlp", pm), pm)
+    workspace = kd.open_workspace("rlp", entry_points=False, plugins=[FieldPlugin()])
+    fields = tuple(workspace.action_fields.values())
     titles = {f.key: f.title for f in fields}
     assert titles["tourismus"] == "Tourismus und Kultur"
     assert titles["energie"] == "Umwelt und Energie"
@@ -63,10 +65,11 @@ def test_plugin_can_ship_a_pack(tmp_path: Path) -> None:
         def kd_template_packs(self) -> list[Path]:
             return [root]
 
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[PackPlugin()])
-    packs = kd.available_packs(pm)
+    installation = kd.load_installation(entry_points=False, plugins=[PackPlugin()])
+    packs = installation.packs
     assert set(packs) >= {"rlp", "thue"}
     assert packs["thue"].manifest.title == "Thüringen"
+    assert installation.workspace("thue").pack.manifest.title == "Thüringen"
 
 
 def test_plugin_template_wins_over_the_pack(tmp_path: Path) -> None:
@@ -74,16 +77,16 @@ def test_plugin_template_wins_over_the_pack(tmp_path: Path) -> None:
 
     class TemplatePlugin:
         @kd.hookimpl
-        def kd_document_template(self, pack: kd.TemplatePack, document_type: str) -> Path:
+        def kd_document_template(self, pack: TemplatePack, document_type: str) -> Path:
             return own
 
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[TemplatePlugin()])
-    assert manager.document_template(kd.get_pack("rlp", pm), "digitalstrategie", pm) == own
+    workspace = kd.open_workspace("rlp", entry_points=False, plugins=[TemplatePlugin()])
+    assert workspace.template("digitalstrategie") == own
 
 
-def test_unknown_document_type_is_a_pack_error() -> None:
+def test_unknown_document_type_is_a_pack_error(workspace: kd.Workspace) -> None:
     with pytest.raises(kd.PackError, match="no template for document type 'flyer'"):
-        manager.document_template(kd.get_pack("rlp"), "flyer")
+        workspace.template("flyer")
 
 
 def test_broken_entry_point_names_the_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,18 +99,19 @@ def test_broken_entry_point_names_the_plugin(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(manager, "entry_points", lambda group: [Broken()])
     with pytest.raises(kd.PluginError, match=r"plugin 'kaputt' .*ImportError"):
-        kd.make_plugin_manager()
+        kd.load_installation()
+    with pytest.raises(kd.PluginError, match=r"plugin 'kaputt' .*ImportError"):
+        kd.open_workspace()
 
 
 def test_wrong_return_type_from_a_plugin_is_refused() -> None:
     class Sloppy:
         @kd.hookimpl
-        def kd_action_fields(self, pack: kd.TemplatePack) -> list[str]:
+        def kd_action_fields(self, pack: TemplatePack) -> list[str]:
             return ["Tourismus"]
 
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Sloppy()])
     with pytest.raises(kd.PluginError, match="not a ActionField"):
-        kd.pack_action_fields(kd.get_pack("rlp", pm), pm)
+        kd.open_workspace("rlp", entry_points=False, plugins=[Sloppy()])
 
 
 def test_every_hook_is_documented_and_every_documented_hook_exists() -> None:

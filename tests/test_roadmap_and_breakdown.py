@@ -22,7 +22,7 @@ from kommunal_digital.model import (
 )
 from kommunal_digital.model.schedule import ScheduleLimits
 from kommunal_digital.planning.breakdown import ShareBasis, break_down, member_roadmap
-from kommunal_digital.planning.money import split_amount
+from kommunal_digital.units.money import split_amount
 from kommunal_digital.planning.roadmap import (
     build_roadmap,
     default_roadmap_preset,

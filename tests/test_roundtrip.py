@@ -9,16 +9,15 @@ from hypothesis import strategies as st
 
 import kommunal_digital as kd
 from kommunal_digital.errors import OutputExistsError
+from kommunal_digital.io.files import dump_strategy, load_strategy
 from kommunal_digital.io.schema import SCHEMA_VERSION
-from kommunal_digital.io.strategy_file import (
-    dump_strategy,
+from kommunal_digital.io.strategy_text import (
     dumps_strategy,
-    load_strategy,
     loads_strategy,
     strategy_from_data,
     strategy_to_data,
 )
-from kommunal_digital.model import Municipality, MunicipalityKind, Strategy
+from kommunal_digital.model import Municipality, MunicipalityKind, PackReference, Strategy
 from kommunal_digital.testing import strategies as kst
 
 FORMATS: tuple[Literal["yaml", "json"], ...] = ("yaml", "json")
@@ -170,3 +169,40 @@ def test_written_yaml_has_no_anchors_or_aliases() -> None:
     assert "&id" not in text
     assert "*id" not in text
     assert kd.loads_strategy(text) == kd.demo_strategy()
+
+
+MUSTERDORF = Municipality(name="Musterdorf", kind=MunicipalityKind.GEMEINDE, land="RLP")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_pack_is_written_after_the_schema_version_and_read_back(
+    fmt: Literal["yaml", "json"],
+) -> None:
+    strategy = Strategy(municipality=MUSTERDORF, pack=PackReference("rlp", "0.1.0"))
+    text = dumps_strategy(strategy, format=fmt)
+    data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    assert list(data)[:3] == ["schema_version", "pack", "municipality"]
+    assert data["pack"] == {"name": "rlp", "version": "0.1.0"}
+    assert loads_strategy(text, format=fmt) == strategy
+    if fmt == "yaml":
+        assert text.startswith("schema_version: 1\npack:\n  name: rlp\n  version: 0.1.0\n")
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json", ".xlsx"])
+def test_files_keep_the_pack(tmp_path: Path, suffix: str) -> None:
+    for pack in (PackReference("rlp", "0.1.0"), PackReference("nrw-digitale-agenda"), None):
+        strategy = Strategy(municipality=MUSTERDORF, pack=pack)
+        path = dump_strategy(strategy, tmp_path / f"strategie{suffix}", force=True)
+        assert load_strategy(path).pack == pack
+
+
+def test_an_unknown_version_and_a_missing_pack_are_left_out() -> None:
+    unknown = Strategy(municipality=MUSTERDORF, pack=PackReference("rlp"))
+    assert strategy_to_data(unknown)["pack"] == {"name": "rlp"}
+    assert "pack" not in strategy_to_data(Strategy(municipality=MUSTERDORF))
+
+
+def test_a_version_yaml_would_read_as_a_number_stays_text() -> None:
+    for version in ("1.0", "2024", "1e3", "0.10"):
+        strategy = Strategy(municipality=MUSTERDORF, pack=PackReference("rlp", version))
+        assert loads_strategy(dumps_strategy(strategy)) == strategy

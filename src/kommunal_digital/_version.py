@@ -1,10 +1,3 @@
-"""The installed version of kommunal-digital."""
+"""The version of kommunal-digital: the one place it is written (the build reads it here)."""
 
-from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("kommunal-digital")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+__version__ = "0.1.0"

@@ -9,6 +9,8 @@ format the figures in the German messages the library writes itself
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
@@ -16,7 +18,17 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, parse_pattern
 
-__all__ = ["FILTERS", "datum", "euro", "kurzdatum", "monat", "monate", "prozent", "zahl"]
+__all__ = [
+    "FILTERS",
+    "datum",
+    "euro",
+    "kurzdatum",
+    "monat",
+    "monate",
+    "prozent",
+    "slug",
+    "zahl",
+]
 
 # Parsed once: a council document formats thousands of amounts, and parsing
 # the locale and the number pattern each time was most of the filters' cost.
@@ -92,3 +104,18 @@ FILTERS = {
     "prozent": prozent,
     "monate": monate,
 }
+
+
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"}
+)
+
+
+def slug(text: str) -> str:
+    """A lower-case ASCII folder name: ``"Mühlbach am Wald"`` becomes ``"muehlbach-am-wald"``."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(_UMLAUTS))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+    )
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")

@@ -56,7 +56,7 @@ def run_batch(
     out_dir: str | os.PathLike[str],
     *,
     executor: cf.Executor | None = None,
-    pack: str | Path = "rlp",
+    pack: str | Path | None = None,
     formats: Iterable[str] = ("docx",),
     force: bool = False,
     today: dt.date | None = None,
@@ -78,7 +78,9 @@ def run_batch(
         executor: Where to run the files, any :class:`concurrent.futures.Executor`
             (a thread pool, a process pool, ``dask.distributed.Client.get_executor()``).
             By default a process pool with one worker per CPU, shut down at the end.
-        pack: The pack name or folder whose templates are used.
+        pack: The pack name or folder whose templates are used; by default
+            the pack each strategy file records (else the installation's
+            default pack). Each worker resolves a pack once.
         formats: The output formats, e.g. ``("docx", "html")``.
         force: Replace a municipality's folder left by an earlier run (the
             whole folder, once its new documents are complete).
@@ -86,7 +88,7 @@ def run_batch(
         progress: Called in this process after each file with the number of
             files done, the total and the file's :class:`BatchItem`.
         builder: The function that builds one strategy's documents into a
-            folder, called as ``builder(strategy, folder, pack=..., formats=...,
+            folder, called as ``builder(strategy, folder, workspace, formats=...,
             force=..., today=...)``; ``build_documents`` by default. For a
             process pool it must be a top-level function.
 

@@ -12,11 +12,9 @@ import contextlib
 import datetime as dt
 import gc
 import os
-import re
 import shutil
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,14 +22,18 @@ from typing import Any, Protocol
 import attrs
 
 from kommunal_digital.batch.result import BatchItem, BatchStatus
+from kommunal_digital.documents.build import build_documents
 from kommunal_digital.errors import (
     DocumentError,
     KommunalDigitalError,
     OutputError,
     OutputExistsError,
 )
-from kommunal_digital.io.strategy_file import load_strategy
-from kommunal_digital.model import Strategy
+from kommunal_digital.german import slug
+from kommunal_digital.io.files import load_strategy
+from kommunal_digital.model import PackReference, Strategy
+from kommunal_digital.plugins.installation import Installation, load_installation
+from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["BatchJob", "Builder", "build_one", "folder_name"]
 
@@ -57,7 +59,8 @@ class BatchJob:
         source: The strategy file.
         root: The batch's output folder (absolute).
         claims: A folder private to this run where workers claim folder names.
-        pack: The pack name or folder.
+        pack: The pack name or folder; ``None`` uses the pack each strategy
+            records (else the installation's default pack).
         formats: The output formats.
         force: Replace a folder left by an earlier run.
         today: The date printed in the documents.
@@ -68,26 +71,11 @@ class BatchJob:
     source: Path
     root: Path
     claims: Path
-    pack: str | Path = "rlp"
+    pack: str | Path | None = None
     formats: tuple[str, ...] = ("docx",)
     force: bool = False
     today: dt.date | None = None
     builder: Builder | None = None
-
-
-_UMLAUTS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"}
-)
-
-
-def slug(text: str) -> str:
-    """A lower-case ASCII folder name: ``"Mühlbach am Wald"`` becomes ``"muehlbach-am-wald"``."""
-    ascii_text = (
-        unicodedata.normalize("NFKD", text.translate(_UMLAUTS))
-        .encode("ascii", "ignore")
-        .decode("ascii")
-    )
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
 
 
 def folder_name(strategy: Strategy, source: Path) -> str:
@@ -188,10 +176,26 @@ def _claim(job: BatchJob, folder: Path) -> bool:
     return False
 
 
-def _default_builder(strategy: Strategy, out_dir: Path, **options: Any) -> BuildOutcome:
-    from kommunal_digital.documents.build import build_documents  # lazy: docxtpl
+def _default_builder(
+    strategy: Strategy, out_dir: Path, workspace: Workspace, **options: Any
+) -> BuildOutcome:
+    return build_documents(strategy, out_dir, workspace, **options)
 
-    return build_documents(strategy, out_dir, **options)
+
+#: This process's installation and the workspaces made from it, by pack: a
+#: worker resolves plugins and packs once, not once per file.
+_INSTALLATION: list[Installation] = []
+_WORKSPACES: dict[str, Workspace] = {}
+
+
+def _workspace_for(strategy: Strategy, job: BatchJob) -> Workspace:
+    spec = job.pack if job.pack is not None else strategy.pack
+    key = str(spec.name if isinstance(spec, PackReference) else spec)
+    if key not in _WORKSPACES:
+        if not _INSTALLATION:
+            _INSTALLATION.append(load_installation())
+        _WORKSPACES[key] = _INSTALLATION[0].workspace(spec)
+    return _WORKSPACES[key]
 
 
 def _build_into(
@@ -209,9 +213,10 @@ def _build_into(
         raise OutputError(f"{job.root}: cannot write here: {error.strerror or error}") from error
     try:
         builder = job.builder or _default_builder
+        workspace = _workspace_for(strategy, job)
         # The staging folder is new and ours, so force only matters to the builder's checks.
         result = builder(
-            strategy, staging, pack=job.pack, formats=job.formats, force=True, today=job.today
+            strategy, staging, workspace, formats=job.formats, force=True, today=job.today
         )
         failures = tuple(getattr(result, "failures", ()))
         if failures:

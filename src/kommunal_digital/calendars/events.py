@@ -19,8 +19,7 @@ from typing import Literal
 import attrs
 
 from kommunal_digital.errors import DocumentError, ModelValidationError
-from kommunal_digital.model import Measure, Milestone, Strategy, Task
-from kommunal_digital.organisation.governance import measure_owner
+from kommunal_digital.model import Measure, Milestone, Strategy, Task, measure_owner
 
 __all__ = ["CALENDAR_PARTS", "DEFAULT_PARTS", "CalendarEvent", "calendar_events"]
 

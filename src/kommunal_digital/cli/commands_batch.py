@@ -26,6 +26,9 @@ from kommunal_digital.cli.output import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    # The namespaces are imported on first access; this tells the type checker.
+    import kommunal_digital.batch
+
 __all__ = ["batch"]
 
 
@@ -62,7 +65,7 @@ def _executor(workers: int | None, threads: bool) -> Iterator[cf.Executor | None
         yield pool
 
 
-def _item_data(item: kd.BatchItem) -> dict[str, Any]:
+def _item_data(item: kd.batch.BatchItem) -> dict[str, Any]:
     return {
         "source": item.source,
         "status": item.status.value,
@@ -74,7 +77,7 @@ def _item_data(item: kd.BatchItem) -> dict[str, Any]:
     }
 
 
-def _table(result: kd.BatchResult) -> Any:
+def _table(result: kd.batch.BatchResult) -> Any:
     from rich.markup import escape
     from rich.table import Table
 
@@ -103,7 +106,11 @@ def _table(result: kd.BatchResult) -> Any:
 )
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @out_folder_option("Folder for the municipalities' folders (created if missing).")
-@click.option("--pack", default="rlp", show_default=True, help="Pack name or pack folder.")
+@click.option(
+    "--pack",
+    metavar="PACK",
+    help="Pack name, folder or zip for every file; by default the pack each file records.",
+)
 @click.option(
     "--format",
     "formats",
@@ -130,7 +137,7 @@ def _table(result: kd.BatchResult) -> Any:
 def batch(
     sources: tuple[Path, ...],
     out_dir: Path,
-    pack: str,
+    pack: str | None,
     formats: tuple[str, ...],
     workers: int | None,
     threads: bool,
@@ -159,12 +166,12 @@ def batch(
     )
     task = bar.add_task("Strategien", total=None)
 
-    def advance(done: int, total: int, item: kd.BatchItem) -> None:
+    def advance(done: int, total: int, item: kd.batch.BatchItem) -> None:
         label = "Strategien" if done == total else escape(item.source.name)
         bar.update(task, completed=done, total=total, description=label)
 
     with reported(), _executor(workers, threads) as pool, bar:
-        result = kd.run_batch(
+        result = kd.batch.run_batch(
             chosen,
             out_dir,
             executor=pool,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import attrs
 import click
 
 import kommunal_digital as kd
@@ -13,7 +15,14 @@ from kommunal_digital.cli.output import (
     reported,
     split_list,
     strategy_argument,
+    workspace_for,
 )
+
+if TYPE_CHECKING:
+    # The namespaces are imported on first access; this tells the type checker.
+    import kommunal_digital.calendars
+    import kommunal_digital.io
+    import kommunal_digital.workspace
 
 __all__ = ["calendar", "export", "import_"]
 
@@ -25,11 +34,20 @@ __all__ = ["calendar", "export", "import_"]
 )
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @out_file_option("The strategy file to write (.yaml, .yml or .json).")
+@click.option(
+    "--pack",
+    metavar="PACK",
+    help="Record this pack in the strategy; by default the one the workbook records, "
+    "else the installation's default pack (rlp).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def import_(workbook: Path, output: Path, force: bool) -> None:
+def import_(workbook: Path, output: Path, pack: str | None, force: bool) -> None:
     """Import a workbook into a strategy file."""
     with reported():
-        strategy = kd.import_workbook(workbook)
+        strategy = kd.io.import_workbook(workbook)
+        if pack is not None or strategy.pack is None:
+            recorded = kd.workspace.pack_reference(workspace_for(None, pack))
+            strategy = attrs.evolve(strategy, pack=recorded)
         target = kd.dump_strategy(strategy, output, force=force)
     click.echo(
         f"wrote {target}: {strategy.municipality.name}, {count(len(strategy.measures), 'measure')}"
@@ -50,7 +68,7 @@ def export(strategy_file: Path, output: Path, force: bool) -> None:
             f"{output.name}: the workbook must end in .xlsx", param_hint="--out"
         )
     with reported():
-        target = kd.export_workbook(kd.load_strategy(strategy_file), output, force=force)
+        target = kd.dump_strategy(kd.load_strategy(strategy_file), output, force=force)
     click.echo(f"wrote {target}")
 
 
@@ -73,9 +91,9 @@ def calendar(strategy_file: Path, output: Path, include: tuple[str, ...], force:
     with reported():
         strategy = kd.load_strategy(strategy_file)
         if parts:
-            events = kd.calendar_events(strategy, include=parts)
-            target = kd.export_calendar(strategy, output, force=force, include=parts)
+            events = kd.calendars.calendar_events(strategy, include=parts)
+            target = kd.calendars.export_calendar(strategy, output, force=force, include=parts)
         else:
-            events = kd.calendar_events(strategy)
-            target = kd.export_calendar(strategy, output, force=force)
+            events = kd.calendars.calendar_events(strategy)
+            target = kd.calendars.export_calendar(strategy, output, force=force)
     click.echo(f"wrote {target}: {count(len(events), 'event')}")

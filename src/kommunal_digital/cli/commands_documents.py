@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,14 +17,20 @@ from kommunal_digital.cli.output import (
     json_option,
     out_file_option,
     out_folder_option,
+    pack_option,
     reported,
     split_list,
     strategy_argument,
+    workspace_for,
 )
+
+if TYPE_CHECKING:
+    # The namespaces are imported on first access; this tells the type checker.
+    import kommunal_digital.documents
+    import kommunal_digital.io
 
 __all__ = ["build", "charts", "demo", "render"]
 
-_PACK_HELP = "Pack name or pack folder whose templates are used."
 _DATE_HELP = "The date printed in the documents (YYYY-MM-DD); today by default."
 
 
@@ -34,7 +41,7 @@ _DATE_HELP = "The date printed in the documents (YYYY-MM-DD); today by default."
 )
 @strategy_argument
 @out_folder_option("Folder to write into (created if missing).")
-@click.option("--pack", default="rlp", show_default=True, help=_PACK_HELP)
+@pack_option
 @click.option(
     "--type",
     "types",
@@ -58,7 +65,7 @@ _DATE_HELP = "The date printed in the documents (YYYY-MM-DD); today by default."
 def build(
     strategy_file: Path,
     out_dir: Path,
-    pack: str,
+    pack: str | None,
     types: tuple[str, ...],
     formats: tuple[str, ...],
     force: bool,
@@ -70,10 +77,11 @@ def build(
     """Build the whole document set."""
     with reported():
         strategy = kd.load_strategy(strategy_file)
+        workspace = workspace_for(strategy, pack)
         result = kd.build_documents(
             strategy,
             out_dir,
-            pack=pack,
+            workspace,
             document_types=split_list(types) or None,
             formats=split_list(formats) or ("docx",),
             force=force,
@@ -85,6 +93,7 @@ def build(
         emit_json(
             {
                 "out_dir": result.out_dir,
+                "pack": {"name": workspace.pack.name, "version": workspace.pack.manifest.version},
                 "ok": result.ok,
                 "documents": result.documents,
                 "pictures": result.pictures,
@@ -104,7 +113,8 @@ def build(
             click.echo(f"wrote {path}")
         click.echo(
             f"{strategy_file.name}: {len(result.documents)} document(s) and "
-            f"{len(result.pictures)} picture(s) in {result.out_dir}, "
+            f"{len(result.pictures)} picture(s) in {result.out_dir} with the pack "
+            f"{workspace.pack.name} {workspace.pack.manifest.version}, "
             f"{len(result.failures)} failed"
         )
     for failure in result.failures:
@@ -116,7 +126,7 @@ def build(
 @click.command(help="Render one document of a strategy file (Word, Markdown, HTML or JSON).")
 @strategy_argument
 @out_file_option("The file to write; its suffix (.docx, .md, .html, .json) decides the format.")
-@click.option("--pack", default="rlp", show_default=True, help=_PACK_HELP)
+@pack_option
 @click.option(
     "--type",
     "document_type",
@@ -131,7 +141,7 @@ def build(
 def render(
     strategy_file: Path,
     output: Path,
-    pack: str,
+    pack: str | None,
     document_type: str,
     output_format: str | None,
     measure: str | None,
@@ -144,8 +154,8 @@ def render(
         path = kd.render_document(
             strategy,
             output,
+            workspace_for(strategy, pack),
             document_type=document_type,
-            pack=pack,
             force=force,
             today=today,
             output_format=output_format,
@@ -160,16 +170,16 @@ def render(
 )
 @strategy_argument
 @out_folder_option("Folder to write the pictures into.")
+@pack_option
 @click.option("--force", is_flag=True, help="Overwrite existing pictures.")
-def charts(strategy_file: Path, out_dir: Path, force: bool) -> None:
+def charts(strategy_file: Path, out_dir: Path, pack: str | None, force: bool) -> None:
     """Write the strategy's pictures as PNG and SVG."""
-    from kommunal_digital.documents.charts import chart_images
-    from kommunal_digital.io.atomic import write_atomic
-
     with reported():
-        images = chart_images(kd.load_strategy(strategy_file))
+        strategy = kd.load_strategy(strategy_file)
+        images = kd.documents.chart_images(strategy, workspace_for(strategy, pack))
         for name, data in images.items():
-            click.echo(f"wrote {write_atomic(out_dir / name, data, force=force)}")
+            written = kd.io.write_atomic(out_dir / name, data, force=force)
+            click.echo(f"wrote {written}")
 
 
 @click.command(

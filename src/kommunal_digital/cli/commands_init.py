@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 import kommunal_digital as kd
+
+if TYPE_CHECKING:
+    # The namespaces are imported on first access; this tells the type checker.
+    import kommunal_digital.authoring
+    import kommunal_digital.german
 from kommunal_digital.cli.output import count, date_option, fail, reported
 
 __all__ = ["init", "parse_fields"]
@@ -17,7 +23,9 @@ __all__ = ["init", "parse_fields"]
 STRATEGY_NAME = "strategy.yaml"
 WORKBOOK_NAME = "Workshop.xlsx"
 
-_KINDS = [kind.value for kind in kd.MunicipalityKind]
+# The values of kd.MunicipalityKind, written out so that the command line
+# starts without loading the model (a test keeps both in step).
+_KINDS = ["gemeinde", "stadt", "verbandsgemeinde", "kreis"]
 
 
 def parse_fields(answer: str, available: Sequence[kd.ActionField]) -> tuple[str, ...]:
@@ -68,9 +76,8 @@ def _next_new_year(today: dt.date) -> dt.date:
 
 
 def _folder_for(name: str) -> Path:
-    from kommunal_digital.batch.worker import slug  # the same folder names as batch runs
-
-    return Path(slug(name) or "strategie")
+    # The same folder names as batch runs.
+    return Path(kd.german.slug(name) or "strategie")
 
 
 @click.command(
@@ -82,7 +89,12 @@ def _folder_for(name: str) -> Path:
 @click.option("--kind", type=click.Choice(_KINDS), help="Kind of municipality.")
 @click.option("--land", help="The Bundesland; by default the pack's region.")
 @click.option("--population", type=click.IntRange(min=1), help="Number of inhabitants.")
-@click.option("--pack", "pack_name", help="Pack to start from (see 'packs'); rlp by default.")
+@click.option(
+    "--pack",
+    "pack_name",
+    help="Pack to start from: a name (see 'packs'), a pack folder or zip; the installation's "
+    "default pack (rlp) by default.",
+)
 @click.option(
     "--fields",
     help="Chosen action fields, comma-separated keys or numbers; the pack's first four by default.",
@@ -137,13 +149,15 @@ def init(
     name = ask(name, "Name of the municipality", None)
     kind = ask(kind, "Kind", _kind_from_name(name), click.Choice(_KINDS))
     with reported():
-        manager = kd.make_plugin_manager()
-        registered = sorted(kd.available_packs(manager))
-    pack_default = "rlp" if "rlp" in registered else (registered[0] if registered else None)
+        installation = kd.load_installation()
+    registered = sorted(installation.packs)
+    default = installation.default_pack
+    pack_default = default if default in registered else (registered[0] if registered else None)
     pack_name = ask(pack_name, f"Pack ({', '.join(registered)})", pack_default)
     with reported():
-        pack = kd.get_pack(pack_name, manager)
-        available = kd.pack_action_fields(pack, manager)
+        workspace = installation.workspace(pack_name)
+    pack = workspace.pack
+    available = list(workspace.action_fields.values())
     land = ask(land, "Bundesland", pack.manifest.region or None)
     if population is None and not no_input:
         population = click.prompt(
@@ -174,17 +188,16 @@ def init(
         fail(f"{', '.join(existing)}: exist(s) already; pass --force to overwrite")
     with reported():
         municipality = kd.Municipality(name, kd.MunicipalityKind(kind), land, population=population)
-        strategy = kd.starter_strategy(
-            pack,
+        strategy = kd.authoring.starter_strategy(
+            workspace,
             municipality,
             start=start or _next_new_year(dt.date.today()),
             fields=chosen,
-            manager=manager,
         )
         folder.mkdir(parents=True, exist_ok=True)
         written = [kd.dump_strategy(strategy, targets[0], force=force)]
         if workbook:
-            written.append(kd.export_workbook(strategy, targets[1], force=force))
+            written.append(kd.dump_strategy(strategy, targets[1], force=force))
     for path in written:
         click.echo(f"wrote {path}")
     _next_steps(strategy, targets[0], pack.name)
@@ -199,5 +212,6 @@ def _next_steps(strategy: kd.Strategy, path: Path, pack: str) -> None:
         "     ('votes', which the ranking uses); the format: docs/strategy-file.md.\n"
         f"  2. kommunal-digital validate {path}\n"
         f"  3. kommunal-digital rank {path} && kommunal-digital plan {path}\n"
-        f"  4. kommunal-digital build {path} --out {path.parent / 'dokumente'} --pack {pack}"
+        f"  4. kommunal-digital build {path} --out {path.parent / 'dokumente'}\n"
+        f"The strategy records the pack {pack}; every command uses it unless --pack says otherwise."
     )

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 import kommunal_digital as kd
 from kommunal_digital.cli.output import EXIT_ERROR, count, emit_json, json_option, reported
+
+if TYPE_CHECKING:
+    # The namespaces are imported on first access; this tells the type checker.
+    import kommunal_digital.authoring
+    import kommunal_digital.plugins
 
 __all__ = ["pack", "packs", "plugins"]
 
@@ -18,7 +24,7 @@ __all__ = ["pack", "packs", "plugins"]
 def packs(as_json: bool) -> None:
     """Print one row per registered pack."""
     with reported():
-        found = kd.available_packs(kd.make_plugin_manager())
+        found = kd.load_installation().packs
     rows = [
         {
             "name": name,
@@ -54,7 +60,10 @@ def pack() -> None:
 def pack_check(path: Path) -> None:
     """Check a pack; exit status 1 when it has defects."""
     with reported():
-        problems = kd.check_pack(path)
+        installation = kd.load_installation()
+        problems = kd.authoring.check_pack(
+            path, packs=installation.packs, document_types=installation.document_types()
+        )
     for problem in problems:
         click.echo(str(problem))
     if problems:
@@ -77,7 +86,7 @@ def pack_check(path: Path) -> None:
 def pack_new(name: str, parent: Path, title: str) -> None:
     """Scaffold a pack."""
     with reported():
-        root = kd.new_pack(name, parent, title=title)
+        root = kd.authoring.new_pack(name, parent, title=title)
     click.echo(f"created {root}; check it with: kommunal-digital pack check {root}")
 
 
@@ -86,7 +95,7 @@ def pack_new(name: str, parent: Path, title: str) -> None:
 def plugins(as_json: bool) -> None:
     """Print one line per plugin."""
     with reported():
-        rows = kd.describe_plugins()
+        rows = kd.plugins.describe_plugins(kd.load_installation().manager)
     if as_json:
         emit_json([{"name": n, "version": v, "hooks": hooks} for n, v, hooks in rows])
         return

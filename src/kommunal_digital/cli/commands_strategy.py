@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,14 +16,22 @@ from kommunal_digital.cli.output import (
     emit_json,
     fail,
     json_option,
+    pack_option,
     reported,
     strategy_argument,
+    workspace_for,
 )
+
+if TYPE_CHECKING:
+    # The namespaces are imported on first access; this tells the type checker.
+    import kommunal_digital.gate
+    import kommunal_digital.organisation
+    import kommunal_digital.ranking
 
 __all__ = ["check", "finding_data", "plan", "rank", "validate"]
 
 
-def finding_data(finding: kd.Finding) -> dict[str, Any]:
+def finding_data(finding: kd.organisation.Finding) -> dict[str, Any]:
     """A governance finding as plain data for ``--json``."""
     return {
         "check": finding.check,
@@ -33,7 +41,7 @@ def finding_data(finding: kd.Finding) -> dict[str, Any]:
     }
 
 
-def _finding_line(finding: kd.Finding) -> str:
+def _finding_line(finding: kd.organisation.Finding) -> str:
     return f"{finding.severity.label}: [{finding.check}] {finding.message}"
 
 
@@ -41,7 +49,16 @@ def _load_problems(error: kd.InputFileError) -> list[str]:
     return [f"{error.source}: {problem}" for problem in error.problems] or [str(error)]
 
 
-def _gate_data(report: kd.ReadinessReport) -> dict[str, Any]:
+def _diagnostic_data(diagnostic: kd.Diagnostic) -> dict[str, Any]:
+    return {
+        "code": diagnostic.code,
+        "severity": diagnostic.severity.value,
+        "message": diagnostic.message,
+        "location": diagnostic.location,
+    }
+
+
+def _gate_data(report: kd.gate.ReadinessReport) -> dict[str, Any]:
     return {
         "name": report.gate,
         "passed": report.ok,
@@ -75,8 +92,11 @@ def _gate_data(report: kd.ReadinessReport) -> dict[str, Any]:
     type=click.IntRange(min=1),
     help="With --gate: how many of the best-ranked measures must be complete (default 5).",
 )
+@pack_option
 @json_option
-def validate(strategy_file: Path, gate: str | None, top_n: int | None, as_json: bool) -> None:
+def validate(
+    strategy_file: Path, gate: str | None, top_n: int | None, pack: str | None, as_json: bool
+) -> None:
     """Load a strategy file and report every problem."""
     data: dict[str, Any] = {
         "file": str(strategy_file),
@@ -86,6 +106,7 @@ def validate(strategy_file: Path, gate: str | None, top_n: int | None, as_json: 
         "measures": 0,
         "problems": [],
         "findings": [],
+        "diagnostics": [],
         "gate": None,
     }
     try:
@@ -95,19 +116,19 @@ def validate(strategy_file: Path, gate: str | None, top_n: int | None, as_json: 
         if as_json:
             emit_json(data)
         fail(str(error))
-    if strategy.maturity_check is not None:
-        try:
-            # The answers must fit their questionnaire, which the model cannot see.
-            kd.assess_maturity(strategy)
-        except kd.ModelValidationError as error:
-            data["problems"] = [f"{error}"]
-            if as_json:
-                emit_json(data)
-            fail(f"{strategy_file.name}: {error}")
     with reported():
-        findings = kd.run_checks(strategy)
-        report = kd.check_readiness(strategy, gate=gate, top_n=top_n) if gate else None
-    errors = [f for f in findings if f.severity is kd.Severity.ERROR]
+        result = kd.check(strategy, workspace_for(strategy, pack), gate=gate, top_n=top_n)
+    data["diagnostics"] = [_diagnostic_data(d) for d in result]
+    # The maturity answers must fit their questionnaire: a broken file, not a finding.
+    answers = [d for d in result if d.code == "maturity.answers"]
+    if answers:
+        data["problems"] = [f"{d.location}: {d.message}" for d in answers]
+        if as_json:
+            emit_json(data)
+        fail(f"{strategy_file.name}: {data['problems'][0]}")
+    findings = result.findings
+    report = result.gate
+    errors = [d for d in result.errors if d.code.startswith("governance.")]
     data.update(
         valid=not errors,
         municipality=strategy.municipality.name,
@@ -120,6 +141,9 @@ def validate(strategy_file: Path, gate: str | None, top_n: int | None, as_json: 
     if as_json:
         emit_json(data)
     else:
+        for diagnostic in result:
+            if diagnostic.code.startswith("pack."):
+                click.echo(str(diagnostic))
         for finding in findings:
             click.echo(_finding_line(finding))
     name = strategy_file.name
@@ -155,11 +179,13 @@ def validate(strategy_file: Path, gate: str | None, top_n: int | None, as_json: 
     help="Where to write the planned strategy (YAML or JSON by suffix); "
     "without it, the input file is updated.",
 )
+@pack_option
 @json_option
-def plan(strategy_file: Path, output: Path | None, as_json: bool) -> None:
+def plan(strategy_file: Path, output: Path | None, pack: str | None, as_json: bool) -> None:
     """Plan a strategy file and report what did not fit."""
     with reported():
-        planned = kd.plan_strategy(kd.load_strategy(strategy_file))
+        strategy = kd.load_strategy(strategy_file)
+        planned = kd.plan(strategy, workspace_for(strategy, pack))
         target = kd.dump_strategy(planned, output or strategy_file, force=True)
     schedule = planned.schedule
     assert schedule is not None  # plan_strategy always sets it
@@ -185,7 +211,7 @@ def plan(strategy_file: Path, output: Path | None, as_json: bool) -> None:
         click.echo(f"  {item.measure}: {item.reason}")
 
 
-def _sensitivity_data(report: kd.SensitivityReport) -> dict[str, Any]:
+def _sensitivity_data(report: kd.ranking.SensitivityReport) -> dict[str, Any]:
     return {
         "stable": report.stable,
         "findings": [
@@ -221,19 +247,26 @@ def _sensitivity_data(report: kd.SensitivityReport) -> dict[str, Any]:
     is_flag=True,
     help="Also report how stable the top 5 is when weights move by up to 20 %.",
 )
+@pack_option
 @json_option
 def rank(
     strategy_file: Path,
     rule: str | None,
     output: Path | None,
     with_sensitivity: bool,
+    pack: str | None,
     as_json: bool,
 ) -> None:
     """Rank a strategy file and print the ranking."""
     with reported():
         strategy = kd.load_strategy(strategy_file)
-        ranked = kd.rank_strategy(strategy, rule)
-        report = kd.sensitivity(ranked, rule=rule) if with_sensitivity else None
+        workspace = workspace_for(strategy, pack)
+        ranked = kd.rank(strategy, workspace, rule)
+        report = (
+            kd.ranking.sensitivity(ranked, workspace.ranking_rules, rule=rule)
+            if with_sensitivity
+            else None
+        )
         target = kd.dump_strategy(ranked, output or strategy_file, force=True)
     ranking = ranked.ranking
     assert ranking is not None  # rank_strategy always sets it
@@ -274,11 +307,14 @@ def rank(
 @click.option(
     "--max-roles", type=int, default=3, show_default=True, help="Roles one person may hold."
 )
+@pack_option
 @json_option
-def check(strategy_file: Path, max_roles: int, as_json: bool) -> None:
+def check(strategy_file: Path, max_roles: int, pack: str | None, as_json: bool) -> None:
     """Print the findings; exit status 1 when there is an error finding."""
     with reported():
-        findings = kd.run_checks(kd.load_strategy(strategy_file), options={"max_roles": max_roles})
+        strategy = kd.load_strategy(strategy_file)
+        checks = workspace_for(strategy, pack).governance_checks
+        findings = kd.organisation.run_checks(strategy, checks, options={"max_roles": max_roles})
     errors = sum(1 for f in findings if f.severity is kd.Severity.ERROR)
     if as_json:
         emit_json(

@@ -8,11 +8,16 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+import kommunal_digital as kd
 from kommunal_digital.errors import KommunalDigitalError, OutputExistsError
+
+if TYPE_CHECKING:
+    from kommunal_digital.model import Strategy
+    from kommunal_digital.workspace import Workspace
 
 __all__ = [
     "EXIT_ERROR",
@@ -25,9 +30,11 @@ __all__ = [
     "json_option",
     "out_file_option",
     "out_folder_option",
+    "pack_option",
     "reported",
     "split_list",
     "strategy_argument",
+    "workspace_for",
 ]
 
 #: Success.
@@ -147,3 +154,25 @@ def date_option(*names: str, help: str) -> Callable[[_F], _F]:
         metavar="YYYY-MM-DD",
         help=help,
     )
+
+
+def pack_option(function: _F) -> _F:
+    """The ``--pack`` option: overrides the pack the strategy file records."""
+    option = click.option(
+        "--pack",
+        metavar="PACK",
+        help="Pack name, pack folder or zip; by default the pack the strategy file records "
+        "(the installation's default pack, rlp, for files that record none).",
+    )
+    return option(function)
+
+
+def workspace_for(strategy: Strategy | None, pack: str | None) -> Workspace:
+    """The workspace a command works in: ``--pack`` if given, else the strategy's pack.
+
+    Raises:
+        PackError: The pack cannot be found.
+        PluginError: A plugin cannot be loaded.
+    """
+    spec = pack if pack is not None else (strategy.pack if strategy is not None else None)
+    return kd.open_workspace(spec)

@@ -10,16 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kommunal_digital.funding.cash_plan import cash_plan
+from kommunal_digital.maturity.scoring import assess_maturity, format_percent
 from kommunal_digital.model import Strategy
+from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["funding_data", "maturity_data", "monitoring_data"]
 
 
-def maturity_data(strategy: Strategy) -> dict[str, Any] | None:
+def maturity_data(strategy: Strategy, workspace: Workspace) -> dict[str, Any] | None:
     """The maturity check's result, or ``None`` when the strategy has no check.
 
-    The phase guide comes from the bundled ``base`` pack (every bundled pack
-    extends it).
+    The questionnaire and the phase guide come from the workspace: the
+    pack's own guides (or those it inherits from ``base``).
 
     Raises:
         ModelValidationError: The check's questionnaire is not installed or
@@ -27,10 +30,8 @@ def maturity_data(strategy: Strategy) -> dict[str, Any] | None:
     """
     if strategy.maturity_check is None:
         return None
-    from kommunal_digital.maturity.scoring import assess_maturity, format_percent
-    from kommunal_digital.plugins.manager import get_pack
-
-    assessment = assess_maturity(strategy, guides=get_pack("base"))
+    questionnaire = workspace.questionnaire(strategy.maturity_check.questionnaire)
+    assessment = assess_maturity(strategy, questionnaire, guides=workspace.phase_guides)
     guide = assessment.guide
     return {
         "title": assessment.title,
@@ -71,8 +72,6 @@ def funding_data(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
     Without a schedule and without planning limits the cash plan starts in
     the month of the document date.
     """
-    from kommunal_digital.funding.cash_plan import cash_plan
-
     start = None
     if strategy.schedule is None and strategy.limits is None:
         start = (today or dt.date.today()).replace(day=1)

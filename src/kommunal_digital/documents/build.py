@@ -10,19 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import pluggy
 
-from kommunal_digital.documents.kinds import DocumentType, OutputFormat
+from kommunal_digital.documents.charts import chart_images, document_images
 from kommunal_digital.errors import DocumentError, KommunalDigitalError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.model import Strategy
-from kommunal_digital.packs.pack import TemplatePack
-from kommunal_digital.plugins.manager import (
-    document_template,
-    get_pack,
-    make_plugin_manager,
-    merge_by_key,
-)
+from kommunal_digital.workspace.workspace import DocumentType, OutputFormat, Workspace
 
 __all__ = [
     "BuildResult",
@@ -30,8 +23,6 @@ __all__ = [
     "build_documents",
     "document_context",
     "document_path",
-    "document_types",
-    "output_formats",
     "render_document",
 ]
 
@@ -39,22 +30,6 @@ __all__ = [
 MEASURE_FOLDER = "Steckbriefe"
 #: Sub-folder of the output folder that holds the pictures.
 PICTURE_FOLDER = "Bilder"
-
-
-def document_types(manager: pluggy.PluginManager | None = None) -> dict[str, DocumentType]:
-    """All registered document types by name (later plugins replace earlier ones)."""
-    batches = (manager or make_plugin_manager()).hook.kd_document_types()
-    return merge_by_key("kd_document_types", batches, DocumentType, key="name")
-
-
-# ``build_documents`` takes a parameter of the same name.
-_registered_types = document_types
-
-
-def output_formats(manager: pluggy.PluginManager | None = None) -> dict[str, OutputFormat]:
-    """All registered output formats by name (later plugins replace earlier ones)."""
-    batches = (manager or make_plugin_manager()).hook.kd_output_formats()
-    return merge_by_key("kd_output_formats", batches, OutputFormat, key="name")
 
 
 def _known(kind: str, name: str, known: Iterable[str]) -> DocumentError:
@@ -78,25 +53,21 @@ def _format_for(target: Path, formats: Mapping[str, OutputFormat], name: str | N
 
 def _render(
     strategy: Strategy,
+    workspace: Workspace,
     kind: DocumentType,
     chosen: OutputFormat,
     *,
-    pack: TemplatePack | None,
-    manager: pluggy.PluginManager,
     today: dt.date | None,
     measure: str | None,
     images: Mapping[str, bytes] | None,
 ) -> bytes:
-    context = kind.build_context(strategy, today, measure)
+    context = kind.build_context(strategy, workspace, today, measure)
     template = None
     pictures: Mapping[str, bytes] = {}
     if chosen.needs_template:
-        assert pack is not None  # callers resolve the pack for template formats
-        template = document_template(pack, kind.name, manager, chosen.template_kind)
+        template = workspace.template(kind.name, chosen.template_kind)
         if images is None:
-            from kommunal_digital.documents.charts import document_images  # lazy: matplotlib
-
-            images = document_images(strategy, manager)
+            images = document_images(strategy, workspace)
         pictures = images
     return chosen.render(template, context, pictures)
 
@@ -111,39 +82,35 @@ def _check_measure(strategy: Strategy, kind: DocumentType, measure: str | None) 
 
 def document_context(
     strategy: Strategy,
+    workspace: Workspace,
     document_type: str = "digitalstrategie",
     *,
     measure: str | None = None,
     today: dt.date | None = None,
-    plugin_manager: pluggy.PluginManager | None = None,
 ) -> dict[str, Any]:
     """The render context of any registered document type (see ``docs/render-context.md``).
 
     Args:
         strategy: The strategy.
+        workspace: Supplies the document types, questionnaires and phase guides.
         document_type: The type, e.g. ``"beschlussvorlage"``.
         measure: The measure's key, for per-measure types such as ``"steckbrief"``.
         today: The date printed in the document.
-        plugin_manager: The manager to ask for document types.
 
     Raises:
         DocumentError: Unknown type or measure, or a per-measure type without one.
     """
-    types = document_types(plugin_manager)
-    if document_type not in types:
-        raise _known("document type", document_type, types)
-    kind = types[document_type]
+    kind = workspace.document_type(document_type)
     _check_measure(strategy, kind, measure)
-    return kind.build_context(strategy, today, measure if kind.per_measure else None)
+    return kind.build_context(strategy, workspace, today, measure if kind.per_measure else None)
 
 
 def render_document(
     strategy: Strategy,
     output: str | os.PathLike[str],
+    workspace: Workspace,
     *,
     document_type: str = "digitalstrategie",
-    pack: str | Path | TemplatePack = "rlp",
-    plugin_manager: pluggy.PluginManager | None = None,
     force: bool = False,
     today: dt.date | None = None,
     output_format: str | None = None,
@@ -154,11 +121,10 @@ def render_document(
     Args:
         strategy: The strategy to present.
         output: The file to write (atomically).
+        workspace: The pack and registries to render with (types, formats,
+            templates).
         document_type: A registered document type, e.g. ``"digitalstrategie"``
             or ``"steckbrief"``.
-        pack: A registered pack name, a pack folder or a loaded pack.
-        plugin_manager: The manager to ask for packs, types, formats and
-            templates; a new one with the installed plugins by default.
         force: Overwrite an existing output file.
         today: The date printed in the document; today by default.
         output_format: A registered format (``docx``, ``markdown``, ``html``,
@@ -172,28 +138,22 @@ def render_document(
     Raises:
         DocumentError: Unknown document type, output format or measure, or a
             per-measure type without ``measure``.
-        PackError: The pack or its template for the type is missing.
+        PackError: The pack has no template for the type.
         TemplateRenderError: The template cannot be rendered.
         OutputExistsError: ``output`` exists and ``force`` is false.
     """
-    manager = plugin_manager or make_plugin_manager()
-    types = document_types(manager)
-    if document_type not in types:
-        raise _known("document type", document_type, types)
-    kind = types[document_type]
+    kind = workspace.document_type(document_type)
     _check_measure(strategy, kind, measure)
-    formats = output_formats(manager)
+    formats = workspace.output_formats
     target = Path(output)
     chosen = formats[_format_for(target, formats, output_format)]
     if target.exists() and not force:
         raise OutputExistsError(f"{target}: exists already; pass force to overwrite it")
-    loaded = get_pack(pack, manager) if chosen.needs_template else None
     data = _render(
         strategy,
+        workspace,
         kind,
         chosen,
-        pack=loaded,
-        manager=manager,
         today=today,
         measure=measure if kind.per_measure else None,
         images=None,
@@ -254,25 +214,20 @@ class BuildResult:
         return not self.failures
 
 
-def _pictures(
-    strategy: Strategy, out_dir: Path, manager: pluggy.PluginManager
-) -> dict[Path, bytes]:
-    from kommunal_digital.documents.charts import chart_images  # lazy: matplotlib
-
-    pictures = chart_images(strategy, manager)
+def _pictures(strategy: Strategy, out_dir: Path, workspace: Workspace) -> dict[Path, bytes]:
+    pictures = chart_images(strategy, workspace)
     return {out_dir / PICTURE_FOLDER / name: data for name, data in pictures.items()}
 
 
 def build_documents(
     strategy: Strategy,
     out_dir: str | os.PathLike[str],
+    workspace: Workspace,
     *,
-    pack: str | Path | TemplatePack = "rlp",
     document_types: Sequence[str] | None = None,
     formats: Sequence[str] = ("docx",),
     force: bool = False,
     today: dt.date | None = None,
-    plugin_manager: pluggy.PluginManager | None = None,
     pictures: bool = True,
     strict: bool = False,
 ) -> BuildResult:
@@ -291,12 +246,12 @@ def build_documents(
     Args:
         strategy: The strategy.
         out_dir: The folder to write into (created if missing).
-        pack: The pack whose templates are used.
+        workspace: The pack whose templates are used, and the registered
+            types and formats.
         document_types: The types to produce; all registered types by default.
         formats: The output formats, e.g. ``("docx", "html")``.
         force: Overwrite files of an earlier run.
         today: The date printed in the documents.
-        plugin_manager: The manager to ask for types, formats, packs, templates.
         pictures: Also write the organigram, stakeholder grid and Gantt chart.
         strict: Write nothing unless every document succeeds.
 
@@ -306,23 +261,15 @@ def build_documents(
     Raises:
         DocumentError: Unknown document type or output format; with
             ``strict``, any failed document (all are listed).
-        PackError: The pack cannot be found.
         OutputExistsError: A file to be written exists and ``force`` is false
             (checked before anything is written).
     """
-    manager = plugin_manager or make_plugin_manager()
     folder = Path(out_dir)
-    types = _registered_types(manager)
+    types = workspace.document_types
     wanted = list(types) if document_types is None else list(document_types)
     for name in wanted:
-        if name not in types:
-            raise _known("document type", name, types)
-    known_formats = output_formats(manager)
-    for name in formats:
-        if name not in known_formats:
-            raise _known("output format", name, known_formats)
-    chosen_formats = [known_formats[name] for name in formats]
-    loaded = get_pack(pack, manager) if any(f.needs_template for f in chosen_formats) else None
+        workspace.document_type(name)
+    chosen_formats = [workspace.output_format(name) for name in formats]
     jobs = [
         (types[name], fmt, measure)
         for name in wanted
@@ -330,7 +277,7 @@ def build_documents(
         for measure in ([m.key for m in strategy.measures] if types[name].per_measure else [None])
     ]
     targets = [document_path(folder, kind, fmt, strategy, measure) for kind, fmt, measure in jobs]
-    picture_data = _pictures(strategy, folder, manager) if pictures else {}
+    picture_data = _pictures(strategy, folder, workspace) if pictures else {}
     existing = [str(p) for p in (*targets, *picture_data) if p.exists()]
     if existing and not force:
         raise OutputExistsError(
@@ -338,20 +285,17 @@ def build_documents(
             "exist(s) already; pass force to overwrite"
         )
     images = None
-    if loaded is not None:
-        from kommunal_digital.documents.charts import document_images  # lazy: matplotlib
-
-        images = document_images(strategy)
+    if any(f.needs_template for f in chosen_formats):
+        images = document_images(strategy, workspace)
     rendered: list[tuple[Path, bytes]] = []
     failures: list[DocumentFailure] = []
     for (kind, fmt, measure), target in zip(jobs, targets, strict=True):
         try:
             data = _render(
                 strategy,
+                workspace,
                 kind,
                 fmt,
-                pack=loaded,
-                manager=manager,
                 today=today,
                 measure=measure,
                 images=images,

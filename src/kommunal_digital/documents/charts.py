@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
 from kommunal_digital.model.labels import RelationKind, RoleKind
 from kommunal_digital.organisation.stakeholders import Quadrant
+from kommunal_digital.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
-    import pluggy
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -158,15 +159,11 @@ def _save(figure: Figure, fmt: ImageFormat) -> bytes:
     return buffer.getvalue()
 
 
-def chart_images(
-    strategy: Strategy, manager: pluggy.PluginManager | None = None
-) -> dict[str, bytes]:
+def chart_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
     """All pictures of a strategy by file name (PNG and SVG of each).
 
-    ``manager`` finds the questionnaire of a maturity check (``Reifegrad``).
+    The workspace supplies the questionnaire of a maturity check (``Reifegrad``).
     """
-    from kommunal_digital.maturity.radar import strategy_maturity_image
-
     images: dict[str, bytes] = {}
     for fmt in ("png", "svg"):
         if strategy.organigram is not None:
@@ -175,18 +172,16 @@ def chart_images(
             images[f"Stakeholder-Matrix.{fmt}"] = stakeholder_grid_image(strategy, fmt)
         if strategy.schedule is not None and strategy.schedule.placed:
             images[f"Zeitplan.{fmt}"] = gantt_image(strategy, fmt)
-        radar = strategy_maturity_image(strategy, fmt, manager)
+        radar = strategy_maturity_image(strategy, workspace.questionnaires, fmt)
         if radar is not None:
             images[f"Reifegrad.{fmt}"] = radar
     return images
 
 
-def document_images(
-    strategy: Strategy, manager: pluggy.PluginManager | None = None
-) -> dict[str, bytes]:
+def document_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
     """The PNG pictures a document embeds, by the name templates use (``images.<name>``).
 
-    ``manager`` finds the questionnaire of a maturity check (picture ``reifegrad``).
+    The workspace supplies the questionnaire of a maturity check (picture ``reifegrad``).
     """
     images: dict[str, bytes] = {}
     if strategy.organigram is not None:
@@ -195,9 +190,7 @@ def document_images(
         images["stakeholder"] = stakeholder_grid_image(strategy, "png")
     if strategy.schedule is not None and strategy.schedule.placed:
         images["zeitplan"] = gantt_image(strategy, "png")
-    from kommunal_digital.maturity.radar import strategy_maturity_image
-
-    radar = strategy_maturity_image(strategy, "png", manager)
+    radar = strategy_maturity_image(strategy, workspace.questionnaires, "png")
     if radar is not None:
         images["reifegrad"] = radar
     return images

@@ -26,9 +26,10 @@ from kommunal_digital.model import (
     Strategy,
     Task,
 )
+from kommunal_digital.model.ownership import measure_owner
 from kommunal_digital.model.ranking import Ranking
 from kommunal_digital.model.schedule import Schedule
-from kommunal_digital.organisation.governance import measure_owner
+from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = [
     "field_data",
@@ -303,11 +304,14 @@ def organigram_data(strategy: Strategy) -> dict[str, Any] | None:
     }
 
 
-def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dict[str, Any]:
+def strategy_context(
+    strategy: Strategy, workspace: Workspace, *, today: dt.date | None = None
+) -> dict[str, Any]:
     """Build the render context of the Digitalstrategie document.
 
     Args:
         strategy: The strategy to present.
+        workspace: Supplies the maturity questionnaire and the phase guides.
         today: Date printed as the document date; defaults to today.
 
     Returns:
@@ -328,7 +332,7 @@ def strategy_context(strategy: Strategy, *, today: dt.date | None = None) -> dic
         "organigram": organigram_data(strategy),
         "schedule": schedule_data(strategy, strategy.schedule) if strategy.schedule else None,
         "ranking": ranking_data(strategy, strategy.ranking) if strategy.ranking else None,
-        "maturity": maturity_data(strategy),
+        "maturity": maturity_data(strategy, workspace),
         "funding": funding_data(strategy, today),
         "monitoring": monitoring_data(strategy),
         "totals": {

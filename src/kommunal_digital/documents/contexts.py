@@ -22,11 +22,11 @@ from kommunal_digital.documents.context import (
     task_data,
 )
 from kommunal_digital.documents.council import beschlussvorlage_context
-from kommunal_digital.documents.kinds import DocumentType
 from kommunal_digital.documents.progress_context import fortschrittsbericht_context
 from kommunal_digital.errors import DocumentError
 from kommunal_digital.model import RoleKind, Strategy
-from kommunal_digital.organisation.governance import measure_owner
+from kommunal_digital.model.ownership import measure_owner
+from kommunal_digital.workspace.workspace import DocumentType, Workspace
 
 __all__ = [
     "BUILTIN_DOCUMENT_TYPES",
@@ -38,7 +38,9 @@ __all__ = [
 _HEAD = frozenset({"document", "municipality", "strategy", "images"})
 
 
-def steckbrief_context(strategy: Strategy, measure: str, today: dt.date | None) -> dict[str, Any]:
+def steckbrief_context(
+    strategy: Strategy, workspace: Workspace, measure: str, today: dt.date | None
+) -> dict[str, Any]:
     """Build the render context of one measure's profile sheet (Maßnahmen-Steckbrief).
 
     Raises:
@@ -72,7 +74,9 @@ def steckbrief_context(strategy: Strategy, measure: str, today: dt.date | None) 
     }
 
 
-def vorgehensplan_context(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
+def vorgehensplan_context(
+    strategy: Strategy, workspace: Workspace, today: dt.date | None
+) -> dict[str, Any]:
     """Build the render context of the Vorgehensplan (procedure plan)."""
     return {
         **head_context(strategy, "vorgehensplan", today),
@@ -81,7 +85,9 @@ def vorgehensplan_context(strategy: Strategy, today: dt.date | None) -> dict[str
     }
 
 
-def organigramm_context(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
+def organigramm_context(
+    strategy: Strategy, workspace: Workspace, today: dt.date | None
+) -> dict[str, Any]:
     """Build the render context of the Organigramm sheet."""
     organigram = strategy.organigram
     pilots = []
@@ -118,8 +124,10 @@ def organigramm_context(strategy: Strategy, today: dt.date | None) -> dict[str, 
     }
 
 
-def _digitalstrategie(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
-    return strategy_context(strategy, today=today)
+def _digitalstrategie(
+    strategy: Strategy, workspace: Workspace, today: dt.date | None
+) -> dict[str, Any]:
+    return strategy_context(strategy, workspace, today=today)
 
 
 #: The document types the built-in plugin registers.

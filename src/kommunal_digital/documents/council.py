@@ -16,6 +16,7 @@ from kommunal_digital.documents.assessment_context import funding_data
 from kommunal_digital.documents.context import head_context
 from kommunal_digital.german import euro, zahl
 from kommunal_digital.model import MunicipalityKind, RoleKind, Strategy
+from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["beschlussvorlage_context", "council_name"]
 
@@ -138,11 +139,14 @@ def _justification(strategy: Strategy, top: list[dict[str, Any]]) -> list[str]:
     return paragraphs
 
 
-def beschlussvorlage_context(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
+def beschlussvorlage_context(
+    strategy: Strategy, workspace: Workspace, today: dt.date | None
+) -> dict[str, Any]:
     """Build the render context of the Beschlussvorlage (council resolution draft).
 
     Args:
         strategy: The strategy to be adopted.
+        workspace: The workspace (the draft needs none of its registries yet).
         today: The date printed on the draft; today by default.
 
     Returns:

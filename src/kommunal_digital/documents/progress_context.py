@@ -8,11 +8,14 @@ from typing import Any
 from kommunal_digital.documents.context import head_context
 from kommunal_digital.model import Strategy
 from kommunal_digital.monitoring.report import progress_report
+from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["fortschrittsbericht_context"]
 
 
-def fortschrittsbericht_context(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
+def fortschrittsbericht_context(
+    strategy: Strategy, workspace: Workspace, today: dt.date | None
+) -> dict[str, Any]:
     """Build the render context of the Fortschrittsbericht as of ``today``.
 
     The report itself (``report``) is

@@ -1,7 +1,7 @@
 """The cash plan (Finanzierungsplan): spending, follow-on costs and funding per year.
 
 Every amount is split to the cent with the largest remainder method
-(:func:`~kommunal_digital.planning.money.split_amount`), so the years of a
+(:func:`~kommunal_digital.units.money.split_amount`), so the years of a
 measure add up exactly to its figures and the years of the plan exactly to
 the sum over the measures.
 """
@@ -16,8 +16,9 @@ import attrs
 
 from kommunal_digital.errors import PlanningError
 from kommunal_digital.model import Measure, MeasureStatus, Strategy
-from kommunal_digital.planning.calendar import month_start, year_of_month
-from kommunal_digital.planning.money import split_amount
+from kommunal_digital.planning.critical_path import critical_path
+from kommunal_digital.units.money import split_amount
+from kommunal_digital.units.months import month_start, year_of_month
 
 __all__ = ["CashPlan", "CashYear", "MeasureCash", "cash_plan", "external_funding"]
 
@@ -226,8 +227,6 @@ def _timeline(
             "the cash plan needs a start: give one, or 'limits' or a schedule in the strategy"
         )
     horizon = horizon_years or (limits.horizon_years if limits else DEFAULT_HORIZON_YEARS)
-    from kommunal_digital.graphs.critical_path import critical_path
-
     active = [m for m in strategy.measures if m.status is not MeasureStatus.VERWORFEN]
     keys = {m.key for m in active}
     # Rejected measures are not done, so depending on them delays nothing.

@@ -15,7 +15,7 @@ from kommunal_digital.model.funding import (
     FundingSource,
     needs_co_financing,
 )
-from kommunal_digital.planning.calendar import add_months
+from kommunal_digital.units.months import add_months
 
 __all__ = ["DEFAULT_LEAD_MONTHS", "FundingWarning", "WarningCode", "funding_warnings"]
 

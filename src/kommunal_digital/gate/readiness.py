@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import attrs
-import pluggy
 
 from kommunal_digital.errors import KommunalDigitalError
-from kommunal_digital.model import Measure, MeasureStatus, Strategy
+from kommunal_digital.model import Measure, MeasureStatus, Strategy, measure_owner
 from kommunal_digital.model.funding import FundingKind
 from kommunal_digital.model.labels import Severity
-from kommunal_digital.organisation.findings import Finding
+from kommunal_digital.organisation.findings import Finding, GovernanceCheck
+from kommunal_digital.organisation.governance import run_checks
 
 __all__ = [
     "DEFAULT_TOP_N",
@@ -104,10 +104,10 @@ class ReadinessReport:
 
 def check_readiness(
     strategy: Strategy,
+    checks: Mapping[str, GovernanceCheck],
     *,
     gate: str = "beschluss",
     top_n: int | None = None,
-    manager: pluggy.PluginManager | None = None,
 ) -> ReadinessReport:
     """Check that a strategy is complete enough for a council decision.
 
@@ -123,10 +123,11 @@ def check_readiness(
 
     Args:
         strategy: The strategy to check.
+        checks: The registered governance checks by name
+            (``workspace.governance_checks``).
         gate: The gate; only ``"beschluss"`` exists.
         top_n: How many ranked measures must be complete; default
             :data:`DEFAULT_TOP_N`.
-        manager: Plugin manager for the governance checks.
 
     Returns:
         The report; ``report.ok`` tells whether the strategy passes.
@@ -139,8 +140,6 @@ def check_readiness(
         raise KommunalDigitalError(f"unknown gate {gate!r} (known: {known})")
     if top_n is not None and (isinstance(top_n, bool) or top_n < 1):
         raise KommunalDigitalError(f"top_n must be 1 or more, got {top_n!r}")
-    from kommunal_digital.organisation.governance import run_checks
-
     selected, limit = _selected(strategy, top_n or DEFAULT_TOP_N)
     measures = tuple(
         MeasureReadiness(m.key, m.title, rank, tuple(_missing(strategy, m))) for m, rank in selected
@@ -150,7 +149,7 @@ def check_readiness(
         strategy_missing.append("Die Strategie hat kein Organigramm.")
     if not selected:
         strategy_missing.append("Die Strategie hat keine Maßnahmen.")
-    errors = tuple(f for f in run_checks(strategy, manager=manager) if f.severity is Severity.ERROR)
+    errors = tuple(f for f in run_checks(strategy, checks) if f.severity is Severity.ERROR)
     return ReadinessReport(gate, limit, measures, tuple(strategy_missing), errors)
 
 
@@ -211,6 +210,4 @@ def _profile_missing(strategy: Strategy, measure: Measure) -> Iterator[str]:
 def _has_owner(strategy: Strategy, measure: Measure) -> bool:
     if strategy.organigram is None:
         return bool(measure.owner_role.strip())
-    from kommunal_digital.organisation.governance import measure_owner
-
     return measure_owner(strategy, measure) is not None

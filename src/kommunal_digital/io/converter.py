@@ -23,6 +23,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from kommunal_digital.model.funding import FundingKind, FundingSource
 from kommunal_digital.model.labels import LabelledEnum
+from kommunal_digital.model.pack_reference import PackReference
 
 __all__ = ["make_converter"]
 
@@ -196,6 +197,7 @@ def make_converter() -> cattrs.Converter:
         attrs.has, lambda t, c: make_dict_unstructure_fn(t, c, _cattrs_omit_if_default=True)
     )
     _register_funding_sources(converter)
+    _register_pack_references(converter)
     return converter
 
 
@@ -217,6 +219,25 @@ def _register_funding_sources(converter: cattrs.Converter) -> None:
 
     converter.register_structure_hook(FundingSource, structure)
     converter.register_unstructure_hook(FundingSource, unstructure)
+
+
+def _register_pack_references(converter: cattrs.Converter) -> None:
+    """A pack may be named by a plain key (``pack: rlp``): its version is then unknown.
+
+    It is always written as a mapping, ``{name: rlp, version: 0.1.0}``.
+    """
+    as_mapping = converter.get_structure_hook(PackReference)
+
+    def structure(value: object, type_: Any) -> PackReference:
+        if isinstance(value, str):
+            return PackReference(name=value)
+        if not isinstance(value, Mapping):
+            raise ValueError(
+                f"expected a pack name or a mapping with name and version, got {_describe(value)}"
+            )
+        return as_mapping(value, type_)  # type: ignore[no-any-return]  # cattrs hooks are untyped
+
+    converter.register_structure_hook(PackReference, structure)
 
 
 def _tuple_to_list(item_type: Any, converter: cattrs.Converter) -> Callable[[Any], list[Any]]:

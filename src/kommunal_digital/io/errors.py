@@ -10,7 +10,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.errors import DependencyCycleError, ModelValidationError
 
 __all__ = ["describe_problems"]
 
@@ -48,6 +48,10 @@ def _walk(exc: BaseException, path: str) -> Iterator[str]:
     if isinstance(exc, ModelValidationError):
         where = _join(path, exc.field)
         yield f"{where}: {exc.reason}" if where else exc.reason
+        return
+    if isinstance(exc, DependencyCycleError):
+        # Raised by a strategy's own check: the cycle lies in its measures.
+        yield f"{_join(path, 'measures')}: {exc}"
         return
     if isinstance(exc, ForbiddenExtraKeysError):
         # YAML allows keys that are no text (1, ~, dates); show them as written.

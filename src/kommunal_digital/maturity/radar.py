@@ -11,18 +11,20 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from kommunal_digital.maturity.questionnaires import questionnaire_for
 from kommunal_digital.maturity.scoring import (
     MaturityAssessment,
     PhaseRule,
     assess_maturity,
     format_percent,
 )
+from kommunal_digital.model.maturity import Questionnaire
 from kommunal_digital.model.strategy import Strategy
 
 if TYPE_CHECKING:
-    import pluggy
     from matplotlib.figure import Figure
 
 __all__ = ["maturity_radar_figure", "maturity_radar_image", "strategy_maturity_image"]
@@ -118,11 +120,14 @@ def maturity_radar_image(
 
 
 def strategy_maturity_image(
-    strategy: Strategy, fmt: ImageFormat = "png", manager: pluggy.PluginManager | None = None
+    strategy: Strategy,
+    questionnaires: Mapping[str, Questionnaire],
+    fmt: ImageFormat = "png",
 ) -> bytes | None:
     """The radar chart of a strategy's maturity check, or ``None`` if it has none.
 
-    The questionnaire is looked up by the check's key among packs and plugins.
+    The questionnaire is looked up by the check's key in ``questionnaires``
+    (``workspace.questionnaires``).
 
     Raises:
         ModelValidationError: The questionnaire is unknown or an answer does
@@ -130,4 +135,5 @@ def strategy_maturity_image(
     """
     if strategy.maturity_check is None:
         return None
-    return maturity_radar_image(assess_maturity(strategy, manager=manager), fmt)
+    questionnaire = questionnaire_for(strategy.maturity_check.questionnaire, questionnaires)
+    return maturity_radar_image(assess_maturity(strategy, questionnaire), fmt)

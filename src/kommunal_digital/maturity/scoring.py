@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -38,11 +38,6 @@ from kommunal_digital.model.maturity import (
     Questionnaire,
 )
 from kommunal_digital.model.strategy import Strategy
-
-if TYPE_CHECKING:
-    import pluggy
-
-    from kommunal_digital.packs.pack import TemplatePack
 
 __all__ = [
     "DimensionScore",
@@ -220,39 +215,31 @@ def _check_of(source: Strategy | MaturityCheck) -> MaturityCheck:
 
 
 def _guides_of(
-    guides: TemplatePack | Iterable[PhaseGuide] | Mapping[MaturityPhase, PhaseGuide] | None,
+    guides: Iterable[PhaseGuide] | Mapping[MaturityPhase, PhaseGuide] | None,
 ) -> dict[MaturityPhase, PhaseGuide]:
     if guides is None:
         return {}
     if isinstance(guides, Mapping):
         return dict(guides)
-    from kommunal_digital.packs.pack import TemplatePack
-
-    if isinstance(guides, TemplatePack):
-        from kommunal_digital.maturity.phases import phase_guides
-
-        return phase_guides(guides)
     return {guide.phase: guide for guide in guides}
 
 
 def assess_maturity(
     source: Strategy | MaturityCheck,
-    questionnaire: Questionnaire | None = None,
+    questionnaire: Questionnaire,
     *,
-    guides: TemplatePack | Iterable[PhaseGuide] | Mapping[MaturityPhase, PhaseGuide] | None = None,
+    guides: Iterable[PhaseGuide] | Mapping[MaturityPhase, PhaseGuide] | None = None,
     rule: PhaseRule | None = None,
-    manager: pluggy.PluginManager | None = None,
 ) -> MaturityAssessment:
     """Score a maturity check and place the municipality in a phase.
 
     Args:
         source: A strategy with a ``maturity_check``, or the check itself.
-        questionnaire: The questionnaire answered; looked up by the check's
-            ``questionnaire`` key among packs and plugins when not given.
-        guides: Phase guides to recommend goals and methods from: a pack
-            (its ``phase_guide`` data), guides, or guides by phase.
+        questionnaire: The questionnaire answered (``workspace.questionnaire(key)``
+            finds the one the check names).
+        guides: Phase guides to recommend goals and methods from: guides,
+            or guides by phase (``workspace.phase_guides``).
         rule: Thresholds and key dimensions; :class:`PhaseRule` by default.
-        manager: Plugin manager for looking up the questionnaire.
 
     Returns:
         Points per dimension and in total, the phase with its reasons, the
@@ -266,11 +253,7 @@ def assess_maturity(
     """
     check = _check_of(source)
     rule = rule or PhaseRule()
-    if questionnaire is None:
-        from kommunal_digital.maturity.questionnaires import questionnaire_for
-
-        questionnaire = questionnaire_for(check.questionnaire, manager)
-    elif questionnaire.key != check.questionnaire:
+    if questionnaire.key != check.questionnaire:
         raise ModelValidationError(
             "maturity_check.questionnaire",
             f"the answers are for {check.questionnaire!r}, "

@@ -5,6 +5,9 @@ documents or the command line.
 """
 
 from kommunal_digital.model.action_field import ActionField, Goal, Indicator
+from kommunal_digital.model.catalogue import CatalogueEntry, CostRange, NeedsQuestion, TextBlock
+from kommunal_digital.model.dependencies import find_cycle
+from kommunal_digital.model.funding import FundingKind, FundingProgramme, FundingSource, Operator
 from kommunal_digital.model.labels import (
     Delivery,
     MaturityPhase,
@@ -13,43 +16,118 @@ from kommunal_digital.model.labels import (
     Raci,
     RelationKind,
     RoleKind,
+    Severity,
     StakeholderGroup,
+)
+from kommunal_digital.model.maturity import (
+    AnswerOption,
+    MaturityCheck,
+    MaturityQuestion,
+    OzgService,
+    PhaseGuide,
+    Questionnaire,
 )
 from kommunal_digital.model.measure import Budgeting, Cost, Involvement, Measure
 from kommunal_digital.model.municipality import MemberMunicipality, Municipality
 from kommunal_digital.model.organigram import Organigram, Relation, Role
+from kommunal_digital.model.organigram_preset import OrganigramPreset, PresetRelation, PresetRole
+from kommunal_digital.model.ownership import FIELD_ROLE_KINDS, measure_owner
+from kommunal_digital.model.pack_reference import PackReference
+from kommunal_digital.model.preset import PresetMilestone, PresetPhase, PresetTask, RoadmapPreset
 from kommunal_digital.model.profile import ProjectProfile, Resources
+from kommunal_digital.model.progress import ProgressUpdate, Reporting, Weighting
+from kommunal_digital.model.ranking import (
+    Comparison,
+    Criterion,
+    Direction,
+    Ranking,
+    RankingChoice,
+    RankingEntry,
+    ScorePart,
+)
 from kommunal_digital.model.roadmap import Milestone, Phase, Roadmap, Task
+from kommunal_digital.model.schedule import (
+    Constraint,
+    Schedule,
+    ScheduledMeasure,
+    ScheduleLimits,
+    Unplaced,
+    YearLimit,
+    YearTotals,
+)
 from kommunal_digital.model.stakeholder import Stakeholder
 from kommunal_digital.model.strategy import Strategy
 
 __all__ = [
     "ActionField",
+    "AnswerOption",
     "Budgeting",
+    "CatalogueEntry",
+    "Comparison",
+    "Constraint",
     "Cost",
+    "CostRange",
+    "Criterion",
     "Delivery",
+    "Direction",
+    "FIELD_ROLE_KINDS",
+    "FundingKind",
+    "FundingProgramme",
+    "FundingSource",
     "Goal",
     "Indicator",
     "Involvement",
+    "MaturityCheck",
     "MaturityPhase",
+    "MaturityQuestion",
     "Measure",
     "MeasureStatus",
     "MemberMunicipality",
     "Milestone",
     "Municipality",
     "MunicipalityKind",
+    "NeedsQuestion",
+    "Operator",
     "Organigram",
+    "OrganigramPreset",
+    "OzgService",
+    "PackReference",
     "Phase",
+    "PhaseGuide",
+    "PresetMilestone",
+    "PresetPhase",
+    "PresetRelation",
+    "PresetRole",
+    "PresetTask",
+    "ProgressUpdate",
     "ProjectProfile",
+    "Questionnaire",
     "Raci",
+    "Ranking",
+    "RankingChoice",
+    "RankingEntry",
     "Relation",
     "RelationKind",
+    "Reporting",
     "Resources",
     "Roadmap",
+    "RoadmapPreset",
     "Role",
     "RoleKind",
+    "Schedule",
+    "ScheduleLimits",
+    "ScheduledMeasure",
+    "ScorePart",
+    "Severity",
     "Stakeholder",
     "StakeholderGroup",
     "Strategy",
     "Task",
+    "TextBlock",
+    "Unplaced",
+    "Weighting",
+    "YearLimit",
+    "YearTotals",
+    "find_cycle",
+    "measure_owner",
 ]

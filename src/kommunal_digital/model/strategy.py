@@ -7,13 +7,15 @@ from typing import Protocol, TypeVar
 
 import attrs
 
-from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.errors import DependencyCycleError, ModelValidationError
 from kommunal_digital.model import checks
 from kommunal_digital.model.action_field import ActionField, Goal
+from kommunal_digital.model.dependencies import find_cycle
 from kommunal_digital.model.maturity import MaturityCheck
 from kommunal_digital.model.measure import Measure
 from kommunal_digital.model.municipality import Municipality
 from kommunal_digital.model.organigram import Organigram
+from kommunal_digital.model.pack_reference import PackReference
 from kommunal_digital.model.profile import ProjectProfile
 from kommunal_digital.model.progress import ProgressUpdate, Reporting, check_history
 from kommunal_digital.model.ranking import Comparison, Criterion, Ranking, RankingChoice
@@ -29,7 +31,8 @@ class Strategy:
     Construction checks that the parts fit together: keys are unique, every
     measure lies in a chosen action field of this strategy and serves one of
     that field's goals, dependencies, stakeholders and profiles refer to
-    things that exist.
+    things that exist, and the measures do not depend on each other in a
+    circle.
 
     Attributes:
         municipality: Whom the strategy is for.
@@ -55,6 +58,14 @@ class Strategy:
         progress_history: Progress updates on the measures, oldest first
             (append-only, see ``record_progress``).
         reporting: Reporting rhythm and how progress is judged and rolled up.
+        pack: The template pack the strategy was made with, and its version;
+            ``None`` in files written before packs were recorded: tools then
+            use the documented default pack.
+
+    Raises:
+        ModelValidationError: The parts do not fit together.
+        DependencyCycleError: The measures depend on each other in a circle;
+            the error names the cycle.
     """
 
     municipality: Municipality
@@ -94,6 +105,7 @@ class Strategy:
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
     reporting: Reporting = attrs.field(factory=Reporting)
+    pack: PackReference | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_strategy(self)
@@ -208,6 +220,10 @@ def _check_strategy(strategy: Strategy) -> None:
                     f"organigram.roles[{index}].action_field",
                     f"unknown action field {role.action_field!r}",
                 )
+    # Last, as the loader always reported a cycle only in an otherwise valid file.
+    cycle = find_cycle(strategy.measures)
+    if cycle:
+        raise DependencyCycleError(cycle)
 
 
 def _check_ranking_inputs(strategy: Strategy, measures: dict[str, int]) -> None:

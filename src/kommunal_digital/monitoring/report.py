@@ -13,7 +13,7 @@ from kommunal_digital.monitoring.history import last_updates, updates_between
 from kommunal_digital.monitoring.progress import ProgressSource
 from kommunal_digital.monitoring.rollup import ProgressFigure, roll_up_progress
 from kommunal_digital.monitoring.staleness import ProgressFlag, measure_flags, planned_progress
-from kommunal_digital.planning.calendar import add_months
+from kommunal_digital.units.months import add_months
 
 __all__ = ["MeasureReport", "ProgressReport", "progress_report"]
 

@@ -33,7 +33,7 @@ from kommunal_digital.model import Measure, MeasureStatus, Strategy
 from kommunal_digital.model.labels import LabelledEnum
 from kommunal_digital.model.progress import ProgressUpdate
 from kommunal_digital.monitoring.progress import format_percent
-from kommunal_digital.planning.calendar import add_months
+from kommunal_digital.units.months import add_months
 
 __all__ = ["FlagKind", "ProgressFlag", "measure_flags", "planned_progress"]
 

@@ -1,1 +1,25 @@
-"""Organisation of the digital change: organigram presets, governance checks, stakeholders."""
+"""Organisation of the digital change: governance checks, organigrams, stakeholders."""
+
+from kommunal_digital.organisation.findings import Finding, GovernanceCheck
+from kommunal_digital.organisation.governance import BUILTIN_CHECKS, run_checks
+from kommunal_digital.organisation.presets import build_organigram
+from kommunal_digital.organisation.stakeholders import (
+    Quadrant,
+    StakeholderWeight,
+    key_stakeholders,
+    quadrant,
+    raci_matrix,
+)
+
+__all__ = [
+    "BUILTIN_CHECKS",
+    "Finding",
+    "GovernanceCheck",
+    "Quadrant",
+    "StakeholderWeight",
+    "build_organigram",
+    "key_stakeholders",
+    "quadrant",
+    "raci_matrix",
+    "run_checks",
+]

@@ -8,21 +8,17 @@ from typing import Any
 
 import attrs
 import networkx as nx
-import pluggy
 
-from kommunal_digital.model import Measure, Raci, Role, Strategy
+from kommunal_digital.model import FIELD_ROLE_KINDS, Raci, Strategy, measure_owner
 from kommunal_digital.model.labels import RelationKind, RoleKind, StakeholderGroup
 from kommunal_digital.organisation.findings import Finding, GovernanceCheck, Severity
 
 __all__ = [
     "BUILTIN_CHECKS",
-    "governance_checks",
     "measure_owner",
     "run_checks",
 ]
 
-#: Kinds of roles that look after one action field.
-FIELD_ROLE_KINDS = (RoleKind.PILOT, RoleKind.TOPIC_SPONSOR)
 #: Kinds of roles that must have a reporting line up to the mayor.
 _IN_LINE = {
     RoleKind.DEPUTY,
@@ -39,27 +35,6 @@ _IN_LINE = {
 }
 #: Relations that point up the hierarchy (to a superior or to one's own unit).
 _UPWARD = {RelationKind.REPORTS_TO, RelationKind.LEADS, RelationKind.MEMBER_OF}
-
-
-def measure_owner(strategy: Strategy, measure: Measure) -> Role | None:
-    """The organigram role that carries a measure.
-
-    ``owner_role`` may name a role by key or by title. When it is empty, the
-    role that looks after the measure's action field (a Digitallotse or a
-    Themenpate) carries it. ``None`` when no such role exists.
-    """
-    organigram = strategy.organigram
-    if organigram is None:
-        return None
-    wanted = measure.owner_role.strip()
-    for role in organigram.roles:
-        if wanted and wanted in (role.key, role.title):
-            return role
-    if not wanted:
-        for role in organigram.roles:
-            if role.kind in FIELD_ROLE_KINDS and role.action_field == measure.action_field:
-                return role
-    return None
 
 
 @attrs.frozen
@@ -310,20 +285,12 @@ BUILTIN_CHECKS: tuple[GovernanceCheck, ...] = (
 )
 
 
-def governance_checks(manager: pluggy.PluginManager | None = None) -> dict[str, GovernanceCheck]:
-    """All registered governance checks by name (later plugins replace earlier ones)."""
-    from kommunal_digital.plugins.manager import make_plugin_manager, merge_by_key
-
-    batches = (manager or make_plugin_manager()).hook.kd_governance_checks()
-    return merge_by_key("kd_governance_checks", batches, GovernanceCheck, key="name")  # type: ignore[type-abstract]  # a runtime-checkable protocol
-
-
 def run_checks(
     strategy: Strategy,
+    checks: Mapping[str, GovernanceCheck],
     *,
     options: Mapping[str, Any] | None = None,
     only: Iterable[str] | None = None,
-    manager: pluggy.PluginManager | None = None,
 ) -> tuple[Finding, ...]:
     """Run the registered governance checks and collect their findings.
 
@@ -332,11 +299,10 @@ def run_checks(
 
     Args:
         strategy: The strategy whose organisation is checked.
+        checks: The registered checks by name (``workspace.governance_checks``).
         options: Options for the checks, e.g. ``{"max_roles": 2}``.
         only: Names of the checks to run; all by default.
-        manager: Plugin manager to find checks with.
     """
-    checks = governance_checks(manager)
     names = list(only) if only is not None else list(checks)
     findings: list[Finding] = []
     for name in names:

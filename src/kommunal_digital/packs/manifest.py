@@ -12,6 +12,7 @@ from packaging.version import InvalidVersion, Version
 
 from kommunal_digital.errors import ModelValidationError, PackError
 from kommunal_digital.model import checks
+from kommunal_digital.packs.data import DATA_KINDS
 
 __all__ = ["MANIFEST_NAME", "PackManifest", "read_manifest"]
 
@@ -106,8 +107,6 @@ def read_manifest(root: Path) -> PackManifest:
     for table in ("data", "documents", "defaults"):
         if not isinstance(raw.get(table, {}), dict):
             raise PackError(f"{label}: [{table}] must be a table")
-    from kommunal_digital.packs.data import DATA_KINDS
-
     unknown_data = set(raw.get("data", {})) - set(DATA_KINDS)
     if unknown_data:
         raise PackError(

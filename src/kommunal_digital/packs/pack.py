@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import cattrs
 
+from kommunal_digital._version import __version__
 from kommunal_digital.errors import (
     InputFileError,
     ModelValidationError,
@@ -19,6 +20,7 @@ from kommunal_digital.io.converter import make_converter
 from kommunal_digital.io.errors import describe_problems
 from kommunal_digital.io.yaml_io import YamlError, load_yaml
 from kommunal_digital.model import ActionField
+from kommunal_digital.packs.archive import unpack_zip_pack
 from kommunal_digital.packs.data import DATA_KINDS
 from kommunal_digital.packs.manifest import PackManifest, read_manifest
 
@@ -139,8 +141,8 @@ def _key(item: Any) -> str:
 def load_pack(path: str | os.PathLike[str], *, version: str | None = None) -> TemplatePack:
     """Load a template pack from its folder or a zip file.
 
-    The pack's ``extends`` is not resolved here; a plugin manager does that
-    (see :func:`kommunal_digital.get_pack`).
+    The pack's ``extends`` is not resolved here; the installation does that
+    (see :meth:`kommunal_digital.plugins.Installation.pack`).
 
     Args:
         path: The pack folder (holding ``pack.toml``) or a ``.zip`` of it.
@@ -153,15 +155,11 @@ def load_pack(path: str | os.PathLike[str], *, version: str | None = None) -> Te
     """
     root = Path(path).resolve()
     if root.is_file() and root.suffix.lower() == ".zip":
-        from kommunal_digital.packs.archive import unpack_zip_pack
-
         root = unpack_zip_pack(root)
     elif not root.is_dir():
         raise PackError(f"{path}: neither a pack folder nor a zip file")
     manifest = read_manifest(root)
     if version is None:
-        from kommunal_digital._version import __version__
-
         version = __version__
     if not manifest.supports(version):
         raise PackError(

@@ -1,1 +1,36 @@
-"""Planning: critical path, capacity-constrained schedules, roadmaps, breakdowns."""
+"""Planning: dependencies, critical path, schedules, roadmaps, member breakdowns."""
+
+from kommunal_digital.planning.breakdown import (
+    MeasureShare,
+    MemberPlan,
+    ShareBasis,
+    break_down,
+    member_roadmap,
+)
+from kommunal_digital.planning.critical_path import CriticalPath, Timing, critical_path
+from kommunal_digital.planning.dependencies import dependency_graph, dependency_waves
+from kommunal_digital.planning.plan import plan_strategy
+from kommunal_digital.planning.roadmap import (
+    DEFAULT_ROADMAP_PRESET,
+    build_roadmap,
+    record_milestone,
+)
+from kommunal_digital.planning.schedule import schedule_measures
+
+__all__ = [
+    "CriticalPath",
+    "DEFAULT_ROADMAP_PRESET",
+    "MeasureShare",
+    "MemberPlan",
+    "ShareBasis",
+    "Timing",
+    "break_down",
+    "build_roadmap",
+    "critical_path",
+    "dependency_graph",
+    "dependency_waves",
+    "member_roadmap",
+    "plan_strategy",
+    "record_milestone",
+    "schedule_measures",
+]

@@ -11,8 +11,8 @@ import attrs
 from kommunal_digital.errors import PlanningError
 from kommunal_digital.model import Measure, MemberMunicipality, Roadmap, Strategy
 from kommunal_digital.model.preset import RoadmapPreset
-from kommunal_digital.planning.money import split_amount
 from kommunal_digital.planning.roadmap import build_roadmap
+from kommunal_digital.units.money import split_amount
 
 __all__ = ["MeasureShare", "MemberPlan", "ShareBasis", "break_down", "member_roadmap"]
 
@@ -128,9 +128,11 @@ def member_roadmap(
     member: str,
     start: dt.date,
     *,
-    preset: RoadmapPreset | None = None,
+    preset: RoadmapPreset,
 ) -> Roadmap:
     """The roadmap as one member municipality sees it: only its measures.
+
+    ``preset`` is the procedure, e.g. ``workspace.roadmap_presets["standard"]``.
 
     Raises:
         PlanningError: ``member`` is not a member municipality.

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
-import pluggy
 
 from kommunal_digital.errors import PlanningError
 from kommunal_digital.model import Roadmap, Strategy
 from kommunal_digital.model.preset import RoadmapPreset
-from kommunal_digital.planning.roadmap import build_roadmap
+from kommunal_digital.planning.roadmap import DEFAULT_ROADMAP_PRESET, build_roadmap
 from kommunal_digital.planning.schedule import schedule_measures
 
 __all__ = ["plan_strategy"]
@@ -19,34 +18,37 @@ __all__ = ["plan_strategy"]
 
 def plan_strategy(
     strategy: Strategy,
+    presets: Mapping[str, RoadmapPreset],
     *,
     priority: Sequence[str] | None = None,
     preset: RoadmapPreset | None = None,
     roadmap_start: dt.date | None = None,
-    manager: pluggy.PluginManager | None = None,
 ) -> Strategy:
     """Return a copy of the strategy with a fresh schedule and roadmap.
 
     The schedule is made under ``strategy.limits``; the roadmap is generated
-    from ``preset`` (the built-in default when omitted) and carries the
+    from ``preset`` (by default the one the strategy names, else
+    ``standard``) and carries the
     scheduled measures and their profile milestones. Milestones already
     recorded as reached in the existing roadmap stay reached.
 
     Args:
         strategy: The strategy; it must have ``limits``.
+        presets: The registered roadmap presets by key
+            (``workspace.roadmap_presets``).
         priority: Measure keys, most important first. By default the order
             of the strategy's ``ranking``; without a ranking, measures with a
             legal deadline come first (earliest deadline first), then the
             others in the order of the strategy.
         preset: The procedure to generate the roadmap from; by default the
-            registered preset named by ``strategy.roadmap_preset``, else the
-            built-in three-phase procedure.
+            preset named by ``strategy.roadmap_preset``, else the three-phase
+            procedure ``standard``.
         roadmap_start: First day of the roadmap; by default the start of the
             existing roadmap, else the start of the limits.
-        manager: Plugin manager to find roadmap presets with.
 
     Raises:
-        PlanningError: The strategy has no limits, or its dependencies are broken.
+        PlanningError: The strategy has no limits, its dependencies are
+            broken, or the preset it names is not registered.
     """
     if strategy.limits is None:
         raise PlanningError(
@@ -56,16 +58,12 @@ def plan_strategy(
         priority = strategy.ranking.order if strategy.ranking else _legal_first(strategy)
     schedule = schedule_measures(strategy.measures, strategy.limits, priority)
     start = roadmap_start or (strategy.roadmap.start if strategy.roadmap else strategy.limits.start)
-    if preset is None and strategy.roadmap_preset is not None:
-        from kommunal_digital.plugins.manager import roadmap_presets
-
-        presets = roadmap_presets(manager)
-        if strategy.roadmap_preset not in presets:
-            known = ", ".join(sorted(presets))
-            raise PlanningError(
-                f"unknown roadmap preset {strategy.roadmap_preset!r} (registered: {known})"
-            )
-        preset = presets[strategy.roadmap_preset]
+    if preset is None:
+        key = strategy.roadmap_preset or DEFAULT_ROADMAP_PRESET
+        if key not in presets:
+            known = ", ".join(sorted(presets)) or "none"
+            raise PlanningError(f"unknown roadmap preset {key!r} (registered: {known})")
+        preset = presets[key]
     roadmap = build_roadmap(strategy, start, preset=preset, schedule=schedule)
     if strategy.roadmap is not None:
         roadmap = _keep_reached(strategy.roadmap, roadmap)

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kommunal_digital.errors import InputFileError, PlanningError
+from kommunal_digital.errors import PlanningError
 from kommunal_digital.model import Milestone, Phase, Roadmap, Strategy, Task
 from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.model.schedule import Schedule
-from kommunal_digital.planning.calendar import add_months
+from kommunal_digital.units.months import add_months
 
-__all__ = ["build_roadmap", "default_roadmap_preset", "record_milestone"]
+__all__ = ["DEFAULT_ROADMAP_PRESET", "build_roadmap", "record_milestone"]
 
-
-def default_roadmap_preset() -> RoadmapPreset:
-    """Return the built-in three-phase procedure (anchor, structures, implement).
-
-    It ships as ``roadmap_presets`` data of the bundled ``rlp`` pack (key
-    ``standard``).
-    """
-    from kommunal_digital.packs.pack import load_pack
-    from kommunal_digital.plugins.builtin import bundled_packs_dir
-
-    for preset in load_pack(bundled_packs_dir() / "rlp").own_data("roadmap_presets"):
-        if preset.key == "standard":
-            return preset  # type: ignore[no-any-return]
-    raise InputFileError(
-        "rlp/roadmap.yaml", ["the preset 'standard' is missing"]
-    )  # pragma: no cover
+#: Key of the procedure used when a strategy names none: the three phases
+#: after the workshop (anchor, structures, implement), shipped as data of the
+#: bundled ``base`` pack.
+DEFAULT_ROADMAP_PRESET = "standard"
 
 
 def _due(start: dt.date, phase_offset: int, due_month: int | None) -> dt.date | None:
@@ -38,7 +26,7 @@ def build_roadmap(
     strategy: Strategy,
     start: dt.date,
     *,
-    preset: RoadmapPreset | None = None,
+    preset: RoadmapPreset,
     schedule: Schedule | None = None,
 ) -> Roadmap:
     """Generate the roadmap of a strategy.
@@ -52,10 +40,9 @@ def build_roadmap(
     Args:
         strategy: Supplies measures and project profiles.
         start: The first day of the roadmap.
-        preset: The procedure; the built-in default when omitted.
+        preset: The procedure (e.g. ``workspace.roadmap_presets["standard"]``).
         schedule: Where the measures lie in time; ``strategy.schedule`` when omitted.
     """
-    preset = preset or default_roadmap_preset()
     schedule = schedule or strategy.schedule
     phases: list[Phase] = []
     offset = 0

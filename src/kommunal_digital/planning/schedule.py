@@ -19,7 +19,6 @@ from decimal import Decimal
 import networkx as nx
 
 from kommunal_digital.german import euro
-from kommunal_digital.graphs.dependencies import dependency_graph
 from kommunal_digital.model import Measure, MeasureStatus
 from kommunal_digital.model.schedule import (
     Constraint,
@@ -29,8 +28,9 @@ from kommunal_digital.model.schedule import (
     Unplaced,
     YearTotals,
 )
-from kommunal_digital.planning.calendar import month_start, year_of_month
-from kommunal_digital.planning.money import split_amount
+from kommunal_digital.planning.dependencies import dependency_graph
+from kommunal_digital.units.money import split_amount
+from kommunal_digital.units.months import month_start, year_of_month
 
 __all__ = ["effective_priorities", "schedule_measures"]
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from kommunal_digital.plugins.markers import hookspec
 
 if TYPE_CHECKING:
-    from kommunal_digital.documents.kinds import DocumentType, OutputFormat
     from kommunal_digital.model import ActionField
     from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
     from kommunal_digital.model.funding import FundingProgramme
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from kommunal_digital.organisation.findings import GovernanceCheck
     from kommunal_digital.packs.pack import TemplatePack
     from kommunal_digital.ranking.request import RankingRule
+    from kommunal_digital.workspace.workspace import DocumentType, OutputFormat
 
 
 @hookspec
@@ -100,8 +100,9 @@ def kd_organigram_presets() -> Sequence[OrganigramPreset]:  # type: ignore[empty
 
     A preset lists roles and relations; roles marked ``per_field`` are
     repeated for every chosen action field when the preset is built for a
-    strategy. A preset of a later-registered plugin replaces one with the
-    same key.
+    strategy. A workspace collects presets by key: first the
+    ``organigram_presets`` data of its pack chain, then this hook's, a
+    preset of a later-registered plugin replacing one with the same key.
 
     Returns:
         Organigram presets.
@@ -159,10 +160,10 @@ def kd_text_blocks(pack: TemplatePack) -> Sequence[TextBlock]:  # type: ignore[e
 def kd_roadmap_presets() -> Sequence[RoadmapPreset]:  # type: ignore[empty-body]  # a spec: never called
     """Contribute roadmap presets (procedures after the workshop).
 
-    Presets are collected by key; a preset of a later-registered plugin
-    replaces one with the same key. The built-in plugin supplies the
-    three-phase default ``standard``; presets in the ``roadmap_presets`` data
-    of registered packs are added as well.
+    A workspace collects presets by key: first the ``roadmap_presets`` data
+    of its pack and the packs it extends (the bundled ``base`` pack ships the
+    three-phase default ``standard``), then this hook's, a preset of a
+    later-registered plugin replacing one with the same key.
 
     Returns:
         Roadmap presets.
@@ -175,8 +176,10 @@ def kd_document_types() -> Sequence[DocumentType]:  # type: ignore[empty-body]  
 
     A document type has a ``name`` (packs name their template for it in
     ``[documents]``), a German ``title`` and a ``context`` function that
-    builds the render context from a strategy. Types are collected by name;
-    a later-registered plugin replaces a type of the same name.
+    builds the render context from a strategy, the workspace and the date
+    to print (``measure_context`` for a type written once per measure).
+    Types are collected by name; a later-registered plugin replaces a type
+    of the same name.
 
     Returns:
         Document types.
@@ -191,7 +194,7 @@ def kd_output_formats() -> Sequence[OutputFormat]:  # type: ignore[empty-body]  
     function taking (template or ``None``, context, pictures) and returning
     the file's bytes. Formats are collected by name; a later-registered plugin
     replaces a format of the same name. The built-in plugin supplies
-    ``docx`` and ``json`` (the render context itself).
+    ``docx``, ``markdown``, ``html`` and ``json`` (the render context itself).
 
     Returns:
         Output formats.
@@ -203,10 +206,10 @@ def kd_maturity_questionnaires() -> Sequence[Questionnaire]:  # type: ignore[emp
     """Contribute maturity questionnaires (Digicheck).
 
     A questionnaire has questions by dimension, each with scored answers.
-    Questionnaires are collected by key: those in the ``questionnaires``
-    data of registered packs first, then the hook's, a later one replacing
-    an earlier one with the same key. The built-in plugin supplies
-    ``digicheck``.
+    A workspace collects questionnaires by key: those in the
+    ``questionnaires`` data of its pack chain first (the bundled ``base``
+    pack ships ``digicheck``), then the hook's, a later one replacing an
+    earlier one with the same key.
 
     Returns:
         Questionnaires.

@@ -8,7 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from kommunal_digital.errors import RankingError
-from kommunal_digital.model import Goal, Measure, Strategy
+from kommunal_digital.model import Goal, Measure, MeasureStatus, Strategy
 from kommunal_digital.model.ranking import Comparison, Criterion, Ranking
 
 __all__ = ["RankingRequest", "RankingRule", "request_from_strategy"]
@@ -78,8 +78,6 @@ def request_from_strategy(
     strategy: Strategy, rules: Mapping[str, RankingRule], options: Mapping[str, Any]
 ) -> RankingRequest:
     """Collect the inputs of a ranking from a strategy."""
-    from kommunal_digital.model import MeasureStatus
-
     return RankingRequest(
         measures=tuple(m for m in strategy.measures if m.status is not MeasureStatus.VERWORFEN),
         goals=tuple(goal for field in strategy.action_fields for goal in field.goals),

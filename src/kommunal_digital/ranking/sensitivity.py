@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-import pluggy
 
 from kommunal_digital.errors import RankingError
 from kommunal_digital.model import Strategy
 from kommunal_digital.model.ranking import Ranking
 from kommunal_digital.ranking.registry import rank_measures
+from kommunal_digital.ranking.request import RankingRule
 
 __all__ = ["RankChange", "SensitivityFinding", "SensitivityReport", "sensitivity"]
 
@@ -78,13 +78,13 @@ def _changes(before: Ranking, after: Ranking, top: int) -> tuple[RankChange, ...
 
 def sensitivity(
     strategy: Strategy,
+    rules: Mapping[str, RankingRule],
     *,
     rule: str | None = None,
     options: Mapping[str, Any] | None = None,
     top: int = 5,
     max_change: float = 0.2,
     step: float = 0.01,
-    manager: pluggy.PluginManager | None = None,
 ) -> SensitivityReport:
     """Move each criterion weight up and down and report when the top N changes.
 
@@ -92,14 +92,15 @@ def sensitivity(
     ``k = 1, 2, ...`` up to ``max_change``, the others stay, and the ranking
     is made again. For every criterion and direction the first change that
     alters the order of the first ``top`` places is reported. An AHP ranking
-    is examined with its derived weights under the weighted sum.
+    is examined with its derived weights under the weighted sum. ``rules``
+    are the registered rules by name (``workspace.ranking_rules``).
 
     Raises:
         RankingError: The rule does not work with criterion weights.
     """
     if not 0 < step <= max_change:
         raise RankingError("sensitivity needs 0 < step <= max_change")
-    base = rank_measures(strategy, rule, options, manager=manager)
+    base = rank_measures(strategy, rules, rule, options)
     name = base.rule
     if not base.weights:
         raise RankingError(f"rule {name!r} uses no criterion weights; nothing to vary")
@@ -114,10 +115,7 @@ def sensitivity(
                 weights = dict(base.weights)
                 weights[criterion] = max(weights[criterion] * (1 + change), 0.0)
                 moved = rank_measures(
-                    strategy,
-                    perturbed_rule,
-                    {**base_options, "weights": weights},
-                    manager=manager,
+                    strategy, rules, perturbed_rule, {**base_options, "weights": weights}
                 )
                 if moved.order[:top] != base.order[:top]:
                     findings.append(

@@ -31,6 +31,7 @@ surroundings (``measures(field_key="verwaltung", goal_keys=["g1"])``);
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -52,6 +53,7 @@ from kommunal_digital.model import (
     Municipality,
     MunicipalityKind,
     Organigram,
+    PackReference,
     Phase,
     ProjectProfile,
     Raci,
@@ -78,6 +80,8 @@ from kommunal_digital.model.maturity import (
 from kommunal_digital.model.progress import ProgressUpdate, Reporting, Weighting
 from kommunal_digital.model.ranking import Comparison, Criterion, Direction
 from kommunal_digital.model.schedule import ScheduleLimits, YearLimit
+from kommunal_digital.packs.bundled import bundled_packs_dir
+from kommunal_digital.packs.pack import load_pack
 
 __all__ = [
     "action_fields",
@@ -86,6 +90,7 @@ __all__ = [
     "costs",
     "criteria",
     "dates",
+    "digicheck",
     "funding_programmes",
     "funding_sources",
     "goals",
@@ -101,6 +106,7 @@ __all__ = [
     "operators",
     "organigrams",
     "ozg_services",
+    "pack_references",
     "phases",
     "progress_updates",
     "project_profiles",
@@ -364,6 +370,25 @@ def keys() -> st.SearchStrategy[str]:
         or ``"2027-01-01"``.
     """
     return _KEY
+
+
+_VERSION = st.one_of(
+    st.just(""),
+    st.sampled_from(["0.1.0", "1.0", "2024.1+lindenau", "1!2.0rc1", "v3", "1e3"]),
+    st.from_regex(r"[0-9A-Za-z][0-9A-Za-z.+!_-]{0,11}", fullmatch=True),
+)
+_PACK_REFERENCE = st.builds(PackReference, name=_KEY, version=_VERSION)
+
+
+def pack_references() -> st.SearchStrategy[PackReference]:
+    """References to template packs, with a known or an unknown (``""``) version.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.PackReference` such as
+        ``PackReference("rlp", "0.1.0")``; versions include ones YAML would
+        read as numbers (``1.0``, ``1e3``).
+    """
+    return _PACK_REFERENCE
 
 
 def _euros(cents: int) -> Decimal:
@@ -1290,10 +1315,17 @@ def maturity_checks(
 @st.composite
 def _digicheck_answers(draw: st.DrawFn) -> MaturityCheck:
     # Strategies must render and be assessed, so their checks fit the
-    # built-in Digicheck; arbitrary keys are covered by maturity_checks().
-    from kommunal_digital.maturity.questionnaires import builtin_questionnaire
+    # Digicheck of the bundled base pack; arbitrary keys are covered by
+    # maturity_checks().
+    return draw(maturity_checks(questionnaire=digicheck()))
 
-    return draw(maturity_checks(questionnaire=builtin_questionnaire()))
+
+@functools.cache
+def digicheck() -> Questionnaire:
+    """The Digicheck questionnaire of the bundled ``base`` pack (read once)."""
+    base = load_pack(bundled_packs_dir() / "base")
+    found: Questionnaire = next(q for q in base.own_data("questionnaires") if q.key == "digicheck")
+    return found
 
 
 _MATURITY_CHECKS = _digicheck_answers()
@@ -1349,6 +1381,7 @@ def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]
     profiled = _subset(draw, measure_keys, max_size=3)
 
     return Strategy(
+        pack=draw(st.none() | _PACK_REFERENCE),
         municipality=municipality,
         title=draw(_TITLE),
         vision=draw(_TEXT),
@@ -1386,7 +1419,8 @@ def strategies(
     cycle); involvements and profiles name existing stakeholders and
     measures; organigram roles look after existing action fields; scores
     lie within the scales of the strategy's criteria; the progress history
-    is in date order and reports on existing measures. Schedules and
+    is in date order and reports on existing measures; some strategies
+    record the template pack they were made with. Schedules and
     rankings, which the library computes, are left out.
 
     Args:

@@ -1,33 +1,55 @@
-"""The four things an agency plugin typically adds, in one module.
+"""The five things an agency plugin typically adds, in one module.
 
 1. a field set: two extra action fields for the RLP pack,
 2. a ranking rule: cheapest measures first,
 3. a governance validator: every measure needs a described result,
-4. a template override: the agency's own Digitalstrategie template.
+4. a template override: the agency's own Digitalstrategie template,
+5. a document type: a one-page Kurzfassung, built from the strategy and
+   the workspace it is rendered with.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-import kommunal_digital as kd
 from kommunal_digital import hookimpl
+from kommunal_digital.model import ActionField, Ranking, RankingEntry, ScorePart, Severity, Strategy
+from kommunal_digital.organisation import Finding
+from kommunal_digital.packs import TemplatePack
+from kommunal_digital.ranking import RankingRequest
+from kommunal_digital.workspace import DocumentType, Workspace
+
+__all__ = [
+    "AGENCY",
+    "CheapestFirst",
+    "DescribedMeasures",
+    "kd_action_fields",
+    "kd_document_template",
+    "kd_document_types",
+    "kd_governance_checks",
+    "kd_ranking_rules",
+    "kurzfassung_context",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+#: The agency's name, printed in its documents.
+AGENCY = "Digitalagentur Lindenau"
+
 
 @hookimpl
-def kd_action_fields(pack: kd.TemplatePack) -> list[kd.ActionField]:
+def kd_action_fields(pack: TemplatePack) -> list[ActionField]:
     """Add two fields to the RLP pack."""
     if pack.name != "rlp":
         return []
     return [
-        kd.ActionField("mobilitaet", "Mobilität", "Wege im ländlichen Raum digital organisieren."),
-        kd.ActionField("energie", "Energie und Klima", "Verbrauch messen und Anlagen steuern."),
+        ActionField("mobilitaet", "Mobilität", "Wege im ländlichen Raum digital organisieren."),
+        ActionField("energie", "Energie und Klima", "Verbrauch messen und Anlagen steuern."),
     ]
 
 
@@ -38,17 +60,17 @@ class CheapestFirst:
     name: str = "guenstig-zuerst"
     title: str = "Günstigste Maßnahmen zuerst"
 
-    def rank(self, request: kd.RankingRequest) -> kd.Ranking:
+    def rank(self, request: RankingRequest) -> Ranking:
         """Order by one-off cost, then key."""
         ordered = sorted(request.measures, key=lambda m: (m.cost.one_off, m.key))
-        return kd.Ranking(
+        return Ranking(
             rule=self.name,
             entries=tuple(
-                kd.RankingEntry(
+                RankingEntry(
                     measure=m.key,
                     rank=index + 1,
                     score=-float(m.cost.one_off),
-                    parts=(kd.ScorePart("Einmalige Kosten", value=float(m.cost.one_off)),),
+                    parts=(ScorePart("Einmalige Kosten", value=float(m.cost.one_off)),),
                 )
                 for index, m in enumerate(ordered)
             ),
@@ -69,13 +91,13 @@ class DescribedMeasures:
     name: str = "lindenau-beschreibung"
     title: str = "Jede Maßnahme ist beschrieben"
 
-    def check(self, strategy: kd.Strategy, options: Mapping[str, Any]) -> Iterator[kd.Finding]:
+    def check(self, strategy: Strategy, options: Mapping[str, Any]) -> Iterator[Finding]:
         """Yield a finding per measure without a description."""
         for measure in strategy.measures:
             if not measure.description.strip():
-                yield kd.Finding(
+                yield Finding(
                     self.name,
-                    kd.Severity.WARNING,
+                    Severity.WARNING,
                     f"„{measure.title}“ ist nicht beschrieben.",
                     (measure.key,),
                 )
@@ -87,9 +109,57 @@ def kd_governance_checks() -> list[DescribedMeasures]:
     return [DescribedMeasures()]
 
 
+def kurzfassung_context(
+    strategy: Strategy, workspace: Workspace, today: dt.date | None
+) -> dict[str, Any]:
+    """Build the render context of the Kurzfassung.
+
+    The strategy gives the chosen fields and their measures; the workspace
+    gives the pack's title and what the pack says about each field.
+    """
+    fields = []
+    for field in strategy.chosen_fields:
+        known = workspace.action_fields.get(field.key)
+        fields.append(
+            {
+                "title": field.title,
+                "description": known.description if known is not None else field.description,
+                "measures": [m.title for m in strategy.measures_in(field.key)],
+            }
+        )
+    return {
+        "agency": AGENCY,
+        "municipality": strategy.municipality.name,
+        "date": today or dt.date.today(),
+        "pack": workspace.pack.manifest.title,
+        "fields": fields,
+    }
+
+
 @hookimpl
-def kd_document_template(pack: kd.TemplatePack, document_type: str) -> Path | None:
-    """Use the agency's own Digitalstrategie template for every pack."""
-    if document_type == "digitalstrategie":
+def kd_document_types() -> list[DocumentType]:
+    """Register the Kurzfassung."""
+    return [
+        DocumentType(
+            "kurzfassung",
+            "Kurzfassung",
+            kurzfassung_context,
+            variables=frozenset({"agency", "municipality", "date", "pack", "fields"}),
+        )
+    ]
+
+
+@hookimpl
+def kd_document_template(
+    pack: TemplatePack, document_type: str, template_kind: str
+) -> Path | None:
+    """Supply the agency's templates for every pack.
+
+    The Digitalstrategie gets the agency's own Word template; the
+    Kurzfassung is a Markdown template (also the source of HTML).
+    """
+    if document_type == "digitalstrategie" and template_kind == "docx":
         return TEMPLATES / "digitalstrategie.docx"
+    if document_type == "kurzfassung" and template_kind == "markdown":
+        return TEMPLATES / "kurzfassung.md"
     return None

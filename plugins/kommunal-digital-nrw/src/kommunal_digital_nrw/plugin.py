@@ -7,7 +7,9 @@ from pathlib import Path
 
 import attrs
 
-from kommunal_digital import Ranking, RankingRequest, hookimpl
+from kommunal_digital import hookimpl
+from kommunal_digital.model.ranking import Ranking
+from kommunal_digital.ranking import RankingRequest
 
 __all__ = ["NrwLegalDrivers", "kd_ranking_rules", "kd_template_packs"]
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import attrs
 
-from kommunal_digital import Finding, Severity, Strategy, hookimpl
+from kommunal_digital import Severity, Strategy, hookimpl
 from kommunal_digital.model import RelationKind, RoleKind
+from kommunal_digital.organisation import Finding
 
 __all__ = ["OfficerPlacement", "kd_governance_checks"]
 

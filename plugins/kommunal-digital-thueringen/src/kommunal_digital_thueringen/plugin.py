@@ -8,8 +8,9 @@ from typing import Any
 
 import attrs
 
-from kommunal_digital import Finding, Severity, Strategy, hookimpl
+from kommunal_digital import Severity, Strategy, hookimpl
 from kommunal_digital.model import RelationKind, RoleKind
+from kommunal_digital.organisation import Finding
 
 __all__ = ["SponsorsReportToStaffUnit", "kd_governance_checks", "kd_template_packs"]
 

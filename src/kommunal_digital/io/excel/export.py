@@ -16,7 +16,7 @@ from kommunal_digital.io.excel import layout
 from kommunal_digital.io.excel.cells import enum_choices, exact_text, write_cell
 from kommunal_digital.io.excel.layout import Column, Table
 from kommunal_digital.io.excel.residue import split_residue
-from kommunal_digital.io.strategy_file import strategy_to_data
+from kommunal_digital.io.strategy_text import strategy_to_data
 from kommunal_digital.model import Strategy
 
 if TYPE_CHECKING:
@@ -93,6 +93,8 @@ def _value(obj: object, path: str) -> Any:
     if path.startswith("scores."):
         return getattr(obj, "scores").get(path.removeprefix("scores."))  # noqa: B009  # dotted
     for part in path.split("."):
+        if obj is None:  # an optional part that is not set, such as the pack
+            return None
         obj = getattr(obj, part)
     return obj
 

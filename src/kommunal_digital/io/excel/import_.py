@@ -21,7 +21,7 @@ from kommunal_digital.io.excel.reader import (
 )
 from kommunal_digital.io.excel.residue import merge_residue
 from kommunal_digital.io.schema import SCHEMA_VERSION
-from kommunal_digital.io.strategy_file import strategy_from_data
+from kommunal_digital.io.strategy_text import strategy_from_data
 from kommunal_digital.model import Strategy
 
 if TYPE_CHECKING:

@@ -132,6 +132,8 @@ KOMMUNE_ROWS: tuple[Column, ...] = (
     Column("Leitbild", "vision"),
     Column("Ausgangslage", "starting_point"),
     Column("Beschlossen am", "adopted_on", "date"),
+    Column("Vorlagenpaket", "pack.name", "key"),
+    Column("Version des Vorlagenpakets", "pack.version"),
 )
 KOMMUNE_HEADERS = ("Angabe", "Wert")
 

@@ -1,23 +1,20 @@
-"""Loading and dumping a :class:`~kommunal_digital.model.Strategy` as YAML or JSON."""
+"""A :class:`~kommunal_digital.model.Strategy` as plain data and as YAML or JSON text.
+
+Files on disk, and the choice of format by suffix, are
+:mod:`kommunal_digital.io.files`'s business; the workbook reader
+and writer build on the plain data from here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 import cattrs
 
-from kommunal_digital.errors import (
-    DependencyCycleError,
-    InputFileError,
-    KommunalDigitalError,
-    ModelValidationError,
-)
-from kommunal_digital.io.atomic import write_atomic
+from kommunal_digital.errors import InputFileError, KommunalDigitalError, ModelValidationError
 from kommunal_digital.io.converter import make_converter
 from kommunal_digital.io.errors import describe_problems
 from kommunal_digital.io.schema import SCHEMA_VERSION, migrate
@@ -26,9 +23,7 @@ from kommunal_digital.model import Strategy
 
 __all__ = [
     "Format",
-    "dump_strategy",
     "dumps_strategy",
-    "load_strategy",
     "loads_strategy",
     "strategy_from_data",
     "strategy_to_data",
@@ -39,23 +34,17 @@ Format = Literal["yaml", "json"]
 _CONVERTER = make_converter()
 
 
-def _format_of(path: Path, explicit: Format | None) -> Format:
-    if explicit is not None:
-        return explicit
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return "yaml"
-    if suffix == ".json":
-        return "json"
-    raise InputFileError(
-        str(path), [f"unknown file type {suffix or '(none)'!r}; use .yaml, .yml or .json"]
-    )
-
-
 def strategy_to_data(strategy: Strategy) -> dict[str, Any]:
-    """Return the strategy as plain data with ``schema_version`` first."""
+    """Return the strategy as plain data with ``schema_version`` first.
+
+    The pack, when recorded, comes next: it tells a reader (and the tools)
+    which action fields, rules and templates the rest of the file assumes.
+    """
     body = _CONVERTER.unstructure(strategy, Strategy)
-    return {"schema_version": SCHEMA_VERSION, **body}
+    head: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    if "pack" in body:
+        head["pack"] = body.pop("pack")
+    return {**head, **body}
 
 
 def strategy_from_data(data: object, source: str = "<data>") -> Strategy:
@@ -67,13 +56,14 @@ def strategy_from_data(data: object, source: str = "<data>") -> Strategy:
 
     Raises:
         InputFileError: The data is not a valid strategy; the message names
-            ``source`` and every field path concerned.
+            ``source`` and every field path concerned (a dependency cycle as
+            ``measures: dependency cycle: a -> b -> a``).
     """
     if not isinstance(data, Mapping):
         raise InputFileError(source, ["expected a mapping of strategy fields at the top level"])
     body = migrate(dict(data), source)
     try:
-        strategy = _CONVERTER.structure(body, Strategy)
+        return _CONVERTER.structure(body, Strategy)
     except (cattrs.BaseValidationError, ModelValidationError) as exc:
         raise InputFileError(source, describe_problems(exc)) from None
     except KommunalDigitalError:
@@ -82,18 +72,6 @@ def strategy_from_data(data: object, source: str = "<data>") -> Strategy:
         raise InputFileError(source, ["the data is nested too deeply"]) from None
     except (ValueError, TypeError, KeyError) as exc:  # pragma: no cover - defensive
         raise InputFileError(source, [str(exc)]) from None
-    _check_dependencies(strategy, source)
-    return strategy
-
-
-def _check_dependencies(strategy: Strategy, source: str) -> None:
-    """Refuse a file whose measures depend on each other in a circle."""
-    from kommunal_digital.graphs.dependencies import dependency_graph  # lazy: networkx
-
-    try:
-        dependency_graph(strategy.measures)
-    except DependencyCycleError as exc:
-        raise InputFileError(source, [f"measures: {exc}"]) from None
 
 
 def _json_default(value: object) -> str:
@@ -142,59 +120,3 @@ def loads_strategy(text: str, *, format: Format = "yaml", source: str = "<string
         except YamlError as exc:
             raise InputFileError(source, [str(exc)]) from None
     return strategy_from_data(data, source)
-
-
-def load_strategy(path: str | os.PathLike[str], *, format: Format | None = None) -> Strategy:
-    """Read a strategy file (``.yaml``, ``.yml``, ``.json`` or an ``.xlsx`` workbook).
-
-    Args:
-        path: The file to read.
-        format: Force a format instead of deciding by the file suffix.
-
-    Raises:
-        InputFileError: The file cannot be read or is not a valid strategy;
-            the message starts with the file name and names the field path.
-    """
-    file = Path(path)
-    if format is None and file.suffix.lower() == ".xlsx":
-        from kommunal_digital.io.excel import import_workbook  # lazy: openpyxl
-
-        return import_workbook(file)
-    fmt = _format_of(file, format)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(str(file), ["file not found"]) from None
-    except UnicodeDecodeError as exc:
-        raise InputFileError(file.name, [f"not UTF-8 text (byte {exc.start})"]) from None
-    except OSError as exc:
-        raise InputFileError(file.name, [f"cannot read: {exc.strerror or exc}"]) from None
-    return loads_strategy(text, format=fmt, source=file.name)
-
-
-def dump_strategy(
-    strategy: Strategy,
-    path: str | os.PathLike[str],
-    *,
-    format: Format | None = None,
-    force: bool = False,
-) -> Path:
-    """Write a strategy file atomically.
-
-    Args:
-        strategy: The strategy to write.
-        path: Target file; its suffix decides the format unless ``format`` is
-            given (``.xlsx`` writes a workshop workbook).
-        format: ``"yaml"`` or ``"json"``.
-        force: Overwrite an existing file.
-
-    Returns:
-        The path written.
-    """
-    file = Path(path)
-    if format is None and file.suffix.lower() == ".xlsx":
-        from kommunal_digital.io.excel import export_workbook  # lazy: openpyxl
-
-        return export_workbook(strategy, file, force=force)
-    fmt = _format_of(file, format)
-    return write_atomic(file, dumps_strategy(strategy, format=fmt).encode("utf-8"), force=force)

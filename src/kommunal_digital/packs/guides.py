@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from kommunal_digital.model.labels import MaturityPhase
 from kommunal_digital.model.maturity import PhaseGuide
-
-if TYPE_CHECKING:
-    from kommunal_digital.packs.pack import TemplatePack
+from kommunal_digital.packs.pack import TemplatePack
 
 __all__ = ["phase_guides"]
 
@@ -21,7 +17,7 @@ def phase_guides(pack: TemplatePack) -> dict[MaturityPhase, PhaseGuide]:
     same ``phase``.
 
     Args:
-        pack: A loaded pack, e.g. from :func:`kommunal_digital.get_pack`.
+        pack: A loaded pack with its ``extends`` chain.
 
     Returns:
         The guides in phase order; phases without a guide are left out.

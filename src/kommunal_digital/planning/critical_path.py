@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 import attrs
 import networkx as nx
 
-from kommunal_digital.graphs.dependencies import dependency_graph
 from kommunal_digital.model import Measure
-from kommunal_digital.planning.calendar import add_months
+from kommunal_digital.planning.dependencies import dependency_graph
+from kommunal_digital.units.months import add_months
 
 __all__ = ["CriticalPath", "Timing", "critical_path"]
 
@@ -85,7 +85,7 @@ def critical_path(measures: Iterable[Measure] | nx.DiGraph[str], start: dt.date)
 
     Args:
         measures: The measures, or a graph from
-            :func:`~kommunal_digital.graphs.dependencies.dependency_graph`.
+            :func:`~kommunal_digital.planning.dependencies.dependency_graph`.
         start: The date the plan starts.
 
     Raises:

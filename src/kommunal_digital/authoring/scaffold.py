@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kommunal_digital.errors import OutputExistsError, PackError
 from kommunal_digital.model import checks
+from kommunal_digital.packs.bundled import bundled_packs_dir
 
 __all__ = ["new_pack"]
 
@@ -89,8 +90,6 @@ def new_pack(name: str, parent: str | os.PathLike[str] = ".", *, title: str = ""
         PackError: ``name`` is not a valid pack name.
         OutputExistsError: The folder exists already.
     """
-    from kommunal_digital.plugins.builtin import bundled_packs_dir
-
     if not checks.is_key(name):
         raise PackError(
             f"{name!r} is not a valid pack name (lower-case letters, digits, '-' and '_')"

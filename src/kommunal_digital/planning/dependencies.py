@@ -14,6 +14,7 @@ import networkx as nx
 
 from kommunal_digital.errors import DependencyCycleError, PlanningError, UnknownDependencyError
 from kommunal_digital.model import Measure
+from kommunal_digital.model.dependencies import find_cycle_in
 
 __all__ = ["dependency_graph", "dependency_waves", "find_cycle"]
 
@@ -54,15 +55,11 @@ def find_cycle(graph: nx.DiGraph[str]) -> tuple[str, ...]:
     """Return one dependency cycle as keys (``a -> b`` meaning a depends on b), or ``()``.
 
     The cycle starts at its smallest key, so the answer does not depend on
-    the order the measures were given in.
+    the order the measures were given in. The search is the model's
+    (:func:`kommunal_digital.model.dependencies.find_cycle_in`), so a strategy
+    and its graph name the same cycle.
     """
-    if nx.is_directed_acyclic_graph(graph):
-        return ()
-    edges = nx.find_cycle(graph.reverse(copy=False), source=sorted(graph.nodes))
-    keys = [str(source) for source, _target, *_ in edges]
-    first = keys.index(min(keys))
-    ordered = keys[first:] + keys[:first]
-    return (*ordered, ordered[0])
+    return find_cycle_in({str(key): list(graph.predecessors(key)) for key in graph})
 
 
 def dependency_waves(graph: nx.DiGraph[str]) -> tuple[tuple[str, ...], ...]:

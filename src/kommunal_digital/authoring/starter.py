@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
-import pluggy
+import attrs
 
 from kommunal_digital.errors import PackError
 from kommunal_digital.model import (
@@ -17,6 +16,7 @@ from kommunal_digital.model import (
     Involvement,
     Measure,
     Municipality,
+    PackReference,
     Raci,
     Stakeholder,
     StakeholderGroup,
@@ -25,7 +25,9 @@ from kommunal_digital.model import (
 from kommunal_digital.model.catalogue import CatalogueEntry, CostRange
 from kommunal_digital.model.ranking import RankingChoice
 from kommunal_digital.model.schedule import ScheduleLimits
-from kommunal_digital.packs.pack import TemplatePack
+from kommunal_digital.organisation.presets import build_organigram
+from kommunal_digital.planning.roadmap import DEFAULT_ROADMAP_PRESET, build_roadmap
+from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["starter_strategy"]
 
@@ -49,13 +51,12 @@ def _measure(entry: CatalogueEntry, goal: str) -> Measure:
 
 
 def starter_strategy(
-    pack: TemplatePack,
+    workspace: Workspace,
     municipality: Municipality,
     *,
     start: dt.date,
     fields: Sequence[str] | None = None,
     entries_per_field: int = 3,
-    manager: pluggy.PluginManager | None = None,
 ) -> Strategy:
     """Build a first strategy from a pack, ready to be edited, ranked and planned.
 
@@ -66,26 +67,19 @@ def starter_strategy(
     ranking rule and roadmap preset follow the pack's defaults (as the
     starter has no scoring criteria yet, rules that need them fall back to
     the workshop votes), and the plan starts on ``start`` for four years
-    without budget limits.
+    without budget limits. The strategy records the pack and its version.
 
     Raises:
         PackError: A named field is not in the pack, or the pack has no
             catalogue entries for a chosen field.
     """
-    from kommunal_digital.organisation.presets import build_organigram, organigram_presets
-    from kommunal_digital.planning.roadmap import build_roadmap
-    from kommunal_digital.plugins.manager import (
-        pack_action_fields,
-        pack_catalogue,
-        roadmap_presets,
-    )
-
-    available = pack_action_fields(pack, manager)
+    pack = workspace.pack
+    available = list(workspace.action_fields.values())
     wanted = list(fields) if fields is not None else [f.key for f in available[:4]]
     unknown = sorted(set(wanted) - {f.key for f in available})
     if unknown:
         raise PackError(f"{pack.name}: has no action field(s) {', '.join(unknown)}")
-    catalogue = pack_catalogue(pack, manager)
+    catalogue = list(workspace.catalogue.values())
     action_fields: list[ActionField] = []
     measures: list[Measure] = []
     for field in available:
@@ -117,22 +111,23 @@ def starter_strategy(
         ),
         limits=ScheduleLimits(start=start, horizon_years=4),
         ranking_rule=_ranking_choice(defaults.get("ranking_rule", "punktabfrage")),
+        pack=PackReference(pack.name, pack.manifest.version),
     )
-    presets = organigram_presets(manager)
-    own = [p.key for p in pack.data("organigram_presets")]
+    presets = workspace.organigram_presets
+    own = [p.key for p in pack.own_data("organigram_presets")]
     choice = defaults.get("organigram_preset") or (own[0] if own else None)
     if choice is not None:
         if choice not in presets:
             raise PackError(f"{pack.name}: unknown organigram preset {choice!r}")
-        strategy = _evolve(strategy, organigram=build_organigram(presets[choice], strategy))
-    roadmaps = roadmap_presets(manager)
-    own_roadmaps = [p.key for p in pack.data("roadmap_presets")]
+        strategy = attrs.evolve(strategy, organigram=build_organigram(presets[choice], strategy))
+    roadmaps = workspace.roadmap_presets
+    own_roadmaps = [p.key for p in pack.own_data("roadmap_presets")]
     roadmap_choice = defaults.get("roadmap_preset") or (
-        own_roadmaps[0] if own_roadmaps else "standard"
+        own_roadmaps[0] if own_roadmaps else DEFAULT_ROADMAP_PRESET
     )
     if roadmap_choice not in roadmaps:
         raise PackError(f"{pack.name}: unknown roadmap preset {roadmap_choice!r}")
-    return _evolve(
+    return attrs.evolve(
         strategy,
         roadmap=build_roadmap(strategy, start, preset=roadmaps[roadmap_choice]),
         roadmap_preset=roadmap_choice,
@@ -145,9 +140,3 @@ def _ranking_choice(rule: str) -> RankingChoice:
         return RankingChoice("punktabfrage")
     # Composing rules (gesetz-zuerst and rules built on it) order the rest by votes.
     return RankingChoice(rule, {"then": "punktabfrage"})
-
-
-def _evolve(strategy: Strategy, **changes: Any) -> Strategy:
-    import attrs
-
-    return attrs.evolve(strategy, **changes)

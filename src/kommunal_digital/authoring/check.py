@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
+import jinja2
+from jinja2 import meta
 
 from kommunal_digital.documents.contexts import BUILTIN_DOCUMENT_TYPES
+from kommunal_digital.documents.environment import hide_block_lines, make_environment
 from kommunal_digital.errors import InputFileError, KommunalDigitalError, PackError
+from kommunal_digital.packs.archive import check_zip
+from kommunal_digital.packs.chain import with_parents
 from kommunal_digital.packs.data import DATA_KINDS
+from kommunal_digital.packs.pack import TemplatePack, load_pack
+from kommunal_digital.workspace.workspace import DocumentType
 
 __all__ = [
     "CONTEXT_VARIABLES",
@@ -41,11 +49,8 @@ def lint_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES) -> 
     Returns:
         One message per problem (empty when the template is fine).
     """
-    import jinja2
     from docx.opc.exceptions import PackageNotFoundError  # lazy: lxml
     from docxtpl import DocxTemplate  # lazy: heavy
-
-    from kommunal_digital.documents.environment import make_environment
 
     try:
         template = DocxTemplate(str(path))
@@ -71,20 +76,27 @@ def _check_paths(root: Path) -> list[PackProblem]:
     return problems
 
 
-def check_pack(path: str | os.PathLike[str]) -> list[PackProblem]:
+def check_pack(
+    path: str | os.PathLike[str],
+    *,
+    packs: Mapping[str, TemplatePack],
+    document_types: Mapping[str, DocumentType],
+) -> list[PackProblem]:
     """Validate a pack folder or zip: manifest, data, references, templates, paths.
 
     Every problem found is reported; nothing stops at the first one except a
     manifest that cannot be read at all.
-    """
-    from kommunal_digital.packs.pack import load_pack
-    from kommunal_digital.plugins.manager import get_pack
 
+    Args:
+        path: The pack folder or zip file.
+        packs: The registered packs by name, to resolve ``extends``
+            (``installation.packs``).
+        document_types: The registered document types, which templates are
+            checked against (``installation.document_types()``).
+    """
     source = Path(path)
     problems: list[PackProblem] = []
     if source.is_file() and source.suffix.lower() == ".zip":
-        from kommunal_digital.packs.archive import check_zip
-
         zip_problems = check_zip(source)
         if zip_problems:
             return [PackProblem(source.name, p) for p in zip_problems]
@@ -94,7 +106,7 @@ def check_pack(path: str | os.PathLike[str]) -> list[PackProblem]:
         return [PackProblem(source.name, str(exc))]
     problems.extend(_check_paths(pack.root))
     try:
-        pack = get_pack(pack.root if not source.is_file() else source)
+        pack = with_parents(pack, {**packs, pack.name: pack})
     except PackError as exc:
         problems.append(PackProblem("pack.toml", str(exc)))
     data: dict[str, tuple[Any, ...]] = {}
@@ -136,7 +148,7 @@ def check_pack(path: str | os.PathLike[str]) -> list[PackProblem]:
                     "which the pack does not have",
                 )
             )
-    problems.extend(_check_templates(pack))
+    problems.extend(_check_templates(pack, document_types))
     return problems
 
 
@@ -146,11 +158,6 @@ def lint_text_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES
     Returns:
         One message per problem (empty when the template is fine).
     """
-    import jinja2
-    from jinja2 import meta
-
-    from kommunal_digital.documents.environment import hide_block_lines, make_environment
-
     try:
         source = path.read_text(encoding="utf-8")
         env = make_environment()
@@ -172,10 +179,7 @@ def _unknown_variables(used: set[str], variables: frozenset[str]) -> list[str]:
     ]
 
 
-def _check_templates(pack: Any) -> list[PackProblem]:
-    from kommunal_digital.documents.build import document_types
-
-    types = document_types()
+def _check_templates(pack: Any, types: Mapping[str, DocumentType]) -> list[PackProblem]:
     problems = []
     for name, relative in pack.manifest.documents.items():
         document_type, _, kind = name.partition("-")

@@ -1,0 +1,66 @@
+"""The built-in output formats: Word, Markdown, HTML and the render context as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kommunal_digital.workspace.workspace import OutputFormat
+
+__all__ = ["BUILTIN_OUTPUT_FORMATS"]
+
+
+def _render_docx(
+    template: Path | None, context: Mapping[str, Any], images: Mapping[str, bytes]
+) -> bytes:
+    from kommunal_digital.documents.docx import render_docx_bytes  # lazy: docxtpl, lxml
+
+    assert template is not None  # the format needs a template; callers supply one
+    return render_docx_bytes(template, dict(context), images=dict(images))
+
+
+def _render_markdown(
+    template: Path | None, context: Mapping[str, Any], images: Mapping[str, bytes]
+) -> bytes:
+    from kommunal_digital.documents.text_render import render_markdown  # lazy: markdown
+
+    assert template is not None  # the format needs a template; callers supply one
+    return render_markdown(template, context, images).encode("utf-8")
+
+
+def _render_html(
+    template: Path | None, context: Mapping[str, Any], images: Mapping[str, bytes]
+) -> bytes:
+    from kommunal_digital.documents.text_render import render_html  # lazy: markdown
+
+    assert template is not None  # the format needs a template; callers supply one
+    return render_html(template, context, images).encode("utf-8")
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")  # pragma: no cover
+
+
+def _render_json(
+    template: Path | None, context: Mapping[str, Any], images: Mapping[str, bytes]
+) -> bytes:
+    text = json.dumps(context, ensure_ascii=False, indent=2, default=_json_value)
+    return (text + "\n").encode("utf-8")
+
+
+#: The output formats the built-in plugin registers: Word, Markdown, HTML and
+#: the render context as JSON.
+BUILTIN_OUTPUT_FORMATS = (
+    OutputFormat("docx", ".docx", _render_docx),
+    OutputFormat("markdown", ".md", _render_markdown, template_kind="markdown"),
+    OutputFormat("html", ".html", _render_html, template_kind="markdown"),
+    OutputFormat("json", ".json", _render_json, needs_template=False),
+)

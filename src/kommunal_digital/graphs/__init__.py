@@ -1,1 +1,0 @@
-"""Graphs over the model (networkx): measure dependencies and the critical path."""

@@ -1,0 +1,180 @@
+"""One check of a strategy against its workspace, with every finding as a diagnostic.
+
+The model refuses what is wrong in itself when a strategy is built (keys,
+references, dependency cycles); what needs the workspace is checked here:
+the pack the strategy was made with, the maturity answers against their
+questionnaire, the governance checks, and on request a readiness gate.
+The command line only prints the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from kommunal_digital.errors import ModelValidationError
+from kommunal_digital.gate.readiness import ReadinessReport, check_readiness
+from kommunal_digital.maturity.scoring import assess_maturity
+from kommunal_digital.model import Strategy
+from kommunal_digital.model.labels import Severity
+from kommunal_digital.organisation.findings import Finding
+from kommunal_digital.organisation.governance import run_checks
+from kommunal_digital.workspace.workspace import Workspace
+
+__all__ = ["CheckReport", "Diagnostic", "check"]
+
+
+@attrs.frozen
+class Diagnostic:
+    """One finding about a strategy.
+
+    Attributes:
+        code: What kind of finding, dotted: ``pack.other``, ``pack.version``,
+            ``maturity.answers``, ``governance.<check>``, ``gate.<gate>``.
+        severity: ``error``, ``warning`` or ``info``.
+        message: What is wrong (German where it comes from a check that
+            documents quote, English where it names a field).
+        location: Where: a field path (``maturity_check.answers.daten-offen``),
+            the keys of the roles or measures concerned, or ``""``.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    location: str = ""
+
+    def __str__(self) -> str:
+        where = f" ({self.location})" if self.location else ""
+        return f"{self.severity.label}: [{self.code}] {self.message}{where}"
+
+
+@attrs.frozen
+class CheckReport:
+    """Everything :func:`check` found.
+
+    Attributes:
+        diagnostics: Every finding, in the order pack, maturity, governance, gate.
+        findings: The governance findings themselves (as the checks returned them).
+        gate: The readiness report when a gate was asked for.
+    """
+
+    diagnostics: tuple[Diagnostic, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    gate: ReadinessReport | None = None
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics of severity ``error`` (gate problems not counted)."""
+        return tuple(
+            d
+            for d in self.diagnostics
+            if d.severity is Severity.ERROR and not d.code.startswith("gate.")
+        )
+
+    @property
+    def valid(self) -> bool:
+        """Whether the strategy has no errors (a failed gate aside)."""
+        return not self.errors
+
+    @property
+    def ok(self) -> bool:
+        """Whether the strategy is valid and passes the gate, if one was asked for."""
+        return self.valid and (self.gate is None or self.gate.ok)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.diagnostics)
+
+    def __len__(self) -> int:
+        return len(self.diagnostics)
+
+
+def _pack_diagnostics(strategy: Strategy, workspace: Workspace) -> Iterator[Diagnostic]:
+    recorded = strategy.pack
+    if recorded is None:
+        return
+    pack = workspace.pack
+    if recorded.name != pack.name:
+        yield Diagnostic(
+            "pack.other",
+            Severity.WARNING,
+            f"the strategy was made with the pack {recorded.name!r}, "
+            f"but is checked with {pack.name!r}",
+            "pack.name",
+        )
+    elif recorded.version and recorded.version != pack.manifest.version:
+        yield Diagnostic(
+            "pack.version",
+            Severity.INFO,
+            f"the strategy was made with {recorded.name} {recorded.version}; "
+            f"{pack.manifest.version} is installed",
+            "pack.version",
+        )
+
+
+def _maturity_diagnostics(strategy: Strategy, workspace: Workspace) -> Iterator[Diagnostic]:
+    check = strategy.maturity_check
+    if check is None:
+        return
+    try:
+        assess_maturity(strategy, workspace.questionnaire(check.questionnaire))
+    except ModelValidationError as error:
+        yield Diagnostic("maturity.answers", Severity.ERROR, error.reason, error.field)
+
+
+def _finding(finding: Finding) -> Diagnostic:
+    return Diagnostic(
+        f"governance.{finding.check}", finding.severity, finding.message, ", ".join(finding.objects)
+    )
+
+
+def _gate_diagnostics(report: ReadinessReport) -> Iterator[Diagnostic]:
+    code = f"gate.{report.gate}"
+    for text in report.strategy_missing:
+        yield Diagnostic(code, Severity.ERROR, text)
+    for item in report.measures:
+        for text in item.missing:
+            yield Diagnostic(code, Severity.ERROR, f"Maßnahme „{item.title}“: {text}", item.measure)
+    for finding in report.governance:
+        yield Diagnostic(
+            code, Severity.ERROR, f"Organisation: {finding.message}", ", ".join(finding.objects)
+        )
+
+
+def check(
+    strategy: Strategy,
+    workspace: Workspace,
+    *,
+    gate: str | None = None,
+    top_n: int | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> CheckReport:
+    """Check a strategy against its workspace and return every finding.
+
+    Args:
+        strategy: The strategy (already valid in itself: the model checks
+            that on construction).
+        workspace: Supplies the questionnaires and the governance checks.
+        gate: Also check a readiness gate, e.g. ``"beschluss"``.
+        top_n: With ``gate``: how many ranked measures must be complete.
+        options: Options for the governance checks, e.g. ``{"max_roles": 2}``.
+
+    Returns:
+        The diagnostics (pack, maturity answers, governance, gate), the
+        governance findings and the gate's report.
+
+    Raises:
+        KommunalDigitalError: The gate is unknown or ``top_n`` is below 1.
+    """
+    findings = run_checks(strategy, workspace.governance_checks, options=options)
+    report = None
+    if gate is not None:
+        report = check_readiness(strategy, workspace.governance_checks, gate=gate, top_n=top_n)
+    diagnostics = [
+        *_pack_diagnostics(strategy, workspace),
+        *_maturity_diagnostics(strategy, workspace),
+        *(_finding(f) for f in findings),
+        *(_gate_diagnostics(report) if report is not None else ()),
+    ]
+    return CheckReport(tuple(diagnostics), findings, report)

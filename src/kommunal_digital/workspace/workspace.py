@@ -1,0 +1,241 @@
+"""The workspace: a pack and everything the installed plugins supply for it, resolved once.
+
+A :class:`Workspace` is plain, read-only data. It is built by
+:func:`kommunal_digital.open_workspace` (or ``Installation.workspace``) and
+handed to every function that needs a registry; nothing below it asks the
+plugins for anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import attrs
+
+from kommunal_digital.errors import DocumentError, ModelValidationError, PackError
+from kommunal_digital.maturity.questionnaires import questionnaire_for
+from kommunal_digital.model import ActionField, Strategy
+from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
+from kommunal_digital.model.funding import FundingProgramme
+from kommunal_digital.model.labels import MaturityPhase
+from kommunal_digital.model.maturity import PhaseGuide, Questionnaire
+from kommunal_digital.model.organigram_preset import OrganigramPreset
+from kommunal_digital.model.preset import RoadmapPreset
+from kommunal_digital.organisation.findings import GovernanceCheck
+from kommunal_digital.packs.pack import TemplatePack
+from kommunal_digital.ranking.request import RankingRule
+
+__all__ = [
+    "ContextBuilder",
+    "DocumentType",
+    "MeasureContextBuilder",
+    "OutputFormat",
+    "Renderer",
+    "Workspace",
+    "template_name",
+]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+ContextBuilder = Callable[[Strategy, "Workspace", dt.date | None], dict[str, Any]]
+MeasureContextBuilder = Callable[[Strategy, "Workspace", str, dt.date | None], dict[str, Any]]
+Renderer = Callable[[Path | None, Mapping[str, Any], Mapping[str, bytes]], bytes]
+
+#: The kinds of template a pack can supply: Word, and Jinja text (Markdown, HTML).
+TEMPLATE_KINDS = ("docx", "markdown")
+
+
+def template_name(document_type: str, template_kind: str) -> str:
+    """The key under which a pack's ``[documents]`` table names a template.
+
+    Word templates go by the document type (``steckbrief``), other kinds add
+    the kind (``steckbrief-markdown``).
+    """
+    return document_type if template_kind == "docx" else f"{document_type}-{template_kind}"
+
+
+@attrs.frozen
+class DocumentType:
+    """A kind of document a strategy can be rendered into.
+
+    A type is either about the whole strategy (``context``) or written once
+    per measure (``measure_context``, e.g. the Maßnahmen-Steckbrief); exactly
+    one of the two builders is given. Both receive the workspace, so a
+    context can use the pack's text blocks, funding programmes and
+    questionnaires.
+
+    Attributes:
+        name: Identifier, e.g. ``"digitalstrategie"``; packs name their
+            template for it in ``[documents]``.
+        title: German title, also the default file name.
+        context: Builds the render context from a strategy, the workspace
+            and the date to print.
+        measure_context: Builds the render context of one measure from the
+            strategy, the workspace, the measure's key and the date to print.
+        variables: The top-level variables of the context, as documented;
+            ``pack check`` reports template variables outside them (empty:
+            not checked).
+    """
+
+    name: str
+    title: str
+    context: ContextBuilder | None = None
+    measure_context: MeasureContextBuilder | None = None
+    variables: frozenset[str] = frozenset()
+
+    def __attrs_post_init__(self) -> None:
+        if (self.context is None) == (self.measure_context is None):
+            raise ModelValidationError(
+                "context", f"document type {self.name!r} needs either context or measure_context"
+            )
+
+    @property
+    def per_measure(self) -> bool:
+        """Whether one document is written for each measure."""
+        return self.measure_context is not None
+
+    def build_context(
+        self,
+        strategy: Strategy,
+        workspace: Workspace,
+        today: dt.date | None,
+        measure: str | None = None,
+    ) -> dict[str, Any]:
+        """Build the render context, for one measure if the type is per measure."""
+        if self.measure_context is not None:
+            if measure is None:
+                raise ModelValidationError(
+                    "measure", f"the document type {self.name!r} is written per measure"
+                )
+            return self.measure_context(strategy, workspace, measure, today)
+        assert self.context is not None  # guaranteed by __attrs_post_init__
+        return self.context(strategy, workspace, today)
+
+
+@attrs.frozen
+class OutputFormat:
+    """A file format documents are written in.
+
+    Attributes:
+        name: Identifier, e.g. ``"docx"``.
+        suffix: File suffix including the dot, e.g. ``".docx"``.
+        render: Turns (template or ``None``, context, pictures) into bytes.
+        needs_template: Whether the format renders a pack template.
+        template_kind: Which kind of template it renders: ``"docx"`` (Word)
+            or ``"markdown"`` (a Jinja text template, also the source of HTML).
+    """
+
+    name: str
+    suffix: str
+    render: Renderer
+    needs_template: bool = True
+    template_kind: str = "docx"
+
+
+def _frozen(items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> Mapping[K, V]:
+    return MappingProxyType(dict(items))
+
+
+def _field(default: Any = ()) -> Any:
+    return attrs.field(factory=lambda: _frozen(default), converter=_frozen)
+
+
+@attrs.frozen(kw_only=True)
+class Workspace:
+    """Everything a strategy is worked on with: a pack and the resolved registries.
+
+    Built once per command or application (see
+    :func:`kommunal_digital.open_workspace`); every registry is a read-only
+    mapping by key or name, merged in the documented order (the pack's own
+    data after its parents', then the plugins). Registries that apply to any
+    pack (ranking rules, governance checks, document types, output formats)
+    come from the plugins alone.
+
+    Attributes:
+        pack: The pack, with the chain of packs it extends.
+        action_fields: Action fields (Handlungsfelder) by key.
+        catalogue: Catalogue entries (example measures) by key.
+        text_blocks: Text blocks (Textbausteine) by key.
+        funding_programmes: Funding programmes (Förderprogramme) by key.
+        questionnaires: Maturity questionnaires (Digicheck) by key.
+        phase_guides: The pack's guide for each maturity phase it covers.
+        roadmap_presets: Procedures after the workshop, by key.
+        organigram_presets: Proposals for the organisation, by key.
+        ranking_rules: Ranking rules by name.
+        governance_checks: Governance checks by name.
+        document_types: Document types by name.
+        output_formats: Output formats by name.
+        templates: Template files by (document type, template kind).
+        plugins: Names of the plugins the registries came from, in
+            registration order.
+    """
+
+    pack: TemplatePack
+    action_fields: Mapping[str, ActionField] = _field()
+    catalogue: Mapping[str, CatalogueEntry] = _field()
+    text_blocks: Mapping[str, TextBlock] = _field()
+    funding_programmes: Mapping[str, FundingProgramme] = _field()
+    questionnaires: Mapping[str, Questionnaire] = _field()
+    phase_guides: Mapping[MaturityPhase, PhaseGuide] = _field()
+    roadmap_presets: Mapping[str, RoadmapPreset] = _field()
+    organigram_presets: Mapping[str, OrganigramPreset] = _field()
+    ranking_rules: Mapping[str, RankingRule] = _field()
+    governance_checks: Mapping[str, GovernanceCheck] = _field()
+    document_types: Mapping[str, DocumentType] = _field()
+    output_formats: Mapping[str, OutputFormat] = _field()
+    templates: Mapping[tuple[str, str], Path] = _field()
+    plugins: tuple[str, ...] = ()
+
+    def questionnaire(self, key: str) -> Questionnaire:
+        """The questionnaire with this key.
+
+        Raises:
+            ModelValidationError: No questionnaire has the key; the message
+                names the field ``maturity_check.questionnaire``.
+        """
+        return questionnaire_for(key, self.questionnaires)
+
+    def document_type(self, name: str) -> DocumentType:
+        """The document type with this name.
+
+        Raises:
+            DocumentError: No such type is registered.
+        """
+        if name not in self.document_types:
+            raise _unknown("document type", name, self.document_types)
+        return self.document_types[name]
+
+    def output_format(self, name: str) -> OutputFormat:
+        """The output format with this name.
+
+        Raises:
+            DocumentError: No such format is registered.
+        """
+        if name not in self.output_formats:
+            raise _unknown("output format", name, self.output_formats)
+        return self.output_formats[name]
+
+    def template(self, document_type: str, template_kind: str = "docx") -> Path:
+        """The template file for a document type, as a plugin or the pack supplies it.
+
+        Raises:
+            PackError: Neither a plugin nor the pack supplies such a template.
+        """
+        found = self.templates.get((document_type, template_kind))
+        if found is None:
+            known = ", ".join(sorted(self.pack.documents())) or "none"
+            kind = "" if template_kind == "docx" else f"{template_kind} "
+            raise PackError(
+                f"{self.pack.name}: no {kind}template for document type {document_type!r} "
+                f"(available: {known})"
+            )
+        return found
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> DocumentError:
+    return DocumentError(f"unknown {kind} {name!r} (known: {', '.join(sorted(known))})")

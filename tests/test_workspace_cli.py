@@ -1,0 +1,108 @@
+"""CLI: every command works in the pack the strategy records, unless --pack says otherwise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+import kommunal_digital as kd
+from kommunal_digital.cli.main import cli
+from tests.docx_reading import docx_text
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def thueringen_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("init") / "erfurt-land"
+    code, out, err = run(
+        [
+            "init",
+            "--yes",
+            "--name",
+            "Gemeinde Erfurt-Land",
+            "--pack",
+            "thueringen",
+            "--start",
+            "2027-01-01",
+            "--out",
+            folder,
+        ]
+    )
+    assert code == 0, err
+    assert "records the pack thueringen" in out
+    return folder / "strategy.yaml"
+
+
+def test_init_records_the_pack_and_its_version(thueringen_project: Path) -> None:
+    strategy = kd.load_strategy(thueringen_project)
+    installed = kd.load_installation().packs["thueringen"]
+    assert strategy.pack == kd.PackReference("thueringen", installed.manifest.version)
+    assert strategy.roadmap_preset == "thueringen-smarte-kommune"
+    assert "pack:" in thueringen_project.read_text("utf-8")
+
+
+def test_plan_and_build_use_the_recorded_pack_without_pack_option(
+    thueringen_project: Path, tmp_path: Path
+) -> None:
+    planned = tmp_path / "geplant.yaml"
+    code, _, err = run(["plan", thueringen_project, "--out", planned])
+    assert code == 0, err
+    strategy = kd.load_strategy(planned)
+    assert strategy.roadmap is not None
+    thueringen = kd.open_workspace("thueringen").roadmap_presets["thueringen-smarte-kommune"]
+    assert [p.title for p in strategy.roadmap.phases] == [p.title for p in thueringen.phases]
+    code, out, err = run(["build", planned, "--out", tmp_path / "docs", "--json"])
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["pack"]["name"] == "thueringen"
+    plan_text = docx_text(tmp_path / "docs" / "Vorgehensplan.docx")
+    assert thueringen.phases[0].title in plan_text
+    # The organisation is the Thüringen core-team model the pack proposes.
+    assert "Themenpate" in docx_text(tmp_path / "docs" / "Organigramm.docx")
+
+
+def test_pack_option_overrides_the_recorded_pack(thueringen_project: Path, tmp_path: Path) -> None:
+    code, out, err = run(
+        ["build", thueringen_project, "--out", tmp_path / "docs", "--pack", "rlp", "--json"]
+    )
+    assert code == 0, err
+    assert json.loads(out)["pack"]["name"] == "rlp"
+    code, out, _ = run(["validate", thueringen_project, "--pack", "rlp", "--json"])
+    codes = [d["code"] for d in json.loads(out)["diagnostics"]]
+    assert "pack.other" in codes
+    code, out, _ = run(["validate", thueringen_project, "--json"])
+    assert code == 0
+    assert "pack.other" not in [d["code"] for d in json.loads(out)["diagnostics"]]
+
+
+def test_a_file_without_pack_still_loads_and_uses_the_default(tmp_path: Path) -> None:
+    demo = kd.demo_strategy(planned=False)
+    text = kd.dumps_strategy(demo)
+    assert "\npack:" not in text  # the shipped demo file records no pack
+    old = tmp_path / "alt.yaml"
+    old.write_text(text, "utf-8")
+    assert kd.load_strategy(old).pack is None
+    code, out, err = run(
+        ["build", old, "--out", tmp_path / "docs", "--type", "steckbrief", "--json"]
+    )
+    assert code == 0, err
+    assert json.loads(out)["pack"]["name"] == "rlp"
+
+
+def test_an_unknown_recorded_pack_is_one_clear_error(tmp_path: Path) -> None:
+    demo = kd.demo_strategy(planned=False)
+    moved = tmp_path / "fremd.yaml"
+    kd.dump_strategy(attrs.evolve(demo, pack=kd.PackReference("hessen", "1.0")), moved)
+    code, out, err = run(["build", moved, "--out", tmp_path / "docs"])
+    assert code == 1
+    assert "made with the pack 'hessen' 1.0, which is not installed" in err
+    assert "Traceback" not in out + err
