@@ -13,6 +13,7 @@ import attrs
 import pytest
 
 import kommunal_digital as kd
+from kommunal_digital.batch import BatchItem, BatchResult, BatchStatus, run_batch
 
 FIELD = kd.ActionField("verwaltung", "Kommunale Verwaltung")
 
@@ -31,8 +32,13 @@ class FakeResult:
     failures: tuple[str, ...] = ()
 
 
-def fake_build(strategy: kd.Strategy, out_dir: Path, **options: Any) -> FakeResult:
-    """Writes one small file per strategy, like build_documents but fast."""
+def fake_build(
+    strategy: kd.Strategy, out_dir: Path, workspace: kd.Workspace, **options: Any
+) -> FakeResult:
+    """Writes one small file per strategy, like build_documents but fast.
+
+    The file names the workspace's pack, so a test sees which pack a file was built with.
+    """
     name = strategy.municipality.name
     if "Absturz" in name:
         raise RuntimeError("boom")
@@ -40,7 +46,8 @@ def fake_build(strategy: kd.Strategy, out_dir: Path, **options: Any) -> FakeResu
         os._exit(3)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "Digitalstrategie.txt"
-    target.write_text(f"{name} {options['formats']} {options['today']}", encoding="utf-8")
+    text = f"{name} {workspace.pack.name} {options['formats']} {options['today']}"
+    target.write_text(text, encoding="utf-8")
     if "Teilweise" in name:
         return FakeResult((target,), failures=("beschlussvorlage (docx): template missing",))
     return FakeResult((target,))
@@ -88,7 +95,7 @@ def test_fifty_files_two_broken(fifty: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     today = dt.date(2027, 3, 1)
     with cf.ThreadPoolExecutor(4) as pool:
-        result = kd.run_batch(fifty, out, executor=pool, builder=fake_build, today=today)
+        result = run_batch(fifty, out, executor=pool, builder=fake_build, today=today)
     assert len(result.items) == 50
     assert len(result.ok) == 48
     assert sorted(item.source.name for item in result.failed) == ["falsch.json", "kaputt.yaml"]
@@ -97,7 +104,10 @@ def test_fifty_files_two_broken(fifty: Path, tmp_path: Path) -> None:
     first = result.ok[0]
     assert first.out_dir == out.resolve() / "gemeinde-ort-0"
     assert first.documents == (first.out_dir / "Digitalstrategie.txt",)
-    assert first.documents[0].read_text(encoding="utf-8") == "Gemeinde Ort 0 ('docx',) 2027-03-01"
+    # The files record no pack: the installation's default pack, rlp, is used.
+    assert (
+        first.documents[0].read_text(encoding="utf-8") == "Gemeinde Ort 0 rlp ('docx',) 2027-03-01"
+    )
     failures = {item.source.name: item for item in result.failed}
     assert "measures[0].action_field" in failures["kaputt.yaml"].error
     assert "'bauhof'" in failures["kaputt.yaml"].error
@@ -109,7 +119,7 @@ def test_fifty_files_two_broken(fifty: Path, tmp_path: Path) -> None:
 
 def test_summary_counts_and_lists_failures(fifty: Path, tmp_path: Path) -> None:
     with cf.ThreadPoolExecutor(2) as pool:
-        result = kd.run_batch(fifty, tmp_path / "out", executor=pool, builder=fake_build)
+        result = run_batch(fifty, tmp_path / "out", executor=pool, builder=fake_build)
     lines = result.summary().splitlines()
     assert lines[0].startswith("48 of 50 strategies built (48 documents in ")
     assert lines[0].endswith(", 2 failed")
@@ -119,7 +129,7 @@ def test_summary_counts_and_lists_failures(fifty: Path, tmp_path: Path) -> None:
 def test_unexpected_crash_is_reported_without_traceback(tmp_path: Path) -> None:
     files = write_files(tmp_path / "in", ["Gemeinde Gut", "Gemeinde Absturz", "Gemeinde Auch"])
     with cf.ThreadPoolExecutor(2) as pool:
-        result = kd.run_batch(files, tmp_path / "out", executor=pool, builder=fake_build)
+        result = run_batch(files, tmp_path / "out", executor=pool, builder=fake_build)
     (crashed,) = result.failed
     assert crashed.source == files[1]
     assert crashed.error == "unexpected RuntimeError: boom"
@@ -130,16 +140,16 @@ def test_unexpected_crash_is_reported_without_traceback(tmp_path: Path) -> None:
 def test_a_document_failure_keeps_nothing_of_that_municipality(tmp_path: Path) -> None:
     files = write_files(tmp_path / "in", ["Gemeinde Teilweise", "Gemeinde Ganz"])
     with cf.ThreadPoolExecutor(2) as pool:
-        result = kd.run_batch(files, tmp_path / "out", executor=pool, builder=fake_build)
+        result = run_batch(files, tmp_path / "out", executor=pool, builder=fake_build)
     (failed,) = result.failed
     assert "1 document(s) failed, none kept: beschlussvorlage (docx)" in failed.error
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["gemeinde-ganz"]
 
 
 def test_progress_is_called_once_per_item(fifty: Path, tmp_path: Path) -> None:
-    calls: list[tuple[int, int, kd.BatchItem]] = []
+    calls: list[tuple[int, int, BatchItem]] = []
     with cf.ThreadPoolExecutor(3) as pool:
-        result = kd.run_batch(
+        result = run_batch(
             fifty,
             tmp_path / "out",
             executor=pool,
@@ -160,10 +170,10 @@ def test_existing_folder_needs_force(tmp_path: Path) -> None:
     old.mkdir(parents=True)
     (old / "alt.txt").write_text("von früher", encoding="utf-8")
     with cf.ThreadPoolExecutor(1) as pool:
-        refused = kd.run_batch(files, out, executor=pool, builder=fake_build)
+        refused = run_batch(files, out, executor=pool, builder=fake_build)
         assert "exists already; pass force" in refused.failed[0].error
         assert (old / "alt.txt").exists()
-        replaced = kd.run_batch(files, out, executor=pool, builder=fake_build, force=True)
+        replaced = run_batch(files, out, executor=pool, builder=fake_build, force=True)
     assert replaced.ok[0].out_dir == old.resolve()
     assert sorted(p.name for p in old.iterdir()) == ["Digitalstrategie.txt"]
     assert sorted(p.name for p in out.iterdir()) == ["gemeinde-muehlbach-am-wald"]
@@ -172,23 +182,44 @@ def test_existing_folder_needs_force(tmp_path: Path) -> None:
 def test_two_files_for_one_municipality(tmp_path: Path) -> None:
     files = write_files(tmp_path / "in", ["Stadt Doppelt", "Stadt Doppelt"])
     with cf.ThreadPoolExecutor(2) as pool:
-        result = kd.run_batch(files, tmp_path / "out", executor=pool, builder=fake_build)
+        result = run_batch(files, tmp_path / "out", executor=pool, builder=fake_build)
     assert len(result.ok) == 1
     (failed,) = result.failed
     winner = result.ok[0].source
     assert f"another file of this batch ({winner}) is for the same municipality" in failed.error
 
 
+def test_each_file_is_built_with_its_recorded_pack_unless_one_is_given(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    kd.dump_strategy(small_strategy("Gemeinde Ohne"), source / "ohne.yaml")
+    recorded = attrs.evolve(small_strategy("Gemeinde Basis"), pack=kd.PackReference("base"))
+    kd.dump_strategy(recorded, source / "basis.yaml")
+
+    def packs_used(result: BatchResult) -> dict[str, str]:
+        # fake_build writes "<two-word name> <pack> <formats> <date>".
+        return {
+            item.municipality: item.documents[0].read_text(encoding="utf-8").split()[2]
+            for item in result.items
+        }
+
+    with cf.ThreadPoolExecutor(2) as pool:
+        own = run_batch(source, tmp_path / "eigen", executor=pool, builder=fake_build)
+        given = run_batch(source, tmp_path / "rlp", executor=pool, builder=fake_build, pack="rlp")
+    assert packs_used(own) == {"Gemeinde Basis": "base", "Gemeinde Ohne": "rlp"}
+    assert packs_used(given) == {"Gemeinde Basis": "rlp", "Gemeinde Ohne": "rlp"}
+
+
 def test_missing_sources_are_refused(tmp_path: Path) -> None:
     with pytest.raises(kd.InputFileError, match="no such folder"):
-        kd.run_batch(tmp_path / "fehlt", tmp_path / "out")
+        run_batch(tmp_path / "fehlt", tmp_path / "out")
     with pytest.raises(kd.InputFileError, match=r"fehlt\.yaml: no such file"):
-        kd.run_batch([tmp_path / "fehlt.yaml"], tmp_path / "out")
+        run_batch([tmp_path / "fehlt.yaml"], tmp_path / "out")
 
 
 def test_empty_folder_gives_an_empty_result(tmp_path: Path) -> None:
     (tmp_path / "leer").mkdir()
-    result = kd.run_batch(tmp_path / "leer", tmp_path / "out")
+    result = run_batch(tmp_path / "leer", tmp_path / "out")
     assert result.items == ()
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -201,11 +232,11 @@ def test_real_documents_through_the_default_process_pool(tmp_path: Path) -> None
         strategy = attrs.evolve(demo, municipality=attrs.evolve(demo.municipality, name=name))
         kd.dump_strategy(strategy, source / f"{name.split()[1].lower()}.yaml")
     (source / "kaputt.yaml").write_text(BROKEN_FIELD, encoding="utf-8")
-    result = kd.run_batch(source, tmp_path / "out", today=dt.date(2027, 1, 15))
+    result = run_batch(source, tmp_path / "out", today=dt.date(2027, 1, 15))
     assert [item.status for item in result.items] == [
-        kd.BatchStatus.OK,
-        kd.BatchStatus.OK,
-        kd.BatchStatus.FAILED,
+        BatchStatus.OK,
+        BatchStatus.OK,
+        BatchStatus.FAILED,
     ]
     assert "measures[0].action_field" in result.failed[0].error
     for item in result.ok:
@@ -222,7 +253,7 @@ def test_real_documents_through_the_default_process_pool(tmp_path: Path) -> None
 def test_a_dying_worker_process_only_fails_its_file(tmp_path: Path) -> None:
     files = write_files(tmp_path / "in", ["Gemeinde Eins", "Gemeinde Prozesstod", "Gemeinde Drei"])
     calls: list[int] = []
-    result = kd.run_batch(
+    result = run_batch(
         files, tmp_path / "out", builder=fake_build, progress=lambda d, t, i: calls.append(d)
     )
     (died,) = result.failed
@@ -242,7 +273,7 @@ def test_dask_executor(tmp_path: Path) -> None:
     files = write_files(tmp_path / "in", [f"Gemeinde Dask {i}" for i in range(6)])
     (tmp_path / "in" / "kaputt.yaml").write_text(BROKEN_FIELD, encoding="utf-8")
     with distributed.Client(processes=False, dashboard_address=None) as client:
-        result = kd.run_batch(
+        result = run_batch(
             tmp_path / "in", tmp_path / "out", executor=client.get_executor(), builder=fake_build
         )
     assert len(result.ok) == len(files)
@@ -262,6 +293,6 @@ def test_a_retried_file_replaces_the_folder_its_lost_run_built(tmp_path: Path) -
     job = BatchJob(source=source, root=tmp_path / "out", claims=claims, builder=fake_build)
     first = build_one(job)
     retry = build_one(job)
-    assert first.status is kd.BatchStatus.OK
-    assert retry.status is kd.BatchStatus.OK, retry.error
+    assert first.status is BatchStatus.OK
+    assert retry.status is BatchStatus.OK, retry.error
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["gemeinde-wiederholt"]

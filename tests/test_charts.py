@@ -10,7 +10,7 @@ from kommunal_digital.documents.charts import (
     organigram_figure,
     stakeholder_grid_figure,
 )
-from kommunal_digital.model.organigram_preset import OrganigramPreset
+from kommunal_digital.model import OrganigramPreset
 from kommunal_digital.organisation.presets import build_organigram
 
 

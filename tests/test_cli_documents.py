@@ -45,12 +45,16 @@ def test_build_writes_every_document_and_lists_it(
     assert all(path.is_file() for path in written)
     assert sorted(written) == sorted(out.rglob("*.json"))
     assert len(written) == expected_count(kd.demo_strategy(), workspace)
+    version = workspace.pack.manifest.version
     assert text.splitlines()[-1] == (
-        f"strategy.yaml: {len(written)} document(s) and 0 picture(s) in {out}, 0 failed"
+        f"strategy.yaml: {len(written)} document(s) and 0 picture(s) in {out} "
+        f"with the pack rlp {version}, 0 failed"
     )
 
 
-def test_build_json_and_dated_documents(demo_file: Path, tmp_path: Path) -> None:
+def test_build_json_and_dated_documents(
+    demo_file: Path, tmp_path: Path, workspace: kd.Workspace
+) -> None:
     out = tmp_path / "out"
     status, text, _ = run(
         "build",
@@ -67,7 +71,8 @@ def test_build_json_and_dated_documents(demo_file: Path, tmp_path: Path) -> None
     )
     assert status == 0
     data = json.loads(text)
-    assert set(data) == {"out_dir", "ok", "documents", "pictures", "failures"}
+    assert set(data) == {"out_dir", "pack", "ok", "documents", "pictures", "failures"}
+    assert data["pack"] == {"name": "rlp", "version": workspace.pack.manifest.version}
     assert data["ok"] is True
     assert data["documents"] == [str(out / "Beschlussvorlage.json")]
     assert all(Path(p).parent == out / "Bilder" for p in data["pictures"])

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 import kommunal_digital as kd
 from kommunal_digital.authoring import starter_strategy
-from kommunal_digital.cli.commands_init import _KINDS, parse_fields
+from kommunal_digital.cli import commands_init
+from kommunal_digital.cli.commands_init import parse_fields
 from kommunal_digital.cli.main import cli
 from kommunal_digital.io.excel import import_workbook
 from kommunal_digital.model import MunicipalityKind
@@ -169,7 +170,7 @@ def test_parse_fields_takes_numbers_and_keys_alike(
 
 def test_the_kinds_init_offers_are_the_model_kinds() -> None:
     """The command line writes the kinds out to start without the model; they must agree."""
-    assert _KINDS == [kind.value for kind in MunicipalityKind]
+    assert [kind.value for kind in MunicipalityKind] == commands_init._KINDS
 
 
 def test_the_documented_measure_can_be_added_to_an_init_project(tmp_path: Path) -> None:

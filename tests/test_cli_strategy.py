@@ -83,6 +83,34 @@ def test_validate_json_of_a_valid_file(demo_file: Path) -> None:
     assert data["gate"] is None
 
 
+def test_validate_warns_when_pack_overrides_the_recorded_one(tmp_path: Path) -> None:
+    path = kd.dump_strategy(kd.demo_strategy(), tmp_path / "strategy.yaml")
+    recorded = kd.load_strategy(path).pack
+    assert recorded is not None
+    assert recorded.name == "rlp"
+    status, out, err = run("validate", str(path))
+    assert (status, err) == (0, "")
+    assert "pack.other" not in out
+    status, out, err = run("validate", str(path), "--pack", "base")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[0] == (
+        "Warnung: [pack.other] the strategy was made with the pack 'rlp', "
+        "but is checked with 'base' (pack.name)"
+    )
+    status, out, _ = run("validate", str(path), "--pack", "base", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["valid"] is True
+    assert data["diagnostics"] == [
+        {
+            "code": "pack.other",
+            "severity": "warning",
+            "message": "the strategy was made with the pack 'rlp', but is checked with 'base'",
+            "location": "pack.name",
+        }
+    ]
+
+
 def test_validate_an_invalid_file_names_file_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "strategy.yaml"
     text = kd.dumps_strategy(kd.demo_strategy()).replace("kind: verbandsgemeinde", "kind: land", 1)

@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 
 import kommunal_digital as kd
+import kommunal_digital.model
 from kommunal_digital.cli.main import cli
+from kommunal_digital.demo import demo_workspace
+from kommunal_digital.documents import strategy_context
+from kommunal_digital.organisation import build_organigram, run_checks
+from kommunal_digital.ranking import rank_measures
 
 from .context_keys import context_keys
 
@@ -14,24 +19,25 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def test_every_render_context_key_is_documented() -> None:
-    context = kd.strategy_context(kd.demo_strategy(), today=dt.date(2027, 1, 1))
+    context = strategy_context(kd.demo_strategy(), demo_workspace(), today=dt.date(2027, 1, 1))
     text = (DOCS / "render-context.md").read_text(encoding="utf-8")
     missing = sorted(k for k in context_keys(context) if f"`{k}`" not in text)
     assert missing == []
 
 
-@pytest.mark.parametrize("document_type", sorted(kd.document_types()))
+@pytest.mark.parametrize("document_type", sorted(demo_workspace().document_types))
 def test_every_key_of_every_document_type_is_documented(document_type: str) -> None:
     demo = kd.demo_strategy()
+    workspace = demo_workspace()
     context = kd.document_context(
-        demo, document_type, measure=demo.measures[0].key, today=dt.date(2027, 1, 1)
+        demo, workspace, document_type, measure=demo.measures[0].key, today=dt.date(2027, 1, 1)
     )
     text = (DOCS / "render-context.md").read_text(encoding="utf-8")
     text += (DOCS / "monitoring.md").read_text(encoding="utf-8")  # the progress report's keys
     assert f"`{document_type}`" in text or f"### {document_type}" in text
     missing = sorted(k for k in context_keys(context) if f"`{k}`" not in text)
     assert missing == []
-    declared = kd.document_types()[document_type].variables
+    declared = workspace.document_type(document_type).variables
     assert set(context) <= declared
 
 
@@ -50,7 +56,9 @@ def test_every_strategy_field_is_documented() -> None:
     text += (DOCS / "ranking.md").read_text(encoding="utf-8")
     text += (DOCS / "organisation.md").read_text(encoding="utf-8")
     text += (DOCS / "template-packs.md").read_text(encoding="utf-8")
+    model = kommunal_digital.model
     classes = [getattr(kd, name) for name in kd.__all__]
+    classes += [getattr(model, name) for name in model.__all__]
     missing = [
         f"{cls.__name__}.{field.name}"
         for cls in classes
@@ -76,9 +84,9 @@ def test_ranking_rule_example_in_plugin_docs_works() -> None:
     block = next(b for b in python_blocks("plugin-hooks.md") if "class Cheapest" in b)
     module = types.ModuleType("cheapest_plugin")
     exec(compile(block, "plugin-hooks.md", "exec"), module.__dict__)
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[module])
+    workspace = kd.open_workspace(entry_points=False, plugins=[module])
     demo = kd.demo_strategy(planned=False)
-    ranking = kd.rank_measures(demo, "guenstig-zuerst", manager=pm)
+    ranking = rank_measures(demo, workspace.ranking_rules, "guenstig-zuerst")
     costs = [demo.measure(key).cost.one_off for key in ranking.order]
     assert costs == sorted(costs)
 
@@ -98,12 +106,41 @@ def test_organisation_hook_examples_in_plugin_docs_work() -> None:
         module = types.ModuleType(f"docs_example_{index}")
         exec(compile(block, "plugin-hooks.md", "exec"), module.__dict__)
         plugins.append(module)
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=plugins)
+    workspace = kd.open_workspace(entry_points=False, plugins=plugins)
     demo = kd.demo_strategy(planned=False)
-    organigram = kd.build_organigram(kd.organigram_presets(pm)["klein"], demo)
+    organigram = build_organigram(workspace.organigram_presets["klein"], demo)
     assert len(organigram.roles) == 1 + len(demo.chosen_fields)
-    thueringen = kd.build_organigram(kd.organigram_presets(pm)["thueringen-kernteam"], demo)
+    # The Thüringen core-team preset is data of the bundled base pack.
+    thueringen = build_organigram(workspace.organigram_presets["thueringen-kernteam"], demo)
     import attrs
 
-    findings = kd.run_checks(attrs.evolve(demo, organigram=thueringen), manager=pm)
+    findings = run_checks(attrs.evolve(demo, organigram=thueringen), workspace.governance_checks)
     assert [f.check for f in findings] == ["cdo-named"]
+
+
+def test_document_type_and_output_format_examples_in_plugin_docs_work(tmp_path: Path) -> None:
+    import json
+    import types
+
+    blocks = [
+        b
+        for b in python_blocks("plugin-hooks.md")
+        if "@hookimpl" in b and ("def kd_document_types" in b or "def kd_output_formats" in b)
+    ]
+    assert len(blocks) == 2
+    plugins = []
+    for index, block in enumerate(blocks):
+        module = types.ModuleType(f"docs_output_example_{index}")
+        exec(compile(block, "plugin-hooks.md", "exec"), module.__dict__)
+        plugins.append(module)
+    workspace = kd.open_workspace(entry_points=False, plugins=plugins)
+    demo = kd.demo_strategy(planned=False)
+    # The example's context builder receives the workspace.
+    written = kd.render_document(
+        demo, tmp_path / "kurz.json", workspace, document_type="kurzfassung"
+    )
+    context = json.loads(written.read_text(encoding="utf-8"))
+    assert context["name"] == demo.municipality.name
+    assert context["pack"] == workspace.pack.name
+    text = kd.render_document(demo, tmp_path / "titel.txt", workspace, output_format="text")
+    assert text.read_text(encoding="utf-8") == f"{demo.title}\n"

@@ -17,6 +17,7 @@ by an HTML comment are run, in page order, in a fresh folder:
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import re
 import shlex
@@ -63,21 +64,97 @@ def marked_blocks(page: Path) -> list[Block]:
 
 
 def reference_names() -> list[str]:
+    """Every ``::: kommunal_digital...`` directive of the API reference, in page order."""
     names: list[str] = []
     for page in sorted(REFERENCE.glob("*.md")):
-        names += re.findall(r"^::: kommunal_digital\.(\S+)$", page.read_text("utf-8"), re.M)
+        names += re.findall(r"^::: (kommunal_digital\.\S+)$", page.read_text("utf-8"), re.M)
     return names
 
 
+def namespaces() -> list[str]:
+    """The documented namespaces: what ``dir(kd)`` offers besides the top-level names."""
+    return sorted(set(dir(kd)) - set(kd.__all__))
+
+
+def public_paths() -> dict[str, object]:
+    """Every public path: the top-level ``__all__`` and each namespace's ``__all__``."""
+    paths = {f"kommunal_digital.{name}": getattr(kd, name) for name in kd.__all__}
+    for namespace in namespaces():
+        module = importlib.import_module(f"kommunal_digital.{namespace}")
+        for name in getattr(module, "__all__", ()):
+            paths[f"kommunal_digital.{namespace}.{name}"] = getattr(module, name)
+    return paths
+
+
+def module_path_object(path: str) -> object | None:
+    """The object a path names inside a namespace without an ``__all__``, else ``None``.
+
+    Such a namespace (``kommunal_digital.io``) is documented module by module:
+    ``kommunal_digital.io.strategy_text.strategy_from_data`` is public when
+    ``strategy_from_data`` is in the ``__all__`` of ``io.strategy_text``.
+    """
+    parts = path.split(".")
+    if len(parts) < 4 or parts[1] not in namespaces():
+        return None
+    if hasattr(importlib.import_module(".".join(parts[:2])), "__all__"):
+        return None
+    module = importlib.import_module(".".join(parts[:-1]))
+    if parts[-1] not in getattr(module, "__all__", ()):
+        return None
+    return getattr(module, parts[-1])
+
+
+def identity(path: str, value: object) -> tuple[str, int]:
+    """A public name: the same object under the same name is one name, by whatever path."""
+    return path.rsplit(".", 1)[1], id(value)
+
+
+def documented() -> dict[tuple[str, int], list[str]]:
+    """The documented paths of each public name (unresolvable paths left out)."""
+    public = public_paths()
+    found: dict[tuple[str, int], list[str]] = {}
+    for path in reference_names():
+        value = public[path] if path in public else module_path_object(path)
+        if value is not None:
+            found.setdefault(identity(path, value), []).append(path)
+    return found
+
+
 def test_every_public_name_is_in_the_api_reference() -> None:
-    names = reference_names()
-    assert sorted(set(kd.__all__) - set(names)) == []
+    names = documented()
+    missing = sorted(
+        path for path, value in public_paths().items() if identity(path, value) not in names
+    )
+    assert missing == []
 
 
 def test_the_api_reference_names_only_public_names_once() -> None:
+    public = public_paths()
     names = reference_names()
-    assert sorted(set(names) - set(kd.__all__)) == []
-    assert sorted(n for n in set(names) if names.count(n) > 1) == []
+    private = [p for p in names if p not in public and module_path_object(p) is None]
+    assert private == []
+    twice = sorted(paths for paths in documented().values() if len(paths) > 1)
+    assert twice == []
+
+
+def test_names_a_namespace_lists_are_documented_under_it() -> None:
+    in_namespace = {
+        identity(path, value)
+        for path, value in public_paths().items()
+        if path.count(".") == 2
+    }
+    at_top = [
+        path
+        for key, paths in documented().items()
+        for path in paths
+        if path.count(".") == 1 and key in in_namespace
+    ]
+    assert at_top == []
+
+
+def test_the_reference_index_lists_every_top_level_name() -> None:
+    text = (REFERENCE / "index.md").read_text(encoding="utf-8")
+    assert [name for name in kd.__all__ if f"`{name}`" not in text] == []
 
 
 def test_every_page_is_in_the_nav() -> None:

@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -7,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import kommunal_digital as kd
+from kommunal_digital.documents import strategy_context
 from kommunal_digital.documents.docx import render_docx, render_docx_bytes
 from kommunal_digital.german import datum, euro, monate, prozent, zahl
 from kommunal_digital.testing import strategies as kst
@@ -17,9 +19,9 @@ TODAY = dt.date(2027, 3, 31)
 
 
 @pytest.fixture(scope="module")
-def demo_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_docx(workspace: kd.Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "Digitalstrategie.docx"
-    return kd.render_document(kd.demo_strategy(), out, today=TODAY)
+    return kd.render_document(kd.demo_strategy(workspace), out, workspace, today=TODAY)
 
 
 def test_demo_document_names_municipality_fields_goals_and_measures(demo_docx: Path) -> None:
@@ -57,12 +59,20 @@ def test_demo_document_shows_amounts_in_german(demo_docx: Path) -> None:
     assert euro(measure.cost.one_off).replace("\xa0", " ") in text
 
 
+@functools.cache
+def _workspace() -> kd.Workspace:
+    # The default workspace (like the ``workspace`` fixture), but not a
+    # fixture: hypothesis would print its long repr with every failing example.
+    return kd.open_workspace()
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strategy=kst.strategies())
 def test_any_valid_strategy_renders_and_reads_back(strategy: kd.Strategy) -> None:
+    workspace = _workspace()
     data = render_docx_bytes(
-        kd.get_pack("rlp").document_template("digitalstrategie") or Path(),
-        kd.strategy_context(strategy, today=TODAY),
+        workspace.pack.document_template("digitalstrategie") or Path(),
+        strategy_context(strategy, workspace, today=TODAY),
     )
     import io
 
@@ -145,9 +155,11 @@ def test_german_filters() -> None:
     assert monate(6) == "6 Monate"
 
 
-def test_unknown_document_type(tmp_path: Path) -> None:
+def test_unknown_document_type(workspace: kd.Workspace, tmp_path: Path) -> None:
     with pytest.raises(kd.DocumentError, match="unknown document type 'flyer'"):
-        kd.render_document(kd.demo_strategy(), tmp_path / "x.docx", document_type="flyer")
+        kd.render_document(
+            kd.demo_strategy(workspace), tmp_path / "x.docx", workspace, document_type="flyer"
+        )
 
 
 def test_demo_document_shows_the_schedule(demo_docx: Path) -> None:
@@ -164,7 +176,7 @@ def test_demo_document_shows_the_schedule(demo_docx: Path) -> None:
         assert missing.reason in text
 
 
-def test_cached_render_equals_bare_docxtpl(tmp_path: Path) -> None:
+def test_cached_render_equals_bare_docxtpl(workspace: kd.Workspace, tmp_path: Path) -> None:
     import io
     import zipfile
 
@@ -173,9 +185,9 @@ def test_cached_render_equals_bare_docxtpl(tmp_path: Path) -> None:
     from kommunal_digital.documents.environment import make_environment
     from kommunal_digital.documents.template_cache import clear_cache
 
-    template = kd.get_pack("rlp").document_template("digitalstrategie")
+    template = workspace.pack.document_template("digitalstrategie")
     assert template is not None
-    context = kd.strategy_context(kd.demo_strategy(), today=TODAY)
+    context = strategy_context(kd.demo_strategy(workspace), workspace, today=TODAY)
     bare = DocxTemplate(str(template))
     bare.render(context, jinja_env=make_environment(), autoescape=True)
     buffer = io.BytesIO()
@@ -215,14 +227,16 @@ def test_demo_document_embeds_gantt_organigram_and_grid(demo_docx: Path) -> None
         assert caption in text
 
 
-def test_context_as_json_and_plugin_formats(tmp_path: Path) -> None:
+def test_context_as_json_and_plugin_formats(workspace: kd.Workspace, tmp_path: Path) -> None:
     import json
 
-    from kommunal_digital.workspace.workspace import DocumentType, OutputFormat
+    from kommunal_digital.workspace import DocumentType, OutputFormat
 
-    demo = kd.demo_strategy()
+    demo = kd.demo_strategy(workspace)
     data = json.loads(
-        kd.render_document(demo, tmp_path / "kontext.json", today=TODAY).read_text(encoding="utf-8")
+        kd.render_document(demo, tmp_path / "kontext.json", workspace, today=TODAY).read_text(
+            encoding="utf-8"
+        )
     )
     assert data["municipality"]["name"] == demo.municipality.name
     assert data["document"]["date"] == "2027-03-31"
@@ -242,10 +256,12 @@ def test_context_as_json_and_plugin_formats(tmp_path: Path) -> None:
 
         @kd.hookimpl
         def kd_document_types(self) -> list[DocumentType]:
-            return [DocumentType("kurz", "Kurzfassung", lambda s, d: {"name": s.municipality.name})]
+            return [
+                DocumentType("kurz", "Kurzfassung", lambda s, w, d: {"name": s.municipality.name})
+            ]
 
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Plugin()])
-    out = kd.render_document(demo, tmp_path / "k.txt", document_type="kurz", plugin_manager=pm)
+    isolated = kd.open_workspace(entry_points=False, plugins=[Plugin()])
+    out = kd.render_document(demo, tmp_path / "k.txt", isolated, document_type="kurz")
     assert out.read_text(encoding="utf-8") == demo.municipality.name
     with pytest.raises(kd.DocumentError, match=r"no output format for the suffix '\.pdf'"):
-        kd.render_document(demo, tmp_path / "x.pdf")
+        kd.render_document(demo, tmp_path / "x.pdf", workspace)

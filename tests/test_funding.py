@@ -424,9 +424,7 @@ def test_co_financing_message_names_the_rate() -> None:
 
 
 def test_unknown_programme_keys_are_reported() -> None:
-    source = FundingSource(
-        kind=FundingKind.FOERDERPROGRAMM, programme="gibt-es-nicht", rate=100
-    )
+    source = FundingSource(kind=FundingKind.FOERDERPROGRAMM, programme="gibt-es-nicht", rate=100)
     assert warnings_for(source) == [
         (
             "unknown_programme",
@@ -443,9 +441,7 @@ def test_the_demo_has_no_programme_warnings_until_sources_are_classified(
     demo = kd.demo_strategy()
     assert funding_warnings(demo, programmes, today=TODAY) == ()
     wlan = demo.measure("wlan-schulen")
-    pakt = FundingSource(
-        kind=FundingKind.FOERDERPROGRAMM, programme="digitalpakt-schule", share=90
-    )
+    pakt = FundingSource(kind=FundingKind.FOERDERPROGRAMM, programme="digitalpakt-schule", share=90)
     changed = attrs.evolve(
         demo,
         measures=tuple(

@@ -1,13 +1,23 @@
 """The completeness gate "ready for the council" (Beschlussreife)."""
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
-import pluggy
 import pytest
 
 import kommunal_digital as kd
+from kommunal_digital.gate import check_readiness
+from kommunal_digital.model import (
+    FundingKind,
+    FundingSource,
+    Milestone,
+    Operator,
+    Resources,
+    Task,
+)
+from kommunal_digital.organisation import GovernanceCheck
 
 TOP_FIVE = [
     "ozg-leistungen",
@@ -25,14 +35,14 @@ NO_PROFILE = "Kein Projektsteckbrief (sieben Kernfragen)."
 
 
 @pytest.fixture
-def manager() -> pluggy.PluginManager:
-    return kd.make_plugin_manager(load_entry_points=False)
+def checks(isolated_workspace: kd.Workspace) -> Mapping[str, GovernanceCheck]:
+    return isolated_workspace.governance_checks
 
 
 def test_the_demo_fails_the_gate_with_exactly_these_findings(
-    manager: pluggy.PluginManager,
+    checks: Mapping[str, GovernanceCheck],
 ) -> None:
-    report = kd.check_readiness(kd.demo_strategy(), manager=manager)
+    report = check_readiness(kd.demo_strategy(), checks)
     assert not report.ok
     assert report.gate == "beschluss"
     assert report.top_n == 5
@@ -64,21 +74,21 @@ def full_profile(key: str) -> kd.ProjectProfile:
         target_group="Alle Einwohnerinnen und Einwohner",
         stakeholders=("it-abteilung",),
         lead="Digitallotse",
-        resources=kd.Resources(financial="Haushalt", staff="0,2 VZÄ", organisational="Team"),
-        tasks=(kd.Task("Ausschreiben", "IT-Abteilung", dt.date(2028, 1, 31)),),
-        milestones=(kd.Milestone("Start", planned=dt.date(2028, 2, 1)),),
+        resources=Resources(financial="Haushalt", staff="0,2 VZÄ", organisational="Team"),
+        tasks=(Task("Ausschreiben", "IT-Abteilung", dt.date(2028, 1, 31)),),
+        milestones=(Milestone("Start", planned=dt.date(2028, 2, 1)),),
     )
 
 
 def complete(strategy: kd.Strategy, keys: list[str]) -> kd.Strategy:
     """Fill in what the gate asks for, for the given measures."""
-    own = kd.FundingSource(kind=kd.FundingKind.EIGENMITTEL, name="Haushalt")
+    own = FundingSource(kind=FundingKind.EIGENMITTEL, name="Haushalt")
     measures = []
     for measure in strategy.measures:
         if measure.key in keys:
             changes: dict[str, Any] = {
                 "funding_sources": (*measure.funding_sources, own),
-                "operator": kd.Operator("IT-Abteilung", budget="Teilhaushalt IT"),
+                "operator": Operator("IT-Abteilung", budget="Teilhaushalt IT"),
             }
             if not measure.indicators:
                 changes["indicators"] = (kd.Indicator("Akten digital", "%", 0, 90),)
@@ -90,25 +100,25 @@ def complete(strategy: kd.Strategy, keys: list[str]) -> kd.Strategy:
 
 
 def test_the_demo_passes_once_the_missing_pieces_are_filled_in(
-    manager: pluggy.PluginManager,
+    checks: Mapping[str, GovernanceCheck],
 ) -> None:
     demo = kd.demo_strategy()
-    report = kd.check_readiness(complete(demo, TOP_FIVE), manager=manager)
+    report = check_readiness(complete(demo, TOP_FIVE), checks)
     assert report.problems == ()
     assert report.ok
     # The sixth measure is not checked with the default of five ...
     assert len(report.measures) == 5
     # ... but is with top_n=6.
-    wider = kd.check_readiness(complete(demo, TOP_FIVE), top_n=6, manager=manager)
+    wider = check_readiness(complete(demo, TOP_FIVE), checks, top_n=6)
     assert not wider.ok
     assert [m.measure for m in wider.measures if not m.ok] == [wider.measures[5].measure]
 
 
-def test_each_unanswered_core_question_is_named(manager: pluggy.PluginManager) -> None:
+def test_each_unanswered_core_question_is_named(checks: Mapping[str, GovernanceCheck]) -> None:
     demo = complete(kd.demo_strategy(), TOP_FIVE)
     bare = kd.ProjectProfile(measure="e-akte", result="Alles digital.")
     profiles = tuple(bare if p.measure == "e-akte" else p for p in demo.profiles)
-    report = kd.check_readiness(attrs.evolve(demo, profiles=profiles), manager=manager)
+    report = check_readiness(attrs.evolve(demo, profiles=profiles), checks)
     assert report.problems == tuple(
         f"Maßnahme „Einführung der E-Akte“: Steckbrief: {text} ist nicht beantwortet."
         for text in (
@@ -124,7 +134,9 @@ def test_each_unanswered_core_question_is_named(manager: pluggy.PluginManager) -
     )
 
 
-def test_follow_on_costs_must_be_given_or_stated_as_none(manager: pluggy.PluginManager) -> None:
+def test_follow_on_costs_must_be_given_or_stated_as_none(
+    checks: Mapping[str, GovernanceCheck],
+) -> None:
     item = kd.Measure(
         key="a",
         title="A",
@@ -132,8 +144,8 @@ def test_follow_on_costs_must_be_given_or_stated_as_none(manager: pluggy.PluginM
         owner_role="Amtsleitung",
         cost=kd.Cost(one_off=500),
         indicators=(kd.Indicator("Zufriedenheit", "%", 50, 80),),
-        funding_sources=(kd.FundingSource(kind=kd.FundingKind.EIGENMITTEL, name="Haushalt"),),
-        operator=kd.Operator("Bürgerbüro"),
+        funding_sources=(FundingSource(kind=FundingKind.EIGENMITTEL, name="Haushalt"),),
+        operator=Operator("Bürgerbüro"),
     )
     strategy = kd.Strategy(
         municipality=kd.Municipality(
@@ -143,7 +155,7 @@ def test_follow_on_costs_must_be_given_or_stated_as_none(manager: pluggy.PluginM
         measures=(item,),
         profiles=(attrs.evolve(full_profile("a"), stakeholders=()),),
     )
-    report = kd.check_readiness(strategy, manager=manager)
+    report = check_readiness(strategy, checks)
     # Without a ranking every measure is checked; without an organigram the
     # owner is the measure's owner_role.
     assert report.top_n is None
@@ -153,12 +165,12 @@ def test_follow_on_costs_must_be_given_or_stated_as_none(manager: pluggy.PluginM
         "Maßnahme „A“: Folgekosten nach Projektende fehlen "
         "(jährliche Kosten oder ausdrücklich keine).",
     )
-    stated = attrs.evolve(item, operator=kd.Operator("Bürgerbüro", no_follow_on_costs=True))
-    report = kd.check_readiness(attrs.evolve(strategy, measures=(stated,)), manager=manager)
+    stated = attrs.evolve(item, operator=Operator("Bürgerbüro", no_follow_on_costs=True))
+    report = check_readiness(attrs.evolve(strategy, measures=(stated,)), checks)
     assert "Maßnahme „A“: Folgekosten" not in " ".join(report.problems)
 
 
-def test_governance_errors_block_the_gate(manager: pluggy.PluginManager) -> None:
+def test_governance_errors_block_the_gate(checks: Mapping[str, GovernanceCheck]) -> None:
     demo = complete(kd.demo_strategy(), TOP_FIVE)
     assert demo.organigram is not None
     roles = tuple(r for r in demo.organigram.roles if r.key != "lotse-dorf")
@@ -166,7 +178,7 @@ def test_governance_errors_block_the_gate(manager: pluggy.PluginManager) -> None
         r for r in demo.organigram.relations if "lotse-dorf" not in (r.source, r.target)
     )
     organigram = attrs.evolve(demo.organigram, roles=roles, relations=relations)
-    report = kd.check_readiness(attrs.evolve(demo, organigram=organigram), manager=manager)
+    report = check_readiness(attrs.evolve(demo, organigram=organigram), checks)
     assert not report.ok
     # The field's three measures lose their owner too.
     assert [f.check for f in report.governance] == ["pilot-per-field"] + ["owner-roles"] * 3
@@ -176,9 +188,9 @@ def test_governance_errors_block_the_gate(manager: pluggy.PluginManager) -> None
     )
 
 
-def test_unknown_gates_and_bad_limits_are_refused() -> None:
+def test_unknown_gates_and_bad_limits_are_refused(workspace: kd.Workspace) -> None:
     demo = kd.demo_strategy()
     with pytest.raises(kd.KommunalDigitalError, match="unknown gate 'haushalt'"):
-        kd.check_readiness(demo, gate="haushalt")
+        check_readiness(demo, workspace.governance_checks, gate="haushalt")
     with pytest.raises(kd.KommunalDigitalError, match="top_n must be 1 or more"):
-        kd.check_readiness(demo, top_n=0)
+        check_readiness(demo, workspace.governance_checks, top_n=0)

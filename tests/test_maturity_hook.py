@@ -57,8 +57,6 @@ def test_questionnaires_from_packs_and_plugins(tmp_path: Path) -> None:
     assert default.questionnaire("digicheck").title == "Ersetzt"
     assert "kurz" not in default.questionnaires
     assert (
-        check_pack(
-            pack, packs=installation.packs, document_types=installation.document_types()
-        )
+        check_pack(pack, packs=installation.packs, document_types=installation.document_types())
         == []
     )

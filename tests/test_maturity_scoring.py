@@ -335,9 +335,7 @@ def test_a_service_reaches_the_level_of_its_lowest_criterion() -> None:
     )
     assert service.level == 2
     assert service.limiting == ("antrag", "bescheid")
-    summary = ozg_summary(
-        [service, OzgService("hund", "Hundesteuer", {"information": 1}), service]
-    )
+    summary = ozg_summary([service, OzgService("hund", "Hundesteuer", {"information": 1}), service])
     assert summary.per_level == {0: 0, 1: 1, 2: 2, 3: 0, 4: 0}
     assert summary.average == pytest.approx(5 / 3)
     assert [s.level for s in summary.services] == [2, 1, 2]

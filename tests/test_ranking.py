@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -8,8 +9,27 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import kommunal_digital as kd
-from kommunal_digital.model import ActionField, Cost, Goal, Measure, Municipality, MunicipalityKind
+from kommunal_digital.errors import InconsistentComparisonsError
+from kommunal_digital.model import (
+    ActionField,
+    Cost,
+    Goal,
+    Measure,
+    Municipality,
+    MunicipalityKind,
+    RankingChoice,
+    RankingEntry,
+    ScheduleLimits,
+)
 from kommunal_digital.model.ranking import Comparison, Criterion, Direction, Ranking, ScorePart
+from kommunal_digital.ranking import (
+    RankChange,
+    RankingRequest,
+    RankingRule,
+    ahp_weights,
+    rank_measures,
+    sensitivity,
+)
 
 NUTZEN = Criterion("nutzen", "Nutzen", weight=3)
 AUFWAND = Criterion("aufwand", "Aufwand", weight=1, direction=Direction.COST)
@@ -38,13 +58,13 @@ def order(ranking: Ranking) -> list[str]:
     return list(ranking.order)
 
 
-def test_weighted_sum_worked_example() -> None:
+def test_weighted_sum_worked_example(workspace: kd.Workspace) -> None:
     # weights 3:1 -> 0.75 / 0.25; aufwand is a cost criterion (5 = most effort)
     # a: nutzen 5 (1.0), aufwand 1 (1.0) -> 1.0
     # b: nutzen 3 (0.5), aufwand 3 (0.5) -> 0.5
     # c: nutzen 4 (0.75), aufwand 5 (0.0) -> 0.5625
     s = strategy(measure("a", 5, 1), measure("b", 3, 3), measure("c", 4, 5))
-    ranking = kd.rank_measures(s, "nutzwert")
+    ranking = rank_measures(s, workspace.ranking_rules, "nutzwert")
     assert order(ranking) == ["a", "c", "b"]
     assert [e.score for e in ranking.entries] == pytest.approx([1.0, 0.5625, 0.5])
     assert ranking.weights == pytest.approx({"nutzen": 0.75, "aufwand": 0.25})
@@ -54,7 +74,7 @@ def test_weighted_sum_worked_example() -> None:
     assert aufwand.contribution == 0.0
 
 
-def test_goal_weights_and_tie_break_by_votes() -> None:
+def test_goal_weights_and_tie_break_by_votes(workspace: kd.Workspace) -> None:
     goals = (Goal("g1", "Wichtig", weight=2), Goal("g2", "Weniger wichtig", weight=1))
     s = strategy(
         measure("a", 5, 1, goal="g2", votes=3),  # 1.0 * 1/2 = 0.5
@@ -62,18 +82,18 @@ def test_goal_weights_and_tie_break_by_votes() -> None:
         measure("c", 4, 5, goal="g1"),  # 0.5625
         goals=goals,
     )
-    ranking = kd.rank_measures(s, "nutzwert")
+    ranking = rank_measures(s, workspace.ranking_rules, "nutzwert")
     assert order(ranking) == ["c", "b", "a"]
     assert ranking.entry("a").tie_break == (
         "Punktgleich mit „B“; entscheidend war: mehr Punkte in der Punktabfrage."
     )
     assert ranking.entry("b").tie_break == ""
     assert ranking.entry("a").parts[-1].label == "Gewicht des Ziels"
-    without = kd.rank_measures(s, "nutzwert", {"goal_weights": False})
+    without = rank_measures(s, workspace.ranking_rules, "nutzwert", {"goal_weights": False})
     assert order(without) == ["a", "c", "b"]
 
 
-def test_quick_win_worked_example() -> None:
+def test_quick_win_worked_example(workspace: kd.Workspace) -> None:
     s = strategy(
         measure("e", 1, 5),  # impact 0, effort 1: Zeitfresser
         measure("d", 2, 2),  # 0.25 / 0.25: Lückenfüller
@@ -81,7 +101,7 @@ def test_quick_win_worked_example() -> None:
         measure("b", 3, 3),  # 0.5 / 0.5: Großprojekt, score 0
         measure("a", 5, 1),  # 1.0 / 0.0: Quick Win
     )
-    ranking = kd.rank_measures(s, "quick-win")
+    ranking = rank_measures(s, workspace.ranking_rules, "quick-win")
     assert order(ranking) == ["a", "b", "c", "d", "e"]
     assert [e.note for e in ranking.entries] == [
         "Quadrant: Quick Win",
@@ -93,27 +113,27 @@ def test_quick_win_worked_example() -> None:
     assert [e.score for e in ranking.entries] == pytest.approx([1.0, 0.0, -0.25, 0.0, -1.0])
 
 
-def test_quick_win_needs_effort_criterion() -> None:
+def test_quick_win_needs_effort_criterion(workspace: kd.Workspace) -> None:
     s = strategy(
         measure("a", 5, 1), criteria=(NUTZEN, attrs.evolve(AUFWAND, direction=Direction.BENEFIT))
     )
     with pytest.raises(kd.RankingError, match="cost criterion"):
-        kd.rank_measures(s, "quick-win")
+        rank_measures(s, workspace.ranking_rules, "quick-win")
 
 
-def test_dot_voting_with_cost_tie_break() -> None:
+def test_dot_voting_with_cost_tie_break(workspace: kd.Workspace) -> None:
     s = strategy(
         measure("a", 1, 1, votes=3),
         measure("b", 1, 1, votes=5, cost=Cost(Decimal(9000))),
         measure("c", 1, 1, votes=5, cost=Cost(Decimal(1000))),
     )
-    ranking = kd.rank_measures(s, "punktabfrage")
+    ranking = rank_measures(s, workspace.ranking_rules, "punktabfrage")
     assert order(ranking) == ["c", "b", "a"]
     assert ranking.entry("b").tie_break.endswith("entscheidend war: geringere einmalige Kosten.")
     assert [e.score for e in ranking.entries] == [5.0, 5.0, 3.0]
 
 
-def test_legal_drivers_come_first_by_deadline() -> None:
+def test_legal_drivers_come_first_by_deadline(workspace: kd.Workspace) -> None:
     s = strategy(
         measure("a", 5, 1),
         measure("b", 3, 3),
@@ -121,12 +141,12 @@ def test_legal_drivers_come_first_by_deadline() -> None:
         measure("d", 1, 5, legal_driver="OZG", legal_deadline=dt.date(2027, 6, 30)),
         measure("e", 2, 2, legal_driver="EGovG NRW"),
     )
-    ranking = kd.rank_measures(s, "gesetz-zuerst", {"then": "nutzwert"})
+    ranking = rank_measures(s, workspace.ranking_rules, "gesetz-zuerst", {"then": "nutzwert"})
     assert order(ranking) == ["d", "c", "e", "a", "b"]
     assert ranking.entry("d").note.startswith("Gesetzlich vorgeschrieben: OZG, Frist 30.06.2027")
     # the score shown is the one of the inner rule
     assert ranking.entry("a").score == pytest.approx(1.0)
-    by_votes = kd.rank_measures(s, "gesetz-zuerst", {"then": "punktabfrage"})
+    by_votes = rank_measures(s, workspace.ranking_rules, "gesetz-zuerst", {"then": "punktabfrage"})
     assert order(by_votes)[:3] == ["d", "c", "e"]
 
 
@@ -156,7 +176,7 @@ def saaty_drinks() -> tuple[list[str], list[Comparison]]:
 
 def test_ahp_reproduces_saatys_published_drinks_example() -> None:
     keys, comparisons = saaty_drinks()
-    result = kd.ahp_weights(keys, comparisons)
+    result = ahp_weights(keys, comparisons)
     published = {
         "coffee": 0.177,
         "wine": 0.019,
@@ -171,19 +191,19 @@ def test_ahp_reproduces_saatys_published_drinks_example() -> None:
     assert sum(result.weights.values()) == pytest.approx(1.0)
 
 
-def test_ahp_rule_uses_derived_weights() -> None:
+def test_ahp_rule_uses_derived_weights(workspace: kd.Workspace) -> None:
     s = strategy(
         measure("a", 5, 5),
         measure("b", 1, 1),
         comparisons=(Comparison("aufwand", "nutzen", 3),),
     )
-    ranking = kd.rank_measures(s, "ahp")
+    ranking = rank_measures(s, workspace.ranking_rules, "ahp")
     assert ranking.weights == pytest.approx({"nutzen": 0.25, "aufwand": 0.75})
     assert ranking.consistency_ratio == 0.0
     assert order(ranking) == ["b", "a"]
 
 
-def test_ahp_refuses_inconsistent_judgements_naming_pairs() -> None:
+def test_ahp_refuses_inconsistent_judgements_naming_pairs(workspace: kd.Workspace) -> None:
     # Consistent judgements would be a:b:c:d = 8:4:2:1; "d over c = 9" reverses one pair.
     criteria = tuple(Criterion(k, k.upper()) for k in "abcd")
     comparisons = (
@@ -199,8 +219,8 @@ def test_ahp_refuses_inconsistent_judgements_naming_pairs() -> None:
         criteria=criteria,
         comparisons=comparisons,
     )
-    with pytest.raises(kd.InconsistentComparisonsError) as info:
-        kd.rank_measures(s, "ahp")
+    with pytest.raises(InconsistentComparisonsError) as info:
+        rank_measures(s, workspace.ranking_rules, "ahp")
     assert info.value.consistency_ratio == pytest.approx(0.441, abs=1e-3)
     assert info.value.worst_pairs[0] == ("d", "c")
     assert "CR = 0.441 > 0.1" in str(info.value)
@@ -209,7 +229,7 @@ def test_ahp_refuses_inconsistent_judgements_naming_pairs() -> None:
     )
 
 
-def test_ahp_needs_every_pair() -> None:
+def test_ahp_needs_every_pair(workspace: kd.Workspace) -> None:
     criteria = (Criterion("a", "A"), Criterion("b", "B"), Criterion("c", "C"))
     s = strategy(
         Measure("m", "M", "f", scores={"a": 1, "b": 1, "c": 1}),
@@ -217,15 +237,15 @@ def test_ahp_needs_every_pair() -> None:
         comparisons=(Comparison("a", "b", 2),),
     )
     with pytest.raises(kd.RankingError, match="missing: a/c, b/c"):
-        kd.rank_measures(s, "ahp")
+        rank_measures(s, workspace.ranking_rules, "ahp")
 
 
-def test_missing_score_and_unknown_rule_are_clear() -> None:
+def test_missing_score_and_unknown_rule_are_clear(workspace: kd.Workspace) -> None:
     s = strategy(Measure("m", "M", "f", scores={"nutzen": 3}))
     with pytest.raises(kd.RankingError, match="measure 'm' has no score for criterion 'aufwand'"):
-        kd.rank_measures(s, "nutzwert")
+        rank_measures(s, workspace.ranking_rules, "nutzwert")
     with pytest.raises(kd.RankingError, match="unknown ranking rule 'los'"):
-        kd.rank_measures(s, "los")
+        rank_measures(s, workspace.ranking_rules, "los")
 
 
 def test_scores_outside_the_scale_are_refused_at_construction() -> None:
@@ -235,7 +255,7 @@ def test_scores_outside_the_scale_are_refused_at_construction() -> None:
         strategy(measure("a", 7, 1))
 
 
-def test_sensitivity_worked_example() -> None:
+def test_sensitivity_worked_example(workspace: kd.Workspace) -> None:
     # weights nutzen 1.0, aufwand 1.1 (cost). a: 5/2 -> (1 + 0.825) ; b: 4/1 -> (0.75 + 1.1).
     # b leads; a overtakes once nutzen gains more than 10 % or aufwand loses more than ~9.1 %.
     criteria = (
@@ -247,12 +267,12 @@ def test_sensitivity_worked_example() -> None:
         measure("b", 4, 1, cost=Cost(Decimal(1000))),
         criteria=criteria,
     )
-    report = kd.sensitivity(s, rule="nutzwert", top=2, max_change=0.2)
+    report = sensitivity(s, workspace.ranking_rules, rule="nutzwert", top=2, max_change=0.2)
     found = {(f.criterion, f.change): f.changes for f in report.findings}
     assert set(found) == {("nutzen", 0.11), ("aufwand", -0.1)}
-    assert found["nutzen", 0.11] == (kd.RankChange("b", 1, 2), kd.RankChange("a", 2, 1))
+    assert found["nutzen", 0.11] == (RankChange("b", 1, 2), RankChange("a", 2, 1))
     assert not report.stable
-    calm = kd.sensitivity(s, rule="nutzwert", top=2, max_change=0.05)
+    calm = sensitivity(s, workspace.ranking_rules, rule="nutzwert", top=2, max_change=0.05)
     assert calm.stable
 
 
@@ -262,12 +282,12 @@ def test_plugin_rule_is_used_by_name_without_core_changes() -> None:
         name: str = "alphabet"
         title: str = "Alphabetisch"
 
-        def rank(self, request: kd.RankingRequest) -> Ranking:
+        def rank(self, request: RankingRequest) -> Ranking:
             keys = sorted(m.key for m in request.measures)
             return Ranking(
                 rule=self.name,
                 entries=tuple(
-                    kd.RankingEntry(key, i + 1, float(len(keys) - i)) for i, key in enumerate(keys)
+                    RankingEntry(key, i + 1, float(len(keys) - i)) for i, key in enumerate(keys)
                 ),
             )
 
@@ -276,24 +296,24 @@ def test_plugin_rule_is_used_by_name_without_core_changes() -> None:
         def kd_ranking_rules(self) -> list[Alphabet]:
             return [Alphabet()]
 
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Plugin()])
-    assert "alphabet" in kd.ranking_rules(pm)
+    workspace = kd.open_workspace(entry_points=False, plugins=[Plugin()])
+    assert "alphabet" in workspace.ranking_rules
     s = strategy(measure("zeta", 5, 1), measure("alpha", 1, 5))
-    ranked = kd.rank_strategy(s, "alphabet", manager=pm)
+    ranked = kd.rank(s, workspace, "alphabet")
     assert ranked.ranking is not None
     assert ranked.ranking.order == ("alpha", "zeta")
-    assert ranked.ranking_rule == kd.RankingChoice("alphabet")
+    assert ranked.ranking_rule == RankingChoice("alphabet")
 
 
-def test_ranking_is_stored_and_round_trips_and_feeds_planning() -> None:
+def test_ranking_is_stored_and_round_trips_and_feeds_planning(workspace: kd.Workspace) -> None:
     demo = kd.demo_strategy()
     assert demo.ranking is not None
     assert demo.ranking.rule == "gesetz-zuerst"
     assert demo.ranking.entries[0].measure == "ozg-leistungen"
     assert kd.loads_strategy(kd.dumps_strategy(demo)) == demo
     assert kd.loads_strategy(kd.dumps_strategy(demo, format="json"), format="json") == demo
-    limits = kd.ScheduleLimits(start=dt.date(2027, 1, 1), horizon_years=10)
-    planned = kd.plan_strategy(attrs.evolve(demo, limits=limits))
+    limits = ScheduleLimits(start=dt.date(2027, 1, 1), horizon_years=10)
+    planned = kd.plan(attrs.evolve(demo, limits=limits), workspace)
     assert planned.schedule is not None
     # with unlimited money and staff, the ranking's first measure starts at once
     first = planned.schedule.entry(demo.ranking.entries[0].measure)
@@ -348,40 +368,48 @@ def scaled(s: kd.Strategy, factor: float) -> kd.Strategy:
 RULES = ["nutzwert", "quick-win", "gesetz-zuerst", "punktabfrage"]
 
 
-def rank_or_none(s: kd.Strategy, rule: str) -> Ranking | None:
+def rank_or_none(s: kd.Strategy, rules: Mapping[str, RankingRule], rule: str) -> Ranking | None:
     try:
-        return kd.rank_measures(s, rule)
+        return rank_measures(s, rules, rule)
     except kd.RankingError:
         return None
 
 
 @given(ranking_inputs(), st.floats(0.01, 100), st.sampled_from(RULES))
-def test_scaling_all_weights_keeps_the_order(s: kd.Strategy, factor: float, rule: str) -> None:
-    before = rank_or_none(s, rule)
-    after = rank_or_none(scaled(s, factor), rule)
+def test_scaling_all_weights_keeps_the_order(
+    workspace: kd.Workspace, s: kd.Strategy, factor: float, rule: str
+) -> None:
+    before = rank_or_none(s, workspace.ranking_rules, rule)
+    after = rank_or_none(scaled(s, factor), workspace.ranking_rules, rule)
     assert (before is None) == (after is None)
     if before is not None and after is not None:
         assert before.order == after.order
 
 
 @given(ranking_inputs(), st.randoms(), st.sampled_from(RULES))
-def test_input_order_does_not_matter(s: kd.Strategy, rnd: Any, rule: str) -> None:
+def test_input_order_does_not_matter(
+    workspace: kd.Workspace, s: kd.Strategy, rnd: Any, rule: str
+) -> None:
     shuffled = list(s.measures)
     rnd.shuffle(shuffled)
-    before = rank_or_none(s, rule)
-    after = rank_or_none(attrs.evolve(s, measures=tuple(shuffled)), rule)
+    before = rank_or_none(s, workspace.ranking_rules, rule)
+    after = rank_or_none(attrs.evolve(s, measures=tuple(shuffled)), workspace.ranking_rules, rule)
     assert before == after
 
 
 @given(ranking_inputs())
-def test_adding_a_dominated_measure_keeps_the_others_in_order(s: kd.Strategy) -> None:
+def test_adding_a_dominated_measure_keeps_the_others_in_order(
+    workspace: kd.Workspace, s: kd.Strategy
+) -> None:
     worst = {
         c.key: (c.scale_min if c.direction is Direction.BENEFIT else c.scale_max)
         for c in s.criteria
     }
     dominated = Measure("zz-dominated", "Dominiert", "f", scores=worst)
-    before = kd.rank_measures(s, "nutzwert")
-    after = kd.rank_measures(attrs.evolve(s, measures=(*s.measures, dominated)), "nutzwert")
+    before = rank_measures(s, workspace.ranking_rules, "nutzwert")
+    after = rank_measures(
+        attrs.evolve(s, measures=(*s.measures, dominated)), workspace.ranking_rules, "nutzwert"
+    )
     assert tuple(k for k in after.order if k != "zz-dominated") == before.order
     assert after.order[-1] == "zz-dominated" or after.entry("zz-dominated").score == min(
         e.score for e in after.entries

@@ -18,19 +18,23 @@ from kommunal_digital.model import (
     Municipality,
     MunicipalityKind,
     ProjectProfile,
+    RoadmapPreset,
     Strategy,
 )
 from kommunal_digital.model.schedule import ScheduleLimits
+from kommunal_digital.planning import DEFAULT_ROADMAP_PRESET
 from kommunal_digital.planning.breakdown import ShareBasis, break_down, member_roadmap
-from kommunal_digital.units.money import split_amount
-from kommunal_digital.planning.roadmap import (
-    build_roadmap,
-    default_roadmap_preset,
-    record_milestone,
-)
+from kommunal_digital.planning.roadmap import build_roadmap, record_milestone
 from kommunal_digital.planning.schedule import schedule_measures
+from kommunal_digital.units.money import split_amount
 
 START = dt.date(2027, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def standard(isolated_workspace: kd.Workspace) -> RoadmapPreset:
+    """The default procedure: base-pack data, without plugins."""
+    return isolated_workspace.roadmap_presets[DEFAULT_ROADMAP_PRESET]
 
 
 def vg(*members: MemberMunicipality) -> Municipality:
@@ -80,17 +84,17 @@ def small_strategy() -> Strategy:
     )
 
 
-def test_default_preset_has_the_three_phases() -> None:
-    preset = default_roadmap_preset()
-    assert [p.key for p in preset.phases] == ["verankern", "strukturen", "umsetzen"]
-    assert [p.implementation for p in preset.phases] == [False, False, True]
-    assert all(p.tasks for p in preset.phases)
+def test_default_preset_has_the_three_phases(standard: RoadmapPreset) -> None:
+    assert DEFAULT_ROADMAP_PRESET == "standard"
+    assert [p.key for p in standard.phases] == ["verankern", "strukturen", "umsetzen"]
+    assert [p.implementation for p in standard.phases] == [False, False, True]
+    assert all(p.tasks for p in standard.phases)
 
 
-def test_roadmap_dates_follow_the_start_and_carry_the_schedule() -> None:
+def test_roadmap_dates_follow_the_start_and_carry_the_schedule(standard: RoadmapPreset) -> None:
     strategy = small_strategy()
     schedule = schedule_measures(strategy.measures, ScheduleLimits(start=START))
-    roadmap = build_roadmap(strategy, START, schedule=schedule)
+    roadmap = build_roadmap(strategy, START, preset=standard, schedule=schedule)
     anchor, structures, implement = roadmap.phases
     assert anchor.milestones[0].what == "Digitalstrategie vom Rat beschlossen"
     assert anchor.milestones[0].planned == dt.date(2027, 7, 1)
@@ -107,8 +111,8 @@ def test_roadmap_dates_follow_the_start_and_carry_the_schedule() -> None:
     assert [m.what for m in implement.milestones] == ["Serviceportal: Pilotbetrieb"]
 
 
-def test_recording_a_milestone_returns_a_new_roadmap() -> None:
-    roadmap = build_roadmap(small_strategy(), START)
+def test_recording_a_milestone_returns_a_new_roadmap(standard: RoadmapPreset) -> None:
+    roadmap = build_roadmap(small_strategy(), START, preset=standard)
     reached = record_milestone(
         roadmap, "strukturen", "Digitalbeauftragte/r ernannt", dt.date(2027, 8, 15)
     )
@@ -157,15 +161,17 @@ def test_breakdown_needs_members_and_figures() -> None:
     assert strategy.municipality.members
 
 
-def test_member_roadmap_shows_only_its_measures() -> None:
+def test_member_roadmap_shows_only_its_measures(standard: RoadmapPreset) -> None:
     strategy = small_strategy()
     schedule = schedule_measures(strategy.measures, ScheduleLimits(start=START))
     strategy = attrs.evolve(strategy, schedule=schedule)
-    tasks = [t.what for t in member_roadmap(strategy, "Cdorf", START).phases[2].tasks]
+    tasks = [
+        t.what for t in member_roadmap(strategy, "Cdorf", START, preset=standard).phases[2].tasks
+    ]
     assert "Maßnahme umsetzen: Serviceportal" in tasks
     assert "Maßnahme umsetzen: Dorf-App" not in tasks
     with pytest.raises(PlanningError, match="not a member municipality"):
-        member_roadmap(strategy, "Zdorf", START)
+        member_roadmap(strategy, "Zdorf", START, preset=standard)
 
 
 @given(
@@ -199,20 +205,20 @@ def test_demo_is_planned_and_round_trips_with_schedule_and_roadmap(tmp_path: Pat
     assert ozg.start_month == 0
 
 
-def test_replanning_keeps_reached_milestones() -> None:
+def test_replanning_keeps_reached_milestones(workspace: kd.Workspace) -> None:
     strategy = kd.demo_strategy()
     assert strategy.roadmap is not None
     reached = record_milestone(
         strategy.roadmap, "verankern", "Digitalstrategie vom Rat beschlossen", dt.date(2027, 6, 20)
     )
-    again = kd.plan_strategy(attrs.evolve(strategy, roadmap=reached))
+    again = kd.plan(attrs.evolve(strategy, roadmap=reached), workspace)
     assert again.roadmap is not None
     assert again.roadmap.phases[0].milestones[0].reached_on == dt.date(2027, 6, 20)
 
 
-def test_planning_needs_limits() -> None:
+def test_planning_needs_limits(workspace: kd.Workspace) -> None:
     with pytest.raises(PlanningError, match="no 'limits'"):
-        kd.plan_strategy(small_strategy())
+        kd.plan(small_strategy(), workspace)
 
 
 def test_demo_breakdown_adds_up_to_the_whole() -> None:

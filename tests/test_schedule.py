@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from kommunal_digital.model import Cost, Measure, MeasureStatus
 from kommunal_digital.model.schedule import Constraint, Schedule, ScheduleLimits, YearLimit
-from kommunal_digital.units.months import year_of_month
 from kommunal_digital.planning.schedule import schedule_measures
+from kommunal_digital.units.months import year_of_month
 
 START = dt.date(2027, 1, 1)
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import kommunal_digital as kd
+from kommunal_digital.documents import strategy_context
 from kommunal_digital.documents.docx import render_docx_bytes
 from kommunal_digital.documents.environment import render_text
 
@@ -69,10 +70,18 @@ def _with(values: dict[str, str]) -> kd.Strategy:
     )
 
 
+@functools.cache
+def _workspace() -> kd.Workspace:
+    # The default workspace (like the ``workspace`` fixture), but not a
+    # fixture: hypothesis would print its long repr with every failing example.
+    return kd.open_workspace()
+
+
 def _render(strategy: kd.Strategy) -> bytes:
-    template = kd.get_pack("rlp").document_template("digitalstrategie")
+    workspace = _workspace()
+    template = workspace.pack.document_template("digitalstrategie")
     assert template is not None
-    return render_docx_bytes(template, kd.strategy_context(strategy, today=TODAY))
+    return render_docx_bytes(template, strategy_context(strategy, workspace, today=TODAY))
 
 
 def _paragraphs(data: bytes) -> list[str]:

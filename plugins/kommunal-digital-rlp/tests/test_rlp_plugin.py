@@ -1,20 +1,33 @@
 import attrs
+import pytest
 
 import kommunal_digital as kd
 from kommunal_digital.model import Relation, RelationKind
+from kommunal_digital.organisation import run_checks
+from kommunal_digital.plugins import describe_plugins
 
 
-def test_plugin_is_installed_and_listed() -> None:
-    names = [name for name, _version, _hooks in kd.describe_plugins()]
+@pytest.fixture(scope="module")
+def workspace() -> kd.Workspace:
+    return kd.open_workspace()
+
+
+def test_plugin_is_installed_and_listed(workspace: kd.Workspace) -> None:
+    names = [name for name, _version, _hooks in describe_plugins(kd.load_installation().manager)]
     assert "rlp" in names
+    assert "rlp" in workspace.plugins
 
 
-def test_demo_passes_the_rlp_placement_check() -> None:
-    findings = kd.run_checks(kd.demo_strategy(planned=False), only=["rlp-digitalbeauftragte"])
+def test_demo_passes_the_rlp_placement_check(workspace: kd.Workspace) -> None:
+    findings = run_checks(
+        kd.demo_strategy(planned=False),
+        workspace.governance_checks,
+        only=["rlp-digitalbeauftragte"],
+    )
     assert findings == ()
 
 
-def test_officer_without_placement_is_found() -> None:
+def test_officer_without_placement_is_found(workspace: kd.Workspace) -> None:
     demo = kd.demo_strategy(planned=False)
     assert demo.organigram is not None
     relations = tuple(
@@ -23,7 +36,7 @@ def test_officer_without_placement_is_found() -> None:
         if not (r.source == "digitalbeauftragter" and r.kind is RelationKind.LEADS)
     )
     loose = attrs.evolve(demo, organigram=attrs.evolve(demo.organigram, relations=relations))
-    findings = kd.run_checks(loose, only=["rlp-digitalbeauftragte"])
+    findings = run_checks(loose, workspace.governance_checks, only=["rlp-digitalbeauftragte"])
     assert [f.objects for f in findings] == [("digitalbeauftragter",)]
     assert "Stabsstelle" in findings[0].message
     assert isinstance(relations[0], Relation)

@@ -21,6 +21,9 @@ title = "{title}"
 region = ""
 language = "de"
 kommunal_digital = ">=0.1,<0.2"
+# The bundled base pack supplies the other templates, the Digicheck, the
+# standard roadmap and the phase guides; remove this line to ship your own.
+extends = "base"
 
 [data]
 action_fields = "action_fields.yaml"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
 import datetime as dt
 import sys
@@ -24,6 +23,8 @@ from kommunal_digital.cli.output import (
 )
 
 if TYPE_CHECKING:
+    import concurrent.futures as cf
+
     from rich.console import Console
 
     # The namespaces are imported on first access; this tells the type checker.
@@ -58,6 +59,8 @@ def _executor(workers: int | None, threads: bool) -> Iterator[cf.Executor | None
     if workers is None and not threads:
         yield None  # run_batch's own process pool, one worker per CPU
         return
+    import concurrent.futures as cf  # lazy: only when a batch runs
+
     pool: cf.Executor = (
         cf.ThreadPoolExecutor(workers) if threads else cf.ProcessPoolExecutor(workers)
     )

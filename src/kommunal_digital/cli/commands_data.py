@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import attrs
 import click
 
 import kommunal_digital as kd
@@ -46,8 +45,8 @@ def import_(workbook: Path, output: Path, pack: str | None, force: bool) -> None
     with reported():
         strategy = kd.io.import_workbook(workbook)
         if pack is not None or strategy.pack is None:
-            recorded = kd.workspace.pack_reference(workspace_for(None, pack))
-            strategy = attrs.evolve(strategy, pack=recorded)
+            workspace = workspace_for(None, pack)
+            strategy = kd.workspace.with_pack(strategy, workspace, replace=True)
         target = kd.dump_strategy(strategy, output, force=force)
     click.echo(
         f"wrote {target}: {strategy.municipality.name}, {count(len(strategy.measures), 'measure')}"

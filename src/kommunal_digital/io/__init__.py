@@ -1,1 +1,42 @@
-"""Reading and writing strategies and other files (YAML, JSON)."""
+"""Reading and writing files: strategy files (YAML, JSON, Excel), safe YAML, atomic writes."""
+
+from kommunal_digital.io.atomic import write_atomic
+from kommunal_digital.io.converter import make_converter
+from kommunal_digital.io.excel import (
+    WorkbookError,
+    WorkbookProblem,
+    export_workbook,
+    import_workbook,
+    workbook_bytes,
+)
+from kommunal_digital.io.files import dump_strategy, load_strategy
+from kommunal_digital.io.schema import SCHEMA_VERSION
+from kommunal_digital.io.strategy_text import (
+    Format,
+    dumps_strategy,
+    loads_strategy,
+    strategy_from_data,
+    strategy_to_data,
+)
+from kommunal_digital.io.yaml_io import YamlError, dump_yaml, load_yaml
+
+__all__ = [
+    "Format",
+    "SCHEMA_VERSION",
+    "WorkbookError",
+    "WorkbookProblem",
+    "YamlError",
+    "dump_strategy",
+    "dump_yaml",
+    "dumps_strategy",
+    "export_workbook",
+    "import_workbook",
+    "load_strategy",
+    "load_yaml",
+    "loads_strategy",
+    "make_converter",
+    "strategy_from_data",
+    "strategy_to_data",
+    "workbook_bytes",
+    "write_atomic",
+]

@@ -22,9 +22,9 @@ def pack_reference(workspace: Workspace) -> PackReference:
     return PackReference(workspace.pack.name, workspace.pack.manifest.version)
 
 
-def with_pack(strategy: Strategy, workspace: Workspace) -> Strategy:
-    """The strategy recording the workspace's pack, when it records none yet."""
-    if strategy.pack is not None:
+def with_pack(strategy: Strategy, workspace: Workspace, *, replace: bool = False) -> Strategy:
+    """The strategy recording the workspace's pack: when it records none yet, or with ``replace``."""
+    if strategy.pack is not None and not replace:
         return strategy
     return attrs.evolve(strategy, pack=pack_reference(workspace))
 

@@ -150,9 +150,7 @@ def kd_document_types() -> list[DocumentType]:
 
 
 @hookimpl
-def kd_document_template(
-    pack: TemplatePack, document_type: str, template_kind: str
-) -> Path | None:
+def kd_document_template(pack: TemplatePack, document_type: str, template_kind: str) -> Path | None:
     """Supply the agency's templates for every pack.
 
     The Digitalstrategie gets the agency's own Word template; the
