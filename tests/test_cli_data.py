@@ -10,7 +10,7 @@ from click.testing import CliRunner
 import kommunal_digital as kd
 from kommunal_digital.calendars import calendar_events
 from kommunal_digital.cli.main import cli
-from kommunal_digital.io.excel import export_workbook
+from kommunal_digital.io import export_workbook
 
 
 def run(*args: str) -> tuple[int, str, str]:

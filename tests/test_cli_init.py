@@ -15,7 +15,7 @@ from kommunal_digital.authoring import starter_strategy
 from kommunal_digital.cli import commands_init
 from kommunal_digital.cli.commands_init import parse_fields
 from kommunal_digital.cli.main import cli
-from kommunal_digital.io.excel import import_workbook
+from kommunal_digital.io import import_workbook
 from kommunal_digital.model import MunicipalityKind
 
 

@@ -14,7 +14,7 @@ import kommunal_digital as kd
 from kommunal_digital.authoring import starter_strategy
 from kommunal_digital.cli.main import cli
 from kommunal_digital.gate import check_readiness
-from kommunal_digital.io.excel import export_workbook
+from kommunal_digital.io import export_workbook
 from kommunal_digital.model.funding import FundingKind, FundingSource, Operator
 from kommunal_digital.organisation import run_checks
 from kommunal_digital.ranking import sensitivity

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import io
 import re
 import shlex
+import types
 from pathlib import Path
 
 import attrs
@@ -86,31 +88,33 @@ def public_paths() -> dict[str, object]:
     return paths
 
 
-def module_path_object(path: str) -> object | None:
-    """The object a path names inside a namespace without an ``__all__``, else ``None``.
-
-    Such a namespace (``kommunal_digital.io``) is documented module by module:
-    ``kommunal_digital.io.strategy_text.strategy_from_data`` is public when
-    ``strategy_from_data`` is in the ``__all__`` of ``io.strategy_text``.
-    """
-    parts = path.split(".")
-    if len(parts) < 4 or parts[1] not in namespaces():
-        return None
-    if hasattr(importlib.import_module(".".join(parts[:2])), "__all__"):
-        return None
-    module = importlib.import_module(".".join(parts[:-1]))
-    if parts[-1] not in getattr(module, "__all__", ()):
-        return None
-    return getattr(module, parts[-1])
-
-
 def identity(path: str, value: object) -> tuple[str, int]:
     """A public name: the same object under the same name is one name, by whatever path."""
     return path.rsplit(".", 1)[1], id(value)
 
 
+def module_path_object(path: str) -> object | None:
+    """The public object a path into a module names, else ``None``.
+
+    A re-exported name that shares its name with a submodule
+    (``kommunal_digital.ranking.sensitivity``) is documented under that
+    module (``kommunal_digital.ranking.sensitivity.sensitivity``), because
+    mkdocstrings resolves the shorter path to the submodule.
+    """
+    parts = path.split(".")
+    if len(parts) < 4 or parts[1] not in namespaces():
+        return None
+    try:
+        module = importlib.import_module(".".join(parts[:-1]))
+    except ImportError:
+        return None
+    value = getattr(module, parts[-1], None)
+    public = {identity(p, v) for p, v in public_paths().items()}
+    return value if identity(path, value) in public else None
+
+
 def documented() -> dict[tuple[str, int], list[str]]:
-    """The documented paths of each public name (unresolvable paths left out)."""
+    """The documented paths of each public name (paths to nothing public left out)."""
     public = public_paths()
     found: dict[tuple[str, int], list[str]] = {}
     for path in reference_names():
@@ -150,6 +154,21 @@ def test_names_a_namespace_lists_are_documented_under_it() -> None:
         if path.count(".") == 1 and key in in_namespace
     ]
     assert at_top == []
+
+
+def test_no_namespace_path_names_a_submodule_instead() -> None:
+    # mkdocstrings would document the submodule (all of it) under that path.
+    public = public_paths()
+    shadowed = [
+        path
+        for path in reference_names()
+        if path in public
+        and not isinstance(public[path], types.ModuleType)
+        and path.count(".") == 2
+        and hasattr(importlib.import_module(path.rsplit(".", 1)[0]), "__path__")
+        and importlib.util.find_spec(path) is not None
+    ]
+    assert shadowed == []
 
 
 def test_the_reference_index_lists_every_top_level_name() -> None:

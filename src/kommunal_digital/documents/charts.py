@@ -190,9 +190,13 @@ def document_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes
         images["stakeholder"] = stakeholder_grid_image(strategy, "png")
     if strategy.schedule is not None and strategy.schedule.placed:
         images["zeitplan"] = gantt_image(strategy, "png")
-    radar = strategy_maturity_image(strategy, workspace.questionnaires, "png")
-    if radar is not None:
-        images["reifegrad"] = radar
+    check = strategy.maturity_check
+    # Without its questionnaire there is no radar to embed; a document that
+    # shows the maturity check says so itself (its context names the field).
+    if check is not None and check.questionnaire in workspace.questionnaires:
+        radar = strategy_maturity_image(strategy, workspace.questionnaires, "png")
+        if radar is not None:
+            images["reifegrad"] = radar
     return images
 
 

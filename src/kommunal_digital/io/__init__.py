@@ -1,4 +1,16 @@
-"""Reading and writing files: strategy files (YAML, JSON, Excel), safe YAML, atomic writes."""
+"""Reading and writing strategies: files, text, plain data and the workshop workbook.
+
+- :mod:`~kommunal_digital.io.files`: ``load_strategy`` and ``dump_strategy``,
+  the format chosen by the file's suffix (``.yaml``, ``.yml``, ``.json``,
+  ``.xlsx``);
+- :mod:`~kommunal_digital.io.strategy_text`: a strategy as YAML or JSON text
+  and as plain data;
+- :mod:`~kommunal_digital.io.excel`: the workshop workbook;
+- the converter, the schema version, safe YAML and atomic writes they share.
+
+Importing this namespace does not load openpyxl; reading or writing a
+workbook does.
+"""
 
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.io.converter import make_converter

@@ -15,7 +15,6 @@ from kommunal_digital.organisation.findings import Finding, GovernanceCheck, Sev
 
 __all__ = [
     "BUILTIN_CHECKS",
-    "measure_owner",
     "run_checks",
 ]
 
