@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 import kommunal_digital as kd
 from kommunal_digital.authoring import new_pack
 from kommunal_digital.cli.main import cli
+from kommunal_digital.packs import bundled_packs_dir
 
 from .docx_reading import docx_text
 
@@ -24,6 +26,24 @@ def run(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def demo_file(tmp_path: Path) -> Path:
     return kd.dump_strategy(kd.demo_strategy(), tmp_path / "strategy.yaml")
+
+
+def digitalstrategie_only_pack(parent: Path) -> Path:
+    """A pack with a Digitalstrategie template only: ``pack new`` without the base pack.
+
+    It ships its own copy of the Digicheck, which the demo's maturity check
+    needs and which new packs otherwise inherit from ``base``.
+    """
+    pack = new_pack("lindenau", parent)
+    manifest = pack / "pack.toml"
+    text = manifest.read_text(encoding="utf-8")
+    assert 'extends = "base"\n' in text
+    text = text.replace('extends = "base"\n', "")
+    text = text.replace("[data]\n", '[data]\nquestionnaires = "questionnaires.yaml"\n', 1)
+    manifest.write_text(text, encoding="utf-8")
+    digicheck = bundled_packs_dir() / "base" / "questionnaires.yaml"
+    shutil.copyfile(digicheck, pack / "questionnaires.yaml")
+    return pack
 
 
 def expected_count(strategy: kd.Strategy, workspace: kd.Workspace) -> int:
@@ -84,7 +104,7 @@ def test_build_json_and_dated_documents(
 def test_build_lists_failed_documents_and_writes_the_others(
     demo_file: Path, tmp_path: Path
 ) -> None:
-    pack = new_pack("lindenau", tmp_path)  # a Digitalstrategie template only
+    pack = digitalstrategie_only_pack(tmp_path)
     out = tmp_path / "out"
     args = ["build", str(demo_file), "--out", str(out), "--pack", str(pack), "--no-pictures"]
     status, text, err = run(*args, "--type", "digitalstrategie,organigramm")
@@ -106,7 +126,7 @@ def test_build_lists_failed_documents_and_writes_the_others(
 
 
 def test_build_strict_writes_nothing(demo_file: Path, tmp_path: Path) -> None:
-    pack = new_pack("lindenau", tmp_path)
+    pack = digitalstrategie_only_pack(tmp_path)
     out = tmp_path / "out"
     status, _, err = run(
         "build",
