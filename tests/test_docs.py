@@ -144,3 +144,21 @@ def test_document_type_and_output_format_examples_in_plugin_docs_work(tmp_path: 
     assert context["pack"] == workspace.pack.name
     text = kd.render_document(demo, tmp_path / "titel.txt", workspace, output_format="text")
     assert text.read_text(encoding="utf-8") == f"{demo.title}\n"
+
+
+def test_the_architecture_page_lists_the_layers_of_the_contract() -> None:
+    import configparser
+    import re
+
+    config = configparser.ConfigParser()
+    config.read(DOCS.parent / ".importlinter", encoding="utf-8")
+    contract = config["importlinter:contract:layers"]["layers"]
+    # .importlinter lists the layers top down; the page's table goes bottom up.
+    layers = [
+        sorted(name.strip() for name in line.split("|"))
+        for line in reversed(contract.strip().splitlines())
+    ]
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| ([^|]*(?:\\\|[^|]*)*) \|", text, re.M)
+    documented = [sorted(re.findall(r"`(\w+)`", cell)) for _, cell in rows]
+    assert documented == layers

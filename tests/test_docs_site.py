@@ -143,9 +143,7 @@ def test_the_api_reference_names_only_public_names_once() -> None:
 
 def test_names_a_namespace_lists_are_documented_under_it() -> None:
     in_namespace = {
-        identity(path, value)
-        for path, value in public_paths().items()
-        if path.count(".") == 2
+        identity(path, value) for path, value in public_paths().items() if path.count(".") == 2
     }
     at_top = [
         path

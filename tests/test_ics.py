@@ -16,6 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kommunal_digital as kd
+from kommunal_digital.calendars import calendar_events, calendar_ics, export_calendar
+from kommunal_digital.model import Milestone, Phase, Task
 from kommunal_digital.testing import strategies as kst
 
 NOW = dt.datetime(2027, 1, 2, 9, 30, tzinfo=dt.UTC)
@@ -35,10 +37,8 @@ def by_summary(data: bytes) -> dict[str, Any]:
     return {str(event["SUMMARY"]): event for event in events_of(data)}
 
 
-def small_strategy(
-    tasks: Sequence[kd.Task], milestones: Sequence[kd.Milestone] = ()
-) -> kd.Strategy:
-    phase = kd.Phase("start", "Anfangen", tasks=tasks, milestones=milestones)
+def small_strategy(tasks: Sequence[Task], milestones: Sequence[Milestone] = ()) -> kd.Strategy:
+    phase = Phase("start", "Anfangen", tasks=tasks, milestones=milestones)
     return kd.Strategy(
         municipality=kd.Municipality(
             "Gemeinde Testdorf", kind=kd.MunicipalityKind.GEMEINDE, land="Hessen"
@@ -48,7 +48,7 @@ def small_strategy(
 
 
 def test_calendar_header_names_the_strategy(demo: kd.Strategy) -> None:
-    calendar = icalendar.Calendar.from_ical(kd.calendar_ics(demo, now=NOW))
+    calendar = icalendar.Calendar.from_ical(calendar_ics(demo, now=NOW))
     assert calendar["VERSION"] == "2.0"
     assert calendar["METHOD"] == "PUBLISH"
     assert str(calendar["PRODID"]).startswith("-//kommunal-digital//")
@@ -56,7 +56,7 @@ def test_calendar_header_names_the_strategy(demo: kd.Strategy) -> None:
 
 
 def test_milestone_is_an_all_day_event_on_its_date(demo: kd.Strategy) -> None:
-    data = kd.calendar_ics(demo, now=NOW)
+    data = calendar_ics(demo, now=NOW)
     event = by_summary(data)["Meilenstein: Digitalstrategie vom Rat beschlossen"]
     # The demo roadmap plans the council decision for 4 July 2027.
     assert event.decoded("DTSTART") == dt.date(2027, 7, 4)
@@ -74,7 +74,7 @@ def test_milestone_is_an_all_day_event_on_its_date(demo: kd.Strategy) -> None:
 
 
 def test_task_names_who_is_responsible_and_by_when(demo: kd.Strategy) -> None:
-    events = by_summary(kd.calendar_ics(demo, now=NOW))
+    events = by_summary(calendar_ics(demo, now=NOW))
     event = events["Aufgabe: Den Entwurf innerhalb der Verwaltung abstimmen"]
     assert event.decoded("DTSTART") == dt.date(2027, 4, 4)
     description = str(event["DESCRIPTION"])
@@ -83,12 +83,12 @@ def test_task_names_who_is_responsible_and_by_when(demo: kd.Strategy) -> None:
 
 
 def test_tasks_without_a_date_are_left_out(demo: kd.Strategy) -> None:
-    summaries = by_summary(kd.calendar_ics(demo, now=NOW))
+    summaries = by_summary(calendar_ics(demo, now=NOW))
     assert "Aufgabe: Den Digitalrat regelmäßig tagen lassen" not in summaries
 
 
 def test_profile_tasks_come_in_and_profile_milestones_only_once(demo: kd.Strategy) -> None:
-    events = events_of(kd.calendar_ics(demo, now=NOW))
+    events = events_of(calendar_ics(demo, now=NOW))
     summaries = [str(e["SUMMARY"]) for e in events]
     task = "Aufgabe: Leihtablets beschaffen und einrichten"
     assert summaries.count(task) == 1
@@ -105,13 +105,13 @@ def test_profile_tasks_come_in_and_profile_milestones_only_once(demo: kd.Strateg
 
 
 def test_profiles_alone_keep_their_milestones(demo: kd.Strategy) -> None:
-    summaries = by_summary(kd.calendar_ics(demo, include=["profiles"], now=NOW))
+    summaries = by_summary(calendar_ics(demo, include=["profiles"], now=NOW))
     assert "Meilenstein: Erste zehn Leistungen online beantragbar" in summaries
     assert "Meilenstein: Digitalstrategie vom Rat beschlossen" not in summaries
 
 
 def test_schedule_gives_each_measure_its_period(demo: kd.Strategy) -> None:
-    data = kd.calendar_ics(demo, include=["schedule"], now=NOW)
+    data = calendar_ics(demo, include=["schedule"], now=NOW)
     events = by_summary(data)
     assert demo.schedule is not None
     assert len(events) == len(demo.schedule.placed)
@@ -124,23 +124,23 @@ def test_schedule_gives_each_measure_its_period(demo: kd.Strategy) -> None:
 
 def test_uids_are_unique_and_stable_across_runs(demo: kd.Strategy) -> None:
     parts = ["roadmap", "profiles", "schedule"]
-    first = [str(e["UID"]) for e in events_of(kd.calendar_ics(demo, include=parts, now=NOW))]
+    first = [str(e["UID"]) for e in events_of(calendar_ics(demo, include=parts, now=NOW))]
     later = dt.datetime(2031, 5, 6, tzinfo=dt.UTC)
-    again = [str(e["UID"]) for e in events_of(kd.calendar_ics(demo, include=parts, now=later))]
+    again = [str(e["UID"]) for e in events_of(calendar_ics(demo, include=parts, now=later))]
     assert len(set(first)) == len(first)
     assert first == again
     assert all(uid.endswith("@kommunal-digital") for uid in first)
 
 
 def test_moving_a_deadline_keeps_the_uid() -> None:
-    before = small_strategy([kd.Task("Konzept schreiben", due=dt.date(2027, 3, 1))])
+    before = small_strategy([Task("Konzept schreiben", due=dt.date(2027, 3, 1))])
     assert before.roadmap is not None
     phase = before.roadmap.phases[0]
     moved_task = attrs.evolve(phase.tasks[0], due=dt.date(2027, 5, 1))
     moved_phase = attrs.evolve(phase, tasks=(moved_task,))
     after = attrs.evolve(before, roadmap=attrs.evolve(before.roadmap, phases=(moved_phase,)))
-    (old,) = events_of(kd.calendar_ics(before, now=NOW))
-    (new,) = events_of(kd.calendar_ics(after, now=NOW))
+    (old,) = events_of(calendar_ics(before, now=NOW))
+    (new,) = events_of(calendar_ics(after, now=NOW))
     assert old["UID"] == new["UID"]
     assert new.decoded("DTSTART") == dt.date(2027, 5, 1)
 
@@ -149,26 +149,26 @@ def test_other_municipalities_get_other_uids(demo: kd.Strategy) -> None:
     other = attrs.evolve(
         demo, municipality=attrs.evolve(demo.municipality, name="Stadt Anders", official_key=None)
     )
-    mine = {str(e["UID"]) for e in events_of(kd.calendar_ics(demo, now=NOW))}
-    theirs = {str(e["UID"]) for e in events_of(kd.calendar_ics(other, now=NOW))}
+    mine = {str(e["UID"]) for e in events_of(calendar_ics(demo, now=NOW))}
+    theirs = {str(e["UID"]) for e in events_of(calendar_ics(other, now=NOW))}
     assert mine.isdisjoint(theirs)
 
 
 def test_identical_tasks_get_distinct_uids() -> None:
-    task = kd.Task("Sitzung vorbereiten", due=dt.date(2027, 2, 1))
-    events = events_of(kd.calendar_ics(small_strategy([task, task]), now=NOW))
+    task = Task("Sitzung vorbereiten", due=dt.date(2027, 2, 1))
+    events = events_of(calendar_ics(small_strategy([task, task]), now=NOW))
     assert len({str(e["UID"]) for e in events}) == 2
 
 
 def test_same_now_gives_identical_bytes(demo: kd.Strategy) -> None:
-    assert kd.calendar_ics(demo, now=NOW) == kd.calendar_ics(demo, now=NOW)
+    assert calendar_ics(demo, now=NOW) == calendar_ics(demo, now=NOW)
 
 
 def test_reached_milestone_sits_on_the_day_it_was_reached() -> None:
-    milestone = kd.Milestone(
+    milestone = Milestone(
         "Stelle besetzt", planned=dt.date(2027, 6, 1), reached_on=dt.date(2027, 8, 15)
     )
-    (event,) = events_of(kd.calendar_ics(small_strategy([], [milestone]), now=NOW))
+    (event,) = events_of(calendar_ics(small_strategy([], [milestone]), now=NOW))
     assert event.decoded("DTSTART") == dt.date(2027, 8, 15)
     description = str(event["DESCRIPTION"])
     assert "Geplant: 01.06.2027" in description
@@ -180,13 +180,13 @@ HOSTILE = "Rat, Ausschuss; Fraktionen\nzweite Zeile: Grüße aus Mühlbach 🎉 
 
 def test_hostile_text_survives_the_round_trip() -> None:
     who = "Bürgermeister/in; Rat, Ausschüsse 🚀"
-    task = kd.Task(HOSTILE, who=who, due=dt.date(2027, 2, 1))
+    task = Task(HOSTILE, who=who, due=dt.date(2027, 2, 1))
     phase_title = "Planen, prüfen; beschließen"
     strategy = small_strategy([task])
     assert strategy.roadmap is not None
     phase = attrs.evolve(strategy.roadmap.phases[0], title=phase_title)
     strategy = attrs.evolve(strategy, roadmap=attrs.evolve(strategy.roadmap, phases=(phase,)))
-    data = kd.calendar_ics(strategy, now=NOW)
+    data = calendar_ics(strategy, now=NOW)
     (event,) = events_of(data)
     assert str(event["SUMMARY"]) == "Aufgabe: " + " ".join(HOSTILE.split())
     assert f"Verantwortlich: {who}" in str(event["DESCRIPTION"]).split("\n")
@@ -228,7 +228,7 @@ def assert_rfc5545_structure(data: bytes) -> None:
 
 
 def test_output_has_rfc5545_structure(demo: kd.Strategy) -> None:
-    assert_rfc5545_structure(kd.calendar_ics(demo, include=["roadmap", "profiles", "schedule"]))
+    assert_rfc5545_structure(calendar_ics(demo, include=["roadmap", "profiles", "schedule"]))
 
 
 @given(
@@ -238,14 +238,14 @@ def test_output_has_rfc5545_structure(demo: kd.Strategy) -> None:
     due=st.dates(min_value=dt.date(2027, 1, 1), max_value=dt.date(2099, 12, 31)),
 )
 def test_any_model_text_survives(what: str, who: str, title: str, due: dt.date) -> None:
-    phase = kd.Phase("p", title, tasks=(kd.Task(what, who=who, due=due),))
+    phase = Phase("p", title, tasks=(Task(what, who=who, due=due),))
     strategy = kd.Strategy(
         municipality=kd.Municipality(
             "Gemeinde Testdorf", kind=kd.MunicipalityKind.GEMEINDE, land="Hessen"
         ),
         roadmap=kd.Roadmap(start=dt.date(2027, 1, 1), phases=(phase,)),
     )
-    data = kd.calendar_ics(strategy, now=NOW)
+    data = calendar_ics(strategy, now=NOW)
     assert_rfc5545_structure(data)
     (event,) = events_of(data)
     assert str(event["SUMMARY"]) == "Aufgabe: " + " ".join(what.split())
@@ -258,14 +258,14 @@ def test_any_model_text_survives(what: str, who: str, title: str, due: dt.date) 
 
 def test_unknown_part_is_refused(demo: kd.Strategy) -> None:
     with pytest.raises(kd.DocumentError, match=r"include: unknown calendar part\(s\) 'todo'"):
-        kd.calendar_ics(demo, include=["roadmap", "todo"])
+        calendar_ics(demo, include=["roadmap", "todo"])
 
 
 def test_strategy_without_dates_gives_an_empty_calendar() -> None:
     strategy = kd.Strategy(
         kd.Municipality("Gemeinde Leer", kind=kd.MunicipalityKind.GEMEINDE, land="Hessen")
     )
-    data = kd.calendar_ics(strategy, now=NOW)
+    data = calendar_ics(strategy, now=NOW)
     assert events_of(data) == []
     assert_rfc5545_structure(data)
 
@@ -274,18 +274,18 @@ def test_export_writes_atomically_and_refuses_to_overwrite(
     demo: kd.Strategy, tmp_path: Path
 ) -> None:
     target = tmp_path / "termine" / "eichenberg.ics"
-    written = kd.export_calendar(demo, target, now=NOW)
+    written = export_calendar(demo, target, now=NOW)
     assert written == target
-    assert target.read_bytes() == kd.calendar_ics(demo, now=NOW)
+    assert target.read_bytes() == calendar_ics(demo, now=NOW)
     with pytest.raises(kd.OutputExistsError, match=r"eichenberg\.ics: exists already"):
-        kd.export_calendar(demo, target, now=NOW)
-    kd.export_calendar(demo, target, force=True, include=["schedule"], now=NOW)
+        export_calendar(demo, target, now=NOW)
+    export_calendar(demo, target, force=True, include=["schedule"], now=NOW)
     assert len(events_of(target.read_bytes())) == len(demo.schedule.placed)  # type: ignore[union-attr]  # the demo is planned
     assert sorted(p.name for p in target.parent.iterdir()) == ["eichenberg.ics"]
 
 
 def test_calendar_events_are_public_data(demo: kd.Strategy) -> None:
-    events = kd.calendar_events(demo)
+    events = calendar_events(demo)
     decided = next(e for e in events if e.summary.endswith("vom Rat beschlossen"))
     assert decided.kind == "milestone"
     assert decided.start == decided.end == dt.date(2027, 7, 4)

@@ -1,3 +1,6 @@
+import functools
+from typing import Any
+
 import attrs
 import pytest
 from hypothesis import given
@@ -16,8 +19,9 @@ from kommunal_digital.model import (
     StakeholderGroup,
     measure_owner,
 )
+from kommunal_digital.organisation import Finding
 from kommunal_digital.organisation.governance import run_checks
-from kommunal_digital.organisation.presets import build_organigram, organigram_presets
+from kommunal_digital.organisation.presets import build_organigram
 from kommunal_digital.organisation.stakeholders import (
     Quadrant,
     key_stakeholders,
@@ -26,12 +30,14 @@ from kommunal_digital.organisation.stakeholders import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _core_plugins_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests check the built-in behaviour; installed regional plugins stay out."""
-    from kommunal_digital.plugins import manager
+@functools.cache
+def core() -> kd.Workspace:
+    """The built-in behaviour only: installed regional plugins stay out."""
+    return kd.open_workspace(entry_points=False)
 
-    monkeypatch.setattr(manager, "entry_points", lambda group: [])
+
+def check_all(strategy: kd.Strategy, **options: Any) -> tuple[Finding, ...]:
+    return run_checks(strategy, core().governance_checks, **options)
 
 
 def demo() -> kd.Strategy:
@@ -39,7 +45,7 @@ def demo() -> kd.Strategy:
 
 
 def findings(strategy: kd.Strategy, check: str) -> list[tuple[str, tuple[str, ...]]]:
-    return [(f.message, f.objects) for f in run_checks(strategy, only=[check])]
+    return [(f.message, f.objects) for f in check_all(strategy, only=[check])]
 
 
 def with_org(strategy: kd.Strategy, roles: list[Role], relations: list[Relation]) -> kd.Strategy:
@@ -49,20 +55,20 @@ def with_org(strategy: kd.Strategy, roles: list[Role], relations: list[Relation]
 @pytest.mark.parametrize("preset", ["rlp-stabsstelle", "rlp-beigeordnete", "thueringen-kernteam"])
 def test_presets_built_for_the_demo_pass_every_check(preset: str) -> None:
     strategy = demo()
-    organigram = build_organigram(organigram_presets()[preset], strategy)
-    assert run_checks(attrs.evolve(strategy, organigram=organigram)) == ()
+    organigram = build_organigram(core().organigram_presets[preset], strategy)
+    assert check_all(attrs.evolve(strategy, organigram=organigram)) == ()
     fields = {r.action_field for r in organigram.roles if r.action_field}
     assert fields == {f.key for f in strategy.chosen_fields}
 
 
 def test_the_demos_own_organigram_passes() -> None:
-    assert run_checks(demo()) == ()
+    assert check_all(demo()) == ()
 
 
 @pytest.mark.parametrize("preset", ["rlp-stabsstelle", "thueringen-kernteam"])
 def test_deleting_one_fields_pilot_gives_exactly_that_finding(preset: str) -> None:
     strategy = demo()
-    organigram = build_organigram(organigram_presets()[preset], strategy)
+    organigram = build_organigram(core().organigram_presets[preset], strategy)
     gone = next(
         r
         for r in organigram.roles
@@ -70,7 +76,7 @@ def test_deleting_one_fields_pilot_gives_exactly_that_finding(preset: str) -> No
     )
     roles = [r for r in organigram.roles if r.key != gone.key]
     relations = [r for r in organigram.relations if gone.key not in (r.source, r.target)]
-    result = run_checks(with_org(strategy, roles, relations))
+    result = check_all(with_org(strategy, roles, relations))
     pilot = [f for f in result if f.check == "pilot-per-field"]
     assert [(f.objects, f.message) for f in pilot] == [
         (
@@ -164,7 +170,7 @@ def test_role_limit_per_person() -> None:
     ]
     org = with_org(strategy, roles, [])
     assert findings(org, "role-limit") == []
-    assert [f.objects for f in run_checks(org, only=["role-limit"], options={"max_roles": 2})] == [
+    assert [f.objects for f in check_all(org, only=["role-limit"], options={"max_roles": 2})] == [
         ("bm", "db", "it")
     ]
 
@@ -226,8 +232,8 @@ def test_a_broken_plugin_check_does_not_stop_the_others() -> None:
         def kd_governance_checks(self) -> list[Broken]:
             return [Broken()]
 
-    pm = kd.make_plugin_manager(load_entry_points=False, plugins=[Plugin()])
-    result = run_checks(demo(), manager=pm)
+    workspace = kd.open_workspace(entry_points=False, plugins=[Plugin()])
+    result = run_checks(demo(), workspace.governance_checks)
     assert [f.message for f in result] == [
         "Die Prüfung „kaputt“ ist fehlgeschlagen: RuntimeError: boom"
     ]
