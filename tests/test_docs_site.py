@@ -93,13 +93,19 @@ def identity(path: str, value: object) -> tuple[str, int]:
     return path.rsplit(".", 1)[1], id(value)
 
 
+def names_a_submodule(path: str) -> bool:
+    """Whether ``kommunal_digital.<namespace>.<name>`` is also a submodule's path."""
+    parent = importlib.import_module(path.rsplit(".", 1)[0])
+    return hasattr(parent, "__path__") and importlib.util.find_spec(path) is not None
+
+
 def module_path_object(path: str) -> object | None:
     """The public object a path into a module names, else ``None``.
 
-    A re-exported name that shares its name with a submodule
-    (``kommunal_digital.ranking.sensitivity``) is documented under that
+    Only a re-exported name that shares its name with a submodule
+    (``kommunal_digital.ranking.sensitivity``) is documented under its
     module (``kommunal_digital.ranking.sensitivity.sensitivity``), because
-    mkdocstrings resolves the shorter path to the submodule.
+    mkdocstrings resolves the namespace path to the submodule.
     """
     parts = path.split(".")
     if len(parts) < 4 or parts[1] not in namespaces():
@@ -109,8 +115,14 @@ def module_path_object(path: str) -> object | None:
     except ImportError:
         return None
     value = getattr(module, parts[-1], None)
-    public = {identity(p, v) for p, v in public_paths().items()}
-    return value if identity(path, value) in public else None
+    shadowed = [
+        public_path
+        for public_path, public_value in public_paths().items()
+        if identity(public_path, public_value) == identity(path, value)
+        and public_path.count(".") == 2
+        and names_a_submodule(public_path)
+    ]
+    return value if shadowed else None
 
 
 def documented() -> dict[tuple[str, int], list[str]]:
@@ -163,8 +175,7 @@ def test_no_namespace_path_names_a_submodule_instead() -> None:
         if path in public
         and not isinstance(public[path], types.ModuleType)
         and path.count(".") == 2
-        and hasattr(importlib.import_module(path.rsplit(".", 1)[0]), "__path__")
-        and importlib.util.find_spec(path) is not None
+        and names_a_submodule(path)
     ]
     assert shadowed == []
 

@@ -298,7 +298,7 @@ def test_a_pack_replaces_the_guide_of_one_phase(tmp_path: Path) -> None:
     manifest.write_text(
         manifest.read_text(encoding="utf-8")
         .replace("[data]\n", '[data]\nphase_guide = "phases.yaml"\n')
-        .replace("[pack]\n", '[pack]\nextends = "rlp"\n'),
+        .replace('extends = "base"', 'extends = "rlp"'),
         encoding="utf-8",
     )
     pack = kd.load_installation(entry_points=False).pack(folder)
