@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
+import click
 import pytest
 from click.testing import CliRunner
 
 import kommunal_digital as kd
-from kommunal_digital.cli.main import cli
+from kommunal_digital.cli.main import COMMANDS, cli
 from tests.docx_reading import docx_text
 
 
@@ -106,3 +109,30 @@ def test_an_unknown_recorded_pack_is_one_clear_error(tmp_path: Path) -> None:
     assert code == 1
     assert "made with the pack 'hessen' 1.0, which is not installed" in err
     assert "Traceback" not in out + err
+
+
+def test_every_listed_command_loads_under_its_name() -> None:
+    context = click.Context(cli)
+    for name in COMMANDS:
+        command = cli.get_command(context, name)
+        assert command is not None
+        assert command.name == name
+        assert command.short_help == COMMANDS[name][1]
+    assert cli.get_command(context, "gibt-es-nicht") is None
+
+
+def test_help_lists_the_commands_without_importing_them() -> None:
+    code = (
+        "import sys; from kommunal_digital.cli.main import cli\n"
+        "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kommunal_digital')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded = result.stdout.strip().splitlines()[-1]
+    assert "commands_" not in loaded
+    assert "kommunal_digital.model" not in loaded
+    for name, (_, short_help) in COMMANDS.items():
+        assert f"{name}" in result.stdout
+        assert short_help in result.stdout
