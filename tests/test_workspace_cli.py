@@ -17,7 +17,7 @@ from kommunal_digital.cli.main import COMMANDS, cli
 from tests.docx_reading import docx_text
 
 
-def run(args: list[str]) -> tuple[int, str, str]:
+def run(args: list[str | Path]) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, [str(a) for a in args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.stdout, result.stderr
