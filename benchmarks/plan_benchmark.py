@@ -19,10 +19,10 @@ import random
 import time
 from decimal import Decimal
 
-from kommunal_digital.planning.critical_path import critical_path
-from kommunal_digital.planning.dependencies import dependency_graph
 from kommunal_digital.model import Cost, Measure
 from kommunal_digital.model.schedule import ScheduleLimits
+from kommunal_digital.planning.critical_path import critical_path
+from kommunal_digital.planning.dependencies import dependency_graph
 from kommunal_digital.planning.schedule import schedule_measures
 
 START = dt.date(2027, 1, 1)

@@ -23,7 +23,7 @@ def pack_reference(workspace: Workspace) -> PackReference:
 
 
 def with_pack(strategy: Strategy, workspace: Workspace, *, replace: bool = False) -> Strategy:
-    """The strategy recording the workspace's pack: when it records none yet, or with ``replace``."""
+    """The strategy recording the workspace's pack (if it records none, or with ``replace``)."""
     if strategy.pack is not None and not replace:
         return strategy
     return attrs.evolve(strategy, pack=pack_reference(workspace))
