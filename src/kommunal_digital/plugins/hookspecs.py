@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from kommunal_digital.organisation.findings import GovernanceCheck
     from kommunal_digital.packs.pack import TemplatePack
     from kommunal_digital.ranking.request import RankingRule
-    from kommunal_digital.workspace.workspace import DocumentType, OutputFormat
+    from kommunal_digital.workspace.extensions import ExtensionSchema
+    from kommunal_digital.workspace.workspace import (
+        ContextExtension,
+        DocumentType,
+        OutputFormat,
+        PictureSource,
+    )
 
 
 @hookspec
@@ -231,4 +237,43 @@ def kd_funding_programmes(pack: TemplatePack) -> Sequence[FundingProgramme]:  # 
 
     Returns:
         Funding programmes.
+    """
+
+
+@hookspec
+def kd_extension_schemas() -> Sequence[ExtensionSchema]:  # type: ignore[empty-body]  # a spec: never called
+    """Declare the shape of this plugin's extension data.
+
+    Measures, action fields and catalogue entries carry
+    ``extensions: {<key>: {...}}``; the data under a key is checked against
+    the attrs class its schema names when a strategy is loaded in a
+    workspace, and errors name the file and the field path.
+
+    Returns:
+        Extension schemas, one per key.
+    """
+
+
+@hookspec
+def kd_context_extensions() -> Sequence[ContextExtension]:  # type: ignore[empty-body]  # a spec: never called
+    """Add variables to the render context of document types.
+
+    An extension names the document types it extends (empty: all) and
+    returns the variables to add; a variable the context has already is not
+    replaced (that is a conflict, reported).
+
+    Returns:
+        Context extensions.
+    """
+
+
+@hookspec
+def kd_picture_sources() -> Sequence[PictureSource]:  # type: ignore[empty-body]  # a spec: never called
+    """Contribute pictures that templates embed as ``images.<name>``.
+
+    Each source draws a PNG from the strategy (or ``None``); ``build``
+    also writes it into ``Bilder/``.
+
+    Returns:
+        Picture sources.
     """

@@ -30,10 +30,13 @@ from kommunal_digital.packs.pack import TemplatePack, load_pack
 from kommunal_digital.plugins.builtin import DEFAULT_PACK
 from kommunal_digital.plugins.manager import make_plugin_manager, merge_by_key
 from kommunal_digital.ranking.request import RankingRule
+from kommunal_digital.workspace.extensions import ExtensionSchema
 from kommunal_digital.workspace.workspace import (
     TEMPLATE_KINDS,
+    ContextExtension,
     DocumentType,
     OutputFormat,
+    PictureSource,
     Workspace,
 )
 
@@ -169,6 +172,25 @@ class Installation:
                 "kd_output_formats", hook.kd_output_formats(), OutputFormat, "name"
             ),
             templates=self._templates(loaded, types),
+            extension_schemas=_merged(
+                "kd_extension_schemas", hook.kd_extension_schemas(), ExtensionSchema
+            ),
+            context_extensions=tuple(
+                _merged(
+                    "kd_context_extensions",
+                    hook.kd_context_extensions(),
+                    ContextExtension,  # type: ignore[type-abstract]  # a runtime-checkable protocol
+                    "name",
+                ).values()
+            ),
+            picture_sources=tuple(
+                _merged(
+                    "kd_picture_sources",
+                    hook.kd_picture_sources(),
+                    PictureSource,  # type: ignore[type-abstract]  # a runtime-checkable protocol
+                    "name",
+                ).values()
+            ),
             plugins=tuple(name for name, _ in self.manager.list_name_plugin()),
         )
 

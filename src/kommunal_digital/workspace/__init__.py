@@ -6,13 +6,16 @@ a registry: :func:`rank`, :func:`plan`, :func:`check`, the documents.
 """
 
 from kommunal_digital.workspace.check import CheckReport, Diagnostic, check
+from kommunal_digital.workspace.extensions import EXTENDABLE, ExtensionSchema
 from kommunal_digital.workspace.operations import pack_reference, plan, rank, with_pack
 from kommunal_digital.workspace.workspace import (
     TEMPLATE_KINDS,
     ContextBuilder,
+    ContextExtension,
     DocumentType,
     MeasureContextBuilder,
     OutputFormat,
+    PictureSource,
     Renderer,
     Workspace,
     template_name,
@@ -21,10 +24,14 @@ from kommunal_digital.workspace.workspace import (
 __all__ = [
     "CheckReport",
     "ContextBuilder",
+    "ContextExtension",
     "Diagnostic",
     "DocumentType",
+    "EXTENDABLE",
+    "ExtensionSchema",
     "MeasureContextBuilder",
     "OutputFormat",
+    "PictureSource",
     "Renderer",
     "TEMPLATE_KINDS",
     "Workspace",

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -28,12 +28,15 @@ from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.organisation.findings import GovernanceCheck
 from kommunal_digital.packs.pack import TemplatePack
 from kommunal_digital.ranking.request import RankingRule
+from kommunal_digital.workspace.extensions import ExtensionSchema
 
 __all__ = [
     "ContextBuilder",
+    "ContextExtension",
     "DocumentType",
     "MeasureContextBuilder",
     "OutputFormat",
+    "PictureSource",
     "Renderer",
     "Workspace",
     "template_name",
@@ -137,6 +140,54 @@ class OutputFormat:
     template_kind: str = "docx"
 
 
+@runtime_checkable
+class ContextExtension(Protocol):
+    """Adds variables to the render context of document types, built-in or not.
+
+    Returned by the ``kd_context_extensions`` hook; a document's context is
+    built first, then each extension of its type adds its variables (it
+    cannot replace one that exists).
+    """
+
+    @property
+    def name(self) -> str:
+        """Identifier, for conflicts and error messages."""
+        ...  # pragma: no cover - protocol
+
+    @property
+    def document_types(self) -> frozenset[str]:
+        """The document types it extends; empty for all."""
+        ...  # pragma: no cover - protocol
+
+    def extend(
+        self,
+        strategy: Strategy,
+        workspace: Workspace,
+        document_type: str,
+        context: Mapping[str, Any],
+        today: dt.date | None,
+    ) -> Mapping[str, Any]:
+        """Return the variables to add to ``context``."""
+        ...  # pragma: no cover - protocol
+
+
+@runtime_checkable
+class PictureSource(Protocol):
+    """Draws a picture that templates embed as ``images.<name>``.
+
+    Returned by the ``kd_picture_sources`` hook.
+    """
+
+    @property
+    def name(self) -> str:
+        """The picture's name in templates, and its file name in ``Bilder/``."""
+        ...  # pragma: no cover - protocol
+
+    def draw(self, strategy: Strategy, workspace: Workspace) -> bytes | None:
+        """PNG bytes, or ``None`` when the strategy gives nothing to draw."""
+        ...  # pragma: no cover - protocol
+
+
 def _frozen(items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> Mapping[K, V]:
     return MappingProxyType(dict(items))
 
@@ -171,6 +222,9 @@ class Workspace:
         document_types: Document types by name.
         output_formats: Output formats by name.
         templates: Template files by (document type, template kind).
+        extension_schemas: The shapes of plugins' extension data, by key.
+        context_extensions: What plugins add to render contexts.
+        picture_sources: Pictures plugins draw for templates.
         plugins: Names of the plugins the registries came from, in
             registration order.
     """
@@ -189,6 +243,9 @@ class Workspace:
     document_types: Mapping[str, DocumentType] = _field()
     output_formats: Mapping[str, OutputFormat] = _field()
     templates: Mapping[tuple[str, str], Path] = _field()
+    extension_schemas: Mapping[str, ExtensionSchema] = _field()
+    context_extensions: tuple[ContextExtension, ...] = ()
+    picture_sources: tuple[PictureSource, ...] = ()
     plugins: tuple[str, ...] = ()
 
     def questionnaire(self, key: str) -> Questionnaire:
