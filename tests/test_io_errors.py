@@ -212,7 +212,7 @@ def test_model_checks_name_the_field_path(
 
 def test_bool_expected(tmp_path: Path) -> None:
     message = file_error(tmp_path, lambda d: d["action_fields"][0].update(chosen="ja"))
-    assert message == "strategy.yaml: action_fields[0].chosen: expected true or false, got 'ja'"
+    assert message == "strategy.yaml: action_fields[0].chosen: expected a boolean, got 'ja'"
 
 
 def test_several_problems_are_reported_together(tmp_path: Path) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -27,6 +28,7 @@ from kommunal_digital.model.ranking import RankingChoice
 from kommunal_digital.model.schedule import ScheduleLimits
 from kommunal_digital.organisation.presets import build_organigram
 from kommunal_digital.planning.roadmap import DEFAULT_ROADMAP_PRESET, build_roadmap
+from kommunal_digital.workspace.extensions import ExtensionSchema
 from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["starter_strategy"]
@@ -36,7 +38,22 @@ def _middle(span: CostRange) -> Decimal:
     return ((span.low + span.high) / 2).quantize(Decimal("0.01"))
 
 
-def _measure(entry: CatalogueEntry, goal: str) -> Measure:
+def _carried(
+    extensions: Mapping[str, Any], kind: str, schemas: Mapping[str, ExtensionSchema]
+) -> dict[str, Any]:
+    """The pack's extension data an object of the strategy may carry.
+
+    Data whose schema does not apply to ``kind`` stays in the pack; data
+    without an installed schema is carried along unchecked.
+    """
+    return {
+        key: data
+        for key, data in extensions.items()
+        if key not in schemas or kind in schemas[key].applies_to
+    }
+
+
+def _measure(entry: CatalogueEntry, goal: str, schemas: Mapping[str, ExtensionSchema]) -> Measure:
     return Measure(
         key=entry.key,
         title=entry.title,
@@ -47,6 +64,7 @@ def _measure(entry: CatalogueEntry, goal: str) -> Measure:
         cost=Cost(one_off=_middle(entry.one_off), yearly=_middle(entry.yearly)),
         legal_driver=entry.legal_driver,
         stakeholders=(Involvement("verwaltungsspitze", Raci.ACCOUNTABLE),),
+        extensions=_carried(entry.extensions, "measure", schemas),
     )
 
 
@@ -68,6 +86,9 @@ def starter_strategy(
     starter has no scoring criteria yet, rules that need them fall back to
     the workshop votes), and the plan starts on ``start`` for four years
     without budget limits. The strategy records the pack and its version.
+    Action fields and measures carry the extension data of the pack's
+    fields and catalogue entries (except data whose schema does not apply
+    to them).
 
     Raises:
         PackError: A named field is not in the pack, or the pack has no
@@ -80,20 +101,35 @@ def starter_strategy(
     if unknown:
         raise PackError(f"{pack.name}: has no action field(s) {', '.join(unknown)}")
     catalogue = list(workspace.catalogue.values())
+    schemas = workspace.extension_schemas
     action_fields: list[ActionField] = []
     measures: list[Measure] = []
     for field in available:
         if field.key not in wanted:
             action_fields.append(
-                ActionField(field.key, field.title, field.description, chosen=False)
+                ActionField(
+                    field.key,
+                    field.title,
+                    field.description,
+                    chosen=False,
+                    extensions=_carried(field.extensions, "action_field", schemas),
+                )
             )
             continue
         entries = [e for e in catalogue if e.action_field == field.key][:entries_per_field]
         if not entries:
             raise PackError(f"{pack.name}: the catalogue has no entries for {field.key!r}")
         goal = Goal(f"ziel-{field.key}", entries[0].goal or f"Fortschritte in: {field.title}")
-        action_fields.append(ActionField(field.key, field.title, field.description, (goal,)))
-        measures.extend(_measure(entry, goal.key) for entry in entries)
+        action_fields.append(
+            ActionField(
+                field.key,
+                field.title,
+                field.description,
+                (goal,),
+                extensions=_carried(field.extensions, "action_field", schemas),
+            )
+        )
+        measures.extend(_measure(entry, goal.key, schemas) for entry in entries)
     defaults = pack.defaults()
     strategy = Strategy(
         municipality=municipality,

@@ -33,6 +33,7 @@ from kommunal_digital.german import slug
 from kommunal_digital.io.files import load_strategy
 from kommunal_digital.model import PackReference, Strategy
 from kommunal_digital.plugins.installation import Installation, load_installation
+from kommunal_digital.workspace.extensions import check_extensions
 from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["BatchJob", "Builder", "build_one", "folder_name"]
@@ -214,6 +215,7 @@ def _build_into(
     try:
         builder = job.builder or _default_builder
         workspace = _workspace_for(strategy, job)
+        check_extensions(strategy, workspace.extension_schemas, job.source.name)
         # The staging folder is new and ours, so force only matters to the builder's checks.
         result = builder(
             strategy, staging, workspace, formats=job.formats, force=True, today=job.today

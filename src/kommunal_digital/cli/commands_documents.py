@@ -14,18 +14,20 @@ from kommunal_digital.cli.output import (
     EXIT_ERROR,
     date_option,
     emit_json,
+    installation,
     json_option,
+    load_in_workspace,
     out_file_option,
     out_folder_option,
     pack_option,
     reported,
     split_list,
     strategy_argument,
-    workspace_for,
 )
 
 if TYPE_CHECKING:
     # The namespaces are imported on first access; this tells the type checker.
+    import kommunal_digital.demo
     import kommunal_digital.documents
     import kommunal_digital.io
 
@@ -76,8 +78,7 @@ def build(
 ) -> None:
     """Build the whole document set."""
     with reported():
-        strategy = kd.load_strategy(strategy_file)
-        workspace = workspace_for(strategy, pack)
+        strategy, workspace = load_in_workspace(strategy_file, pack)
         result = kd.build_documents(
             strategy,
             out_dir,
@@ -150,11 +151,11 @@ def render(
 ) -> None:
     """Render one document."""
     with reported():
-        strategy = kd.load_strategy(strategy_file)
+        strategy, workspace = load_in_workspace(strategy_file, pack)
         path = kd.render_document(
             strategy,
             output,
-            workspace_for(strategy, pack),
+            workspace,
             document_type=document_type,
             force=force,
             today=today,
@@ -175,8 +176,8 @@ def render(
 def charts(strategy_file: Path, out_dir: Path, pack: str | None, force: bool) -> None:
     """Write the strategy's pictures as PNG and SVG."""
     with reported():
-        strategy = kd.load_strategy(strategy_file)
-        images = kd.documents.chart_images(strategy, workspace_for(strategy, pack))
+        strategy, workspace = load_in_workspace(strategy_file, pack)
+        images = kd.documents.chart_images(strategy, workspace)
         for name, data in images.items():
             written = kd.io.write_atomic(out_dir / name, data, force=force)
             click.echo(f"wrote {written}")
@@ -197,6 +198,7 @@ def charts(strategy_file: Path, out_dir: Path, pack: str | None, force: bool) ->
 def demo(out_dir: Path, force: bool) -> None:
     """Write the demo's files."""
     with reported():
-        result = kd.write_demo(out_dir, force=force)
+        workspace = installation().workspace(kd.demo.DEMO_PACK)
+        result = kd.write_demo(out_dir, workspace, force=force)
     for path in (result.strategy_file, *result.documents, *result.images):
         click.echo(f"wrote {path}")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     # The namespaces are imported on first access; this tells the type checker.
     import kommunal_digital.authoring
     import kommunal_digital.german
-from kommunal_digital.cli.output import count, date_option, fail, reported
+from kommunal_digital.cli.output import count, date_option, fail, installation, reported
 
 __all__ = ["init", "parse_fields"]
 
@@ -149,13 +149,13 @@ def init(
     name = ask(name, "Name of the municipality", None)
     kind = ask(kind, "Kind", _kind_from_name(name), click.Choice(_KINDS))
     with reported():
-        installation = kd.load_installation()
-    registered = sorted(installation.packs)
-    default = installation.default_pack
+        installed = installation()
+    registered = sorted(installed.packs)
+    default = installed.default_pack
     pack_default = default if default in registered else (registered[0] if registered else None)
     pack_name = ask(pack_name, f"Pack ({', '.join(registered)})", pack_default)
     with reported():
-        workspace = installation.workspace(pack_name)
+        workspace = installed.workspace(pack_name)
     pack = workspace.pack
     available = list(workspace.action_fields.values())
     land = ask(land, "Bundesland", pack.manifest.region or None)

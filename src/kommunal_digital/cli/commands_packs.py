@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 import kommunal_digital as kd
-from kommunal_digital.cli.output import EXIT_ERROR, count, emit_json, json_option, reported
+from kommunal_digital.cli.output import (
+    EXIT_ERROR,
+    count,
+    emit_json,
+    installation,
+    json_option,
+    reported,
+)
 
 if TYPE_CHECKING:
     # The namespaces are imported on first access; this tells the type checker.
@@ -19,12 +26,16 @@ if TYPE_CHECKING:
 __all__ = ["pack", "packs", "plugins"]
 
 
-@click.command(help="List the available template packs: name, version, title, region, extends.")
+@click.command(
+    help="List the available template packs (name, version, title, region, extends, plugin) "
+    "and the installed plugins that were left out, with the reason."
+)
 @json_option
 def packs(as_json: bool) -> None:
-    """Print one row per registered pack."""
+    """Print one row per registered pack, then the disabled plugins."""
     with reported():
-        found = kd.load_installation().packs
+        installed = installation()
+    found = installed.packs
     rows = [
         {
             "name": name,
@@ -32,22 +43,35 @@ def packs(as_json: bool) -> None:
             "title": found[name].manifest.title,
             "region": found[name].manifest.region,
             "extends": found[name].manifest.extends,
+            "plugin": installed.pack_sources.get(name, ""),
         }
         for name in sorted(found)
     ]
+    disabled = [_disabled_data(d) for d in installed.disabled]
     if as_json:
-        emit_json(rows)
+        emit_json({"packs": rows, "disabled": disabled})
         return
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     table = Table()
-    for column in ("name", "version", "title", "region", "extends"):
+    for column in ("name", "version", "title", "region", "extends", "plugin"):
         table.add_column(column)
     for row in rows:
         table.add_row(*(escape(str(row[key] or "-")) for key in row))
     Console(width=None if sys.stdout.isatty() else 120, highlight=False).print(table)
+    for item in installed.disabled:
+        click.echo(f"disabled: {item}")
+
+
+def _disabled_data(item: kd.plugins.DisabledPlugin) -> dict[str, str]:
+    return {
+        "name": item.name,
+        "distribution": item.distribution,
+        "version": item.version,
+        "reason": item.reason,
+    }
 
 
 @click.group(help="Work with template packs: check one, or create a new one.")
@@ -60,9 +84,9 @@ def pack() -> None:
 def pack_check(path: Path) -> None:
     """Check a pack; exit status 1 when it has defects."""
     with reported():
-        installation = kd.load_installation()
+        installed = installation()
         problems = kd.authoring.check_pack(
-            path, packs=installation.packs, document_types=installation.document_types()
+            path, packs=installed.packs, document_types=installed.document_types()
         )
     for problem in problems:
         click.echo(str(problem))
@@ -90,14 +114,81 @@ def pack_new(name: str, parent: Path, title: str) -> None:
     click.echo(f"created {root}; check it with: kommunal-digital pack check {root}")
 
 
-@click.command(help="List the installed plugins with their versions and hooks.")
+@click.command(
+    help="List the plugins: version, distribution and hooks of each, and the installed "
+    "plugins left out with the reason. With --conflicts: every key that several plugins "
+    "or packs supply, per pack, and which one wins."
+)
+@click.option("--conflicts", "show_conflicts", is_flag=True, help="List the conflicts instead.")
 @json_option
-def plugins(as_json: bool) -> None:
-    """Print one line per plugin."""
+def plugins(show_conflicts: bool, as_json: bool) -> None:
+    """Print one line per plugin, or one per conflict."""
     with reported():
-        rows = kd.plugins.describe_plugins(kd.load_installation().manager)
-    if as_json:
-        emit_json([{"name": n, "version": v, "hooks": hooks} for n, v, hooks in rows])
+        installed = installation()
+        conflicts = _conflicts(installed) if show_conflicts else []
+    if show_conflicts:
+        if as_json:
+            emit_json(conflicts)
+            return
+        for item in conflicts:
+            click.echo(
+                f"{item['pack']}: {item['registry']} {item['key']!r}: {item['winner']} "
+                f"wins over {', '.join(item['overridden'])}"
+            )
+        click.echo(f"{count(len(conflicts), 'conflict')}")
         return
-    for name, version, hooks in rows:
-        click.echo(f"{name} {version}: {', '.join(hooks)}")
+    rows: list[dict[str, Any]] = [
+        {
+            "name": info.name,
+            "distribution": info.distribution,
+            "version": info.version,
+            "priority": info.priority,
+            "hooks": list(info.hooks),
+            "disabled": None,
+        }
+        for info in installed.plugins.plugins
+    ]
+    rows += [
+        {**_disabled_data(d), "priority": 0, "hooks": [], "disabled": d.reason}
+        for d in installed.disabled
+    ]
+    for row in rows:
+        row.pop("reason", None)
+    rows.sort(key=lambda row: row["name"])
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        origin = " ".join(part for part in (row["distribution"], row["version"]) if part)
+        head = f"{row['name']} {row['version'] or '-'}"
+        where = f" ({origin})" if row["distribution"] else ""
+        if row["disabled"] is not None:
+            click.echo(f"{head}{where}: disabled: {row['disabled']}")
+        else:
+            click.echo(f"{head}{where}: {', '.join(row['hooks'])}")
+
+
+def _conflicts(installed: kd.Installation) -> list[dict[str, Any]]:
+    found = [
+        {
+            "pack": "",
+            "registry": c.registry,
+            "key": c.key,
+            "winner": c.winner,
+            "overridden": list(c.overridden),
+        }
+        for c in installed.conflicts
+    ]
+    for name in sorted(installed.packs):
+        workspace = installed.workspace(name)
+        found += [
+            {
+                "pack": name,
+                "registry": c.registry,
+                "key": c.key,
+                "winner": c.winner,
+                "overridden": list(c.overridden),
+            }
+            for c in workspace.conflicts
+        ]
+    return found

@@ -16,10 +16,10 @@ from kommunal_digital.cli.output import (
     emit_json,
     fail,
     json_option,
+    load_in_workspace,
     pack_option,
     reported,
     strategy_argument,
-    workspace_for,
 )
 
 if TYPE_CHECKING:
@@ -109,15 +109,15 @@ def validate(
         "diagnostics": [],
         "gate": None,
     }
-    try:
-        strategy = kd.load_strategy(strategy_file)
-    except kd.InputFileError as error:
-        data["problems"] = _load_problems(error)
-        if as_json:
-            emit_json(data)
-        fail(str(error))
     with reported():
-        result = kd.check(strategy, workspace_for(strategy, pack), gate=gate, top_n=top_n)
+        try:
+            strategy, workspace = load_in_workspace(strategy_file, pack)
+        except kd.InputFileError as error:
+            data["problems"] = _load_problems(error)
+            if as_json:
+                emit_json(data)
+            raise
+        result = kd.check(strategy, workspace, gate=gate, top_n=top_n)
     data["diagnostics"] = [_diagnostic_data(d) for d in result]
     # The maturity answers must fit their questionnaire: a broken file, not a finding.
     answers = [d for d in result if d.code == "maturity.answers"]
@@ -142,7 +142,7 @@ def validate(
         emit_json(data)
     else:
         for diagnostic in result:
-            if diagnostic.code.startswith("pack."):
+            if diagnostic.code.startswith(("pack.", "extensions.")):
                 click.echo(str(diagnostic))
         for finding in findings:
             click.echo(_finding_line(finding))
@@ -184,8 +184,8 @@ def validate(
 def plan(strategy_file: Path, output: Path | None, pack: str | None, as_json: bool) -> None:
     """Plan a strategy file and report what did not fit."""
     with reported():
-        strategy = kd.load_strategy(strategy_file)
-        planned = kd.plan(strategy, workspace_for(strategy, pack))
+        strategy, workspace = load_in_workspace(strategy_file, pack)
+        planned = kd.plan(strategy, workspace)
         target = kd.dump_strategy(planned, output or strategy_file, force=True)
     schedule = planned.schedule
     assert schedule is not None  # plan_strategy always sets it
@@ -259,8 +259,7 @@ def rank(
 ) -> None:
     """Rank a strategy file and print the ranking."""
     with reported():
-        strategy = kd.load_strategy(strategy_file)
-        workspace = workspace_for(strategy, pack)
+        strategy, workspace = load_in_workspace(strategy_file, pack)
         ranked = kd.rank(strategy, workspace, rule)
         report = (
             kd.ranking.sensitivity(ranked, workspace.ranking_rules, rule=rule)
@@ -312,8 +311,8 @@ def rank(
 def check(strategy_file: Path, max_roles: int, pack: str | None, as_json: bool) -> None:
     """Print the findings; exit status 1 when there is an error finding."""
     with reported():
-        strategy = kd.load_strategy(strategy_file)
-        checks = workspace_for(strategy, pack).governance_checks
+        strategy, workspace = load_in_workspace(strategy_file, pack)
+        checks = workspace.governance_checks
         findings = kd.organisation.run_checks(strategy, checks, options={"max_roles": max_roles})
     errors = sum(1 for f in findings if f.severity is kd.Severity.ERROR)
     if as_json:

@@ -16,7 +16,10 @@ import kommunal_digital as kd
 from kommunal_digital.errors import KommunalDigitalError, OutputExistsError
 
 if TYPE_CHECKING:
+    # The namespaces are imported on first access; this tells the type checker.
+    import kommunal_digital.workspace
     from kommunal_digital.model import Strategy
+    from kommunal_digital.plugins import Installation
     from kommunal_digital.workspace import Workspace
 
 __all__ = [
@@ -27,7 +30,9 @@ __all__ = [
     "date_option",
     "emit_json",
     "fail",
+    "installation",
     "json_option",
+    "load_in_workspace",
     "out_file_option",
     "out_folder_option",
     "pack_option",
@@ -167,12 +172,47 @@ def pack_option(function: _F) -> _F:
     return option(function)
 
 
+def installation() -> Installation:
+    """The installation, loaded once per command; its notices go to stderr as warnings.
+
+    A disabled plugin or a plugin author's slip is one ``warning: ...`` line
+    naming the plugin; the command itself goes on.
+    """
+    meta = click.get_current_context().meta
+    if "kommunal_digital.installation" not in meta:
+        loaded = kd.load_installation()
+        for notice in loaded.notices():
+            click.echo(f"warning: {notice}", err=True)
+        meta["kommunal_digital.installation"] = loaded
+    found: Installation = meta["kommunal_digital.installation"]
+    return found
+
+
 def workspace_for(strategy: Strategy | None, pack: str | None) -> Workspace:
     """The workspace a command works in: ``--pack`` if given, else the strategy's pack.
 
+    Problems of plugins while resolving it are printed as warnings.
+
     Raises:
         PackError: The pack cannot be found.
-        PluginError: A plugin cannot be loaded.
     """
     spec = pack if pack is not None else (strategy.pack if strategy is not None else None)
-    return kd.open_workspace(spec)
+    workspace = installation().workspace(spec)
+    for problem in workspace.problems:
+        click.echo(f"warning: {problem}", err=True)
+    return workspace
+
+
+def load_in_workspace(strategy_file: Path, pack: str | None) -> tuple[Strategy, Workspace]:
+    """Load a strategy file, open its workspace and check its extension data there.
+
+    Raises:
+        InputFileError: The file is not a valid strategy, or its extension
+            data does not fit the shapes the workspace's plugins declare
+            (``strategy.yaml: measures[2].extensions.hessen.interkommunal: ...``).
+        PackError: The pack cannot be found.
+    """
+    strategy = kd.load_strategy(strategy_file)
+    workspace = workspace_for(strategy, pack)
+    schemas = workspace.extension_schemas
+    return kd.workspace.check_extensions(strategy, schemas, strategy_file.name), workspace

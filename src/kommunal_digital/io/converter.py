@@ -21,6 +21,7 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, mapping_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from kommunal_digital.model.checks import Extensions, extensions_as_data
 from kommunal_digital.model.funding import FundingKind, FundingSource
 from kommunal_digital.model.labels import LabelledEnum
 from kommunal_digital.model.pack_reference import PackReference
@@ -105,7 +106,15 @@ def _structure_float(value: object, _: type) -> float:
 
 def _structure_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {_describe(value)}")
+        raise ValueError(f"expected a boolean, got {_describe(value)}")
+    return value
+
+
+def _structure_extensions(value: object, _: type) -> Mapping[str, Any]:
+    # The model checks the data itself (plain data, keys, depth) and names the
+    # path below ``extensions``; its shape is the workspace's business.
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a mapping of extension keys, got {_describe(value)}")
     return value
 
 
@@ -153,7 +162,8 @@ def make_converter() -> cattrs.Converter:
     refuses unknown keys, leaves out values equal to their defaults when
     unstructuring, writes tuples as lists and keeps dates as
     :class:`datetime.date` (YAML writes them natively, the JSON writer as
-    ISO strings).
+    ISO strings). Extension data (``extensions``) is passed to the model as
+    it is and written back as plain dicts and lists.
 
     Returns:
         A new, independent :class:`cattrs.Converter`.
@@ -196,6 +206,9 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook_factory(
         attrs.has, lambda t, c: make_dict_unstructure_fn(t, c, _cattrs_omit_if_default=True)
     )
+    # Registered after the mapping factory, so that it wins for this one type.
+    converter.register_structure_hook_func(lambda t: t == Extensions, _structure_extensions)
+    converter.register_unstructure_hook_func(lambda t: t == Extensions, extensions_as_data)
     _register_funding_sources(converter)
     _register_pack_references(converter)
     return converter

@@ -62,6 +62,9 @@ class ActionField:
         description: What the field covers.
         goals: Goals set for this field in the workshop.
         chosen: Whether the municipality works on this field.
+        extensions: Plugins' own data, one mapping per plugin key; plain
+            data only, checked by the workspace against the shapes the
+            plugins declare.
     """
 
     key: str = attrs.field(validator=checks.key)
@@ -71,6 +74,9 @@ class ActionField:
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
     chosen: bool = True
+    extensions: checks.Extensions = attrs.field(
+        factory=dict, converter=checks.to_extensions, hash=False
+    )
 
     @goals.validator
     def _check_goals(self, attribute: attrs.Attribute[Any], value: tuple[Goal, ...]) -> None:

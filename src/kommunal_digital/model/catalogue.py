@@ -60,6 +60,10 @@ class CatalogueEntry:
         steps: The usual steps, in order.
         text_block: Key of the text block describing it, if any.
         legal_driver: A law that requires it, e.g. "OZG".
+        extensions: Plugins' own data, one mapping per plugin key; plain
+            data only, checked by the workspace against the shapes the
+            plugins declare. A starter strategy copies it into the measure
+            made from the entry.
     """
 
     key: str = attrs.field(validator=checks.key)
@@ -80,6 +84,9 @@ class CatalogueEntry:
         default=None, validator=attrs.validators.optional(checks.key)
     )
     legal_driver: str = attrs.field(default="", validator=checks.text)
+    extensions: checks.Extensions = attrs.field(
+        factory=dict, converter=checks.to_extensions, hash=False
+    )
 
 
 @attrs.frozen

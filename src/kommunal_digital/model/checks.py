@@ -6,16 +6,25 @@ attribute, so that a loader can prefix the path of the enclosing object.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
 from kommunal_digital.errors import ModelValidationError
+
+#: How many levels of mappings and lists extension data may hold below a
+#: plugin's key (``extensions.<key>`` itself is level 1).
+MAX_EXTENSION_DEPTH = 16
+
+#: Extension data: plain data (text, numbers, booleans, null, lists,
+#: mappings) under one key per plugin.
+Extensions: TypeAlias = Mapping[str, Mapping[str, Any]]
 
 #: Largest amount of money accepted, in euros (exclusive). A municipality's
 #: digital measure never comes near it; the bound keeps amounts exact when
@@ -239,3 +248,94 @@ def follow_on_amount(value: Money) -> Decimal:
 def budget_amount(value: Money | None) -> Decimal | None:
     """Converter for optional budgets (``None`` means no limit)."""
     return None if value is None else to_money(value, "one_off_budget")
+
+
+# Extension data: plugins' own data on measures, action fields and catalogue
+# entries. The model does not know its shape (the workspace checks it against
+# the shapes the plugins declare); it only makes sure the data is plain, so
+# that it survives YAML, JSON and the workbook unchanged.
+
+_PLAIN = "text, a number, true or false, null, a list or a mapping"
+
+
+def _plain_text(value: str, path: str) -> str:
+    bad = _XML_FORBIDDEN.search(value)
+    if bad:
+        raise ModelValidationError(
+            path,
+            f"contains the control character U+{ord(bad.group()):04X}, "
+            "which a Word document cannot hold",
+        )
+    return value
+
+
+def _plain(value: object, path: str, depth: int) -> Any:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ModelValidationError(path, f"expected a finite number, got {value!r}")
+        return value
+    if isinstance(value, str):
+        return _plain_text(value, path)
+    if depth > MAX_EXTENSION_DEPTH:
+        raise ModelValidationError(
+            path, f"is nested too deeply (at most {MAX_EXTENSION_DEPTH} levels)"
+        )
+    if isinstance(value, Mapping):
+        plain: dict[str, Any] = {}
+        for name, item in value.items():
+            if not isinstance(name, str):
+                raise ModelValidationError(
+                    path, f"the name {name!r} is not text (put it in quotes)"
+                )
+            plain[_plain_text(name, path)] = _plain(item, f"{path}.{name}", depth + 1)
+        return plain
+    if isinstance(value, list | tuple):
+        return tuple(_plain(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+    hint = " (put it in quotes)" if isinstance(value, dt.date) else ""
+    raise ModelValidationError(path, f"expected {_PLAIN}, got {value!r}{hint}")
+
+
+def to_extensions(value: object) -> dict[str, dict[str, Any]]:
+    """Copy extension data, checking it is plain (attrs converter for ``extensions``).
+
+    The data is ``{key: {name: value}}``: one valid key per plugin, each
+    holding a mapping of plain data (text, finite numbers, booleans,
+    ``None``, lists and mappings with text names), nested at most
+    :data:`MAX_EXTENSION_DEPTH` levels. Lists become tuples and every
+    mapping is copied, so the object does not share data with its input.
+
+    Raises:
+        ModelValidationError: The data is not plain; the field names the path,
+            e.g. ``extensions.hessen.partner[1]``.
+    """
+    if not isinstance(value, Mapping):
+        raise ModelValidationError(
+            "extensions", f"expected a mapping of extension keys, got {value!r}"
+        )
+    copied: dict[str, dict[str, Any]] = {}
+    for name, data in value.items():
+        if not isinstance(name, str) or not _KEY.fullmatch(name):
+            raise ModelValidationError(
+                "extensions",
+                f"{name!r} is not a valid key (use lower-case letters, digits, '-' and '_', "
+                "starting with a letter or digit)",
+            )
+        if not isinstance(data, Mapping):
+            raise ModelValidationError(f"extensions.{name}", f"expected a mapping, got {data!r}")
+        copied[name] = _plain(data, f"extensions.{name}", 1)
+    return copied
+
+
+def _as_data(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {name: _as_data(item) for name, item in value.items()}
+    if isinstance(value, tuple):
+        return [_as_data(item) for item in value]
+    return value
+
+
+def extensions_as_data(value: Extensions) -> dict[str, Any]:
+    """Return extension data as plain dicts and lists, as YAML and JSON write it."""
+    return {name: _as_data(data) for name, data in value.items()}

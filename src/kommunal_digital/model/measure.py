@@ -111,6 +111,11 @@ class Measure:
         members: Names of the member municipalities the measure applies to;
             empty means all of them.
         votes: Points the measure got in the workshop's dot voting (Punktabfrage).
+        extensions: Plugins' own data, one mapping per plugin key, e.g.
+            ``{"hessen": {"interkommunal": True}}``; plain data only (text,
+            numbers, booleans, null, lists, mappings). The workspace checks
+            it against the shapes the plugins declare (see
+            :class:`~kommunal_digital.workspace.ExtensionSchema`).
     """
 
     key: str = attrs.field(validator=checks.key)
@@ -150,6 +155,9 @@ class Measure:
         default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )
     votes: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 10**6)])
+    extensions: checks.Extensions = attrs.field(
+        factory=dict, converter=checks.to_extensions, hash=False
+    )
 
     @goal.validator
     def _check_goal(self, attribute: attrs.Attribute[Any], value: str | None) -> None:

@@ -46,6 +46,12 @@ def _relative_paths(
             raise ModelValidationError(f"{attribute.name}.{name}", "expected a relative path")
 
 
+def _names(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    for name in value:
+        if not isinstance(name, str) or not name.strip():
+            raise ModelValidationError(attribute.name, f"expected a list of names, got {value!r}")
+
+
 @attrs.frozen
 class PackManifest:
     """What ``pack.toml`` declares about a pack.
@@ -62,6 +68,10 @@ class PackManifest:
         documents: Templates by document type, relative to the pack.
         defaults: Choices the pack proposes, e.g. ``ranking_rule``,
             ``roadmap_preset``, ``organigram_preset``.
+        enable: Installed plugins whose contributions apply to this pack
+            besides those that ship it (table ``[plugins]``, key ``enable``).
+        disable_checks: Governance checks not run for strategies of this
+            pack (``[plugins]``, key ``disable_checks``).
     """
 
     name: str = attrs.field(validator=checks.key)
@@ -74,6 +84,8 @@ class PackManifest:
     data: dict[str, str] = attrs.field(factory=dict, validator=_relative_paths, hash=False)
     documents: dict[str, str] = attrs.field(factory=dict, validator=_relative_paths, hash=False)
     defaults: dict[str, str] = attrs.field(factory=dict, hash=False)
+    enable: tuple[str, ...] = attrs.field(default=(), validator=_names)
+    disable_checks: tuple[str, ...] = attrs.field(default=(), validator=_names)
 
     def supports(self, version: str) -> bool:
         """Tell whether the pack declares support for a kommunal-digital version."""
@@ -104,7 +116,7 @@ def read_manifest(root: Path) -> PackManifest:
     unknown = set(pack) - _PACK_KEYS
     if unknown:
         raise PackError(f"{label}: pack: unknown key(s) {', '.join(sorted(unknown))}")
-    for table in ("data", "documents", "defaults"):
+    for table in ("data", "documents", "defaults", "plugins"):
         if not isinstance(raw.get(table, {}), dict):
             raise PackError(f"{label}: [{table}] must be a table")
     unknown_data = set(raw.get("data", {})) - set(DATA_KINDS)
@@ -113,14 +125,29 @@ def read_manifest(root: Path) -> PackManifest:
             f"{label}: data: unknown kind(s) {', '.join(sorted(unknown_data))} "
             f"(known: {', '.join(DATA_KINDS)})"
         )
-    unknown_tables = set(raw) - {"pack", "data", "documents", "defaults"}
+    unknown_tables = set(raw) - {"pack", "data", "documents", "defaults", "plugins"}
     if unknown_tables:
         raise PackError(f"{label}: unknown table(s) {', '.join(sorted(unknown_tables))}")
     missing = [k for k in ("name", "version", "title") if k not in pack]
     if missing:
         raise PackError(f"{label}: pack.{missing[0]}: required key is missing")
+    plugins = dict(raw.get("plugins", {}))
+    unknown_keys = set(plugins) - {"enable", "disable_checks"}
+    if unknown_keys:
+        raise PackError(
+            f"{label}: plugins: unknown key(s) {', '.join(sorted(unknown_keys))} "
+            "(known: enable, disable_checks)"
+        )
+    lists = {}
+    for key in ("enable", "disable_checks"):
+        value = plugins.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise PackError(f"{label}: plugins.{key}: expected a list of names, got {value!r}")
+        lists[key] = tuple(value)
     try:
         return PackManifest(
+            enable=lists["enable"],
+            disable_checks=lists["disable_checks"],
             data=dict(raw.get("data", {})),
             documents=dict(raw.get("documents", {})),
             defaults={str(k): str(v) for k, v in raw.get("defaults", {}).items()},

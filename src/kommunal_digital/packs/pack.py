@@ -21,12 +21,13 @@ from kommunal_digital.io.errors import describe_problems
 from kommunal_digital.io.yaml_io import YamlError, load_yaml
 from kommunal_digital.model import ActionField
 from kommunal_digital.packs.archive import unpack_zip_pack
-from kommunal_digital.packs.data import DATA_KINDS
+from kommunal_digital.packs.data import DATA_KINDS, DataKind
 from kommunal_digital.packs.manifest import PackManifest, read_manifest
 
 __all__ = ["TemplatePack", "load_pack"]
 
 _CONVERTER = make_converter()
+_DATA_CACHE: dict[tuple[Path, str, int, int], tuple[Any, ...]] = {}
 
 
 @attrs.frozen
@@ -88,6 +89,21 @@ class TemplatePack:
         path = self.resolve(relative)
         label = f"{self.name}/{relative}"
         try:
+            stat = path.stat()
+        except FileNotFoundError:
+            raise InputFileError(label, ["file not found"]) from None
+        # Parsed once per file version: every workspace of the pack reuses it.
+        cache_key = (path, kind, stat.st_mtime_ns, stat.st_size)
+        cached = _DATA_CACHE.get(cache_key)
+        if cached is not None:
+            return cached
+        items = self._read(path, spec, label)
+        _DATA_CACHE[cache_key] = items
+        return items
+
+    @staticmethod
+    def _read(path: Path, spec: DataKind, label: str) -> tuple[Any, ...]:
+        try:
             data = load_yaml(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise InputFileError(label, ["file not found"]) from None
@@ -126,6 +142,20 @@ class TemplatePack:
         """The pack's ``[defaults]``, this pack's overriding its parent's."""
         inherited = self.parent.defaults() if self.parent is not None else {}
         return {**inherited, **self.manifest.defaults}
+
+    def enabled_plugins(self) -> frozenset[str]:
+        """Plugins this pack and the packs it extends enable (``[plugins] enable``)."""
+        inherited = self.parent.enabled_plugins() if self.parent is not None else frozenset()
+        return inherited | frozenset(self.manifest.enable)
+
+    def disabled_checks(self) -> frozenset[str]:
+        """Governance checks this pack and its parents switch off."""
+        inherited = self.parent.disabled_checks() if self.parent is not None else frozenset()
+        return inherited | frozenset(self.manifest.disable_checks)
+
+    def chain(self) -> tuple[TemplatePack, ...]:
+        """This pack and the packs it extends, nearest first."""
+        return (self, *(self.parent.chain() if self.parent is not None else ()))
 
     def documents(self) -> dict[str, Path]:
         """Template paths by document type, this pack's overriding its parent's."""

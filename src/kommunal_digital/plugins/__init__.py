@@ -11,18 +11,32 @@ from kommunal_digital.plugins.installation import (
     load_installation,
     open_workspace,
 )
-from kommunal_digital.plugins.manager import describe_plugins, make_plugin_manager, merge_by_key
+from kommunal_digital.plugins.manager import (
+    BUILTIN_NAME,
+    DisabledPlugin,
+    PluginInfo,
+    PluginSet,
+    describe_plugins,
+    load_plugins,
+    make_plugin_manager,
+    merge_by_key,
+)
 from kommunal_digital.plugins.markers import PROJECT_NAME, hookimpl, hookspec
 
 __all__ = [
+    "BUILTIN_NAME",
     "DEFAULT_PACK",
+    "DisabledPlugin",
     "Installation",
     "PROJECT_NAME",
     "PackSpec",
+    "PluginInfo",
+    "PluginSet",
     "describe_plugins",
     "hookimpl",
     "hookspec",
     "load_installation",
+    "load_plugins",
     "make_plugin_manager",
     "merge_by_key",
     "open_workspace",

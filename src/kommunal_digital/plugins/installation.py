@@ -3,20 +3,32 @@
 This is the one place that asks the plugins for anything. It builds a
 :class:`~kommunal_digital.workspace.Workspace` for a pack, and everything
 below receives that workspace (or one of its registries).
+
+Three rules make many agencies' plugins live side by side:
+
+* **Scope.** An installed plugin contributes to a workspace only when the
+  workspace's pack (or a pack it extends) is shipped by that plugin or
+  enables it in ``pack.toml`` (``[plugins] enable``). The built-in plugin and
+  plugins an application passes in apply everywhere.
+* **Isolation.** An installed plugin that cannot load, ships a broken pack,
+  or fails while answering a hook is left out and reported; the rest works.
+* **Order.** Contributions merge in plugin order (built-in, installed by
+  priority and name, given); a later source replaces an earlier one with
+  the same key, and every such replacement is reported as a conflict.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import pluggy
 
-from kommunal_digital.errors import PackError
+from kommunal_digital.errors import KommunalDigitalError, PackError, PluginError
 from kommunal_digital.model import ActionField, PackReference
 from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
 from kommunal_digital.model.funding import FundingProgramme
@@ -25,14 +37,21 @@ from kommunal_digital.model.organigram_preset import OrganigramPreset
 from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.organisation.findings import GovernanceCheck
 from kommunal_digital.packs.chain import with_parents
+from kommunal_digital.packs.data import DATA_KINDS
 from kommunal_digital.packs.guides import phase_guides
 from kommunal_digital.packs.pack import TemplatePack, load_pack
 from kommunal_digital.plugins.builtin import DEFAULT_PACK
-from kommunal_digital.plugins.manager import make_plugin_manager, merge_by_key
+from kommunal_digital.plugins.manager import (
+    DisabledPlugin,
+    PluginInfo,
+    PluginSet,
+    load_plugins,
+)
 from kommunal_digital.ranking.request import RankingRule
 from kommunal_digital.workspace.extensions import ExtensionSchema
 from kommunal_digital.workspace.workspace import (
     TEMPLATE_KINDS,
+    Conflict,
     ContextExtension,
     DocumentType,
     OutputFormat,
@@ -54,15 +73,32 @@ class Installation:
     """The registered plugins and packs, from which workspaces are made.
 
     Attributes:
-        manager: The plugin manager (built-in plugin, installed and given plugins).
+        plugins: The registered plugins (and the pluggy manager).
         packs: Every registered pack by name, with its ``extends`` chain.
+        pack_sources: The plugin that registered each pack.
+        disabled: Installed plugins left out, with the reason.
+        warnings: Notes for plugin authors that did not disable a plugin.
+        conflicts: Packs of the same name registered by several plugins.
         default_pack: The pack used when neither the caller nor the strategy
             names one.
     """
 
-    manager: pluggy.PluginManager
+    plugins: PluginSet
     packs: Mapping[str, TemplatePack]
+    pack_sources: Mapping[str, str] = attrs.field(factory=dict)
+    disabled: tuple[DisabledPlugin, ...] = ()
+    warnings: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
     default_pack: str = DEFAULT_PACK
+
+    @property
+    def manager(self) -> pluggy.PluginManager:
+        """The pluggy plugin manager."""
+        return self.plugins.manager
+
+    def notices(self) -> tuple[str, ...]:
+        """One line per disabled plugin and per warning, for a command to print."""
+        return (*(str(d) for d in self.disabled), *self.warnings)
 
     def pack(self, spec: PackSpec = None) -> TemplatePack:
         """Find a pack by registered name, or load it from a folder or zip file.
@@ -102,10 +138,17 @@ class Installation:
             return loaded
         return with_parents(loaded, {**self.packs, loaded.name: loaded})
 
-    def document_types(self) -> dict[str, DocumentType]:
-        """Every registered document type by name (later plugins replace earlier ones)."""
-        batches = self.manager.hook.kd_document_types()
-        return merge_by_key("kd_document_types", batches, DocumentType, key="name")
+    def in_scope(self, plugin: PluginInfo, pack: TemplatePack) -> bool:
+        """Whether a plugin contributes to workspaces of this pack."""
+        if not plugin.installed:
+            return True
+        chain = pack.chain()
+        shipped = any(self.pack_sources.get(p.name) == plugin.name for p in chain)
+        return shipped or plugin.name in pack.enabled_plugins()
+
+    def document_types(self, pack: PackSpec = None) -> dict[str, DocumentType]:
+        """The document types registered for a pack (the default pack when ``None``)."""
+        return dict(self.workspace(pack).document_types)
 
     def workspace(self, pack: PackSpec = None) -> Workspace:
         """Resolve every registry for a pack, once.
@@ -118,153 +161,296 @@ class Installation:
         Raises:
             PackError: The pack cannot be found or its chain is broken.
             InputFileError: A data file of the pack is invalid.
-            PluginError: A plugin answered a hook with the wrong kind of item.
+            PluginError: A plugin passed in by the application answered a
+                hook wrongly (installed plugins are left out instead).
         """
         loaded = self.pack(pack)
-        hook = self.manager.hook
-        types = self.document_types()
+        resolver = _Resolver(self, loaded)
+        return resolver.workspace()
+
+
+class _Resolver:
+    """Asks the plugins in scope for a pack, one plugin at a time."""
+
+    def __init__(self, installation: Installation, pack: TemplatePack) -> None:
+        self.installation = installation
+        self.pack = pack
+        self.scope = [p for p in installation.plugins.plugins if installation.in_scope(p, pack)]
+        self.names = {p.name for p in self.scope}
+        self.conflicts: list[Conflict] = []
+        self.problems: list[str] = []
+
+    def workspace(self) -> Workspace:
+        pack = self.pack
+        types = self.merge("document_types", "kd_document_types", DocumentType, "name")
+        checks = self.merge(
+            "governance_checks",
+            "kd_governance_checks",
+            GovernanceCheck,  # type: ignore[type-abstract]  # a runtime-checkable protocol
+            "name",
+        )
+        for name in pack.disabled_checks():
+            checks.pop(name, None)
         return Workspace(
-            pack=loaded,
-            action_fields=_merged(
-                "kd_action_fields", hook.kd_action_fields(pack=loaded), ActionField
+            pack=pack,
+            action_fields=self.merge("action_fields", "kd_action_fields", ActionField),
+            catalogue=self.merge("catalogue", "kd_catalogue_entries", CatalogueEntry),
+            text_blocks=self.merge("text_blocks", "kd_text_blocks", TextBlock),
+            funding_programmes=self.merge(
+                "funding_programmes", "kd_funding_programmes", FundingProgramme
             ),
-            catalogue=_merged(
-                "kd_catalogue_entries", hook.kd_catalogue_entries(pack=loaded), CatalogueEntry
+            questionnaires=self.merge(
+                "questionnaires", "kd_maturity_questionnaires", Questionnaire, data=True
             ),
-            text_blocks=_merged("kd_text_blocks", hook.kd_text_blocks(pack=loaded), TextBlock),
-            funding_programmes=_merged(
-                "kd_funding_programmes", hook.kd_funding_programmes(pack=loaded), FundingProgramme
+            phase_guides=phase_guides(pack),
+            roadmap_presets=self.merge(
+                "roadmap_presets", "kd_roadmap_presets", RoadmapPreset, data=True
             ),
-            questionnaires=_with_pack_data(
-                loaded,
-                "questionnaires",
-                _merged(
-                    "kd_maturity_questionnaires",
-                    hook.kd_maturity_questionnaires(),
-                    Questionnaire,
-                ),
+            organigram_presets=self.merge(
+                "organigram_presets", "kd_organigram_presets", OrganigramPreset, data=True
             ),
-            phase_guides=phase_guides(loaded),
-            roadmap_presets=_with_pack_data(
-                loaded,
-                "roadmap_presets",
-                _merged("kd_roadmap_presets", hook.kd_roadmap_presets(), RoadmapPreset),
-            ),
-            organigram_presets=_with_pack_data(
-                loaded,
-                "organigram_presets",
-                _merged("kd_organigram_presets", hook.kd_organigram_presets(), OrganigramPreset),
-            ),
-            ranking_rules=_merged(
+            ranking_rules=self.merge(
+                "ranking_rules",
                 "kd_ranking_rules",
-                hook.kd_ranking_rules(),
                 RankingRule,  # type: ignore[type-abstract]  # a runtime-checkable protocol
                 "name",
             ),
-            governance_checks=_merged(
-                "kd_governance_checks",
-                hook.kd_governance_checks(),
-                GovernanceCheck,  # type: ignore[type-abstract]  # a runtime-checkable protocol
-                "name",
-            ),
+            governance_checks=checks,
             document_types=types,
-            output_formats=_merged(
-                "kd_output_formats", hook.kd_output_formats(), OutputFormat, "name"
-            ),
-            templates=self._templates(loaded, types),
-            extension_schemas=_merged(
-                "kd_extension_schemas", hook.kd_extension_schemas(), ExtensionSchema
+            output_formats=self.merge("output_formats", "kd_output_formats", OutputFormat, "name"),
+            templates=self.templates(types),
+            extension_schemas=self.merge(
+                "extension_schemas", "kd_extension_schemas", ExtensionSchema
             ),
             context_extensions=tuple(
-                _merged(
+                self.merge(
+                    "context_extensions",
                     "kd_context_extensions",
-                    hook.kd_context_extensions(),
                     ContextExtension,  # type: ignore[type-abstract]  # a runtime-checkable protocol
                     "name",
                 ).values()
             ),
             picture_sources=tuple(
-                _merged(
+                self.merge(
+                    "picture_sources",
                     "kd_picture_sources",
-                    hook.kd_picture_sources(),
                     PictureSource,  # type: ignore[type-abstract]  # a runtime-checkable protocol
                     "name",
                 ).values()
             ),
-            plugins=tuple(name for name, _ in self.manager.list_name_plugin()),
+            plugins=tuple(p.name for p in self.scope),
+            conflicts=tuple(self.conflicts),
+            problems=tuple(self.problems),
         )
 
-    def _templates(
-        self, pack: TemplatePack, types: Mapping[str, DocumentType]
-    ) -> dict[tuple[str, str], Path]:
+    def _impls(self, hook: str) -> list[pluggy.HookImpl]:
+        """The hook's implementations of plugins in scope, oldest plugin first."""
+        manager = self.installation.manager
+        caller = getattr(manager.hook, hook)
+        # pluggy calls the newest first; its list is in registration order.
+        return [impl for impl in caller.get_hookimpls() if impl.plugin_name in self.names]
+
+    def _installed(self, plugin: str) -> bool:
+        info = self.installation.plugins.info(plugin)
+        return info is not None and info.installed
+
+    def call(self, hook: str, **arguments: Any) -> Iterator[tuple[str, Any]]:
+        """Each plugin's answer, oldest first; a failing installed plugin is left out."""
+        for impl in self._impls(hook):
+            kwargs = {name: arguments[name] for name in impl.argnames if name in arguments}
+            try:
+                answer = impl.function(**kwargs)
+            except Exception as exc:
+                if not self._installed(impl.plugin_name):
+                    raise PluginError(
+                        f"plugin {impl.plugin_name!r} failed in {hook}: {type(exc).__name__}: {exc}"
+                    ) from exc
+                self.problems.append(
+                    f"plugin {impl.plugin_name!r} failed in {hook} and is left out of it: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+                continue
+            if answer is not None:
+                yield impl.plugin_name, answer
+
+    def merge(
+        self,
+        registry: str,
+        hook: str,
+        item_type: type[T],
+        key: str = "key",
+        *,
+        data: bool = False,
+    ) -> dict[str, T]:
+        """Merge a registry: the pack chain's data first (with ``data``), then the hooks."""
+        sources: list[tuple[str, Iterable[Any]]] = []
+        if data:
+            sources.append((f"pack {self.pack.name}", self.pack.data(registry)))
+        sources.extend(
+            (f"plugin {plugin}", items) for plugin, items in self.call(hook, pack=self.pack)
+        )
+        merged: dict[str, T] = {}
+        supplied: dict[str, list[str]] = {}
+        for source, items in sources:
+            for item in items:
+                if not isinstance(item, item_type):
+                    message = f"{hook} returned {item!r}, not a {item_type.__name__}"
+                    plugin = source.removeprefix("plugin ")
+                    if not self._installed(plugin):
+                        raise PluginError(message)
+                    self.problems.append(f"plugin {plugin!r}: {message}; left out")
+                    continue
+                name = str(getattr(item, key))
+                if name not in merged:
+                    supplied[name] = [source]
+                elif merged[name] != item:
+                    supplied[name].append(source)
+                merged[name] = item
+        for name, origins in supplied.items():
+            if len(origins) > 1:
+                self.conflicts.append(Conflict(registry, name, origins[-1], tuple(origins[:-1])))
+        return merged
+
+    def templates(self, types: Mapping[str, DocumentType]) -> dict[tuple[str, str], Path]:
         found: dict[tuple[str, str], Path] = {}
         for kind in TEMPLATE_KINDS:
-            caller = self.manager.hook.kd_document_template
+            # Newest plugin first, the built-in (trylast) last: the first answer wins.
+            impls = list(reversed(self._impls("kd_document_template")))
             if kind != "docx":
                 # Implementations written before template kinds existed answer
                 # with Word templates; they are left out for other kinds.
-                legacy = [
-                    impl.plugin
-                    for impl in caller.get_hookimpls()
-                    if "template_kind" not in impl.argnames
-                ]
-                if legacy:
-                    caller = self.manager.subset_hook_caller(
-                        "kd_document_template", remove_plugins=legacy
-                    )
+                impls = [impl for impl in impls if "template_kind" in impl.argnames]
             for name in types:
-                path = caller(pack=pack, document_type=name, template_kind=kind)
+                path = self._first(impls, name, kind)
                 if path is not None:
                     found[(name, kind)] = Path(path)
         return found
 
+    def _first(self, impls: list[pluggy.HookImpl], name: str, kind: str) -> Any:
+        arguments = {"pack": self.pack, "document_type": name, "template_kind": kind}
+        for impl in impls:
+            try:
+                answer = impl.function(**{a: arguments[a] for a in impl.argnames})
+            except Exception as exc:
+                if not self._installed(impl.plugin_name):
+                    raise PluginError(
+                        f"plugin {impl.plugin_name!r} failed in kd_document_template: "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                self.problems.append(
+                    f"plugin {impl.plugin_name!r} failed in kd_document_template and is left "
+                    f"out of it: {type(exc).__name__}: {exc}"
+                )
+                continue
+            if answer is not None:
+                return answer
+        return None
 
-def _merged(
-    hook: str, batches: Iterable[Any], item_type: type[T], key: str = "key"
-) -> Mapping[str, T]:
-    return merge_by_key(hook, batches, item_type, key=key)
+
+def _check_pack_data(pack: TemplatePack) -> None:
+    """Read every data file a pack declares, so a broken one shows at once."""
+    for kind in pack.manifest.data:
+        if kind in DATA_KINDS:
+            pack.own_data(kind)
 
 
-def _with_pack_data(pack: TemplatePack, kind: str, from_hooks: Mapping[str, T]) -> dict[str, T]:
-    """The pack's data of a kind (its chain's), then the hooks' items (later wins)."""
-    merged: dict[str, T] = {item.key: item for item in pack.data(kind)}
-    merged.update(from_hooks)
-    return merged
-
-
-def _available_packs(manager: pluggy.PluginManager) -> dict[str, TemplatePack]:
+def _load_packs(
+    plugins: PluginSet, disable: Callable[[str, str], None]
+) -> tuple[dict[str, TemplatePack], dict[str, str], list[Conflict]]:
+    """Load every plugin's packs; a plugin whose pack is broken is disabled."""
     packs: dict[str, TemplatePack] = {}
-    # pluggy returns results newest plugin first; reversing lets later
-    # plugins override packs of the same name.
-    for folders in reversed(manager.hook.kd_template_packs()):
-        for folder in folders:
-            pack = load_pack(folder)
+    sources: dict[str, str] = {}
+    suppliers: dict[str, list[str]] = {}
+    caller = plugins.manager.hook.kd_template_packs
+    for impl in caller.get_hookimpls():  # oldest plugin first: later ones win
+        plugin = impl.plugin_name
+        info = plugins.info(plugin)
+        try:
+            folders = cast(Iterable[Any], impl.function())
+            loaded = [load_pack(folder) for folder in folders]
+            if info is not None and info.installed:
+                for pack in loaded:
+                    _check_pack_data(pack)
+        except (KommunalDigitalError, OSError) as exc:
+            if info is None or not info.installed:
+                raise
+            disable(plugin, f"its pack is broken: {exc}")
+            continue
+        except Exception as exc:
+            if info is None or not info.installed:
+                raise
+            disable(plugin, f"kd_template_packs failed: {type(exc).__name__}: {exc}")
+            continue
+        for pack in loaded:
             packs[pack.name] = pack
-    return {name: with_parents(pack, packs) for name, pack in packs.items()}
+            sources[pack.name] = plugin
+            suppliers.setdefault(pack.name, []).append(f"plugin {plugin}")
+    conflicts = [
+        Conflict("packs", name, origins[-1], tuple(origins[:-1]))
+        for name, origins in suppliers.items()
+        if len(origins) > 1
+    ]
+    return packs, sources, conflicts
 
 
 def load_installation(
     *,
     plugins: Iterable[object] = (),
     entry_points: bool = True,
-    manager: pluggy.PluginManager | None = None,
 ) -> Installation:
     """Register the plugins and load every pack they ship.
 
+    Installed plugins that cannot be used are left out and listed in
+    :attr:`Installation.disabled`; nothing an installed plugin does wrong
+    stops the others.
+
     Args:
-        plugins: Further plugin objects to register after the installed ones.
+        plugins: Further plugin objects to register after the installed ones
+            (they apply to every pack; their faults raise).
         entry_points: Load the plugins installed under the entry point group
             ``kommunal_digital``.
-        manager: A plugin manager built already (then ``plugins`` and
-            ``entry_points`` are not used).
 
     Raises:
-        PluginError: A plugin cannot be loaded or registered.
-        PackError: A registered pack is broken; the message names it.
+        PluginError: A given plugin cannot be registered.
+        PackError: A pack of the built-in or a given plugin is broken.
     """
-    if manager is None:
-        manager = make_plugin_manager(load_entry_points=entry_points, plugins=plugins)
-    return Installation(manager=manager, packs=MappingProxyType(_available_packs(manager)))
+    plugin_set = load_plugins(entry_points=entry_points, plugins=plugins)
+    disabled = list(plugin_set.disabled)
+
+    def disable(name: str, reason: str) -> None:
+        info = plugin_set.info(name)
+        plugin_set.manager.unregister(name=name)
+        disabled.append(
+            DisabledPlugin(
+                name, info.distribution if info else "", info.version if info else "", reason
+            )
+        )
+
+    packs, sources, conflicts = _load_packs(plugin_set, disable)
+    resolved: dict[str, TemplatePack] = {}
+    for name, pack in packs.items():
+        try:
+            resolved[name] = with_parents(pack, packs)
+        except PackError as exc:
+            source = sources[name]
+            info = plugin_set.info(source)
+            if info is None or not info.installed:
+                raise
+            disable(source, str(exc))
+    live = {name: pack for name, pack in resolved.items() if sources[name] not in _names(disabled)}
+    active = tuple(p for p in plugin_set.plugins if p.name not in _names(disabled))
+    return Installation(
+        plugins=attrs.evolve(plugin_set, plugins=active, disabled=tuple(disabled)),
+        packs=MappingProxyType(live),
+        pack_sources=MappingProxyType({n: s for n, s in sources.items() if n in live}),
+        disabled=tuple(disabled),
+        warnings=plugin_set.warnings,
+        conflicts=tuple(conflicts),
+    )
+
+
+def _names(disabled: Iterable[DisabledPlugin]) -> set[str]:
+    return {d.name for d in disabled}
 
 
 def open_workspace(
@@ -284,7 +470,7 @@ def open_workspace(
             workspace: the built-in plugin and ``plugins`` only).
 
     Raises:
-        PluginError: A plugin cannot be loaded or registered.
+        PluginError: A given plugin cannot be registered.
         PackError: The pack cannot be found or is broken.
     """
     return load_installation(plugins=plugins, entry_points=entry_points).workspace(pack)

@@ -1,11 +1,23 @@
-"""Building plugin managers and merging what their hooks answer."""
+"""Registering plugins in a defined order, and leaving out the ones that cannot load.
+
+The order is the merge order: the built-in plugin first, then the installed
+plugins sorted by their priority (``KD_PRIORITY``, default 0) and name, then
+the plugins an application passes in. Where two plugins supply the same key,
+the later one wins, and the workspace reports the conflict.
+
+An installed plugin that cannot be imported, implements a hook that does
+not exist, or implements one with wrong argument names is left out and
+reported (:class:`DisabledPlugin`); every other plugin keeps working.
+Plugins passed in by an application are its own code: their faults raise.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any, TypeVar
 
+import attrs
 import pluggy
 
 from kommunal_digital._version import __version__
@@ -15,77 +27,216 @@ from kommunal_digital.plugins.markers import PROJECT_NAME
 
 T = TypeVar("T")
 
-__all__ = ["describe_plugins", "make_plugin_manager", "merge_by_key"]
+__all__ = [
+    "BUILTIN_NAME",
+    "DisabledPlugin",
+    "PluginInfo",
+    "PluginSet",
+    "describe_plugins",
+    "load_plugins",
+    "make_plugin_manager",
+    "merge_by_key",
+]
+
+#: The name the built-in plugin is registered under.
+BUILTIN_NAME = "kommunal_digital.builtin"
+_IMPL_MARKER = f"{PROJECT_NAME}_impl"
+
+
+@attrs.frozen
+class PluginInfo:
+    """A registered plugin.
+
+    Attributes:
+        name: The name it is registered under (the entry point's name).
+        distribution: The distribution that installed it; ``""`` for a
+            plugin passed in by an application.
+        version: The distribution's version (``""`` when unknown).
+        priority: Its ``KD_PRIORITY`` (higher merges later, so it wins).
+        installed: Whether it came from an entry point (then its
+            contributions are scoped to the packs it ships or that enable it).
+        hooks: The hooks it implements.
+    """
+
+    name: str
+    distribution: str = ""
+    version: str = ""
+    priority: int = 0
+    installed: bool = False
+    hooks: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class DisabledPlugin:
+    """An installed plugin that was left out, and why.
+
+    Attributes:
+        name: The entry point's name.
+        distribution: The distribution that installed it.
+        version: The distribution's version.
+        reason: What is wrong, e.g. ``unknown hook 'kd_action_feilds'``.
+    """
+
+    name: str
+    distribution: str
+    version: str
+    reason: str
+
+    def __str__(self) -> str:
+        origin = " ".join(part for part in (self.distribution, self.version) if part)
+        return (
+            f"plugin {self.name!r} ({origin or 'unknown distribution'}) is disabled: {self.reason}"
+        )
+
+
+@attrs.frozen
+class PluginSet:
+    """The plugin manager with what was registered, left out and noticed.
+
+    Attributes:
+        manager: The pluggy manager, plugins registered in merge order.
+        plugins: The registered plugins, in merge order.
+        disabled: Installed plugins left out.
+        warnings: Things a plugin author should fix that did not disable
+            the plugin (a ``kd_*`` function without ``@hookimpl``).
+    """
+
+    manager: pluggy.PluginManager
+    plugins: tuple[PluginInfo, ...]
+    disabled: tuple[DisabledPlugin, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def info(self, name: str) -> PluginInfo | None:
+        """The registered plugin of that name, if any."""
+        return next((p for p in self.plugins if p.name == name), None)
+
+
+def _priority(plugin: object) -> int:
+    value = getattr(plugin, "KD_PRIORITY", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _unmarked(name: str, plugin: object) -> list[str]:
+    """``kd_*`` functions of a plugin that lack the marker (pluggy ignores them)."""
+    found = []
+    for attribute in dir(plugin):
+        if not attribute.startswith("kd_"):
+            continue
+        value = getattr(plugin, attribute, None)
+        if callable(value) and not hasattr(value, _IMPL_MARKER):
+            found.append(f"plugin {name!r}: {attribute} has no @hookimpl marker and is ignored")
+    return found
+
+
+def _register(manager: pluggy.PluginManager, plugin: object, name: str | None) -> str:
+    """Register a plugin and check its hooks; raises ValueError naming the fault."""
+    try:
+        registered = manager.register(plugin, name=name)
+    except pluggy.PluginValidationError as exc:
+        # pluggy's message spans lines: the hook, the definition, the fault.
+        raise ValueError("; ".join(line.strip() for line in str(exc).splitlines())) from None
+    assert registered is not None  # a plugin is never blocked here
+    unknown = sorted(
+        caller.name for caller in manager.get_hookcallers(plugin) or () if not caller.has_spec()
+    )
+    if unknown:
+        manager.unregister(plugin)
+        hooks = ", ".join(repr(hook) for hook in unknown)
+        raise ValueError(f"unknown hook {hooks} (is the hook name misspelt?)")
+    return registered
+
+
+def _hooks(manager: pluggy.PluginManager, plugin: object) -> tuple[str, ...]:
+    return tuple(sorted(caller.name for caller in manager.get_hookcallers(plugin) or ()))
+
+
+def load_plugins(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> PluginSet:
+    """Register the built-in plugin, the installed plugins and the given ones.
+
+    Args:
+        entry_points: Load the plugins installed under the entry point group
+            ``kommunal_digital``; those that fail are disabled and reported.
+        plugins: Further plugin objects (modules, classes, instances),
+            registered last in the order given.
+
+    Raises:
+        PluginError: A given plugin cannot be registered.
+    """
+    manager = pluggy.PluginManager(PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    manager.register(builtin, name=BUILTIN_NAME)
+    infos = [
+        PluginInfo(BUILTIN_NAME, "kommunal-digital", __version__, hooks=_hooks(manager, builtin))
+    ]
+    disabled: list[DisabledPlugin] = []
+    warnings: list[str] = []
+    if entry_points:
+        loaded: list[tuple[int, str, object, EntryPoint]] = []
+        for entry_point in _entry_points():
+            dist, version = _origin(entry_point)
+            try:
+                plugin = entry_point.load()
+            except Exception as exc:
+                reason = f"cannot be imported: {type(exc).__name__}: {exc}"
+                disabled.append(DisabledPlugin(entry_point.name, dist, version, reason))
+                continue
+            loaded.append((_priority(plugin), entry_point.name, plugin, entry_point))
+        seen: set[str] = set()
+        for priority, name, plugin, entry_point in sorted(loaded, key=lambda item: item[:2]):
+            dist, version = _origin(entry_point)
+            if name in seen:
+                reason = f"another installed plugin already uses the entry point name {name!r}"
+                disabled.append(DisabledPlugin(name, dist, version, reason))
+                continue
+            seen.add(name)
+            try:
+                _register(manager, plugin, name)
+            except ValueError as exc:
+                disabled.append(DisabledPlugin(name, dist, version, str(exc)))
+                continue
+            warnings.extend(_unmarked(name, plugin))
+            infos.append(PluginInfo(name, dist, version, priority, True, _hooks(manager, plugin)))
+    for plugin in plugins:
+        try:
+            name = _register(manager, plugin, None)
+        except ValueError as exc:
+            raise PluginError(f"plugin {plugin!r} cannot be registered: {exc}") from None
+        warnings.extend(_unmarked(name, plugin))
+        infos.append(PluginInfo(name, priority=_priority(plugin), hooks=_hooks(manager, plugin)))
+    return PluginSet(manager, tuple(infos), tuple(disabled), tuple(warnings))
+
+
+def _entry_points() -> list[EntryPoint]:
+    return list(entry_points(group=PROJECT_NAME))
+
+
+def _origin(entry_point: EntryPoint) -> tuple[str, str]:
+    dist = entry_point.dist
+    if dist is None:
+        return "", ""
+    return str(dist.name), str(dist.version)
 
 
 def make_plugin_manager(
     *, load_entry_points: bool = True, plugins: Iterable[object] = ()
 ) -> pluggy.PluginManager:
-    """Build a new plugin manager with the built-in plugin and installed plugins.
-
-    Each call returns an independent manager, so tests and embedding
-    applications never share state. Applications rarely call this
-    themselves: :func:`kommunal_digital.open_workspace` and
-    :func:`kommunal_digital.load_installation` do.
-
-    Args:
-        load_entry_points: Load plugins installed under the entry point group
-            ``kommunal_digital``.
-        plugins: Further plugin objects (modules, classes, instances) to
-            register, in order, after the installed ones.
+    """Build a new plugin manager (see :func:`load_plugins`, which also reports what it left out).
 
     Raises:
-        PluginError: An installed plugin cannot be imported or registered;
-            the message names its entry point and distribution.
+        PluginError: A given plugin cannot be registered.
     """
-    manager = pluggy.PluginManager(PROJECT_NAME)
-    manager.add_hookspecs(hookspecs)
-    manager.register(builtin, name="kommunal_digital.builtin")
-    if load_entry_points:
-        for entry_point in entry_points(group=PROJECT_NAME):
-            dist = entry_point.dist.name if entry_point.dist else "unknown distribution"
-            if manager.get_plugin(entry_point.name) is not None:
-                raise PluginError(
-                    f"two installed plugins use the entry point name {entry_point.name!r} "
-                    f"(the second comes from {dist})"
-                )
-            try:
-                plugin = entry_point.load()
-                manager.register(plugin, name=entry_point.name)
-            except Exception as exc:
-                raise PluginError(
-                    f"plugin {entry_point.name!r} ({dist}) cannot be loaded: "
-                    f"{type(exc).__name__}: {exc}"
-                ) from exc
-    for plugin in plugins:
-        try:
-            manager.register(plugin)
-        except (ValueError, pluggy.PluginValidationError) as exc:
-            raise PluginError(f"plugin {plugin!r} cannot be registered: {exc}") from exc
-    try:
-        manager.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(f"{exc} (is the hook name misspelt?)") from exc
-    return manager
+    return load_plugins(entry_points=load_entry_points, plugins=plugins).manager
 
 
-def describe_plugins(manager: pluggy.PluginManager) -> list[tuple[str, str, list[str]]]:
+def describe_plugins(plugins: PluginSet) -> list[tuple[str, str, list[str]]]:
     """Name, version and implemented hooks of every registered plugin, sorted by name."""
-    versions = {plugin: dist.version for plugin, dist in manager.list_plugin_distinfo()}
-    rows = []
-    for name, plugin in manager.list_name_plugin():
-        if plugin is None:  # pragma: no cover - blocked plugins
-            continue
-        hooks = sorted(caller.name for caller in manager.get_hookcallers(plugin) or ())
-        version = versions.get(plugin) or (__version__ if name.startswith(PROJECT_NAME) else "-")
-        rows.append((name, version, hooks))
-    return sorted(rows)
+    return sorted((p.name, p.version or "-", list(p.hooks)) for p in plugins.plugins)
 
 
 def merge_by_key(
     hook: str, batches: Iterable[Any], item_type: type[T], *, key: str = "key"
 ) -> dict[str, T]:
-    """Merge the results of a hook by an identifying attribute.
+    """Merge the results of a hook, oldest plugin first, by an identifying attribute.
 
     pluggy answers newest plugin first; merging the batches in reverse lets
     a later-registered plugin replace an item of the same key.

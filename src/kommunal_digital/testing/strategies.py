@@ -91,6 +91,7 @@ __all__ = [
     "criteria",
     "dates",
     "digicheck",
+    "extension_data",
     "funding_programmes",
     "funding_sources",
     "goals",
@@ -391,6 +392,40 @@ def pack_references() -> st.SearchStrategy[PackReference]:
     return _PACK_REFERENCE
 
 
+_PLAIN_SCALAR = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63),
+    st.floats(allow_nan=False, allow_infinity=False),
+    _TEXT,
+)
+_PLAIN_DATA = st.recursive(
+    _PLAIN_SCALAR,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_LINE, inner, max_size=3),
+    max_leaves=6,
+)
+_EXTENSION_DATA = st.dictionaries(
+    _KEY, st.dictionaries(_LINE, _PLAIN_DATA, max_size=3), max_size=2
+)
+# Most objects of a file carry no extension data; some do.
+_SOMETIMES_EXTENSIONS = st.one_of(st.just({}), _EXTENSION_DATA)
+
+
+def extension_data() -> st.SearchStrategy[dict[str, dict[str, Any]]]:
+    """Extension data as the model accepts it: ``{key: {name: plain data}}``.
+
+    Under one to two plugin keys, names (any one-line text, even empty) hold
+    plain data nested a few levels: ``None``, booleans, integers up to
+    2**63, any finite float, hostile texts, lists and mappings. It survives
+    YAML, JSON and the workbook unchanged. :func:`measures` and
+    :func:`action_fields` sometimes draw from it.
+
+    Returns:
+        A strategy of ``dict`` such as ``{"hessen": {"interkommunal": True}}``.
+    """
+    return _EXTENSION_DATA
+
+
 def _euros(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(_CENT)
 
@@ -498,6 +533,7 @@ def _action_field(
         description=draw(_TEXT),
         goals=tuple(_goal(draw, goal_key) for goal_key in goal_keys),
         chosen=draw(st.booleans()) if chosen is None else chosen,
+        extensions=draw(_SOMETIMES_EXTENSIONS),
     )
 
 
@@ -583,16 +619,22 @@ def involvements(*, stakeholder: str | None = None) -> st.SearchStrategy[Involve
 _SCALE_MIN = _numbers(-10, 10)
 
 
-def _criterion(draw: st.DrawFn, key: str | None) -> Criterion:
+def _criterion(
+    draw: st.DrawFn,
+    key: str | None,
+    *,
+    weight: st.SearchStrategy[float] = _WEIGHT,
+    direction: Direction | None = None,
+) -> Criterion:
     scale_min = draw(_SCALE_MIN)
     span = draw(_numbers(0.5, 100))
     return Criterion(
         key=draw(_KEY) if key is None else key,
         title=draw(_REQUIRED_LINE),
-        weight=draw(_WEIGHT),
+        weight=draw(weight),
         scale_min=scale_min,
         scale_max=scale_min + span,
-        direction=draw(st.sampled_from(Direction)),
+        direction=draw(st.sampled_from(Direction)) if direction is None else direction,
     )
 
 
@@ -622,6 +664,40 @@ def _comparison(draw: st.DrawFn, criterion_keys: Sequence[str] | None) -> Compar
 
 _comparisons = st.composite(_comparison)
 
+# A weight every rule accepts: above zero (and not so small that it vanishes).
+_POSITIVE_WEIGHT = _numbers(0.01, 100)
+# How much each criterion matters for AHP; two of them are at most 9 : 1 apart.
+_PRIORITY = st.one_of(st.integers(1, 9).map(float), _numbers(1, 9))
+
+
+def _rankable_criteria(draw: st.DrawFn) -> list[Criterion]:
+    """Two to four criteria with positive weights, at least one benefit and one cost."""
+    keys = draw(_key_lists(min_size=2, max_size=4))
+    directions = [Direction.BENEFIT, Direction.COST]
+    directions += [draw(st.sampled_from(Direction)) for _ in keys[2:]]
+    directions = draw(st.permutations(directions))
+    return [
+        _criterion(draw, key, weight=_POSITIVE_WEIGHT, direction=direction)
+        for key, direction in zip(keys, directions, strict=True)
+    ]
+
+
+def _consistent_comparisons(draw: st.DrawFn, criteria: Sequence[Criterion]) -> list[Comparison]:
+    """Every pair of criteria compared once, perfectly consistently (AHP accepts them).
+
+    Each criterion gets a priority from 1 to 9; a pair is judged by the
+    ratio of their priorities, stated either way round.
+    """
+    priority = {c.key: draw(_PRIORITY) for c in criteria}
+    judgements = []
+    for index, first in enumerate(criteria):
+        for second in criteria[index + 1 :]:
+            more, less = (first.key, second.key) if draw(st.booleans()) else (second.key, first.key)
+            judgements.append(
+                Comparison(more=more, less=less, value=priority[more] / priority[less])
+            )
+    return judgements
+
 
 def comparisons(*, criterion_keys: Sequence[str] | None = None) -> st.SearchStrategy[Comparison]:
     """Pairwise AHP comparisons of two different criteria.
@@ -639,12 +715,14 @@ def comparisons(*, criterion_keys: Sequence[str] | None = None) -> st.SearchStra
 _FREE_SCORES = st.dictionaries(_KEY, _numbers(-100, 100), max_size=3)
 
 
-def _scores(draw: st.DrawFn, scored_by: Sequence[Criterion] | None) -> dict[str, float]:
+def _scores(
+    draw: st.DrawFn, scored_by: Sequence[Criterion] | None, *, complete: bool = False
+) -> dict[str, float]:
     if scored_by is None:
         return draw(_FREE_SCORES)
     scores: dict[str, float] = {}
     for criterion in scored_by:
-        if criterion.key not in scores and draw(st.booleans()):
+        if criterion.key not in scores and (complete or draw(st.booleans())):
             scores[criterion.key] = draw(_numbers(criterion.scale_min, criterion.scale_max))
     return scores
 
@@ -762,6 +840,8 @@ def _measure(
     stakeholder_keys: Sequence[str] | None,
     member_names: Sequence[str] | None,
     scored_by: Sequence[Criterion] | None,
+    *,
+    fully_scored: bool = False,
 ) -> Measure:
     own_key = draw(_KEY) if key is None else key
     if goal_keys is None:
@@ -790,13 +870,14 @@ def _measure(
         operator=_operator_for(draw, cost),
         legal_driver=draw(_LINE),
         legal_deadline=draw(_OPTIONAL_DATE),
-        scores=_scores(draw, scored_by),
+        scores=_scores(draw, scored_by, complete=fully_scored),
         status=draw(_STATUS),
         progress=draw(_PROGRESS),
         indicators=tuple(draw(_FEW_INDICATORS)),
         budgeting=draw(_BUDGETING),
         members=tuple(members),
         votes=draw(_VOTES),
+        extensions=draw(_SOMETIMES_EXTENSIONS),
     )
 
 
@@ -1353,12 +1434,11 @@ def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]
     people = [_stakeholder(draw, k) for k in draw(_key_lists(max_size=4))]
     people_keys = [s.key for s in people]
 
-    scored_by = [_criterion(draw, k) for k in draw(_key_lists(max_size=3))]
-    judgements: dict[frozenset[str], Comparison] = {}
-    if len(scored_by) >= 2:
-        for _ in range(draw(st.integers(min_value=0, max_value=3))):
-            comparison = _comparison(draw, [c.key for c in scored_by])
-            judgements.setdefault(frozenset((comparison.more, comparison.less)), comparison)
+    # Every built-in ranking rule can rank the strategy: positive weights,
+    # a benefit and a cost criterion (quick-win), every measure scored on
+    # every criterion (nutzwert) and every pair compared consistently (ahp).
+    scored_by = _rankable_criteria(draw)
+    judgements = _consistent_comparisons(draw, scored_by)
 
     measure_keys: list[str] = []
     if chosen and max_measures > 0 and draw(_USUALLY):
@@ -1376,6 +1456,7 @@ def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]
                 stakeholder_keys=people_keys,
                 member_names=member_names,
                 scored_by=scored_by,
+                fully_scored=True,
             )
         )
     profiled = _subset(draw, measure_keys, max_size=3)
@@ -1398,7 +1479,7 @@ def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]
         organigram=_organigram(draw, field_keys) if draw(st.booleans()) else None,
         limits=draw(st.none() | _SCHEDULE_LIMITS),
         criteria=tuple(scored_by),
-        comparisons=tuple(judgements.values()),
+        comparisons=tuple(judgements),
         maturity_check=draw(st.none() | _MATURITY_CHECKS),
         progress_history=_history(draw, measure_keys),
         reporting=draw(_REPORTING),
@@ -1417,11 +1498,17 @@ def strategies(
     chosen action field and serves, if any, a goal of that field; measures
     depend only on earlier measures (so the dependencies never form a
     cycle); involvements and profiles name existing stakeholders and
-    measures; organigram roles look after existing action fields; scores
-    lie within the scales of the strategy's criteria; the progress history
-    is in date order and reports on existing measures; some strategies
-    record the template pack they were made with. Schedules and
-    rankings, which the library computes, are left out.
+    measures; organigram roles look after existing action fields; the
+    progress history is in date order and reports on existing measures;
+    some strategies record the template pack they were made with.
+    Schedules and rankings, which the library computes, are left out.
+
+    Every built-in ranking rule can rank every strategy drawn: there are two
+    to four criteria with weights above zero, at least one of them a benefit
+    and one a cost criterion; every measure is scored on every criterion,
+    within its scale; every pair of criteria is compared once, consistently
+    (AHP's consistency ratio is zero). A rule of a plugin can therefore be
+    tested on them as it is (and compared with the built-in ones).
 
     Args:
         max_measures: Most measures per strategy.

@@ -6,10 +6,18 @@ a registry: :func:`rank`, :func:`plan`, :func:`check`, the documents.
 """
 
 from kommunal_digital.workspace.check import CheckReport, Diagnostic, check
-from kommunal_digital.workspace.extensions import EXTENDABLE, ExtensionSchema
+from kommunal_digital.workspace.extensions import (
+    EXTENDABLE,
+    ExtensionProblem,
+    ExtensionSchema,
+    check_extensions,
+    extension_problems,
+    read_extension,
+)
 from kommunal_digital.workspace.operations import pack_reference, plan, rank, with_pack
 from kommunal_digital.workspace.workspace import (
     TEMPLATE_KINDS,
+    Conflict,
     ContextBuilder,
     ContextExtension,
     DocumentType,
@@ -23,11 +31,13 @@ from kommunal_digital.workspace.workspace import (
 
 __all__ = [
     "CheckReport",
+    "Conflict",
     "ContextBuilder",
     "ContextExtension",
     "Diagnostic",
     "DocumentType",
     "EXTENDABLE",
+    "ExtensionProblem",
     "ExtensionSchema",
     "MeasureContextBuilder",
     "OutputFormat",
@@ -36,9 +46,12 @@ __all__ = [
     "TEMPLATE_KINDS",
     "Workspace",
     "check",
+    "check_extensions",
+    "extension_problems",
     "pack_reference",
     "plan",
     "rank",
+    "read_extension",
     "template_name",
     "with_pack",
 ]

@@ -2,8 +2,9 @@
 
 The model refuses what is wrong in itself when a strategy is built (keys,
 references, dependency cycles); what needs the workspace is checked here:
-the pack the strategy was made with, the maturity answers against their
-questionnaire, the governance checks, and on request a readiness gate.
+the pack the strategy was made with, the extension data against the shapes
+the plugins declare, the maturity answers against their questionnaire, the
+governance checks, and on request a readiness gate.
 The command line only prints the result.
 """
 
@@ -21,6 +22,7 @@ from kommunal_digital.model import Strategy
 from kommunal_digital.model.labels import Severity
 from kommunal_digital.organisation.findings import Finding
 from kommunal_digital.organisation.governance import run_checks
+from kommunal_digital.workspace.extensions import extension_problems
 from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["CheckReport", "Diagnostic", "check"]
@@ -32,11 +34,13 @@ class Diagnostic:
 
     Attributes:
         code: What kind of finding, dotted: ``pack.other``, ``pack.version``,
+            ``extensions.invalid``, ``extensions.unknown``,
             ``maturity.answers``, ``governance.<check>``, ``gate.<gate>``.
         severity: ``error``, ``warning`` or ``info``.
         message: What is wrong (German where it comes from a check that
             documents quote, English where it names a field).
-        location: Where: a field path (``maturity_check.answers.daten-offen``),
+        location: Where: a field path (``maturity_check.answers.daten-offen``,
+            ``measures[2].extensions.hessen.interkommunal``),
             the keys of the roles or measures concerned, or ``""``.
     """
 
@@ -55,7 +59,8 @@ class CheckReport:
     """Everything :func:`check` found.
 
     Attributes:
-        diagnostics: Every finding, in the order pack, maturity, governance, gate.
+        diagnostics: Every finding, in the order pack, extensions, maturity,
+            governance, gate.
         findings: The governance findings themselves (as the checks returned them).
         gate: The readiness report when a gate was asked for.
     """
@@ -113,6 +118,14 @@ def _pack_diagnostics(strategy: Strategy, workspace: Workspace) -> Iterator[Diag
         )
 
 
+def _extension_diagnostics(strategy: Strategy, workspace: Workspace) -> Iterator[Diagnostic]:
+    for problem in extension_problems(strategy, workspace.extension_schemas):
+        if problem.unknown:
+            yield Diagnostic("extensions.unknown", Severity.INFO, problem.message, problem.path)
+        else:
+            yield Diagnostic("extensions.invalid", Severity.ERROR, problem.message, problem.path)
+
+
 def _maturity_diagnostics(strategy: Strategy, workspace: Workspace) -> Iterator[Diagnostic]:
     check = strategy.maturity_check
     if check is None:
@@ -155,14 +168,15 @@ def check(
     Args:
         strategy: The strategy (already valid in itself: the model checks
             that on construction).
-        workspace: Supplies the questionnaires and the governance checks.
+        workspace: Supplies the extension schemas, the questionnaires and
+            the governance checks.
         gate: Also check a readiness gate, e.g. ``"beschluss"``.
         top_n: With ``gate``: how many ranked measures must be complete.
         options: Options for the governance checks, e.g. ``{"max_roles": 2}``.
 
     Returns:
-        The diagnostics (pack, maturity answers, governance, gate), the
-        governance findings and the gate's report.
+        The diagnostics (pack, extension data, maturity answers,
+        governance, gate), the governance findings and the gate's report.
 
     Raises:
         KommunalDigitalError: The gate is unknown or ``top_n`` is below 1.
@@ -173,6 +187,7 @@ def check(
         report = check_readiness(strategy, workspace.governance_checks, gate=gate, top_n=top_n)
     diagnostics = [
         *_pack_diagnostics(strategy, workspace),
+        *_extension_diagnostics(strategy, workspace),
         *_maturity_diagnostics(strategy, workspace),
         *(_finding(f) for f in findings),
         *(_gate_diagnostics(report) if report is not None else ()),

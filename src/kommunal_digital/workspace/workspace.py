@@ -31,6 +31,7 @@ from kommunal_digital.ranking.request import RankingRule
 from kommunal_digital.workspace.extensions import ExtensionSchema
 
 __all__ = [
+    "Conflict",
     "ContextBuilder",
     "ContextExtension",
     "DocumentType",
@@ -188,6 +189,29 @@ class PictureSource(Protocol):
         ...  # pragma: no cover - protocol
 
 
+@attrs.frozen
+class Conflict:
+    """Two or more sources supplied the same key of a registry; the last one won.
+
+    Attributes:
+        registry: E.g. ``action_fields``, ``ranking_rules``, ``packs``.
+        key: The key (or name) supplied more than once.
+        winner: The source whose item is used (``plugin <name>`` or ``pack <name>``).
+        overridden: The sources whose items were replaced, in merge order.
+    """
+
+    registry: str
+    key: str
+    winner: str
+    overridden: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.registry}: {self.key!r} from {', '.join(self.overridden)} "
+            f"is replaced by {self.winner}"
+        )
+
+
 def _frozen(items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> Mapping[K, V]:
     return MappingProxyType(dict(items))
 
@@ -225,8 +249,11 @@ class Workspace:
         extension_schemas: The shapes of plugins' extension data, by key.
         context_extensions: What plugins add to render contexts.
         picture_sources: Pictures plugins draw for templates.
-        plugins: Names of the plugins the registries came from, in
-            registration order.
+        plugins: Names of the plugins the registries came from, in merge
+            order (plugins out of the pack's scope are not among them).
+        conflicts: Keys that more than one source supplied (the last won).
+        problems: Contributions left out because an installed plugin
+            failed while answering a hook (one line each, naming it).
     """
 
     pack: TemplatePack
@@ -247,6 +274,8 @@ class Workspace:
     context_extensions: tuple[ContextExtension, ...] = ()
     picture_sources: tuple[PictureSource, ...] = ()
     plugins: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    problems: tuple[str, ...] = ()
 
     def questionnaire(self, key: str) -> Questionnaire:
         """The questionnaire with this key.

@@ -9,13 +9,14 @@ strict where a value would change its meaning. Problems are raised as
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kommunal_digital.io.excel.layout import NO, YES, Column
-from kommunal_digital.model.checks import MAX_EUROS, is_key
+from kommunal_digital.model.checks import MAX_EUROS, extensions_as_data, is_key
 from kommunal_digital.model.labels import LabelledEnum
 
 __all__ = ["CellError", "enum_choices", "exact_text", "is_empty", "read_cell", "write_cell"]
@@ -57,6 +58,8 @@ def write_cell(column: Column, value: Any) -> Any:
         return YES if value else NO
     if kind == "enum":
         return value.label
+    if kind == "json":
+        return _write_json(value)
     if kind == "money":
         return float(value)
     return value  # int, number, date
@@ -116,6 +119,8 @@ def read_cell(column: Column, raw: object, exact: str | None = None) -> Any:
         return _read_enum(label, column.enum, raw)
     if kind == "date":
         return _read_date(label, raw)
+    if kind == "json":
+        return _read_json(label, raw)
     number = _read_number(label, raw, exact)
     if kind == "money":
         return _read_money(label, number)
@@ -151,6 +156,46 @@ def _read_bool(label: str, raw: object) -> bool:
     if text in (NO, "n", "falsch", "false"):
         return False
     raise CellError(f"{label} muss „{YES}“ oder „{NO}“ sein, nicht {_as_text(raw)!r}")
+
+
+def _write_json(value: Any) -> str | None:
+    if not value:
+        return None
+    return json.dumps(extensions_as_data(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} ist in JSON keine Zahl")
+
+
+def _refuse_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"der Name {key!r} steht doppelt")
+        result[key] = value
+    return result
+
+
+def _read_json(label: str, raw: object) -> dict[str, Any]:
+    text = _as_text(raw).strip()
+    if not text:
+        return {}
+    try:
+        data = json.loads(text, object_pairs_hook=_refuse_twice, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise CellError(
+            f"{label}: kein gültiges JSON ({exc.msg} bei Zeichen {exc.pos + 1})"
+        ) from None
+    except RecursionError:
+        raise CellError(f"{label}: das JSON ist zu tief verschachtelt") from None
+    except ValueError as exc:
+        raise CellError(f"{label}: kein gültiges JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise CellError(
+            f'{label} muss ein JSON-Objekt sein, z. B. {{"hessen": {{"interkommunal": true}}}}'
+        )
+    return data
 
 
 def _read_enum(label: str, enum: type[LabelledEnum], raw: object) -> str:

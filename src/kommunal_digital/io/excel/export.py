@@ -28,7 +28,13 @@ __all__ = ["export_workbook", "workbook_bytes"]
 #: Characters per cell of the ``_daten`` sheet (Excel holds at most 32767).
 DATA_CHUNK = 30000
 
-_NUMBER_FORMATS = {"date": "DD.MM.YYYY", "money": "#,##0.00", "key": "@", "text": "@"}
+_NUMBER_FORMATS = {
+    "date": "DD.MM.YYYY",
+    "money": "#,##0.00",
+    "key": "@",
+    "text": "@",
+    "json": "@",
+}
 
 Row = dict[str, Any]
 

@@ -23,8 +23,9 @@ from kommunal_digital.model.labels import (
 )
 from kommunal_digital.model.measure import MAX_DURATION_MONTHS
 
-#: What a cell holds. ``list`` is a list of texts, one per line in the cell.
-Kind = Literal["key", "text", "list", "int", "number", "money", "date", "bool", "enum"]
+#: What a cell holds. ``list`` is a list of texts, one per line in the cell;
+#: ``json`` a JSON object written compactly (the extension data).
+Kind = Literal["key", "text", "list", "int", "number", "money", "date", "bool", "enum", "json"]
 
 #: Key lists a column's dropdown offers: the key columns of other sheets.
 KeySource = Literal["fields", "goals", "measures", "stakeholders"]
@@ -119,6 +120,8 @@ def _letter(number: int) -> str:
 
 
 _KEY = Column("Schlüssel", "key", "key", 18, required=True)
+#: Plugins' extension data of a measure or action field, as compact JSON.
+_EXTENSIONS = Column("Erweiterungen", "extensions", "json", 40)
 
 #: The ``Kommune`` sheet: one label/value row per entry.
 KOMMUNE_ROWS: tuple[Column, ...] = (
@@ -154,6 +157,7 @@ TABLES: tuple[Table, ...] = (
             Column("Titel", "title", width=28, required=True),
             Column("Beschreibung", "description", width=50),
             Column("Ausgewählt", "chosen", "bool", 12),
+            _EXTENSIONS,
         ),
     ),
     Table(
@@ -202,6 +206,7 @@ TABLES: tuple[Table, ...] = (
             Column("Zusätzliche Sachmittel", "budgeting.needs_extra_material", "bool", 14),
             Column("Kooperation nötig", "budgeting.needs_cooperation", "bool", 14),
             Column("Umsetzung", "budgeting.delivery", "enum", 22, enum=Delivery),
+            _EXTENSIONS,
         ),
     ),
     Table(
