@@ -90,6 +90,12 @@ def pack_check(path: Path) -> None:
         )
     for problem in problems:
         click.echo(str(problem))
+    if not problems:
+        # Informational: which keys several sources supply for this pack, who wins.
+        with reported():
+            conflicts = installed.workspace(path).conflicts
+        for conflict in conflicts:
+            click.echo(f"conflict: {conflict}")
     if problems:
         click.echo(f"{path.name}: {count(len(problems), 'problem')}", err=True)
         sys.exit(EXIT_ERROR)

@@ -34,6 +34,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import strategies as st
 
