@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+#: Variables whose keys are data, not names of the context: the keys of
+#: ``text_blocks`` are the keys of the pack's text blocks.
+DATA_KEYED = frozenset({"text_blocks"})
+
 
 def context_keys(value: Any) -> set[str]:
-    """Every dictionary key anywhere in ``value`` (dicts and lists, recursively)."""
+    """Every dictionary key anywhere in ``value`` (dicts and lists, recursively).
+
+    The keys inside a variable of :data:`DATA_KEYED` are left out (the
+    variable's own name is kept).
+    """
     keys: set[str] = set()
     if isinstance(value, dict):
         for key, inner in value.items():
             keys.add(key)
-            keys |= context_keys(inner)
+            if key not in DATA_KEYED:
+                keys |= context_keys(inner)
     elif isinstance(value, list):
         for item in value:
             keys |= context_keys(item)

@@ -153,6 +153,52 @@ def test_document_type_and_output_format_examples_in_plugin_docs_work(tmp_path: 
     assert text.read_text(encoding="utf-8") == f"{demo.title}\n"
 
 
+def test_the_custom_rule_example_in_the_ranking_docs_works() -> None:
+    import types
+
+    block = next(b for b in python_blocks("ranking.md") if "class Ehrenamt" in b)
+    module = types.ModuleType("ehrenamt_rule")
+    exec(compile(block, "ranking.md", "exec"), module.__dict__)
+    workspace = kd.open_workspace(entry_points=False)
+    rules = {**workspace.ranking_rules, "ehrenamt-zuerst": module.Ehrenamt()}
+    demo = kd.demo_strategy(planned=False)
+    lean = demo.measures[-1]
+    import attrs
+
+    demo = attrs.evolve(demo, measures=(*demo.measures[:-1], attrs.evolve(lean, staff_fte=0.0)))
+    ranking = rank_measures(demo, rules, "ehrenamt-zuerst")
+    assert ranking.order[0] == lean.key
+    assert ranking.entries[0].note == "ohne zusätzliches Personal"
+    votes = [demo.measure(key).votes for key in ranking.order[1:]]
+    assert votes == sorted(votes, reverse=True)
+
+
+def test_context_extension_and_picture_source_examples_in_plugin_docs_work() -> None:
+    import types
+
+    from kommunal_digital.documents import document_images
+
+    blocks = [
+        b
+        for b in python_blocks("plugin-hooks.md")
+        if "@hookimpl" in b and ("def kd_context_extensions" in b or "def kd_picture_sources" in b)
+    ]
+    assert len(blocks) == 2
+    plugins = []
+    for index, block in enumerate(blocks):
+        module = types.ModuleType(f"docs_extender_example_{index}")
+        exec(compile(block, "plugin-hooks.md", "exec"), module.__dict__)
+        plugins.append(module)
+    workspace = kd.open_workspace(entry_points=False, plugins=plugins)
+    demo = kd.demo_strategy(planned=False)
+    context = kd.document_context(demo, workspace, "beschlussvorlage")
+    titles = sorted(p.title for p in workspace.funding_programmes.values())
+    assert titles
+    assert context["foerderprogramme"] == titles
+    assert "foerderprogramme" not in kd.document_context(demo, workspace, "vorgehensplan")
+    assert document_images(demo, workspace)["kostenbalken"].startswith(b"\x89PNG")
+
+
 def test_the_architecture_page_lists_the_layers_of_the_contract() -> None:
     import configparser
     import re

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,7 @@ from kommunal_digital.workspace import (
 )
 
 MESSAGE = (
-    "strategy.yaml: measures[2].extensions.hessen.interkommunal: "
-    "expected a boolean, got 'ja bitte'"
+    "strategy.yaml: measures[2].extensions.hessen.interkommunal: expected a boolean, got 'ja bitte'"
 )
 
 
@@ -79,14 +78,13 @@ def with_measure_data(strategy: kd.Strategy, index: int, data: dict[str, Any]) -
 
 
 @pytest.fixture
-def hessen_cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def hessen_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command line sees the test plugin (and no installed plugin)."""
     monkeypatch.setattr(
         kd,
         "load_installation",
         lambda **_: load_installation(entry_points=False, plugins=[HessenPlugin()]),
     )
-    yield
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -104,7 +102,9 @@ def test_the_workspace_holds_the_declared_shapes(hessen: kd.Workspace) -> None:
 
 
 def test_extension_data_is_copied_and_lists_become_tuples() -> None:
-    data = {"hessen": {"partner": ["Lindenau", "Bergheim"], "nested": {"a": [1, None]}}}
+    data: dict[str, Any] = {
+        "hessen": {"partner": ["Lindenau", "Bergheim"], "nested": {"a": [1, None]}}
+    }
     measure = Measure("m", "Titel", "f", extensions=data)
     assert measure.extensions == {
         "hessen": {"partner": ("Lindenau", "Bergheim"), "nested": {"a": (1, None)}}
@@ -159,9 +159,7 @@ DATA = {
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".json", ".xlsx"])
-def test_measure_extension_data_round_trips(
-    demo: kd.Strategy, tmp_path: Path, suffix: str
-) -> None:
+def test_measure_extension_data_round_trips(demo: kd.Strategy, tmp_path: Path, suffix: str) -> None:
     strategy = with_measure_data(demo, 2, DATA)
     fields = list(strategy.action_fields)
     fields[0] = attrs.evolve(fields[0], extensions={"landkreis": {"zustaendig": "Kreis"}})
@@ -208,8 +206,8 @@ def test_the_workbook_has_a_json_column(demo: kd.Strategy, tmp_path: Path) -> No
 
     strategy = with_measure_data(demo, 0, {"hessen": {"interkommunal": True}})
     book = load_workbook(export_workbook(strategy, tmp_path / "w.xlsx"))
-    for sheet in ("Maßnahmen", "Handlungsfelder"):
-        headers = [cell.value for cell in book[sheet][1]]
+    for name in ("Maßnahmen", "Handlungsfelder"):
+        headers = [cell.value for cell in book[name][1]]
         assert "Erweiterungen" in headers
     sheet = book["Maßnahmen"]
     column = [cell.value for cell in sheet[1]].index("Erweiterungen") + 1
@@ -217,7 +215,7 @@ def test_the_workbook_has_a_json_column(demo: kd.Strategy, tmp_path: Path) -> No
     assert sheet.cell(3, column).value is None  # an empty cell means none
 
 
-def _edited_workbook(demo: kd.Strategy, tmp_path: Path, cells: dict[int, object]) -> Path:
+def _edited_workbook(demo: kd.Strategy, tmp_path: Path, cells: dict[int, str | None]) -> Path:
     from openpyxl import load_workbook
 
     path = export_workbook(with_measure_data(demo, 0, DATA), tmp_path / "w.xlsx")
@@ -320,9 +318,7 @@ def test_a_missing_required_field_is_named(demo: kd.Strategy, hessen: kd.Workspa
     ]
 
 
-def test_valid_data_passes_and_reads_as_the_shape(
-    demo: kd.Strategy, hessen: kd.Workspace
-) -> None:
+def test_valid_data_passes_and_reads_as_the_shape(demo: kd.Strategy, hessen: kd.Workspace) -> None:
     strategy = with_measure_data(demo, 2, {"hessen": {"interkommunal": True}})
     assert check_extensions(strategy, hessen.extension_schemas) is strategy
     schema = hessen.extension_schemas["hessen"]
@@ -427,7 +423,9 @@ def test_the_starter_carries_catalogue_extension_data(tmp_path: Path) -> None:
     pack = _pack_with_extensions(tmp_path)
     workspace = kd.open_workspace(str(pack), entry_points=False, plugins=[HessenPlugin()])
     municipality = kd.Municipality("Gemeinde Musterau", kd.MunicipalityKind.GEMEINDE, "Hessen")
-    strategy = starter_strategy(workspace, municipality, start=dt.date(2027, 1, 1))
+    strategy = starter_strategy(
+        workspace, municipality, start=dt.date(2027, 1, 1), fields=["verwaltung"]
+    )
     measure = next(m for m in strategy.measures if m.key == "online-termine")
     # landkreis applies to action fields only: it stays in the catalogue.
     assert measure.extensions == {"hessen": {"interkommunal": True, "partner": ("Bergheim",)}}
@@ -443,8 +441,12 @@ def test_init_carries_catalogue_data_without_the_plugin(tmp_path: Path) -> None:
         "--yes",
         "--name",
         "Gemeinde Musterau",
+        "--land",
+        "Hessen",
         "--pack",
         str(pack),
+        "--fields",
+        "verwaltung",
         "--out",
         str(out),
         "--start",

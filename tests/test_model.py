@@ -546,7 +546,7 @@ def test_every_public_strategy_is_covered() -> None:
     import kommunal_digital.testing as testing
 
     tested = {name for name, _ in SINGLE_OBJECTS}
-    helpers = {"dates", "digicheck", "keys", "money", "texts"}
+    helpers = {"dates", "digicheck", "extension_data", "keys", "money", "texts"}
     assert set(testing.__all__) == tested | helpers
     assert testing.__all__ == sorted(testing.__all__)
     assert kst.__all__ == sorted(kst.__all__)

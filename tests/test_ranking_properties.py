@@ -26,7 +26,13 @@ def builtin_rules() -> dict[str, RankingRule]:
 
 
 def test_the_built_in_rules_are_the_documented_five() -> None:
-    assert sorted(builtin_rules()) == ["ahp", "gesetz-zuerst", "nutzwert", "punktabfrage", "quick-win"]
+    assert sorted(builtin_rules()) == [
+        "ahp",
+        "gesetz-zuerst",
+        "nutzwert",
+        "punktabfrage",
+        "quick-win",
+    ]
 
 
 @pytest.mark.parametrize("rule", sorted(builtin_rules()))

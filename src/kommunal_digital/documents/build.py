@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from kommunal_digital.documents.charts import chart_images, document_images
+from kommunal_digital.documents.contributions import extend_context
 from kommunal_digital.errors import DocumentError, KommunalDigitalError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.model import Strategy
@@ -51,6 +52,18 @@ def _format_for(target: Path, formats: Mapping[str, OutputFormat], name: str | N
     return name
 
 
+def _context(
+    strategy: Strategy,
+    workspace: Workspace,
+    kind: DocumentType,
+    today: dt.date | None,
+    measure: str | None,
+) -> dict[str, Any]:
+    """The type's own context, then what the workspace's context extensions add."""
+    context = kind.build_context(strategy, workspace, today, measure)
+    return extend_context(strategy, workspace, kind.name, context, today)
+
+
 def _render(
     strategy: Strategy,
     workspace: Workspace,
@@ -61,7 +74,7 @@ def _render(
     measure: str | None,
     images: Mapping[str, bytes] | None,
 ) -> bytes:
-    context = kind.build_context(strategy, workspace, today, measure)
+    context = _context(strategy, workspace, kind, today, measure)
     template = None
     pictures: Mapping[str, bytes] = {}
     if chosen.needs_template:
@@ -90,19 +103,27 @@ def document_context(
 ) -> dict[str, Any]:
     """The render context of any registered document type (see ``docs/render-context.md``).
 
+    This is the context the templates see (without ``images``, which the
+    renderers add) and the one the ``json`` format writes: the type's own
+    variables, then those the workspace's context extensions (hook
+    ``kd_context_extensions``) add.
+
     Args:
         strategy: The strategy.
-        workspace: Supplies the document types, questionnaires and phase guides.
+        workspace: Supplies the document types, questionnaires, phase
+            guides, text blocks and context extensions.
         document_type: The type, e.g. ``"beschlussvorlage"``.
         measure: The measure's key, for per-measure types such as ``"steckbrief"``.
         today: The date printed in the document.
 
     Raises:
-        DocumentError: Unknown type or measure, or a per-measure type without one.
+        DocumentError: Unknown type or measure, or a per-measure type without
+            one; a context extension fails or adds a variable the context has
+            already (the message names the extension and the variable).
     """
     kind = workspace.document_type(document_type)
     _check_measure(strategy, kind, measure)
-    return kind.build_context(strategy, workspace, today, measure if kind.per_measure else None)
+    return _context(strategy, workspace, kind, today, measure if kind.per_measure else None)
 
 
 def render_document(
@@ -137,7 +158,8 @@ def render_document(
 
     Raises:
         DocumentError: Unknown document type, output format or measure, or a
-            per-measure type without ``measure``.
+            per-measure type without ``measure``; a context extension or a
+            picture source fails or conflicts (the message names it).
         PackError: The pack has no template for the type.
         TemplateRenderError: The template cannot be rendered.
         OutputExistsError: ``output`` exists and ``force`` is false.
@@ -241,7 +263,11 @@ def build_documents(
     The layout (see ``docs/documents.md``): one file per strategy-wide type
     named by its title (``Digitalstrategie.docx``, ``Beschlussvorlage.md``),
     the per-measure types in ``Steckbriefe/`` (``Maßnahmen-Steckbrief-01-<key>.docx``),
-    the pictures in ``Bilder/``.
+    the pictures in ``Bilder/`` (the built-in ones, then those of the
+    workspace's picture sources as ``<name>.png``).
+
+    A context extension that fails or adds a variable the context has
+    already fails the documents it extends, like any other document error.
 
     Args:
         strategy: The strategy.
@@ -252,14 +278,16 @@ def build_documents(
         formats: The output formats, e.g. ``("docx", "html")``.
         force: Overwrite files of an earlier run.
         today: The date printed in the documents.
-        pictures: Also write the organigram, stakeholder grid and Gantt chart.
+        pictures: Also write the pictures (organigram, stakeholder grid,
+            Gantt chart, maturity radar, the picture sources' pictures).
         strict: Write nothing unless every document succeeds.
 
     Returns:
         The paths written and the failures.
 
     Raises:
-        DocumentError: Unknown document type or output format; with
+        DocumentError: Unknown document type or output format; a picture
+            source fails or has the name of a built-in picture; with
             ``strict``, any failed document (all are listed).
         OutputExistsError: A file to be written exists and ``force`` is false
             (checked before anything is written).

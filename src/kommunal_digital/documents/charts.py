@@ -1,10 +1,12 @@
-"""Pictures for documents: the organigram and the power/interest grid.
+"""Pictures for documents: the organigram, the power/interest grid, the Gantt chart.
 
-Both are drawn with matplotlib (imported lazily, Agg backend) at A4 text
+The built-in pictures are drawn with matplotlib (imported lazily, Agg backend) at A4 text
 width (16 cm) with German labels, and returned as PNG or SVG bytes. Labels
 never overlap by construction: organigram boxes sit on a grid with gaps and
 long levels wrap into further rows; stakeholders in the grid are numbered
-markers explained in a legend beside the chart.
+markers explained in a legend beside the chart. The pictures of plugins'
+picture sources (:mod:`kommunal_digital.documents.contributions`) are
+added under their own names.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from kommunal_digital.documents.contributions import contributed_pictures
 from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
 from kommunal_digital.model.labels import RelationKind, RoleKind
@@ -160,9 +163,16 @@ def _save(figure: Figure, fmt: ImageFormat) -> bytes:
 
 
 def chart_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
-    """All pictures of a strategy by file name (PNG and SVG of each).
+    """All pictures of a strategy by file name, as ``build`` writes them into ``Bilder/``.
 
-    The workspace supplies the questionnaire of a maturity check (``Reifegrad``).
+    The built-in pictures in PNG and SVG (``Organigramm.png``,
+    ``Organigramm.svg``, ...), then the PNG of each of the workspace's
+    picture sources as ``<name>.png``. The workspace also supplies the
+    questionnaire of a maturity check (``Reifegrad``).
+
+    Raises:
+        DocumentError: A picture source fails or has a name a built-in
+            picture has (see :func:`document_images`).
     """
     images: dict[str, bytes] = {}
     for fmt in ("png", "svg"):
@@ -175,13 +185,24 @@ def chart_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
         radar = strategy_maturity_image(strategy, workspace.questionnaires, fmt)
         if radar is not None:
             images[f"Reifegrad.{fmt}"] = radar
+    for name, data in contributed_pictures(strategy, workspace).items():
+        images[f"{name}.png"] = data
     return images
 
 
 def document_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
     """The PNG pictures a document embeds, by the name templates use (``images.<name>``).
 
-    The workspace supplies the questionnaire of a maturity check (picture ``reifegrad``).
+    The built-in pictures ``organigramm``, ``stakeholder``, ``zeitplan`` and
+    ``reifegrad`` (each only when the strategy has what it shows; the
+    workspace supplies the questionnaire of a maturity check), then the
+    pictures of the workspace's picture sources (hook
+    ``kd_picture_sources``) under their names.
+
+    Raises:
+        DocumentError: A picture source has a name that is not a key or
+            that a built-in picture has, fails, or returns something other
+            than PNG bytes; the message names the source.
     """
     images: dict[str, bytes] = {}
     if strategy.organigram is not None:
@@ -197,6 +218,7 @@ def document_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes
         radar = strategy_maturity_image(strategy, workspace.questionnaires, "png")
         if radar is not None:
             images["reifegrad"] = radar
+    images.update(contributed_pictures(strategy, workspace))
     return images
 
 

@@ -240,8 +240,21 @@ def ranking_data(strategy: Strategy, ranking: Ranking) -> dict[str, Any]:
     }
 
 
-def head_context(strategy: Strategy, document_type: str, today: dt.date | None) -> dict[str, Any]:
-    """The keys every document type shares: ``document``, ``municipality``, ``strategy``."""
+def head_context(
+    strategy: Strategy, workspace: Workspace, document_type: str, today: dt.date | None
+) -> dict[str, Any]:
+    """The keys every document type shares.
+
+    ``document``, ``municipality``, ``strategy`` and ``text_blocks`` (the
+    text of each of the workspace's text blocks by key, so templates can
+    print a pack's Textbausteine: ``{{ text_blocks["vorwort"] }}``).
+
+    Args:
+        strategy: The strategy the document is about.
+        workspace: Supplies the text blocks.
+        document_type: The document type, printed as ``document.type``.
+        today: The date printed on the document; today by default.
+    """
     municipality = strategy.municipality
     return {
         "document": {
@@ -266,6 +279,7 @@ def head_context(strategy: Strategy, document_type: str, today: dt.date | None) 
             "starting_point": strategy.starting_point,
             "adopted_on": strategy.adopted_on,
         },
+        "text_blocks": {key: block.text for key, block in workspace.text_blocks.items()},
     }
 
 
@@ -311,16 +325,20 @@ def strategy_context(
 
     Args:
         strategy: The strategy to present.
-        workspace: Supplies the maturity questionnaire and the phase guides.
+        workspace: Supplies the maturity questionnaire, the phase guides and
+            the text blocks.
         today: Date printed as the document date; defaults to today.
 
     Returns:
         A dict of plain data; see ``docs/render-context.md`` for every key.
+        The variables of context extensions are not in it; they are added
+        by :func:`kommunal_digital.documents.document_context` and when a
+        document is rendered.
     """
     measures = [measure_data(strategy, m, n) for n, m in enumerate(strategy.measures, start=1)]
     fields = [field_data(f, measures) for f in strategy.chosen_fields]
     return {
-        **head_context(strategy, "digitalstrategie", today),
+        **head_context(strategy, workspace, "digitalstrategie", today),
         "fields": fields,
         "measures": measures,
         "profiles": [profile_data(strategy, p) for p in strategy.profiles],

@@ -1,7 +1,8 @@
 """The render contexts of the built-in document types, and the types themselves.
 
 Every context starts with the keys all documents share (``document``,
-``municipality``, ``strategy``) and adds what its document shows. All
+``municipality``, ``strategy``, ``text_blocks``) and adds what its document
+shows. All
 variables are listed in ``docs/render-context.md``, one section per type.
 """
 
@@ -35,7 +36,7 @@ __all__ = [
     "vorgehensplan_context",
 ]
 
-_HEAD = frozenset({"document", "municipality", "strategy", "images"})
+_HEAD = frozenset({"document", "municipality", "strategy", "text_blocks", "images"})
 
 
 def steckbrief_context(
@@ -61,7 +62,7 @@ def steckbrief_context(
         rank = ranks.get(measure)
     slot = placed.get(measure)
     return {
-        **head_context(strategy, "steckbrief", today),
+        **head_context(strategy, workspace, "steckbrief", today),
         "measure": measure_data(strategy, item, number),
         "profile": profile_data(strategy, profile) if profile is not None else None,
         "placement": {
@@ -79,7 +80,7 @@ def vorgehensplan_context(
 ) -> dict[str, Any]:
     """Build the render context of the Vorgehensplan (procedure plan)."""
     return {
-        **head_context(strategy, "vorgehensplan", today),
+        **head_context(strategy, workspace, "vorgehensplan", today),
         "roadmap": roadmap_data(strategy),
         "schedule": schedule_data(strategy, strategy.schedule) if strategy.schedule else None,
     }
@@ -118,7 +119,7 @@ def organigramm_context(
                 }
             )
     return {
-        **head_context(strategy, "organigramm", today),
+        **head_context(strategy, workspace, "organigramm", today),
         "organigram": organigram_data(strategy),
         "pilots": pilots,
     }

@@ -146,7 +146,7 @@ def beschlussvorlage_context(
 
     Args:
         strategy: The strategy to be adopted.
-        workspace: The workspace (the draft needs none of its registries yet).
+        workspace: Supplies the text blocks (``text_blocks``).
         today: The date printed on the draft; today by default.
 
     Returns:
@@ -162,7 +162,7 @@ def beschlussvorlage_context(
     yearly = sum((m.cost.yearly for m in measures), Decimal(0))
     fte = sum(m.staff_fte for m in measures)
     return {
-        **head_context(strategy, "beschlussvorlage", today),
+        **head_context(strategy, workspace, "beschlussvorlage", today),
         "council": council,
         "proposal": {
             "subject": f"Beschluss der „{strategy.title}“{_for_municipality(strategy)}",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kommunal_digital.errors import DocumentError
 from kommunal_digital.workspace.workspace import OutputFormat
 
 __all__ = ["BUILTIN_OUTPUT_FORMATS"]
@@ -46,13 +47,20 @@ def _json_value(value: object) -> object:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")  # pragma: no cover
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def _render_json(
     template: Path | None, context: Mapping[str, Any], images: Mapping[str, bytes]
 ) -> bytes:
-    text = json.dumps(context, ensure_ascii=False, indent=2, default=_json_value)
+    # The built-in contexts are plain data; a context extension's variables
+    # may not be, and that is the plugin's error, reported as a document error.
+    try:
+        text = json.dumps(context, ensure_ascii=False, indent=2, default=_json_value)
+    except (TypeError, ValueError) as error:
+        raise DocumentError(
+            f"the render context is not plain data and cannot be written as JSON: {error}"
+        ) from None
     return (text + "\n").encode("utf-8")
 
 

@@ -24,6 +24,6 @@ def fortschrittsbericht_context(
     """
     as_of = today or dt.date.today()
     return {
-        **head_context(strategy, "fortschrittsbericht", as_of),
+        **head_context(strategy, workspace, "fortschrittsbericht", as_of),
         "report": progress_report(strategy, as_of=as_of).to_context(),
     }

@@ -259,8 +259,11 @@ def kd_context_extensions() -> Sequence[ContextExtension]:  # type: ignore[empty
     """Add variables to the render context of document types.
 
     An extension names the document types it extends (empty: all) and
-    returns the variables to add; a variable the context has already is not
-    replaced (that is a conflict, reported).
+    returns the variables to add, after the type has built its context. A
+    variable the context has already is never replaced: the document fails
+    with a ``DocumentError`` naming the extension and the variable, as it
+    does when the extension raises. The ``json`` format writes the extended
+    context.
 
     Returns:
         Context extensions.
@@ -272,7 +275,9 @@ def kd_picture_sources() -> Sequence[PictureSource]:  # type: ignore[empty-body]
     """Contribute pictures that templates embed as ``images.<name>``.
 
     Each source draws a PNG from the strategy (or ``None``); ``build``
-    also writes it into ``Bilder/``.
+    also writes it into ``Bilder/<name>.png``. The names of the built-in
+    pictures (``organigramm``, ``stakeholder``, ``zeitplan``,
+    ``reifegrad``) are refused with a ``DocumentError`` naming the source.
 
     Returns:
         Picture sources.

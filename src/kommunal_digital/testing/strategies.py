@@ -405,9 +405,7 @@ _PLAIN_DATA = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_LINE, inner, max_size=3),
     max_leaves=6,
 )
-_EXTENSION_DATA = st.dictionaries(
-    _KEY, st.dictionaries(_LINE, _PLAIN_DATA, max_size=3), max_size=2
-)
+_EXTENSION_DATA = st.dictionaries(_KEY, st.dictionaries(_LINE, _PLAIN_DATA, max_size=3), max_size=2)
 # Most objects of a file carry no extension data; some do.
 _SOMETIMES_EXTENSIONS = st.one_of(st.just({}), _EXTENSION_DATA)
 

@@ -146,8 +146,22 @@ class ContextExtension(Protocol):
     """Adds variables to the render context of document types, built-in or not.
 
     Returned by the ``kd_context_extensions`` hook; a document's context is
-    built first, then each extension of its type adds its variables (it
-    cannot replace one that exists).
+    built first, then each extension of its type adds its variables (see
+    :func:`kommunal_digital.documents.document_context`). An extension
+    cannot replace a variable that exists: the document then fails with a
+    :class:`~kommunal_digital.errors.DocumentError` naming the extension and
+    the variable, as it does when ``extend`` raises.
+
+    Example:
+        >>> import attrs
+        >>> @attrs.frozen
+        ... class Foerderprogramme:
+        ...     name: str = "foerderprogramme"
+        ...     document_types: frozenset[str] = frozenset({"beschlussvorlage"})
+        ...
+        ...     def extend(self, strategy, workspace, document_type, context, today):
+        ...         titles = sorted(p.title for p in workspace.funding_programmes.values())
+        ...         return {"foerderprogramme": titles}
     """
 
     @property
@@ -168,7 +182,21 @@ class ContextExtension(Protocol):
         context: Mapping[str, Any],
         today: dt.date | None,
     ) -> Mapping[str, Any]:
-        """Return the variables to add to ``context``."""
+        """Return the variables to add to ``context``.
+
+        Args:
+            strategy: The strategy the document is about.
+            workspace: The workspace the document is rendered with.
+            document_type: The type being rendered, e.g. ``"beschlussvorlage"``.
+            context: The context built so far, read-only (for a per-measure
+                type the measure is ``context["measure"]["key"]``).
+            today: The date the document was asked for, ``None`` for today
+                (``context["document"]["date"]`` is the date printed).
+
+        Returns:
+            New variables by name, as plain data (dicts, lists, text,
+            numbers, dates, ``Decimal``, ``None``).
+        """
         ...  # pragma: no cover - protocol
 
 
@@ -176,7 +204,10 @@ class ContextExtension(Protocol):
 class PictureSource(Protocol):
     """Draws a picture that templates embed as ``images.<name>``.
 
-    Returned by the ``kd_picture_sources`` hook.
+    Returned by the ``kd_picture_sources`` hook. ``build`` also writes the
+    picture into ``Bilder/<name>.png``. The name is a key and cannot be that
+    of a built-in picture (``organigramm``, ``stakeholder``, ``zeitplan``,
+    ``reifegrad``).
     """
 
     @property

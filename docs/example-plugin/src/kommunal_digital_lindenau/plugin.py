@@ -18,10 +18,10 @@ from typing import Any
 import attrs
 
 from kommunal_digital import hookimpl
-from kommunal_digital.model import ActionField, Ranking, RankingEntry, ScorePart, Severity, Strategy
+from kommunal_digital.model import ActionField, Ranking, ScorePart, Severity, Strategy
 from kommunal_digital.organisation import Finding
 from kommunal_digital.packs import TemplatePack
-from kommunal_digital.ranking import RankingRequest
+from kommunal_digital.ranking import RankingRequest, Scored, build_ranking
 from kommunal_digital.workspace import DocumentType, Workspace
 
 __all__ = [
@@ -61,19 +61,23 @@ class CheapestFirst:
     title: str = "Günstigste Maßnahmen zuerst"
 
     def rank(self, request: RankingRequest) -> Ranking:
-        """Order by one-off cost, then key."""
-        ordered = sorted(request.measures, key=lambda m: (m.cost.one_off, m.key))
-        return Ranking(
-            rule=self.name,
-            entries=tuple(
-                RankingEntry(
-                    measure=m.key,
-                    rank=index + 1,
-                    score=-float(m.cost.one_off),
-                    parts=(ScorePart("Einmalige Kosten", value=float(m.cost.one_off)),),
-                )
-                for index, m in enumerate(ordered)
-            ),
+        """Score by one-off cost (the lower, the higher the score).
+
+        ``build_ranking`` orders the measures and breaks ties with the
+        documented chain of the built-in rules (legal deadline, workshop
+        points, cost, duration, key), explaining each tie in German.
+        """
+        scored = [
+            Scored(
+                m,
+                -float(m.cost.one_off),
+                (ScorePart("Einmalige Kosten", value=float(m.cost.one_off)),),
+            )
+            for m in request.measures
+        ]
+        return build_ranking(
+            self.name,
+            scored,
             explanation="Die Maßnahmen mit den geringsten einmaligen Kosten stehen vorn.",
         )
 
