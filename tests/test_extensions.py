@@ -71,6 +71,14 @@ def demo() -> kd.Strategy:
     return kd.demo_strategy(planned=False)
 
 
+# A small strategy keeps the property tests fast.
+SMALL = kd.Strategy(
+    municipality=kd.Municipality("Gemeinde Lindenau", kd.MunicipalityKind.GEMEINDE, "Hessen"),
+    action_fields=(kd.ActionField("verwaltung", "Verwaltung"),),
+    measures=tuple(Measure(f"m{i}", f"Maßnahme {i}", "verwaltung") for i in range(3)),
+)
+
+
 def with_measure_data(strategy: kd.Strategy, index: int, data: dict[str, Any]) -> kd.Strategy:
     measures = list(strategy.measures)
     measures[index] = attrs.evolve(measures[index], extensions=data)
@@ -180,23 +188,21 @@ def test_no_extension_data_writes_no_key(demo: kd.Strategy) -> None:
     assert "extensions" not in kd.dumps_strategy(demo)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(data=kst.extension_data())
-def test_any_plain_data_round_trips_through_yaml_and_json(
-    demo: kd.Strategy, data: dict[str, Any]
-) -> None:
-    strategy = with_measure_data(demo, 1, data)
+def test_any_plain_data_round_trips_through_yaml_and_json(data: dict[str, Any]) -> None:
+    strategy = with_measure_data(SMALL, 1, data)
     for fmt in ("yaml", "json"):
         text = kd.dumps_strategy(strategy, format=fmt)
         assert kd.loads_strategy(text, format=fmt) == strategy
 
 
-@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=kst.extension_data())
 def test_any_plain_data_round_trips_through_the_workbook(
-    demo: kd.Strategy, data: dict[str, Any], tmp_path: Path
+    data: dict[str, Any], tmp_path: Path
 ) -> None:
-    strategy = with_measure_data(demo, 1, data)
+    strategy = with_measure_data(SMALL, 1, data)
     path = export_workbook(strategy, tmp_path / "w.xlsx", force=True)
     assert import_workbook(path) == strategy
 
@@ -246,6 +252,14 @@ def test_invalid_json_in_the_workbook_names_sheet_and_cell(
         f"w.xlsx: Maßnahmen!{letter}4: Erweiterungen: kein gültiges JSON "
         "(der Name 'a' steht doppelt)"
     )
+
+
+def test_data_too_long_for_a_cell_is_refused_on_export(demo: kd.Strategy, tmp_path: Path) -> None:
+    strategy = with_measure_data(demo, 1, {"hessen": {"notiz": "x" * 40_000}})
+    with pytest.raises(kd.errors.OutputError) as error:
+        export_workbook(strategy, tmp_path / "w.xlsx")
+    assert str(error.value).startswith("w.xlsx: Maßnahmen!X3: Erweiterungen: the extension data")
+    assert not (tmp_path / "w.xlsx").exists()
 
 
 def test_an_emptied_cell_removes_the_data(demo: kd.Strategy, tmp_path: Path) -> None:
@@ -402,6 +416,25 @@ def test_validate_accepts_good_data_and_mentions_unknown_keys(
     assert status == 0, err
     assert "[extensions.unknown]" in out
     assert "(measures[2].extensions.nrw)" in out
+
+
+def test_batch_fails_the_file_with_a_wrong_value(
+    demo: kd.Strategy, hessen: kd.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kommunal_digital.batch import BatchStatus, worker
+
+    path = _file_with(demo, tmp_path, {"hessen": {"interkommunal": "ja bitte"}})
+    # The worker's workspace for the pack is the one with the plugin.
+    monkeypatch.setitem(worker._WORKSPACES, "rlp", hessen)
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "out").mkdir()
+    job = worker.BatchJob(
+        source=path, root=tmp_path / "out", claims=tmp_path / "claims", pack="rlp"
+    )
+    item = worker.build_one(job)
+    assert item.status is BatchStatus.FAILED
+    assert item.error == MESSAGE
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 # init carries the catalogue's data

@@ -93,7 +93,7 @@ def test_unknown_template_variable_and_syntax(pack: Path) -> None:
         "templates/digitalstrategie.docx: uses 'gemeinde', which is not in the render context "
         "(available: document, fields, funding, images, maturity, measures, monitoring, "
         "municipality, organigram, profiles, ranking, roadmap, schedule, stakeholders, "
-        "strategy, totals)"
+        "strategy, text_blocks, totals)"
     ]
     make_template(template, "{% for m in measures %}")
     assert messages(pack) == [

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from kommunal_digital.errors import OutputExistsError
+from kommunal_digital.errors import OutputError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.io.excel import layout
 from kommunal_digital.io.excel.cells import enum_choices, exact_text, write_cell
@@ -27,6 +27,8 @@ __all__ = ["export_workbook", "workbook_bytes"]
 
 #: Characters per cell of the ``_daten`` sheet (Excel holds at most 32767).
 DATA_CHUNK = 30000
+#: The most characters a workbook cell holds.
+CELL_LIMIT = 32767
 
 _NUMBER_FORMATS = {
     "date": "DD.MM.YYYY",
@@ -59,17 +61,27 @@ def export_workbook(
 
     Raises:
         OutputExistsError: The file exists and ``force`` is not set.
-        OutputError: The file cannot be written.
+        OutputError: The file cannot be written, or an object's extension
+            data is too long for a cell.
     """
     target = Path(path)
     if target.exists() and not force:
         # Checked before building, so that an existing file costs no workbook build.
         raise OutputExistsError(f"{target}: exists already; pass force to overwrite it")
-    return write_atomic(target, workbook_bytes(strategy), force=force)
+    try:
+        data = workbook_bytes(strategy)
+    except OutputError as error:
+        raise OutputError(f"{target.name}: {error}") from None
+    return write_atomic(target, data, force=force)
 
 
 def workbook_bytes(strategy: Strategy) -> bytes:
-    """Return the workbook of a strategy as the bytes of an ``.xlsx`` file."""
+    """Return the workbook of a strategy as the bytes of an ``.xlsx`` file.
+
+    Raises:
+        OutputError: An object's extension data is too long for a cell
+            (the message names the cell).
+    """
     from openpyxl import Workbook  # lazy: openpyxl is heavy
 
     book = Workbook()
@@ -160,6 +172,12 @@ def _put(
     from openpyxl.styles import Alignment
 
     shown = write_cell(column, value)
+    if column.kind == "json" and isinstance(shown, str) and len(shown) > CELL_LIMIT:
+        # A workbook would cut the text short, and the cut JSON could not be read back.
+        raise OutputError(
+            f"{layout.cell_ref(sheet.title, number, row)}: {column.header}: the extension "
+            f"data takes {len(shown)} characters as JSON; a cell holds at most {CELL_LIMIT}"
+        )
     cell = sheet.cell(row=row, column=number, value=shown)
     if isinstance(shown, str):
         # Text stays text even when it looks like a formula ("=...") or an error ("#N/A").
