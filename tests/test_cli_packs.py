@@ -28,7 +28,9 @@ def test_packs_lists_every_registered_pack() -> None:
         assert pack.manifest.version in row
     status, out, _ = run("packs", "--json")
     assert status == 0
-    rows = json.loads(out)
+    data = json.loads(out)
+    assert data["disabled"] == []
+    rows = data["packs"]
     assert [row["name"] for row in rows] == sorted(packs)
     rlp = next(row for row in rows if row["name"] == "rlp")
     assert rlp == {
@@ -37,16 +39,23 @@ def test_packs_lists_every_registered_pack() -> None:
         "title": packs["rlp"].manifest.title,
         "region": "Rheinland-Pfalz",
         "extends": "base",
+        "plugin": "kommunal_digital.builtin",
     }
+    thueringen = next(row for row in rows if row["name"] == "thueringen")
+    assert thueringen["plugin"] == "thueringen"
 
 
 def test_plugins_json_matches_the_library() -> None:
     status, out, _ = run("plugins", "--json")
     assert status == 0
-    assert json.loads(out) == [
-        {"name": name, "version": version, "hooks": hooks}
-        for name, version, hooks in describe_plugins(kd.load_installation().manager)
+    rows = json.loads(out)
+    installation = kd.load_installation()
+    assert [(r["name"], r["version"] or "-", r["hooks"]) for r in rows] == [
+        (name, version, hooks) for name, version, hooks in describe_plugins(installation.plugins)
     ]
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["kommunal_digital.builtin"]["distribution"] == "kommunal-digital"
+    assert all(row["disabled"] is None for row in rows)
 
 
 def test_pack_new_then_check(tmp_path: Path) -> None:

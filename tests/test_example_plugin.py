@@ -22,8 +22,13 @@ SCRIPT = textwrap.dedent(
     from kommunal_digital.organisation import run_checks
     from kommunal_digital.ranking import rank_measures
 
-    workspace = kd.open_workspace("rlp")
+    workspace = kd.open_workspace("lindenau")
     assert "lindenau" in workspace.plugins, workspace.plugins
+    # Scoped: the RLP pack itself is untouched by the agency's plugin.
+    rlp = kd.open_workspace("rlp")
+    assert "lindenau" not in rlp.plugins
+    assert "guenstig-zuerst" not in rlp.ranking_rules
+    assert "mobilitaet" not in rlp.action_fields
     demo = kd.demo_strategy(planned=False)
 
     # 1. the field set

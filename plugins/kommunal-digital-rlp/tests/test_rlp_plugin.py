@@ -13,7 +13,7 @@ def workspace() -> kd.Workspace:
 
 
 def test_plugin_is_installed_and_listed(workspace: kd.Workspace) -> None:
-    names = [name for name, _version, _hooks in describe_plugins(kd.load_installation().manager)]
+    names = [name for name, _version, _hooks in describe_plugins(kd.load_installation().plugins)]
     assert "rlp" in names
     assert "rlp" in workspace.plugins
 

@@ -60,7 +60,7 @@ def packs(as_json: bool) -> None:
         table.add_column(column)
     for row in rows:
         table.add_row(*(escape(str(row[key] or "-")) for key in row))
-    Console(width=None if sys.stdout.isatty() else 120, highlight=False).print(table)
+    Console(width=None if sys.stdout.isatty() else 160, highlight=False).print(table)
     for item in installed.disabled:
         click.echo(f"disabled: {item}")
 

@@ -1,6 +1,10 @@
-"""The five things an agency plugin typically adds, in one module.
+"""The five things an agency plugin typically adds, in one module, and its pack.
 
-1. a field set: two extra action fields for the RLP pack,
+The plugin ships the pack ``lindenau`` (the RLP pack and what is added
+here): an installed plugin's contributions apply to the packs it ships, so
+strategies made with ``lindenau`` get them and others are untouched.
+
+1. a field set: two extra action fields for its pack,
 2. a ranking rule: cheapest measures first,
 3. a governance validator: every measure needs a described result,
 4. a template override: the agency's own Digitalstrategie template,
@@ -26,6 +30,7 @@ from kommunal_digital.workspace import DocumentType, Workspace
 
 __all__ = [
     "AGENCY",
+    "PACK",
     "CheapestFirst",
     "DescribedMeasures",
     "kd_action_fields",
@@ -33,19 +38,28 @@ __all__ = [
     "kd_document_types",
     "kd_governance_checks",
     "kd_ranking_rules",
+    "kd_template_packs",
     "kurzfassung_context",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: The folder of the agency's pack.
+PACK = Path(__file__).parent / "pack"
 
 #: The agency's name, printed in its documents.
 AGENCY = "Digitalagentur Lindenau"
 
 
 @hookimpl
+def kd_template_packs() -> list[Path]:
+    """Ship the agency's pack ``lindenau``, which extends ``rlp``."""
+    return [PACK]
+
+
+@hookimpl
 def kd_action_fields(pack: TemplatePack) -> list[ActionField]:
-    """Add two fields to the RLP pack."""
-    if pack.name != "rlp":
+    """Add two fields to the agency's pack."""
+    if pack.name != "lindenau":
         return []
     return [
         ActionField("mobilitaet", "Mobilität", "Wege im ländlichen Raum digital organisieren."),
@@ -155,7 +169,7 @@ def kd_document_types() -> list[DocumentType]:
 
 @hookimpl
 def kd_document_template(pack: TemplatePack, document_type: str, template_kind: str) -> Path | None:
-    """Supply the agency's templates for every pack.
+    """Supply the agency's templates (for its own pack: the plugin is scoped to it).
 
     The Digitalstrategie gets the agency's own Word template; the
     Kurzfassung is a Markdown template (also the source of HTML).
