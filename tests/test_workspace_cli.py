@@ -136,3 +136,82 @@ def test_help_lists_the_commands_without_importing_them() -> None:
     for name, (_, short_help) in COMMANDS.items():
         assert f"{name}" in result.stdout
         assert short_help in result.stdout
+
+
+PACK_TOML = """\
+[pack]
+name = "kreis-ost"
+version = "2.0"
+title = "Digitalbüro Kreis Ost"
+kommunal_digital = ">=0.1,<0.2"
+extends = "base"
+
+[data]
+action_fields = "fields.yaml"
+catalogue = "catalogue.yaml"
+organigram_presets = "organigram.yaml"
+roadmap_presets = "roadmap.yaml"
+questionnaires = "questionnaires.yaml"
+
+[defaults]
+organigram_preset = "kreis-ost-team"
+roadmap_preset = "kreis-ost-weg"
+"""
+
+PACK_FILES = {
+    "fields.yaml": "action_fields:\n  - key: verwaltung\n    title: Verwaltung\n",
+    "catalogue.yaml": (
+        "entries:\n  - key: e-akte\n    title: E-Akte einführen\n    action_field: verwaltung\n"
+        "    one_off: {low: 1000, high: 3000}\n    yearly: {low: 100, high: 300}\n"
+        "    duration_months: 6\n"
+    ),
+    "organigram.yaml": (
+        "presets:\n  - key: kreis-ost-team\n    title: Team des Digitalbüros\n    roles:\n"
+        "      - {key: landrat, title: Landrat/Landrätin, kind: mayor}\n"
+        "      - {key: buero, title: Digitalbüro Kreis Ost, kind: staff_unit}\n"
+        '      - {key: "lotse-{field}", title: "Lotse {field_title}", kind: pilot, per_field: true}\n'
+        "    relations:\n      - {source: buero, target: landrat, kind: reports_to}\n"
+        '      - {source: "lotse-{field}", target: buero, kind: reports_to}\n'
+    ),
+    "roadmap.yaml": (
+        "presets:\n  - key: kreis-ost-weg\n    title: Weg des Kreises\n    phases:\n"
+        "      - key: start\n        title: Start im Kreis Ost\n        months: 3\n"
+        "        tasks:\n          - what: Auftakt im Kreistag\n            due_month: 1\n"
+    ),
+    "questionnaires.yaml": (
+        "questionnaires:\n  - key: kreischeck\n    title: Kreischeck\n"
+        "    dimension_titles: {strategie: Strategie}\n    questions:\n"
+        "      - key: strategie-ziele\n        dimension: strategie\n"
+        "        text: Gibt es Ziele?\n"
+    ),
+}
+
+
+def test_init_from_a_zipped_pack_uses_its_presets_without_a_plugin(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "kreis-ost.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("kreis-ost/pack.toml", PACK_TOML)
+        for name, text in PACK_FILES.items():
+            zipped.writestr(f"kreis-ost/{name}", text)
+    folder = tmp_path / "projekt"
+    code, out, err = run(
+        ["init", "--yes", "--name", "Landkreis Ost", "--land", "Brandenburg", "--pack", archive]
+        + ["--out", folder]
+    )
+    assert code == 0, err
+    strategy = kd.load_strategy(folder / "strategy.yaml")
+    assert strategy.pack == kd.PackReference("kreis-ost", "2.0")
+    assert strategy.roadmap_preset == "kreis-ost-weg"
+    assert strategy.organigram is not None
+    assert {r.key for r in strategy.organigram.roles} == {"landrat", "buero", "lotse-verwaltung"}
+    assert strategy.roadmap is not None
+    assert [p.title for p in strategy.roadmap.phases] == ["Start im Kreis Ost"]
+    workspace = kd.open_workspace(archive)
+    assert "kreischeck" in workspace.questionnaires
+    assert "digicheck" in workspace.questionnaires  # inherited from base
+    # Later commands name the unregistered pack again.
+    code, out, err = run(["validate", folder / "strategy.yaml", "--pack", archive, "--json"])
+    assert code == 0, err
+    assert "pack.other" not in [d["code"] for d in json.loads(out)["diagnostics"]]
