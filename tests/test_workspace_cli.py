@@ -196,10 +196,8 @@ def test_init_from_a_zipped_pack_uses_its_presets_without_a_plugin(tmp_path: Pat
         for name, text in PACK_FILES.items():
             zipped.writestr(f"kreis-ost/{name}", text)
     folder = tmp_path / "projekt"
-    code, out, err = run(
-        ["init", "--yes", "--name", "Landkreis Ost", "--land", "Brandenburg", "--pack", archive]
-        + ["--out", folder]
-    )
+    args: list[str | Path] = ["init", "--yes", "--name", "Landkreis Ost", "--land", "Brandenburg"]
+    code, out, err = run([*args, "--pack", archive, "--out", folder])
     assert code == 0, err
     strategy = kd.load_strategy(folder / "strategy.yaml")
     assert strategy.pack == kd.PackReference("kreis-ost", "2.0")
