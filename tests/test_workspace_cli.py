@@ -169,7 +169,8 @@ PACK_FILES = {
         "presets:\n  - key: kreis-ost-team\n    title: Team des Digitalbüros\n    roles:\n"
         "      - {key: landrat, title: Landrat/Landrätin, kind: mayor}\n"
         "      - {key: buero, title: Digitalbüro Kreis Ost, kind: staff_unit}\n"
-        '      - {key: "lotse-{field}", title: "Lotse {field_title}", kind: pilot, per_field: true}\n'
+        '      - {key: "lotse-{field}", title: "Lotse {field_title}", kind: pilot,\n'
+        "         per_field: true}\n"
         "    relations:\n      - {source: buero, target: landrat, kind: reports_to}\n"
         '      - {source: "lotse-{field}", target: buero, kind: reports_to}\n'
     ),
