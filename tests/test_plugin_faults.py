@@ -166,3 +166,45 @@ def test_the_installed_plugins_show_their_distribution_versions() -> None:
         assert rows[name]["distribution"] == f"kommunal-digital-{name}"
         assert rows[name]["version"] not in ("", "-")
         assert rows[name]["disabled"] is None
+
+
+def test_a_plugin_failing_in_a_hook_is_left_out_of_that_hook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strategy_file: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    folder = _pack(site, "wackel", ">=0.1", GOOD_FIELDS)
+    (site / "kd_wackel.py").write_text(
+        textwrap.dedent(
+            f"""
+            from kommunal_digital import hookimpl
+
+            @hookimpl
+            def kd_template_packs():
+                return [{str(folder)!r}]
+
+            @hookimpl
+            def kd_ranking_rules():
+                raise RuntimeError("Regeln nicht erreichbar")
+            """
+        ),
+        "utf-8",
+    )
+    info = site / "kd_wackel-0.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: kd-wackel\nVersion: 0.3\n")
+    (info / "entry_points.txt").write_text("[kommunal_digital]\nwackel = kd_wackel\n")
+    monkeypatch.syspath_prepend(str(site))
+    installation = kd.load_installation()
+    assert installation.disabled == ()
+    workspace = installation.workspace("wackel")
+    assert workspace.problems == (
+        "plugin 'wackel' failed in kd_ranking_rules and is left out of it: "
+        "RuntimeError: Regeln nicht erreichbar",
+    )
+    assert "nutzwert" in workspace.ranking_rules  # the others still answer
+    assert installation.workspace("rlp").problems == ()  # out of scope, never asked
+    code, _, stderr = run(["validate", strategy_file, "--pack", "wackel"])
+    assert code == 0
+    assert "warning: plugin 'wackel' failed in kd_ranking_rules" in stderr
+    assert "Traceback" not in stderr

@@ -254,22 +254,29 @@ class _Resolver:
         info = self.installation.plugins.info(plugin)
         return info is not None and info.installed
 
+    def _ask(self, impl: pluggy.HookImpl, hook: str, arguments: Mapping[str, Any]) -> Any:
+        """One plugin's answer; a failing installed plugin is reported and answers ``None``.
+
+        Raises:
+            PluginError: A plugin the application passed in failed.
+        """
+        try:
+            return impl.function(**{a: arguments[a] for a in impl.argnames if a in arguments})
+        except Exception as exc:
+            if not self._installed(impl.plugin_name):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} failed in {hook}: {type(exc).__name__}: {exc}"
+                ) from exc
+            self.problems.append(
+                f"plugin {impl.plugin_name!r} failed in {hook} and is left out of it: "
+                f"{type(exc).__name__}: {exc}"
+            )
+            return None
+
     def call(self, hook: str, **arguments: Any) -> Iterator[tuple[str, Any]]:
         """Each plugin's answer, oldest first; a failing installed plugin is left out."""
         for impl in self._impls(hook):
-            kwargs = {name: arguments[name] for name in impl.argnames if name in arguments}
-            try:
-                answer = impl.function(**kwargs)
-            except Exception as exc:
-                if not self._installed(impl.plugin_name):
-                    raise PluginError(
-                        f"plugin {impl.plugin_name!r} failed in {hook}: {type(exc).__name__}: {exc}"
-                    ) from exc
-                self.problems.append(
-                    f"plugin {impl.plugin_name!r} failed in {hook} and is left out of it: "
-                    f"{type(exc).__name__}: {exc}"
-                )
-                continue
+            answer = self._ask(impl, hook, arguments)
             if answer is not None:
                 yield impl.plugin_name, answer
 
@@ -329,19 +336,7 @@ class _Resolver:
     def _first(self, impls: list[pluggy.HookImpl], name: str, kind: str) -> Any:
         arguments = {"pack": self.pack, "document_type": name, "template_kind": kind}
         for impl in impls:
-            try:
-                answer = impl.function(**{a: arguments[a] for a in impl.argnames})
-            except Exception as exc:
-                if not self._installed(impl.plugin_name):
-                    raise PluginError(
-                        f"plugin {impl.plugin_name!r} failed in kd_document_template: "
-                        f"{type(exc).__name__}: {exc}"
-                    ) from exc
-                self.problems.append(
-                    f"plugin {impl.plugin_name!r} failed in kd_document_template and is left "
-                    f"out of it: {type(exc).__name__}: {exc}"
-                )
-                continue
+            answer = self._ask(impl, "kd_document_template", arguments)
             if answer is not None:
                 return answer
         return None
