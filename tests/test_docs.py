@@ -149,6 +149,16 @@ def test_document_type_and_output_format_examples_in_plugin_docs_work(tmp_path: 
     context = json.loads(written.read_text(encoding="utf-8"))
     assert context["name"] == demo.municipality.name
     assert context["pack"] == workspace.pack.name
+    # The per-measure type: one context per measure, by the measure's key.
+    measure = demo.measures[0]
+    sheet = kd.render_document(
+        demo,
+        tmp_path / "blatt.json",
+        workspace,
+        document_type="massnahmenblatt",
+        measure=measure.key,
+    )
+    assert json.loads(sheet.read_text(encoding="utf-8"))["title"] == measure.title
     text = kd.render_document(demo, tmp_path / "titel.txt", workspace, output_format="text")
     assert text.read_text(encoding="utf-8") == f"{demo.title}\n"
 

@@ -1,5 +1,9 @@
-"""The documentation site: the API reference is complete, the tutorial and
-the how-to guides work as written.
+"""The documentation site: the API reference is complete and current, the
+tutorial and the how-to guides work as written.
+
+The API reference pages (``docs/reference/*.md``) are generated from the
+source pages in ``scripts/reference_pages`` by ``scripts/build_reference.py``;
+the checks of what is documented read the sources' ``:::`` directives.
 
 Code blocks in ``docs/tutorial.md`` and ``docs/howto/*.md`` that are preceded
 by an HTML comment are run, in page order, in a fresh folder:
@@ -17,11 +21,14 @@ by an HTML comment are run, in page order, in a fresh folder:
 from __future__ import annotations
 
 import contextlib
+import difflib
+import functools
 import importlib
 import importlib.util
 import io
 import re
 import shlex
+import sys
 import types
 from pathlib import Path
 
@@ -32,8 +39,11 @@ from click.testing import CliRunner
 import kommunal_digital as kd
 from kommunal_digital.cli.main import cli
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 REFERENCE = DOCS / "reference"
+REFERENCE_SOURCES = ROOT / "scripts" / "reference_pages"
+BUILD_REFERENCE = ROOT / "scripts" / "build_reference.py"
 TESTED_PAGES = [
     DOCS / "tutorial.md",
     *sorted(p for p in (DOCS / "howto").glob("*.md") if p.name != "index.md"),
@@ -65,11 +75,23 @@ def marked_blocks(page: Path) -> list[Block]:
     ]
 
 
+@functools.cache
+def build_reference() -> types.ModuleType:
+    """``scripts/build_reference.py``, imported (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("build_reference", BUILD_REFERENCE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_reference", module)
+    spec.loader.exec_module(module)
+    return module
+
+
 def reference_names() -> list[str]:
-    """Every ``::: kommunal_digital...`` directive of the API reference, in page order."""
+    """Every ``::: kommunal_digital...`` directive of the reference sources, in page order."""
     names: list[str] = []
-    for page in sorted(REFERENCE.glob("*.md")):
-        names += re.findall(r"^::: (kommunal_digital\.\S+)$", page.read_text("utf-8"), re.M)
+    for page in sorted(REFERENCE_SOURCES.glob("*.md")):
+        names += build_reference().directive_paths(page.read_text("utf-8"))
     return names
 
 
@@ -105,7 +127,7 @@ def module_path_object(path: str) -> object | None:
     Only a re-exported name that shares its name with a submodule
     (``kommunal_digital.ranking.sensitivity``) is documented under its
     module (``kommunal_digital.ranking.sensitivity.sensitivity``), because
-    mkdocstrings resolves the namespace path to the submodule.
+    the namespace path also names the submodule.
     """
     parts = path.split(".")
     if len(parts) < 4 or parts[1] not in namespaces():
@@ -167,7 +189,7 @@ def test_names_a_namespace_lists_are_documented_under_it() -> None:
 
 
 def test_no_namespace_path_names_a_submodule_instead() -> None:
-    # mkdocstrings would document the submodule (all of it) under that path.
+    # The path also names the submodule: the directive would be ambiguous.
     public = public_paths()
     shadowed = [
         path
@@ -183,6 +205,84 @@ def test_no_namespace_path_names_a_submodule_instead() -> None:
 def test_the_reference_index_lists_every_top_level_name() -> None:
     text = (REFERENCE / "index.md").read_text(encoding="utf-8")
     assert [name for name in kd.__all__ if f"`{name}`" not in text] == []
+
+
+def test_the_generated_reference_pages_are_current() -> None:
+    script = build_reference()
+    pages = script.render_all()
+    stale = script.stale_pages(pages)
+    diff = [
+        line
+        for name in stale
+        if name in pages and (REFERENCE / name).exists()
+        for line in difflib.unified_diff(
+            (REFERENCE / name).read_text(encoding="utf-8").splitlines(),
+            pages[name].splitlines(),
+            f"docs/reference/{name}",
+            "rendered",
+            lineterm="",
+        )
+    ]
+    assert stale == [], (
+        f"stale pages in docs/reference: {stale}; run .venv/bin/python "
+        "scripts/build_reference.py and commit the result\n" + "\n".join(diff[:60])
+    )
+
+
+def test_every_reference_source_page_is_generated() -> None:
+    sources = sorted(p.name for p in REFERENCE_SOURCES.glob("*.md"))
+    assert sources == sorted(p.name for p in REFERENCE.glob("*.md"))
+
+
+SENTENCE = re.compile(r"^[A-Z`\"„(0-9].*[.!?)]$")
+PLACEHOLDER = re.compile(r"\b(todo|fixme|xxx|stub|tbd|docstring)\b", re.I)
+
+
+def is_sentence(text: str) -> bool:
+    """A summary that says something: capitalised, three words or more, a full stop."""
+    return len(text.split()) >= 3 and bool(SENTENCE.match(text)) and not PLACEHOLDER.search(text)
+
+
+def test_every_documented_object_has_a_real_summary() -> None:
+    script = build_reference()
+    stubs = [
+        f"{item.path} ({item.kind}): {script.summary(item.doc)!r}"
+        for item in script.documented_objects()
+        if not is_sentence(script.summary(item.doc))
+    ]
+    assert not stubs, "docstrings without a real summary:\n" + "\n".join(stubs)
+
+
+def constructor_docs(cls: type) -> list[str]:
+    """The docstrings that may describe a class's parameters: its own and its ``__init__``'s."""
+    docs = [cls.__dict__.get("__doc__") or ""]
+    owner = next((c for c in cls.__mro__ if "__init__" in c.__dict__), cls)
+    if not attrs.has(cls) and owner is not cls:
+        docs.append(owner.__dict__.get("__doc__") or "")
+    return docs
+
+
+def test_every_documented_parameter_is_described() -> None:
+    # Functions and methods list their parameters under Args; classes under
+    # Attributes (or Args), or an error class in the class it inherits
+    # __init__ from. Nothing listed may be missing from the signature.
+    script = build_reference()
+    offenders = []
+    for item in script.documented_objects():
+        wanted = [name for name in item.parameters if name not in ("self", "cls")]
+        if item.kind == "class":
+            docs = constructor_docs(item.obj)
+            listed = [n for doc in docs for n in script.documented_names(doc, "Args", "Attributes")]
+            missing = [name for name in wanted if name not in listed]
+        else:
+            listed = script.documented_names(item.doc, "Args")
+            missing = [name for name in wanted if name not in listed]
+            unknown = [name for name in listed if name not in wanted]
+            if unknown:
+                offenders.append(f"{item.path}: Args names no parameter {unknown}")
+        if missing:
+            offenders.append(f"{item.path}: undocumented {missing}")
+    assert not offenders, "parameters not described:\n" + "\n".join(offenders)
 
 
 def test_every_page_is_in_the_nav() -> None:

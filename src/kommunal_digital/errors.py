@@ -111,6 +111,11 @@ class InconsistentComparisonsError(RankingError):
     Attributes:
         consistency_ratio: Saaty's consistency ratio of the judgements.
         worst_pairs: The most inconsistent pairs, worst first.
+
+    Args:
+        consistency_ratio: As above.
+        worst_pairs: As above.
+        message: The error message, naming the ratio and the worst pairs.
     """
 
     def __init__(

@@ -44,7 +44,11 @@ def _decimal_pattern(digits: int) -> NumberPattern:
 
 
 def euro(value: Decimal | float | int | None) -> str:
-    """Format an amount in euros: ``12.500 €``, or ``12.500,50 €`` with cents."""
+    """Format an amount in euros: ``12.500 €``, or ``12.500,50 €`` with cents.
+
+    Args:
+        value: The amount; ``None`` prints ``–``.
+    """
     if value is None:
         return "–"
     amount = Decimal(str(value))
@@ -53,7 +57,12 @@ def euro(value: Decimal | float | int | None) -> str:
 
 
 def datum(value: dt.date | str | None, missing: str = "offen") -> str:
-    """Format a date the German way: ``31. März 2027`` (``missing`` for none)."""
+    """Format a date the German way: ``31. März 2027`` (``missing`` for none).
+
+    Args:
+        value: A date, or one in ISO form (``"2027-03-31"``).
+        missing: What to print for ``None`` or an empty text.
+    """
     if value is None or value == "":
         return missing
     if isinstance(value, str):
@@ -62,12 +71,21 @@ def datum(value: dt.date | str | None, missing: str = "offen") -> str:
 
 
 def kurzdatum(value: dt.date) -> str:
-    """Format a date in the short German form ``31.03.2027``."""
+    """Format a date in the short German form ``31.03.2027``.
+
+    Args:
+        value: The date.
+    """
     return f"{value.day:02d}.{value.month:02d}.{value.year}"
 
 
 def monat(value: dt.date | str | None, missing: str = "offen") -> str:
-    """Format the month of a date: ``Juli 2027`` (``missing`` for none)."""
+    """Format the month of a date: ``Juli 2027`` (``missing`` for none).
+
+    Args:
+        value: A date, or one in ISO form (``"2027-07-01"``).
+        missing: What to print for ``None`` or an empty text.
+    """
     if value is None or value == "":
         return missing
     if isinstance(value, str):
@@ -76,26 +94,41 @@ def monat(value: dt.date | str | None, missing: str = "offen") -> str:
 
 
 def zahl(value: Decimal | float | int | None, digits: int = 2) -> str:
-    """Format a number with German separators: ``1.234,5``."""
+    """Format a number with German separators: ``1.234,5``.
+
+    Args:
+        value: The number; ``None`` prints ``–``.
+        digits: Decimal places at most (trailing zeros are left out).
+    """
     if value is None:
         return "–"
     return str(_decimal_pattern(digits).apply(value, _LOCALE))
 
 
 def prozent(value: float | int | None) -> str:
-    """Format a percentage given as 0 to 100: ``40 %``, ``14,2 %`` (one decimal at most)."""
+    """Format a percentage given as 0 to 100: ``40 %``, ``14,2 %`` (one decimal at most).
+
+    Args:
+        value: The percentage, 0 to 100; ``None`` prints ``–``.
+    """
     if value is None:
         return "–"
     return str(_PERCENT.apply(float(value) / 100, _LOCALE))
 
 
 def monate(value: int | None) -> str:
-    """Format a duration in months: ``1 Monat``, ``6 Monate``."""
+    """Format a duration in months: ``1 Monat``, ``6 Monate``.
+
+    Args:
+        value: The number of months; ``None`` prints ``offen``.
+    """
     if value is None:
         return "offen"
     return "1 Monat" if value == 1 else f"{value} Monate"
 
 
+#: The template filters, by the name templates use (``{{ amount|euro }}``):
+#: every Jinja environment of the library has them.
 FILTERS = {
     "euro": euro,
     "datum": datum,
@@ -112,7 +145,12 @@ _UMLAUTS = str.maketrans(
 
 
 def slug(text: str) -> str:
-    """A lower-case ASCII folder name: ``"Mühlbach am Wald"`` becomes ``"muehlbach-am-wald"``."""
+    """A lower-case ASCII folder name: ``"Mühlbach am Wald"`` becomes ``"muehlbach-am-wald"``.
+
+    Args:
+        text: Any text, e.g. a municipality's name; the result has at most
+            80 characters.
+    """
     ascii_text = (
         unicodedata.normalize("NFKD", text.translate(_UMLAUTS))
         .encode("ascii", "ignore")

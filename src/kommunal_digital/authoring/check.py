@@ -34,7 +34,12 @@ CONTEXT_VARIABLES = BUILTIN_DOCUMENT_TYPES[0].variables
 
 @attrs.frozen
 class PackProblem:
-    """One defect of a pack: where it is and what is wrong."""
+    """One defect of a pack: where it is and what is wrong.
+
+    Attributes:
+        where: The file, table or key of the pack concerned.
+        message: What is wrong there.
+    """
 
     where: str
     message: str
@@ -45,6 +50,11 @@ class PackProblem:
 
 def lint_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES) -> list[str]:
     """Check a .docx template's Jinja syntax and its variables against the context.
+
+    Args:
+        path: The Word template.
+        variables: The top-level variables the template may use (those of
+            its document type); empty: not checked.
 
     Returns:
         One message per problem (empty when the template is fine).
@@ -154,6 +164,11 @@ def check_pack(
 
 def lint_text_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES) -> list[str]:
     """Check a Markdown (Jinja text) template's syntax and variables against the context.
+
+    Args:
+        path: The text template.
+        variables: The top-level variables the template may use (those of
+            its document type); empty: not checked.
 
     Returns:
         One message per problem (empty when the template is fine).

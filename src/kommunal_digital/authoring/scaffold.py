@@ -89,6 +89,15 @@ def new_pack(name: str, parent: str | os.PathLike[str] = ".", *, title: str = ""
     It holds a manifest, two action fields, one catalogue entry with its
     text block and a copy of the bundled Digitalstrategie template.
 
+    Args:
+        name: The pack's name, also its folder name (a key: lower-case
+            letters, digits, ``-`` and ``_``).
+        parent: The folder to create it in.
+        title: The pack's title; ``Vorlagenpaket <name>`` by default.
+
+    Returns:
+        The new pack folder.
+
     Raises:
         PackError: ``name`` is not a valid pack name.
         OutputExistsError: The folder exists already.

@@ -90,6 +90,15 @@ def starter_strategy(
     fields and catalogue entries (except data whose schema does not apply
     to them).
 
+    Args:
+        workspace: The pack and its data (fields, catalogue, presets).
+        municipality: The municipality the strategy is for.
+        start: The day the plan starts.
+        fields: Keys of the action fields to choose; by default the pack's
+            first four.
+        entries_per_field: How many catalogue entries of each chosen field
+            become measures.
+
     Raises:
         PackError: A named field is not in the pack, or the pack has no
             catalogue entries for a chosen field.

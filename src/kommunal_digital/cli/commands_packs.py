@@ -85,9 +85,12 @@ def pack_check(path: Path) -> None:
     """Check a pack; exit status 1 when it has defects."""
     with reported():
         installed = installation()
-        problems = kd.authoring.check_pack(
-            path, packs=installed.packs, document_types=installed.document_types()
-        )
+        try:
+            # The types this pack's workspace knows (plugins are scoped to packs).
+            types = installed.document_types(path)
+        except kd.KommunalDigitalError:
+            types = installed.document_types()  # the pack itself is broken: check_pack says how
+        problems = kd.authoring.check_pack(path, packs=installed.packs, document_types=types)
     for problem in problems:
         click.echo(str(problem))
     if not problems:

@@ -75,7 +75,13 @@ def demo_strategy(workspace: Workspace | None = None, *, planned: bool = True) -
 
 @attrs.frozen
 class DemoOutput:
-    """The files the demo wrote."""
+    """The files the demo wrote.
+
+    Attributes:
+        strategy_file: The demo's ``strategy.yaml``.
+        documents: The documents, in the order they were written.
+        images: The pictures written into ``Bilder/``.
+    """
 
     strategy_file: Path
     documents: tuple[Path, ...]

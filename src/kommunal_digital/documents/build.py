@@ -186,7 +186,16 @@ def render_document(
 def document_path(
     out_dir: Path, kind: DocumentType, chosen: OutputFormat, strategy: Strategy, measure: str | None
 ) -> Path:
-    """Where :func:`build_documents` puts a document (see the documented layout)."""
+    """Where :func:`build_documents` puts a document (see the documented layout).
+
+    Args:
+        out_dir: The output folder.
+        kind: The document's type.
+        chosen: The format it is written in (it gives the suffix).
+        strategy: The strategy (a per-measure document is numbered by the
+            measure's position in it).
+        measure: The measure's key for a per-measure type, else ``None``.
+    """
     if measure is None:
         return out_dir / f"{kind.title}{chosen.suffix}"
     number = [m.key for m in strategy.measures].index(measure) + 1

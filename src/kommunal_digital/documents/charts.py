@@ -170,6 +170,10 @@ def chart_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
     picture sources as ``<name>.png``. The workspace also supplies the
     questionnaire of a maturity check (``Reifegrad``).
 
+    Args:
+        strategy: The strategy to draw.
+        workspace: Supplies the questionnaires and the picture sources.
+
     Raises:
         DocumentError: A picture source fails or has a name a built-in
             picture has (see :func:`document_images`).
@@ -198,6 +202,10 @@ def document_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes
     workspace supplies the questionnaire of a maturity check), then the
     pictures of the workspace's picture sources (hook
     ``kd_picture_sources``) under their names.
+
+    Args:
+        strategy: The strategy to draw.
+        workspace: Supplies the questionnaires and the picture sources.
 
     Raises:
         DocumentError: A picture source has a name that is not a key or

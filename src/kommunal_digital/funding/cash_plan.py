@@ -131,7 +131,11 @@ class CashPlan:
         return self.total - self.income
 
     def year(self, year: int) -> CashYear:
-        """The figures of one year (all zero for a year outside the plan)."""
+        """The figures of one year (all zero for a year outside the plan).
+
+        Args:
+            year: The calendar year.
+        """
         for item in self.years:
             if item.year == year:
                 return item
@@ -139,6 +143,9 @@ class CashPlan:
 
     def measure(self, key: str) -> MeasureCash:
         """The figures of one measure.
+
+        Args:
+            key: The measure's key.
 
         Raises:
             KeyError: The measure is not in the plan.

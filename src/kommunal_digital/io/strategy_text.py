@@ -29,6 +29,7 @@ __all__ = [
     "strategy_to_data",
 ]
 
+#: The text formats of a strategy file.
 Format = Literal["yaml", "json"]
 
 _CONVERTER = make_converter()
@@ -39,6 +40,9 @@ def strategy_to_data(strategy: Strategy) -> dict[str, Any]:
 
     The pack, when recorded, comes next: it tells a reader (and the tools)
     which action fields, rules and templates the rest of the file assumes.
+
+    Args:
+        strategy: The strategy to convert.
     """
     body = _CONVERTER.unstructure(strategy, Strategy)
     head: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
@@ -90,7 +94,12 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def dumps_strategy(strategy: Strategy, *, format: Format = "yaml") -> str:
-    """Serialise a strategy to YAML or JSON text."""
+    """Serialise a strategy to YAML or JSON text.
+
+    Args:
+        strategy: The strategy to write.
+        format: ``"yaml"`` or ``"json"``.
+    """
     data = strategy_to_data(strategy)
     if format == "json":
         return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
@@ -99,6 +108,11 @@ def dumps_strategy(strategy: Strategy, *, format: Format = "yaml") -> str:
 
 def loads_strategy(text: str, *, format: Format = "yaml", source: str = "<string>") -> Strategy:
     """Parse a strategy from YAML or JSON text.
+
+    Args:
+        text: The file's text.
+        format: ``"yaml"`` or ``"json"``.
+        source: Name used in error messages, usually the file name.
 
     Raises:
         InputFileError: The text is not valid YAML/JSON or not a valid strategy.

@@ -65,6 +65,9 @@ _Dumper.add_representer(str, _represent_str)
 def load_yaml(text: str) -> Any:
     """Parse YAML safely: only plain data, no Python tags, no duplicate keys.
 
+    Args:
+        text: The YAML text.
+
     Raises:
         YamlError: The text is not valid YAML or uses a forbidden tag.
     """
@@ -98,7 +101,11 @@ def load_yaml(text: str) -> Any:
 
 
 def dump_yaml(data: Any) -> str:
-    """Write plain data (dicts, lists, scalars, dates) as block-style YAML."""
+    """Write plain data (dicts, lists, scalars, dates) as block-style YAML.
+
+    Args:
+        data: The data; mappings keep their order.
+    """
     return yaml.dump(
         data,
         Dumper=_Dumper,

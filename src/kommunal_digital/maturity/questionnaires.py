@@ -13,6 +13,10 @@ __all__ = ["questionnaire_for"]
 def questionnaire_for(key: str, questionnaires: Mapping[str, Questionnaire]) -> Questionnaire:
     """The questionnaire with this key among the given ones (``workspace.questionnaires``).
 
+    Args:
+        key: The questionnaire's key, e.g. a maturity check's ``questionnaire``.
+        questionnaires: The questionnaires by key.
+
     Raises:
         ModelValidationError: No questionnaire has the key; the message names
             the field ``maturity_check.questionnaire``.

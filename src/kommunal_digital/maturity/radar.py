@@ -105,7 +105,14 @@ def maturity_radar_figure(assessment: MaturityAssessment, rule: PhaseRule | None
 def maturity_radar_image(
     assessment: MaturityAssessment, fmt: ImageFormat = "png", rule: PhaseRule | None = None
 ) -> bytes:
-    """The radar chart of an assessment as PNG or SVG bytes, 16 cm wide."""
+    """The radar chart of an assessment as PNG or SVG bytes, 16 cm wide.
+
+    Args:
+        assessment: The assessed maturity check.
+        fmt: ``"png"`` or ``"svg"``.
+        rule: The rule whose thresholds the chart marks; the default rule
+            when ``None``.
+    """
     import matplotlib
     import matplotlib.pyplot as plt
 
@@ -128,6 +135,11 @@ def strategy_maturity_image(
 
     The questionnaire is looked up by the check's key in ``questionnaires``
     (``workspace.questionnaires``).
+
+    Args:
+        strategy: The strategy, with or without a maturity check.
+        questionnaires: The questionnaires by key.
+        fmt: ``"png"`` or ``"svg"``.
 
     Raises:
         ModelValidationError: The questionnaire is unknown or an answer does

@@ -91,14 +91,23 @@ class PhaseRule:
             raise ModelValidationError("cap_steps", f"must be 0 to 3, got {value!r}")
 
     def phase_for(self, reached: int, possible: int) -> MaturityPhase:
-        """The phase a share of ``reached`` out of ``possible`` points gives on its own."""
+        """The phase a share of ``reached`` out of ``possible`` points gives on its own.
+
+        Args:
+            reached: The points reached.
+            possible: The points possible; zero or less gives the first phase.
+        """
         if possible <= 0:
             return _PHASES[0]
         index = sum(1 for t in self.thresholds if reached * 100 >= t * possible)
         return _PHASES[index]
 
     def band(self, phase: MaturityPhase) -> str:
-        """The range of shares that gives ``phase``, in German (``ab 25 % bis unter 50 %``)."""
+        """The range of shares that gives ``phase``, in German (``ab 25 % bis unter 50 %``).
+
+        Args:
+            phase: The maturity phase.
+        """
         index = _PHASES.index(phase)
         if index == 0:
             return f"unter {self.thresholds[0]} %"
@@ -173,6 +182,9 @@ class MaturityAssessment:
     def dimension(self, key: str) -> DimensionScore:
         """Return the score of one dimension.
 
+        Args:
+            key: The dimension's key.
+
         Raises:
             KeyError: The questionnaire has no such dimension.
         """
@@ -187,6 +199,9 @@ def format_percent(value: float) -> str:
 
     Cutting keeps a share just below a threshold from being shown as the
     threshold itself.
+
+    Args:
+        value: The share, 0 to 100.
     """
     tenths = math.floor(value * 10 + 1e-9)
     whole, tenth = divmod(tenths, 10)

@@ -13,7 +13,12 @@ from kommunal_digital.model import checks
 
 @attrs.frozen
 class CostRange:
-    """A range of money in euros, from ``low`` to ``high``."""
+    """A range of money in euros, from ``low`` to ``high``.
+
+    Attributes:
+        low: The lower end, in euros.
+        high: The upper end, in euros; not below ``low``.
+    """
 
     low: Decimal = attrs.field(
         default=Decimal("0.00"), converter=checks.low_amount, validator=checks.money
@@ -91,7 +96,14 @@ class CatalogueEntry:
 
 @attrs.frozen
 class NeedsQuestion:
-    """A question of a needs analysis (Bedarfsanalyse) for one action field."""
+    """A question of a needs analysis (Bedarfsanalyse) for one action field.
+
+    Attributes:
+        key: Unique key of the question.
+        action_field: Key of the action field it belongs to.
+        question: The question, in German.
+        hint: A note for whoever asks it (what to look for); may be empty.
+    """
 
     key: str = attrs.field(validator=checks.key)
     action_field: str = attrs.field(validator=checks.key)

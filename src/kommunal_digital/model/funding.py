@@ -145,7 +145,12 @@ class FundingSource:
         return f"{what} ({self.kind.label})"
 
     def covers(self, one_off: Decimal) -> Decimal | None:
-        """Euros of a one-off cost this source covers; ``None`` if not quantified."""
+        """Euros of a one-off cost this source covers; ``None`` if not quantified.
+
+        Args:
+            one_off: The measure's one-off cost, in euros (a ``share`` or
+                funding ``rate`` is a percentage of it).
+        """
         if self.amount is not None:
             return self.amount
         if self.share is not None:

@@ -14,7 +14,12 @@ from kommunal_digital.model.labels import MaturityPhase
 
 @attrs.frozen
 class AnswerOption:
-    """One possible answer and the points it gives."""
+    """One possible answer and the points it gives.
+
+    Attributes:
+        label: The answer as the questionnaire shows it, e.g. ``"überwiegend"``.
+        score: Its points, 0 to 10.
+    """
 
     label: str = attrs.field(validator=checks.required_text)
     score: int = attrs.field(validator=[checks.whole, checks.between(0, 10)])  # MAX_ANSWER_SCORE
@@ -82,11 +87,18 @@ class Questionnaire:
                 )
 
     def dimension_title(self, dimension: str) -> str:
-        """The German title of a dimension (its key capitalised if none is given)."""
+        """The German title of a dimension (its key capitalised if none is given).
+
+        Args:
+            dimension: The dimension's key.
+        """
         return self.dimension_titles.get(dimension) or dimension[:1].upper() + dimension[1:]
 
     def question(self, key: str) -> MaturityQuestion:
         """Return the question with this key.
+
+        Args:
+            key: The question's key.
 
         Raises:
             KeyError: No question has the key.

@@ -64,7 +64,12 @@ class Budgeting:
 
 @attrs.frozen
 class Involvement:
-    """A stakeholder's role (RACI) in one measure."""
+    """A stakeholder's role (RACI) in one measure.
+
+    Attributes:
+        stakeholder: Key of the stakeholder.
+        role: Responsible, accountable, consulted or informed (the default).
+    """
 
     stakeholder: str = attrs.field(validator=checks.key)
     role: Raci = attrs.field(default=Raci.INFORMED, validator=checks.member_of(Raci))

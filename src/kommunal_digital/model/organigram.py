@@ -62,7 +62,13 @@ class Role:
 
 @attrs.frozen
 class Relation:
-    """A directed relation: ``source`` *kind* ``target`` (e.g. reports to)."""
+    """A directed relation: ``source`` *kind* ``target`` (e.g. reports to).
+
+    Attributes:
+        source: Key of the role the relation starts at.
+        target: Key of the role it points to.
+        kind: What the relation is, e.g. ``reports_to``.
+    """
 
     source: str = attrs.field(validator=checks.key)
     target: str = attrs.field(validator=checks.key)
@@ -71,7 +77,13 @@ class Relation:
 
 @attrs.frozen
 class Organigram:
-    """Roles and the relations between them."""
+    """Roles and the relations between them.
+
+    Attributes:
+        roles: The roles; keys are unique.
+        relations: Relations between the roles (each one once, none from a
+            role to itself).
+    """
 
     roles: tuple[Role, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
@@ -108,6 +120,9 @@ class Organigram:
 
     def role(self, key: str) -> Role:
         """Return the role with this key.
+
+        Args:
+            key: The role's key.
 
         Raises:
             KeyError: No role has the key.

@@ -22,6 +22,15 @@ class PresetRole:
     With ``per_field`` the role is repeated for every chosen action field:
     ``{field}`` in the key becomes the field's key and ``{field_title}`` in
     the title the field's title.
+
+    Attributes:
+        key: Key of the role it makes (with ``{field}`` when per field).
+        title: German title (may use ``{field_title}`` when per field).
+        kind: What sort of unit or role it is.
+        per_field: Whether the role is repeated for every chosen action field.
+        group: The part of society the role stands for; derived from
+            ``kind`` when not given.
+        holder: The person holding the role, if named.
     """
 
     key: str = attrs.field(validator=checks.required_text)
@@ -43,7 +52,13 @@ class PresetRole:
 
 @attrs.frozen
 class PresetRelation:
-    """A relation of a preset; keys may contain ``{field}`` (repeated per field)."""
+    """A relation of a preset; keys may contain ``{field}`` (repeated per field).
+
+    Attributes:
+        source: Key of the role the relation starts at.
+        target: Key of the role it points to.
+        kind: What the relation is, e.g. ``reports_to``.
+    """
 
     source: str = attrs.field(validator=checks.required_text)
     target: str = attrs.field(validator=checks.required_text)

@@ -14,7 +14,13 @@ _OFFSET = checks.between(0, 360)
 
 @attrs.frozen
 class PresetTask:
-    """A task of a preset phase, due ``due_month`` months after the phase starts."""
+    """A task of a preset phase, due ``due_month`` months after the phase starts.
+
+    Attributes:
+        what: What is to be done.
+        who: Who does it; may be empty.
+        due_month: Months after the phase starts; ``None`` for no due date.
+    """
 
     what: str = attrs.field(validator=checks.required_text)
     who: str = attrs.field(default="", validator=checks.text)
@@ -25,7 +31,12 @@ class PresetTask:
 
 @attrs.frozen
 class PresetMilestone:
-    """A milestone of a preset phase, planned ``due_month`` months after the phase starts."""
+    """A milestone of a preset phase, planned ``due_month`` months after the phase starts.
+
+    Attributes:
+        what: What is reached.
+        due_month: Months after the phase starts; ``None`` for no date.
+    """
 
     what: str = attrs.field(validator=checks.required_text)
     due_month: int | None = attrs.field(
@@ -61,7 +72,15 @@ class PresetPhase:
 
 @attrs.frozen
 class RoadmapPreset:
-    """A procedure template from which a roadmap is generated."""
+    """A procedure template from which a roadmap is generated.
+
+    Attributes:
+        key: Identifier, e.g. ``"standard"``; strategies name it in
+            ``roadmap_preset``.
+        title: German title.
+        phases: The phases in order; keys are unique and at most one is the
+            implementation phase.
+    """
 
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)

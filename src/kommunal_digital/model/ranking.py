@@ -48,6 +48,11 @@ class Comparison:
 
     ``value`` is on Saaty's scale from 1 (equal) to 9 (extremely more
     important); a reciprocal such as 1/3 states the opposite.
+
+    Attributes:
+        more: Key of the criterion judged more important.
+        less: Key of the other criterion.
+        value: How many times as important, 1/9 to 9.
     """
 
     more: str = attrs.field(validator=checks.key)
@@ -156,6 +161,9 @@ class Ranking:
 
     def entry(self, measure: str) -> RankingEntry:
         """Return the entry of a measure.
+
+        Args:
+            measure: The measure's key.
 
         Raises:
             KeyError: The measure is not ranked.

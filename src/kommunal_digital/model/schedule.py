@@ -74,14 +74,22 @@ class ScheduleLimits:
         checks.unique_keys(value, "years", attribute="year")
 
     def budget_for(self, year: int) -> Decimal | None:
-        """The one-off budget of a year, ``None`` when unlimited."""
+        """The one-off budget of a year, ``None`` when unlimited.
+
+        Args:
+            year: The calendar year (the year's own limit, else the overall one).
+        """
         for limit in self.years:
             if limit.year == year:
                 return limit.one_off_budget
         return self.one_off_budget
 
     def staff_for(self, year: int) -> float | None:
-        """The staff capacity (FTE) of a year's months, ``None`` when unlimited."""
+        """The staff capacity (FTE) of a year's months, ``None`` when unlimited.
+
+        Args:
+            year: The calendar year (the year's own limit, else the overall one).
+        """
         for limit in self.years:
             if limit.year == year:
                 return limit.staff_fte
@@ -182,7 +190,11 @@ class Schedule:
     )
 
     def entry(self, key: str) -> ScheduledMeasure | None:
-        """Return where a measure is placed, or ``None`` if it is not."""
+        """Return where a measure is placed, or ``None`` if it is not.
+
+        Args:
+            key: The measure's key.
+        """
         for item in self.placed:
             if item.measure == key:
                 return item

@@ -118,6 +118,9 @@ class Strategy:
     def action_field(self, key: str) -> ActionField:
         """Return the action field with this key.
 
+        Args:
+            key: The action field's key.
+
         Raises:
             KeyError: No action field has the key.
         """
@@ -126,17 +129,28 @@ class Strategy:
     def measure(self, key: str) -> Measure:
         """Return the measure with this key.
 
+        Args:
+            key: The measure's key.
+
         Raises:
             KeyError: No measure has the key.
         """
         return _find(self.measures, key)
 
     def measures_in(self, field_key: str) -> tuple[Measure, ...]:
-        """Return the measures of one action field, in their order."""
+        """Return the measures of one action field, in their order.
+
+        Args:
+            field_key: The action field's key.
+        """
         return tuple(m for m in self.measures if m.action_field == field_key)
 
     def profile_for(self, measure_key: str) -> ProjectProfile | None:
-        """Return the project profile of a measure, if it has one."""
+        """Return the project profile of a measure, if it has one.
+
+        Args:
+            measure_key: The measure's key.
+        """
         for profile in self.profiles:
             if profile.measure == measure_key:
                 return profile
@@ -144,6 +158,9 @@ class Strategy:
 
     def goal(self, key: str) -> Goal:
         """Return the goal with this key, from any action field.
+
+        Args:
+            key: The goal's key.
 
         Raises:
             KeyError: No goal has the key.

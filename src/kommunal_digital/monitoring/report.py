@@ -104,6 +104,9 @@ class ProgressReport:
     def measure(self, key: str) -> MeasureReport:
         """Return the report line of one measure.
 
+        Args:
+            key: The measure's key.
+
         Raises:
             KeyError: No measure has the key.
         """

@@ -45,5 +45,11 @@ class GovernanceCheck(Protocol):
         ...  # pragma: no cover - protocol
 
     def check(self, strategy: Strategy, options: Mapping[str, Any]) -> Iterable[Finding]:
-        """Examine the strategy's organisation and yield findings."""
+        """Examine the strategy's organisation and yield findings.
+
+        Args:
+            strategy: The strategy whose organisation is checked.
+            options: Options of all checks of the run, e.g.
+                ``{"max_roles": 2}``; a check reads those it knows.
+        """
         ...  # pragma: no cover - protocol

@@ -16,6 +16,11 @@ __all__ = ["build_organigram"]
 def build_organigram(preset: OrganigramPreset, strategy: Strategy) -> Organigram:
     """Instantiate a preset for a strategy: per-field roles once per chosen field.
 
+    Args:
+        preset: The organigram preset, e.g. one of ``workspace.organigram_presets``.
+        strategy: The strategy whose chosen action fields the per-field roles
+            are made for.
+
     Raises:
         PlanningError: A relation of the preset names a role the preset lacks,
             or a generated key is invalid.

@@ -51,6 +51,10 @@ def quadrant(stakeholder: Stakeholder, threshold: int = 4) -> Quadrant:
     Power and interest count as high from ``threshold`` (on the 1-to-5
     scale) upwards. High power and interest: manage closely; high power
     only: keep satisfied; high interest only: keep informed; neither: monitor.
+
+    Args:
+        stakeholder: The stakeholder, with power and interest from 1 to 5.
+        threshold: From which value power and interest count as high.
     """
     high_power = stakeholder.power >= threshold
     high_interest = stakeholder.interest >= threshold
@@ -60,7 +64,11 @@ def quadrant(stakeholder: Stakeholder, threshold: int = 4) -> Quadrant:
 
 
 def raci_matrix(strategy: Strategy) -> dict[str, dict[str, Raci]]:
-    """Per measure key, the RACI role of each involved stakeholder key."""
+    """Per measure key, the RACI role of each involved stakeholder key.
+
+    Args:
+        strategy: The strategy whose measures are read.
+    """
     return {
         measure.key: {i.stakeholder: i.role for i in measure.stakeholders}
         for measure in strategy.measures

@@ -15,7 +15,20 @@ __all__ = ["with_parents"]
 def with_parents(
     pack: TemplatePack, packs: Mapping[str, TemplatePack], seen: tuple[str, ...] = ()
 ) -> TemplatePack:
-    """Attach the chain of packs a pack extends, refusing unknown names and cycles."""
+    """Attach the chain of packs a pack extends, refusing unknown names and cycles.
+
+    Args:
+        pack: The pack; its manifest names the pack it extends.
+        packs: The registered packs by name, among which the parents are found.
+        seen: Names of the packs already on the chain (for the cycle check).
+
+    Returns:
+        The pack with ``parent`` set, recursively.
+
+    Raises:
+        PackError: A pack extends one that is not registered, or the packs
+            extend each other in a circle.
+    """
     parent_name = pack.manifest.extends
     if not parent_name:
         return pack

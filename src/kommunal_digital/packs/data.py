@@ -18,7 +18,13 @@ __all__ = ["DATA_KINDS", "DataKind"]
 
 @attrs.frozen
 class DataKind:
-    """A kind of pack data: the ``[data]`` name, the YAML top-level key, the item type."""
+    """A kind of pack data: the ``[data]`` name, the YAML top-level key, the item type.
+
+    Attributes:
+        name: The name under ``[data]`` in ``pack.toml``, e.g. ``"action_fields"``.
+        top_key: The top-level key of the YAML file that holds the items.
+        item_type: The model class each item is structured into.
+    """
 
     name: str
     top_key: str

@@ -88,7 +88,11 @@ class PackManifest:
     disable_checks: tuple[str, ...] = attrs.field(default=(), validator=_names)
 
     def supports(self, version: str) -> bool:
-        """Tell whether the pack declares support for a kommunal-digital version."""
+        """Tell whether the pack declares support for a kommunal-digital version.
+
+        Args:
+            version: A kommunal-digital version, e.g. ``"0.1.0"``.
+        """
         return Version(version) in SpecifierSet(self.kommunal_digital)
 
 

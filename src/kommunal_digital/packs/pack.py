@@ -37,6 +37,8 @@ class TemplatePack:
     Attributes:
         root: The pack's folder (absolute, resolved).
         manifest: The checked ``pack.toml``.
+        parent: The pack it extends, with its own chain (set by
+            :func:`~kommunal_digital.packs.with_parents`); ``None`` at the root.
     """
 
     root: Path
@@ -49,6 +51,10 @@ class TemplatePack:
 
     def resolve(self, relative: str) -> Path:
         """Resolve a path given inside the pack, refusing any that leaves it.
+
+        Args:
+            relative: A path relative to the pack's folder, as ``pack.toml``
+                gives it (either slash separates folders).
 
         Raises:
             UnsafePathError: The path is absolute, climbs out with ``..`` or
@@ -63,13 +69,21 @@ class TemplatePack:
         return target
 
     def document_template(self, document_type: str) -> Path | None:
-        """Return the template for a document type (own or inherited), if any."""
+        """Return the template for a document type (own or inherited), if any.
+
+        Args:
+            document_type: The document type's name, e.g. ``"digitalstrategie"``.
+        """
         return self.documents().get(document_type)
 
     parent: TemplatePack | None = None
 
     def own_data(self, kind: str) -> tuple[Any, ...]:
         """Read one kind of data from this pack's own file (not its parent's).
+
+        Args:
+            kind: The kind of data, a key of
+                :data:`~kommunal_digital.packs.DATA_KINDS`.
 
         Returns:
             The items in file order; empty when the pack declares none.
@@ -127,6 +141,10 @@ class TemplatePack:
 
         Items of this pack replace items of its parent with the same key
         (in the parent's position); new items follow.
+
+        Args:
+            kind: The kind of data, a key of
+                :data:`~kommunal_digital.packs.DATA_KINDS`.
         """
         inherited = self.parent.data(kind) if self.parent is not None else ()
         merged = {_key(item): item for item in inherited}

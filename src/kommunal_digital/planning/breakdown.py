@@ -27,7 +27,13 @@ class ShareBasis(StrEnum):
 
 @attrs.frozen
 class MeasureShare:
-    """One member's share of one measure's costs."""
+    """One member's share of one measure's costs.
+
+    Attributes:
+        measure: The measure's key.
+        one_off: The member's share of the one-off cost, in euros.
+        yearly: The member's share of the yearly cost, in euros.
+    """
 
     measure: str
     one_off: Decimal
@@ -132,7 +138,11 @@ def member_roadmap(
 ) -> Roadmap:
     """The roadmap as one member municipality sees it: only its measures.
 
-    ``preset`` is the procedure, e.g. ``workspace.roadmap_presets["standard"]``.
+    Args:
+        strategy: The strategy, scheduled.
+        member: The member municipality's name.
+        start: The day the roadmap starts.
+        preset: The procedure, e.g. ``workspace.roadmap_presets["standard"]``.
 
     Raises:
         PlanningError: ``member`` is not a member municipality.

@@ -72,11 +72,19 @@ class CriticalPath:
         return add_months(self.start, self.duration_months) - dt.timedelta(days=1)
 
     def start_date(self, key: str) -> dt.date:
-        """Earliest start date of a measure."""
+        """Earliest start date of a measure.
+
+        Args:
+            key: The measure's key.
+        """
         return add_months(self.start, self.timings[key].earliest_start)
 
     def finish_date(self, key: str) -> dt.date:
-        """Last day of a measure when it starts as early as possible."""
+        """Last day of a measure when it starts as early as possible.
+
+        Args:
+            key: The measure's key.
+        """
         return add_months(self.start, self.timings[key].earliest_finish) - dt.timedelta(days=1)
 
 

@@ -25,6 +25,9 @@ def dependency_graph(measures: Iterable[Measure]) -> nx.DiGraph[str]:
     Each node is a measure key with the measure under the attribute
     ``measure``; an edge ``b -> a`` means ``a`` depends on ``b``.
 
+    Args:
+        measures: The measures; keys are unique.
+
     Raises:
         PlanningError: Two measures share a key.
         UnknownDependencyError: A measure depends on a key no measure has;
@@ -68,5 +71,8 @@ def dependency_waves(graph: nx.DiGraph[str]) -> tuple[tuple[str, ...], ...]:
     Wave 0 holds the measures without dependencies, wave ``n`` those whose
     dependencies all lie in earlier waves (topological generations). Keys
     within a wave are sorted.
+
+    Args:
+        graph: The precedence graph from :func:`dependency_graph`.
     """
     return tuple(tuple(sorted(wave)) for wave in nx.topological_generations(graph))

@@ -107,6 +107,11 @@ class Installation:
         directory, so ``"rlp"`` always means the registered pack. A pack
         loaded from a path gets its ``extends`` chain from the registered packs.
 
+        Args:
+            spec: A registered name, a pack folder or zip, a loaded pack, a
+                strategy's :class:`~kommunal_digital.model.PackReference`, or
+                ``None`` for :attr:`default_pack`.
+
         Raises:
             PackError: No pack of that name is registered and no such
                 folder exists, or the chain it extends is broken.
@@ -139,7 +144,16 @@ class Installation:
         return with_parents(loaded, {**self.packs, loaded.name: loaded})
 
     def in_scope(self, plugin: PluginInfo, pack: TemplatePack) -> bool:
-        """Whether a plugin contributes to workspaces of this pack."""
+        """Whether a plugin contributes to workspaces of this pack.
+
+        The built-in plugin and plugins passed in by the application apply to
+        every pack; an installed plugin applies to the packs it ships (and
+        packs extending them) and to packs that enable it in ``[plugins]``.
+
+        Args:
+            plugin: One of the registered plugins.
+            pack: The pack, with its ``extends`` chain.
+        """
         if not plugin.installed:
             return True
         chain = pack.chain()
@@ -147,7 +161,11 @@ class Installation:
         return shipped or plugin.name in pack.enabled_plugins()
 
     def document_types(self, pack: PackSpec = None) -> dict[str, DocumentType]:
-        """The document types registered for a pack (the default pack when ``None``)."""
+        """The document types registered for a pack (the default pack when ``None``).
+
+        Args:
+            pack: Any pack :meth:`workspace` accepts.
+        """
         return dict(self.workspace(pack).document_types)
 
     def workspace(self, pack: PackSpec = None) -> Workspace:

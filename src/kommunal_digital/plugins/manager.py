@@ -107,7 +107,12 @@ class PluginSet:
     warnings: tuple[str, ...] = ()
 
     def info(self, name: str) -> PluginInfo | None:
-        """The registered plugin of that name, if any."""
+        """The registered plugin of that name, if any.
+
+        Args:
+            name: The plugin's name (its entry point name, or the name it
+                was registered under).
+        """
         return next((p for p in self.plugins if p.name == name), None)
 
 
@@ -222,6 +227,11 @@ def make_plugin_manager(
 ) -> pluggy.PluginManager:
     """Build a new plugin manager (see :func:`load_plugins`, which also reports what it left out).
 
+    Args:
+        load_entry_points: Load the plugins installed under the entry point
+            group ``kommunal_digital``.
+        plugins: Further plugin objects, registered last in the order given.
+
     Raises:
         PluginError: A given plugin cannot be registered.
     """
@@ -229,7 +239,11 @@ def make_plugin_manager(
 
 
 def describe_plugins(plugins: PluginSet) -> list[tuple[str, str, list[str]]]:
-    """Name, version and implemented hooks of every registered plugin, sorted by name."""
+    """Name, version and implemented hooks of every registered plugin, sorted by name.
+
+    Args:
+        plugins: The registered plugins, from :func:`load_plugins`.
+    """
     return sorted((p.name, p.version or "-", list(p.hooks)) for p in plugins.plugins)
 
 
@@ -240,6 +254,13 @@ def merge_by_key(
 
     pluggy answers newest plugin first; merging the batches in reverse lets
     a later-registered plugin replace an item of the same key.
+
+    Args:
+        hook: The hook's name, for error messages.
+        batches: What each plugin returned, newest plugin first (as pluggy
+            answers).
+        item_type: The type every item must have.
+        key: The attribute that identifies an item.
 
     Raises:
         PluginError: An item is not of ``item_type``.

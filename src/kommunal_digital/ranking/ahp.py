@@ -77,6 +77,10 @@ def ahp_weights(keys: Sequence[str], comparisons: Sequence[Comparison]) -> AhpRe
     The weights are the principal eigenvector of the comparison matrix
     (power iteration until it changes by less than 1e-12).
 
+    Args:
+        keys: The criterion keys, in the order of the result's weights.
+        comparisons: One judgement for every pair of keys.
+
     Raises:
         RankingError: A pair of keys is not compared, or a key is unknown.
     """

@@ -35,11 +35,19 @@ class RankingRequest:
     rules: Mapping[str, RankingRule] = attrs.field(factory=dict, hash=False, repr=False)
 
     def option(self, name: str, default: Any) -> Any:
-        """Return an option, or ``default`` when it is not set."""
+        """Return an option, or ``default`` when it is not set.
+
+        Args:
+            name: The option's name, e.g. ``"then"``.
+            default: What to return when the option is not set.
+        """
         return self.options.get(name, default)
 
     def rule(self, name: str) -> RankingRule:
         """Return another registered rule by name.
+
+        Args:
+            name: The rule's name, e.g. ``"nutzwert"``.
 
         Raises:
             RankingError: No rule of that name is registered.
@@ -51,7 +59,11 @@ class RankingRequest:
             raise RankingError(f"unknown ranking rule {name!r} (registered: {known})") from None
 
     def with_options(self, options: Mapping[str, Any]) -> RankingRequest:
-        """A copy with other options (for rules that call other rules)."""
+        """A copy with other options (for rules that call other rules).
+
+        Args:
+            options: The options that replace the request's options.
+        """
         return attrs.evolve(self, options=dict(options))
 
 
@@ -70,7 +82,15 @@ class RankingRule(Protocol):
         ...  # pragma: no cover - protocol
 
     def rank(self, request: RankingRequest) -> Ranking:
-        """Rank ``request.measures`` and explain every score."""
+        """Rank ``request.measures`` and explain every score.
+
+        Args:
+            request: The measures and everything else the rule may use.
+
+        Returns:
+            The ranking, best first; usually made by
+            :func:`~kommunal_digital.ranking.build_ranking`.
+        """
         ...  # pragma: no cover - protocol
 
 

@@ -18,7 +18,13 @@ __all__ = ["RankChange", "SensitivityFinding", "SensitivityReport", "sensitivity
 
 @attrs.frozen
 class RankChange:
-    """A measure whose place changed."""
+    """A measure whose place changed.
+
+    Attributes:
+        measure: The measure's key.
+        rank_before: Its place in the ranking as made (1 is first).
+        rank_after: Its place with the changed weight.
+    """
 
     measure: str
     rank_before: int
@@ -92,8 +98,18 @@ def sensitivity(
     ``k = 1, 2, ...`` up to ``max_change``, the others stay, and the ranking
     is made again. For every criterion and direction the first change that
     alters the order of the first ``top`` places is reported. An AHP ranking
-    is examined with its derived weights under the weighted sum. ``rules``
-    are the registered rules by name (``workspace.ranking_rules``).
+    is examined with its derived weights under the weighted sum.
+
+    Args:
+        strategy: The strategy, with criteria and scores.
+        rules: The registered rules by name (``workspace.ranking_rules``).
+        rule: The rule's name; by default the strategy's ``ranking_rule``,
+            else ``nutzwert``.
+        options: Options of the rule; by default those of the strategy's
+            ``ranking_rule`` when that names the same rule.
+        top: How many places at the top must keep their order.
+        max_change: The largest relative change tried, e.g. ``0.2`` for ±20 %.
+        step: The relative change between two tries.
 
     Raises:
         RankingError: The rule does not work with criterion weights.

@@ -415,7 +415,7 @@ def extension_data() -> st.SearchStrategy[dict[str, dict[str, Any]]]:
 
     Under one to two plugin keys, names (any one-line text, even empty) hold
     plain data nested a few levels: ``None``, booleans, integers up to
-    2**63, any finite float, hostile texts, lists and mappings. It survives
+    ``2**63``, any finite float, hostile texts, lists and mappings. It survives
     YAML, JSON and the workbook unchanged. :func:`measures` and
     :func:`action_fields` sometimes draw from it.
 

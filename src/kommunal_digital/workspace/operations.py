@@ -18,12 +18,23 @@ __all__ = ["pack_reference", "plan", "rank", "with_pack"]
 
 
 def pack_reference(workspace: Workspace) -> PackReference:
-    """The reference a strategy made with this workspace records: pack name and version."""
+    """The reference a strategy made with this workspace records: pack name and version.
+
+    Args:
+        workspace: The workspace whose pack is recorded.
+    """
     return PackReference(workspace.pack.name, workspace.pack.manifest.version)
 
 
 def with_pack(strategy: Strategy, workspace: Workspace, *, replace: bool = False) -> Strategy:
-    """The strategy recording the workspace's pack (if it records none, or with ``replace``)."""
+    """The strategy recording the workspace's pack (if it records none, or with ``replace``).
+
+    Args:
+        strategy: The strategy.
+        workspace: The workspace whose pack is recorded.
+        replace: Record the workspace's pack even if the strategy records
+            another one.
+    """
     if strategy.pack is not None and not replace:
         return strategy
     return attrs.evolve(strategy, pack=pack_reference(workspace))
@@ -62,7 +73,19 @@ def plan(
 
     The roadmap preset is the one the strategy names (``roadmap_preset``)
     among the workspace's presets, else ``standard``; see
-    :func:`kommunal_digital.planning.plan_strategy` for the other arguments.
+    :func:`kommunal_digital.planning.plan_strategy`, which this calls with
+    ``workspace.roadmap_presets``.
+
+    Args:
+        strategy: The strategy; it must have ``limits``.
+        workspace: Supplies the roadmap presets.
+        priority: Measure keys, most important first; by default the order
+            of the strategy's ``ranking`` (without one, measures with a legal
+            deadline first).
+        preset: The procedure to generate the roadmap from, instead of the
+            one the strategy names.
+        roadmap_start: First day of the roadmap; by default the start of the
+            existing roadmap, else the start of the limits.
 
     Raises:
         PlanningError: No limits, broken dependencies or an unknown preset.

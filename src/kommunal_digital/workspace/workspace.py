@@ -46,8 +46,16 @@ __all__ = [
 K = TypeVar("K")
 V = TypeVar("V")
 
+#: Builds the render context of a document about the whole strategy:
+#: ``(strategy, workspace, today)``, where ``today`` is the date to print
+#: (``None`` for today).
 ContextBuilder = Callable[[Strategy, "Workspace", dt.date | None], dict[str, Any]]
+#: Builds the render context of a per-measure document:
+#: ``(strategy, workspace, measure, today)``, ``measure`` being the measure's key.
 MeasureContextBuilder = Callable[[Strategy, "Workspace", str, dt.date | None], dict[str, Any]]
+#: Writes a document: ``(template, context, pictures)`` to the file's bytes;
+#: ``template`` is ``None`` for formats that need none, ``pictures`` are PNG
+#: bytes by the name templates use.
 Renderer = Callable[[Path | None, Mapping[str, Any], Mapping[str, bytes]], bytes]
 
 #: The kinds of template a pack can supply: Word, and Jinja text (Markdown, HTML).
@@ -59,6 +67,10 @@ def template_name(document_type: str, template_kind: str) -> str:
 
     Word templates go by the document type (``steckbrief``), other kinds add
     the kind (``steckbrief-markdown``).
+
+    Args:
+        document_type: The document type's name.
+        template_kind: One of :data:`TEMPLATE_KINDS`.
     """
     return document_type if template_kind == "docx" else f"{document_type}-{template_kind}"
 
@@ -110,7 +122,18 @@ class DocumentType:
         today: dt.date | None,
         measure: str | None = None,
     ) -> dict[str, Any]:
-        """Build the render context, for one measure if the type is per measure."""
+        """Build the render context, for one measure if the type is per measure.
+
+        Args:
+            strategy: The strategy the document is about.
+            workspace: The workspace the document is rendered with.
+            today: The date to print; ``None`` for today.
+            measure: The measure's key; required for a per-measure type,
+                ignored otherwise.
+
+        Raises:
+            ModelValidationError: The type is per measure and no measure is given.
+        """
         if self.measure_context is not None:
             if measure is None:
                 raise ModelValidationError(
@@ -216,7 +239,12 @@ class PictureSource(Protocol):
         ...  # pragma: no cover - protocol
 
     def draw(self, strategy: Strategy, workspace: Workspace) -> bytes | None:
-        """PNG bytes, or ``None`` when the strategy gives nothing to draw."""
+        """PNG bytes, or ``None`` when the strategy gives nothing to draw.
+
+        Args:
+            strategy: The strategy the document is about.
+            workspace: The workspace the document is rendered with.
+        """
         ...  # pragma: no cover - protocol
 
 
@@ -311,6 +339,9 @@ class Workspace:
     def questionnaire(self, key: str) -> Questionnaire:
         """The questionnaire with this key.
 
+        Args:
+            key: The questionnaire's key, e.g. a maturity check's ``questionnaire``.
+
         Raises:
             ModelValidationError: No questionnaire has the key; the message
                 names the field ``maturity_check.questionnaire``.
@@ -319,6 +350,9 @@ class Workspace:
 
     def document_type(self, name: str) -> DocumentType:
         """The document type with this name.
+
+        Args:
+            name: The type's name, e.g. ``"digitalstrategie"``.
 
         Raises:
             DocumentError: No such type is registered.
@@ -330,6 +364,9 @@ class Workspace:
     def output_format(self, name: str) -> OutputFormat:
         """The output format with this name.
 
+        Args:
+            name: The format's name, e.g. ``"docx"``.
+
         Raises:
             DocumentError: No such format is registered.
         """
@@ -339,6 +376,10 @@ class Workspace:
 
     def template(self, document_type: str, template_kind: str = "docx") -> Path:
         """The template file for a document type, as a plugin or the pack supplies it.
+
+        Args:
+            document_type: The document type's name.
+            template_kind: One of :data:`TEMPLATE_KINDS`.
 
         Raises:
             PackError: Neither a plugin nor the pack supplies such a template.

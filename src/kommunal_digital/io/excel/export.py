@@ -78,6 +78,9 @@ def export_workbook(
 def workbook_bytes(strategy: Strategy) -> bytes:
     """Return the workbook of a strategy as the bytes of an ``.xlsx`` file.
 
+    Args:
+        strategy: The strategy to write.
+
     Raises:
         OutputError: An object's extension data is too long for a cell
             (the message names the cell).
