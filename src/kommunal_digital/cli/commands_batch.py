@@ -16,6 +16,7 @@ from kommunal_digital.cli.output import (
     EXIT_ERROR,
     date_option,
     emit_json,
+    installation,
     json_option,
     out_folder_option,
     reported,
@@ -159,6 +160,8 @@ def batch(
     )
 
     chosen = _sources(sources)
+    with reported():
+        installation()  # plugins left out are named once here, not by every worker
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
