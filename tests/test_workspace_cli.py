@@ -214,3 +214,29 @@ def test_init_from_a_zipped_pack_uses_its_presets_without_a_plugin(tmp_path: Pat
     code, out, err = run(["validate", folder / "strategy.yaml", "--pack", archive, "--json"])
     assert code == 0, err
     assert "pack.other" not in [d["code"] for d in json.loads(out)["diagnostics"]]
+
+
+def test_fields_without_measures_are_named_by_validate_and_build(tmp_path: Path) -> None:
+    demo = kd.demo_strategy(planned=False)
+    field = demo.chosen_fields[0]
+    thin = attrs.evolve(
+        demo,
+        measures=tuple(m for m in demo.measures if m.action_field != field.key),
+        profiles=(),
+        ranking=None,
+        schedule=None,
+        roadmap=None,
+        progress_history=(),
+    )
+    path = kd.dump_strategy(thin, tmp_path / "duenn.yaml")
+    code, out, _ = run(["validate", path, "--json"])
+    assert code == 0
+    (found,) = [d for d in json.loads(out)["diagnostics"] if d["code"].startswith("content.")]
+    assert found["code"] == "content.field-without-measures"
+    assert field.title in found["message"]
+    code, _, err = run(["build", path, "--out", tmp_path / "docs", "--format", "json"])
+    assert code == 0
+    assert f"warning: duenn.yaml: the chosen action field {field.title!r} has no measures" in err
+    empty = attrs.evolve(thin, measures=())
+    report = kd.check(empty, kd.open_workspace(entry_points=False))
+    assert [d.code for d in report if d.code.startswith("content.")] == ["content.no-measures"]

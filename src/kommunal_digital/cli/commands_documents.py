@@ -79,6 +79,10 @@ def build(
     """Build the whole document set."""
     with reported():
         strategy, workspace = load_in_workspace(strategy_file, pack)
+        # What the documents cannot honestly say yet is said here, once.
+        for diagnostic in kd.check(strategy, workspace):
+            if diagnostic.code.startswith("content."):
+                click.echo(f"warning: {strategy_file.name}: {diagnostic.message}", err=True)
         result = kd.build_documents(
             strategy,
             out_dir,

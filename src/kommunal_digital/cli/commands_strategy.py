@@ -142,7 +142,7 @@ def validate(
         emit_json(data)
     else:
         for diagnostic in result:
-            if diagnostic.code.startswith(("pack.", "extensions.")):
+            if diagnostic.code.startswith(("pack.", "extensions.", "content.")):
                 click.echo(str(diagnostic))
         for finding in findings:
             click.echo(_finding_line(finding))

@@ -35,7 +35,9 @@ class Diagnostic:
     Attributes:
         code: What kind of finding, dotted: ``pack.other``, ``pack.version``,
             ``extensions.invalid``, ``extensions.unknown``,
-            ``maturity.answers``, ``governance.<check>``, ``gate.<gate>``.
+            ``maturity.answers``, ``content.no-measures``,
+            ``content.field-without-measures``, ``governance.<check>``,
+            ``gate.<gate>``.
         severity: ``error``, ``warning`` or ``info``.
         message: What is wrong (German where it comes from a check that
             documents quote, English where it names a field).
@@ -136,6 +138,27 @@ def _maturity_diagnostics(strategy: Strategy, workspace: Workspace) -> Iterator[
         yield Diagnostic("maturity.answers", Severity.ERROR, error.reason, error.field)
 
 
+def _content_diagnostics(strategy: Strategy) -> Iterator[Diagnostic]:
+    """What the documents cannot honestly say yet: no measures, fields without any."""
+    if not strategy.measures:
+        yield Diagnostic(
+            "content.no-measures",
+            Severity.WARNING,
+            "the strategy has no measures: its documents can only list the chosen action "
+            "fields as still to be worked out",
+            "measures",
+        )
+        return
+    for index, field in enumerate(strategy.action_fields):
+        if field.chosen and not strategy.measures_in(field.key):
+            yield Diagnostic(
+                "content.field-without-measures",
+                Severity.WARNING,
+                f"the chosen action field {field.title!r} has no measures",
+                f"action_fields[{index}]",
+            )
+
+
 def _finding(finding: Finding) -> Diagnostic:
     return Diagnostic(
         f"governance.{finding.check}", finding.severity, finding.message, ", ".join(finding.objects)
@@ -189,6 +212,7 @@ def check(
         *_pack_diagnostics(strategy, workspace),
         *_extension_diagnostics(strategy, workspace),
         *_maturity_diagnostics(strategy, workspace),
+        *_content_diagnostics(strategy),
         *(_finding(f) for f in findings),
         *(_gate_diagnostics(report) if report is not None else ()),
     ]
