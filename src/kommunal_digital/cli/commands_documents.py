@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import kommunal_digital.demo
     import kommunal_digital.documents
     import kommunal_digital.io
+    import kommunal_digital.workspace
 
 __all__ = ["build", "charts", "demo", "render"]
 
@@ -80,9 +81,8 @@ def build(
     with reported():
         strategy, workspace = load_in_workspace(strategy_file, pack)
         # What the documents cannot honestly say yet is said here, once.
-        for diagnostic in kd.check(strategy, workspace):
-            if diagnostic.code.startswith("content."):
-                click.echo(f"warning: {strategy_file.name}: {diagnostic.message}", err=True)
+        for diagnostic in kd.workspace.content_diagnostics(strategy):
+            click.echo(f"warning: {strategy_file.name}: {diagnostic.message}", err=True)
         result = kd.build_documents(
             strategy,
             out_dir,

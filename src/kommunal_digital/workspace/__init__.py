@@ -5,7 +5,7 @@ A :class:`Workspace` is resolved once (see
 a registry: :func:`rank`, :func:`plan`, :func:`check`, the documents.
 """
 
-from kommunal_digital.workspace.check import CheckReport, Diagnostic, check
+from kommunal_digital.workspace.check import CheckReport, Diagnostic, check, content_diagnostics
 from kommunal_digital.workspace.extensions import (
     EXTENDABLE,
     ExtensionProblem,
@@ -47,6 +47,7 @@ __all__ = [
     "Workspace",
     "check",
     "check_extensions",
+    "content_diagnostics",
     "extension_problems",
     "pack_reference",
     "plan",

@@ -25,7 +25,7 @@ from kommunal_digital.organisation.governance import run_checks
 from kommunal_digital.workspace.extensions import extension_problems
 from kommunal_digital.workspace.workspace import Workspace
 
-__all__ = ["CheckReport", "Diagnostic", "check"]
+__all__ = ["CheckReport", "Diagnostic", "check", "content_diagnostics"]
 
 
 @attrs.frozen
@@ -138,8 +138,14 @@ def _maturity_diagnostics(strategy: Strategy, workspace: Workspace) -> Iterator[
         yield Diagnostic("maturity.answers", Severity.ERROR, error.reason, error.field)
 
 
-def _content_diagnostics(strategy: Strategy) -> Iterator[Diagnostic]:
-    """What the documents cannot honestly say yet: no measures, fields without any."""
+def content_diagnostics(strategy: Strategy) -> Iterator[Diagnostic]:
+    """What the documents cannot honestly say yet: no measures, chosen fields without any.
+
+    Part of :func:`check`; ``build`` calls it alone to warn before writing.
+
+    Args:
+        strategy: The strategy whose content is looked at.
+    """
     if not strategy.measures:
         yield Diagnostic(
             "content.no-measures",
@@ -212,7 +218,7 @@ def check(
         *_pack_diagnostics(strategy, workspace),
         *_extension_diagnostics(strategy, workspace),
         *_maturity_diagnostics(strategy, workspace),
-        *_content_diagnostics(strategy),
+        *content_diagnostics(strategy),
         *(_finding(f) for f in findings),
         *(_gate_diagnostics(report) if report is not None else ()),
     ]
