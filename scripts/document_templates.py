@@ -55,16 +55,29 @@ def steckbrief() -> Document:
     key_value_table(
         doc,
         [
-            ("Dauer", "{{ measure.duration_months|monate }}"),
+            ("Dauer", "{{ measure.duration_months|monate(wording.unknown) }}"),
             (
                 "Zeitraum",
                 "{{ placement.start|monat }} bis {{ placement.end|monat }}",
                 "placement.start",
             ),
-            ("Einmalige Kosten", "{{ measure.cost_one_off|euro }}"),
-            ("Laufende Kosten", "{{ measure.cost_yearly|euro }} pro Jahr"),
-            ("Personal", "{{ measure.staff_fte|zahl }} Vollzeitäquivalente"),
-            ("Verantwortlich", "{{ measure.owner_role or 'noch offen' }}"),
+            ("Begonnen", "{{ measure.start_on|datum }}", "measure.start_on"),
+            ("Zieltermin", "{{ measure.target_on|datum }}", "measure.target_on"),
+            ("Spätestes Ende", "{{ measure.deadline|datum }}", "measure.deadline"),
+            ("Abgeschlossen am", "{{ measure.finished_on|datum }}", "measure.finished_on"),
+            ("Einmalige Kosten", "{{ measure.cost_one_off|euro(wording.unknown) }}"),
+            (
+                "Laufende Kosten",
+                "{{ measure.cost_yearly|euro(wording.unknown) }}"
+                "{% if measure.cost_yearly is not none %} pro Jahr{% endif %}",
+            ),
+            (
+                "Personal",
+                "{% if measure.staff_fte is none %}{{ wording.unknown }}{% else %}"
+                "{{ measure.staff_fte|zahl }} Vollzeitäquivalente{% endif %}",
+            ),
+            ("Verantwortlich", "{{ measure.owner_role or wording.unknown }}"),
+            ("Gilt für", "{{ measure.members_text }}", "measure.members_text"),
             ("Projektleitung", "{{ profile.lead|trim }}", "profile and profile.lead"),
             ("Partner", "{{ measure.partners|join(', ') }}", "measure.partners"),
             ("Finanzierung", "{{ measure.funding_sources|join(', ') }}", "measure.funding_sources"),
@@ -76,7 +89,8 @@ def steckbrief() -> Document:
             (
                 "Rechtliche Vorgabe",
                 "{{ measure.legal_driver }}{% if measure.legal_deadline %}, Frist: "
-                "{{ measure.legal_deadline|datum }}{% endif %}",
+                "{{ measure.legal_deadline|datum }}{% if measure.legal_deadline_passed %} "
+                "(verstrichen){% endif %}{% endif %}",
                 "measure.legal_driver or measure.legal_deadline",
             ),
             ("Stand", "{{ measure.status }}, {{ measure.progress|prozent }} umgesetzt"),
@@ -131,8 +145,8 @@ def vorgehensplan() -> Document:
     para(
         doc,
         "Der Plan beginnt am {{ roadmap.start|datum }} und gliedert die Arbeit in "
-        "{{ roadmap.phases|length }} Phasen. Für jede Aufgabe steht fest, wer sie übernimmt "
-        "und bis wann sie erledigt ist; die Meilensteine zeigen, wann ein Abschnitt "
+        "{{ roadmap.phases|length }} Phasen. Die Aufgaben nennen, wer sie übernimmt und bis "
+        "wann, soweit das schon feststeht; die Meilensteine zeigen, wann ein Abschnitt "
         "erreicht ist.",
     )
     tag(doc, "for phase in roadmap.phases")
@@ -157,11 +171,38 @@ def vorgehensplan() -> Document:
     tag(doc, "endif")
     loop_table(
         doc,
-        headers=["Maßnahme", "Handlungsfeld", "Beginn", "Ende"],
+        headers=["Nr.", "Maßnahme", "Handlungsfeld", "Beginn", "Ende", "Hinweis"],
         opening="for p in schedule.placed",
-        body=["{{ p.title }}", "{{ p.field_title }}", "{{ p.start|monat }}", "{{ p.end|monat }}"],
-        widths=(6.0, 4.4, 2.8, 2.8),
+        body=[
+            "{{ p.number }}",
+            "{{ p.title }}",
+            "{{ p.field_title }}",
+            "{{ p.start|monat }}",
+            "{{ p.end|monat }}",
+            "{{ p.notes|join(' ') or '–' }}",
+        ],
+        widths=(1.0, 4.6, 3.4, 2.3, 2.3, 3.4),
     )
+    tag(doc, "if schedule.unplaced")
+    caption(doc, "Nicht eingeplant")
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Grund"],
+        opening="for u in schedule.unplaced",
+        body=["{{ u.title }}", "{{ u.reason }}"],
+        widths=(6.0, 11.0),
+    )
+    tag(doc, "endif")
+    tag(doc, "if schedule.done")
+    caption(doc, "Bereits abgeschlossen")
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Abgeschlossen am"],
+        opening="for d in schedule.done",
+        body=["{{ d.title }}", "{{ d.finished_on|datum(wording.unknown) }}"],
+        widths=(11.0, 6.0),
+    )
+    tag(doc, "endif")
     tag(doc, "endif")
     return doc
 
@@ -197,11 +238,7 @@ def beschlussvorlage() -> Document:
     )
     tag(doc, "endif")
     heading(doc, "Finanzielle Auswirkungen", 1)
-    para(
-        doc,
-        "Die Maßnahmen kosten einmalig {{ finances.one_off|euro }} und danach "
-        "{{ finances.yearly|euro }} im Jahr.",
-    )
+    para(doc, "{{ finances.summary }}")
     tag(doc, "if finances.years")
     caption(doc, "Haushaltsmittel je Jahr nach dem Zeitplan")
     loop_table(
@@ -217,41 +254,55 @@ def beschlussvorlage() -> Document:
         opening="for y in finances.years",
         body=[
             "{{ y.year }}",
-            ("{{ y.one_off|euro }}", RIGHT),
+            ("{{ y.one_off|summe(y.uncosted, wording.unknown) }}", RIGHT),
             ("{{ y.follow_on|euro }}", RIGHT),
-            ("{{ y.total|euro }}", RIGHT),
+            ("{{ y.total|summe(y.uncosted, wording.unknown) }}", RIGHT),
             ("{{ y.income|euro }}", RIGHT),
-            ("{{ y.own_share|euro }}", RIGHT),
+            ("{{ y.own_share|summe(y.uncosted, wording.unknown) }}", RIGHT),
         ],
         footer=[
             "Gesamt",
             "",
             "",
-            ("{{ finances.planned_total|euro }}", RIGHT),
+            ("{{ finances.planned_total|summe(finances.uncosted, wording.unknown) }}", RIGHT),
             ("{{ finances.planned_income|euro }}", RIGHT),
-            ("{{ finances.planned_own_share|euro }}", RIGHT),
+            (
+                "{{ finances.planned_own_share|summe(finances.uncosted, wording.unknown) }}",
+                RIGHT,
+            ),
         ],
         widths=(1.9, 2.6, 2.9, 2.9, 3.0, 2.7),
+    )
+    tag(doc, "elif finances.scheduled")
+    para(
+        doc,
+        "Der Zeitplan enthält noch keine Maßnahmen mit Kosten; die Mittel je Jahr werden mit "
+        "ihnen ermittelt.",
     )
     tag(doc, "else")
     para(doc, "Ein Zeitplan liegt noch nicht vor; die Mittel je Jahr werden mit ihm ermittelt.")
     tag(doc, "endif")
     heading(doc, "Personelle Auswirkungen", 1)
-    para(doc, "Personalbedarf: {{ staffing.staff_text }}.")
+    para(doc, "{{ staffing.staff_text }}.")
     tag(doc, "if staffing.officer")
-    para(doc, "Die Steuerung übernimmt die Funktion „{{ staffing.officer }}“.")
+    para(
+        doc,
+        "Die Steuerung übernimmt die Funktion „{{ staffing.officer }}“"
+        "{% if staffing.officer_holder %} ({{ staffing.officer_holder }}){% endif %}.",
+    )
     tag(doc, "endif")
     tag(doc, "if staffing.extra_staff_measures")
     para(doc, "Zusätzliches Personal brauchen:")
     tag(doc, "for title in staffing.extra_staff_measures")
     para(doc, "{{ title }}", "List Bullet")
     tag(doc, "endfor")
-    tag(doc, "else")
-    para(doc, "Keine Maßnahme ist als Bedarf an zusätzlichem Personal gekennzeichnet.")
+    tag(doc, "elif staffing.extra_staff_text")
+    para(doc, "{{ staffing.extra_staff_text }}")
     tag(doc, "endif")
     heading(doc, "Anlagen", 1)
-    for name in ("Digitalstrategie", "Vorgehensplan", "Maßnahmen-Steckbriefe"):
-        para(doc, name, "List Bullet")
+    tag(doc, "for attachment in attachments")
+    para(doc, "{{ attachment }}", "List Bullet")
+    tag(doc, "endfor")
     return doc
 
 

@@ -65,14 +65,9 @@ def title_page(doc: Document) -> None:
 
 def foreword(doc: Document) -> None:
     heading(doc, "Vorwort und Leitbild", 1)
-    para(
-        doc,
-        "Die Digitalisierung verändert, wie Menschen arbeiten, lernen, sich versorgen und "
-        "miteinander in Kontakt bleiben. Diese Strategie beschreibt, welche Chancen die Kommune "
-        "nutzen will, welche Ziele sie sich setzt und mit welchen Maßnahmen sie diese Ziele "
-        "erreichen möchte. Sie ist in einer Digital-Werkstatt gemeinsam mit Verwaltung, Politik "
-        "und Bürgerschaft entstanden und wird regelmäßig fortgeschrieben.",
-    )
+    tag(doc, "for paragraph in texts.preface")
+    para(doc, "{{ paragraph }}")
+    tag(doc, "endfor")
     tag(doc, "if strategy.vision")
     heading(doc, "Unser Leitbild", 2)
     para(doc, "{{ strategy.vision|trim }}", "Quote")
@@ -130,21 +125,16 @@ def starting_point(doc: Document) -> None:
 
 def action_fields(doc: Document) -> None:
     heading(doc, "Handlungsfelder, Ziele und Maßnahmen", 1)
-    para(
-        doc,
-        "Aus den Handlungsfeldern der Digital-Werkstatt hat die Kommune diejenigen ausgewählt, "
-        "die für sie besonders wichtig sind. Für jedes Feld sind ein Ziel, Indikatoren zur "
-        "Messung des Fortschritts und die geplanten Maßnahmen festgehalten.",
-    )
-    labelled(
-        doc,
-        "Ausgewählte Handlungsfelder: ",
-        "{{ totals.fields }} · Maßnahmen insgesamt: {{ totals.measures }}",
-    )
+    tag(doc, "for paragraph in texts.fields")
+    para(doc, "{{ paragraph }}")
+    tag(doc, "endfor")
     tag(doc, "for field in fields")
     heading(doc, "{{ field.title }}", 2)
     tag(doc, "if field.description")
     para(doc, "{{ field.description|trim }}")
+    tag(doc, "endif")
+    tag(doc, "if not field.goals")
+    labelled(doc, "Ziel: ", "{{ wording.to_be_worked_out }}")
     tag(doc, "endif")
     tag(doc, "for goal in field.goals")
     labelled(doc, "Ziel: ", "{{ goal.statement|trim }}")
@@ -172,30 +162,37 @@ def action_fields(doc: Document) -> None:
         opening="for m in field.measures",
         body=[
             "{{ m.number }}",
-            "{{ m.title }}",
-            "{{ m.duration_months|monate }}",
-            ("{{ m.cost_one_off|euro }}", RIGHT),
-            ("{{ m.cost_yearly|euro }}", RIGHT),
-            "{{ m.owner_role or '–' }}",
+            "{{ m.title }}{% if m.members %} (für {{ m.members|join(', ') }}){% endif %}"
+            "{% if m.done %} – abgeschlossen{% endif %}",
+            "{{ m.duration_months|monate(wording.unknown) }}",
+            ("{{ m.cost_one_off|euro(wording.unknown) }}", RIGHT),
+            ("{{ m.cost_yearly|euro(wording.unknown) }}", RIGHT),
+            "{{ m.owner_role or wording.unknown }}",
         ],
         footer=[
             "",
             "Summe",
             "",
-            ("{{ field.cost_one_off|euro }}", RIGHT),
-            ("{{ field.cost_yearly|euro }}", RIGHT),
+            ("{{ field.cost_one_off|summe(field.cost_one_off_missing, wording.unknown) }}", RIGHT),
+            ("{{ field.cost_yearly|summe(field.cost_yearly_missing, wording.unknown) }}", RIGHT),
             "",
         ],
         widths=(1.1, 4.4, 1.9, 2.5, 2.6, 3.5),
     )
+    tag(doc, "else")
+    labelled(doc, "Maßnahmen: ", "{{ wording.to_be_worked_out }}")
     tag(doc, "endif")
     tag(doc, "endfor")
-    tag(doc, "if not fields")
-    para(doc, "Es sind noch keine Handlungsfelder ausgewählt.")
+    tag(doc, "if texts.passed_deadlines")
+    heading(doc, "Verstrichene gesetzliche Fristen", 2)
+    tag(doc, "for sentence in texts.passed_deadlines")
+    para(doc, "{{ sentence }}", "List Bullet")
+    tag(doc, "endfor")
     tag(doc, "endif")
 
 
 def measure_details(doc: Document) -> None:
+    tag(doc, "if measures")
     heading(doc, "Maßnahmen im Detail", 1)
     para(
         doc,
@@ -213,13 +210,23 @@ def measure_details(doc: Document) -> None:
         [
             ("Handlungsfeld", "{{ m.field_title }}"),
             ("Ziel", "{{ m.goal|trim }}", "m.goal"),
-            ("Dauer", "{{ m.duration_months|monate }}"),
+            ("Dauer", "{{ m.duration_months|monate(wording.unknown) }}"),
+            ("Begonnen", "{{ m.start_on|datum }}", "m.start_on"),
+            ("Zieltermin", "{{ m.target_on|datum }}", "m.target_on"),
+            ("Spätestes Ende", "{{ m.deadline|datum }}", "m.deadline"),
+            ("Abgeschlossen am", "{{ m.finished_on|datum }}", "m.finished_on"),
             (
                 "Kosten",
-                "{{ m.cost_one_off|euro }} einmalig, {{ m.cost_yearly|euro }} jährlich",
+                "{{ m.cost_one_off|euro(wording.unknown) }} einmalig, "
+                "{{ m.cost_yearly|euro(wording.unknown) }} jährlich",
             ),
-            ("Personal", "{{ m.staff_fte|zahl }} Vollzeitäquivalente"),
-            ("Verantwortlich", "{{ m.owner_role or '–' }}"),
+            (
+                "Personal",
+                "{% if m.staff_fte is none %}{{ wording.unknown }}{% else %}"
+                "{{ m.staff_fte|zahl }} Vollzeitäquivalente{% endif %}",
+            ),
+            ("Verantwortlich", "{{ m.owner_role or wording.unknown }}"),
+            ("Gilt für", "{{ m.members_text }}", "m.members_text"),
             ("Setzt voraus", "{{ m.depends_on|join(', ') if m.depends_on else 'keine' }}"),
             ("Knüpft an", "{{ m.builds_on }}", "m.builds_on"),
             ("Partner", "{{ m.partners|join(', ') }}", "m.partners"),
@@ -233,7 +240,8 @@ def measure_details(doc: Document) -> None:
             (
                 "Rechtliche Vorgabe",
                 "{{ m.legal_driver }}{% if m.legal_deadline %}, Frist: "
-                "{{ m.legal_deadline|datum }}{% endif %}",
+                "{{ m.legal_deadline|datum }}{% if m.legal_deadline_passed %} (verstrichen)"
+                "{% endif %}{% endif %}",
                 "m.legal_driver or m.legal_deadline",
             ),
             (
@@ -259,6 +267,7 @@ def measure_details(doc: Document) -> None:
         ],
     )
     tag(doc, "endfor")
+    tag(doc, "endif")
 
 
 def profiles(doc: Document) -> None:
@@ -348,7 +357,11 @@ def roadmap(doc: Document) -> None:
 
 
 def ranking(doc: Document) -> None:
-    tag(doc, "if ranking")
+    tag(doc, "if ranking and not ranking.assessed")
+    heading(doc, "Bewertung der Maßnahmen", 1)
+    para(doc, "{{ ranking.explanation }}")
+    tag(doc, "endif")
+    tag(doc, "if ranking and ranking.assessed")
     heading(doc, "Rangfolge der Maßnahmen", 1)
     para(doc, "{{ ranking.explanation }}")
     tag(doc, "if ranking.weights")
@@ -364,7 +377,7 @@ def ranking(doc: Document) -> None:
     caption(doc, "Rangfolge")
     loop_table(
         doc,
-        headers=[("Rang", CENTER), "Maßnahme", ("Punkte", RIGHT), "Begründung"],
+        headers=[("Rang", CENTER), "Maßnahme", ("Wert", RIGHT), "Begründung"],
         opening="for e in ranking.entries",
         body=[
             ("{{ e.rank }}", CENTER),
@@ -380,29 +393,23 @@ def ranking(doc: Document) -> None:
 def schedule(doc: Document) -> None:
     tag(doc, "if schedule")
     heading(doc, "Zeit- und Finanzplan der Maßnahmen", 1)
-    para(
-        doc,
-        "Der Zeitplan ordnet die Maßnahmen ab {{ schedule.start|monat }} über "
-        "{{ schedule.horizon_years }} Jahre an. Er beachtet, welche Maßnahme auf welcher "
-        "aufbaut, wie viel Geld jedes Jahr für einmalige Kosten bereitsteht und wie viel "
-        "Personal die Verwaltung freistellen kann. Wichtigere Maßnahmen werden zuerst "
-        "eingeplant.",
-    )
+    para(doc, "{{ texts.schedule }}")
     tag(doc, "if images is defined and images.zeitplan is defined")
     para(doc, "{{ images.zeitplan }}")
     caption(doc, "Zeitplan der Maßnahmen")
     tag(doc, "endif")
     loop_table(
         doc,
-        headers=["Maßnahme", "Beginn", "Ende", "Hinweis"],
+        headers=["Nr.", "Maßnahme", "Beginn", "Ende", "Hinweis"],
         opening="for p in schedule.placed",
         body=[
+            "{{ p.number }}",
             "{{ p.title }}",
             "{{ p.start|monat }}",
             "{{ p.end|monat }}",
-            "{{ p.delay_reason or '–' }}",
+            "{{ p.notes|join(' ') or '–' }}",
         ],
-        widths=(5.6, 2.6, 2.6, 5.2),
+        widths=(1.0, 5.0, 2.4, 2.4, 5.2),
     )
     tag(doc, "if schedule.unplaced")
     caption(doc, "Im Planungszeitraum nicht einplanbar")
@@ -412,6 +419,16 @@ def schedule(doc: Document) -> None:
         opening="for u in schedule.unplaced",
         body=["{{ u.title }}", "{{ u.reason }}"],
         widths=(5.6, 10.4),
+    )
+    tag(doc, "endif")
+    tag(doc, "if schedule.done")
+    caption(doc, "Bereits abgeschlossen und daher nicht eingeplant")
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Abgeschlossen am"],
+        opening="for d in schedule.done",
+        body=["{{ d.title }}", "{{ d.finished_on|datum(wording.unknown) }}"],
+        widths=(10.0, 6.0),
     )
     tag(doc, "endif")
     caption(doc, "Kosten und Personal je Jahr")
@@ -427,10 +444,14 @@ def schedule(doc: Document) -> None:
         opening="for y in schedule.years",
         body=[
             "{{ y.year }}",
-            ("{{ y.one_off|euro }}", RIGHT),
-            ("{{ y.budget|euro if y.budget is not none else 'unbegrenzt' }}", RIGHT),
+            ("{{ y.one_off|summe(y.uncosted, wording.unknown) }}", RIGHT),
+            ("{{ y.budget|euro if y.budget is not none else 'nicht festgelegt' }}", RIGHT),
             ("{{ y.follow_on|euro }}", RIGHT),
-            ("{{ y.staff_fte|zahl(1) }}", RIGHT),
+            (
+                "{{ y.staff_fte|zahl(1) }}{% if y.unstaffed %} ({{ y.unstaffed }} ohne "
+                "Schätzung){% endif %}",
+                RIGHT,
+            ),
         ],
         widths=(2.0, 3.6, 3.6, 3.4, 3.4),
     )
@@ -493,11 +514,7 @@ def finances(doc: Document) -> None:
         "zusammen. Einmalige Kosten fallen während der Umsetzung an, laufende Kosten jedes "
         "Jahr danach.",
     )
-    labelled(
-        doc,
-        "Personalbedarf während der Umsetzung: ",
-        "{{ totals.staff_fte|zahl }} Vollzeitäquivalente (Summe über alle Maßnahmen)",
-    )
+    para(doc, "{{ texts.costs }} {{ texts.staff }}.")
     loop_table(
         doc,
         headers=[
@@ -509,15 +526,21 @@ def finances(doc: Document) -> None:
         opening="for field in fields",
         body=[
             "{{ field.title }}",
-            ("{{ field.measures|length }}", CENTER),
-            ("{{ field.cost_one_off|euro }}", RIGHT),
-            ("{{ field.cost_yearly|euro }}", RIGHT),
+            ("{{ field.measures|length or wording.to_be_worked_out }}", CENTER),
+            ("{{ field.cost_one_off|summe(field.cost_one_off_missing, wording.unknown) }}", RIGHT),
+            ("{{ field.cost_yearly|summe(field.cost_yearly_missing, wording.unknown) }}", RIGHT),
         ],
         footer=[
             "Gesamt",
             ("{{ totals.measures }}", CENTER),
-            ("{{ totals.cost_one_off|euro }}", RIGHT),
-            ("{{ totals.cost_yearly|euro }}", RIGHT),
+            (
+                "{{ totals.cost_one_off|summe(totals.cost_one_off_missing, wording.unknown) }}",
+                RIGHT,
+            ),
+            (
+                "{{ totals.cost_yearly|summe(totals.cost_yearly_missing, wording.unknown) }}",
+                RIGHT,
+            ),
         ],
         widths=(6.2, 2.8, 3.5, 3.5),
     )
@@ -630,10 +653,8 @@ def monitoring(doc: Document) -> None:
     heading(doc, "Umsetzung und Erfolgskontrolle", 1)
     para(
         doc,
-        "Digitalbeauftragte und Digitallotsen besprechen regelmäßig den Stand jeder Maßnahme. "
-        "Alle {{ monitoring.rhythm_months }} Monate erhält der Digitalrat einen "
-        "Fortschrittsbericht; die Fortschritte werden auch für Bürgerschaft und Betriebe "
-        "offen dargestellt. Gewichtung im Gesamtfortschritt: {{ monitoring.weighting_label }}.",
+        "{{ texts.monitoring }} Gewichtung im Gesamtfortschritt: "
+        "{{ monitoring.weighting_label }}.",
     )
     tag(doc, "if monitoring.last_report_on")
     para(doc, "Der letzte Bericht stammt vom {{ monitoring.last_report_on|datum }}.")
@@ -656,6 +677,24 @@ def monitoring(doc: Document) -> None:
     tag(doc, "endif")
 
 
+def appendix(doc: Document) -> None:
+    tag(doc, "if workshop")
+    heading(doc, "Anhang: Entstehung und Quellen", 1)
+    tag(doc, "if texts.workshop")
+    para(doc, "{{ texts.workshop }}")
+    tag(doc, "endif")
+    tag(doc, "if workshop.notes")
+    para(doc, "{{ workshop.notes|trim }}")
+    tag(doc, "endif")
+    tag(doc, "if workshop.sources")
+    caption(doc, "Quellen")
+    tag(doc, "for source in workshop.sources")
+    para(doc, "{{ source.title }}{% if source.url %}: {{ source.url }}{% endif %}", "List Bullet")
+    tag(doc, "endfor")
+    tag(doc, "endif")
+    tag(doc, "endif")
+
+
 # --------------------------------------------------------------------------- build
 
 
@@ -675,6 +714,7 @@ def build() -> Document:
     finances(doc)
     funding(doc)
     monitoring(doc)
+    appendix(doc)
     return doc
 
 

@@ -92,7 +92,7 @@ def test_negative_cost_is_refused_naming_the_field() -> None:
     assert "negative" in error.reason
 
 
-@pytest.mark.parametrize("value", ["viel", None, [100]])
+@pytest.mark.parametrize("value", ["viel", [100]])
 def test_a_cost_that_is_no_number_is_refused_naming_the_field(value: object) -> None:
     # A converter turns the amount into a Decimal before the validators run;
     # its message must still say which amount is wrong.
@@ -121,6 +121,27 @@ def test_costs_are_kept_in_euros_and_cents() -> None:
     assert cost.yearly == Decimal("99.90")
     assert str(cost.yearly) == "99.90"
     assert Cost(one_off=0.1) == Cost(one_off=Decimal("0.10"))
+
+
+def test_an_unknown_cost_stays_unknown_and_is_not_zero() -> None:
+    # Unknown is a value: nobody has estimated the cost yet, which is not 0 €.
+    assert Cost() == Cost(one_off=None, yearly=None)
+    assert Cost().one_off is None
+    assert Cost().yearly is None
+    assert not Cost().known
+    assert Cost(one_off=0) != Cost()
+    assert not Cost(one_off=0).known
+    assert Cost(one_off=0, yearly=0).known
+    partial = Cost(one_off=1000)
+    assert partial.one_off == Decimal("1000.00")
+    assert partial.yearly is None
+
+
+def test_a_measure_without_estimates_keeps_them_unknown() -> None:
+    unknown = Measure(key="m", title="M", action_field="f")
+    assert unknown.duration_months is None
+    assert unknown.staff_fte is None
+    assert unknown.cost == Cost()
 
 
 @pytest.mark.parametrize("months", [0, 121, -3])
@@ -524,6 +545,9 @@ SINGLE_OBJECTS: list[tuple[str, st.SearchStrategy[Any]]] = [
     ("funding_programmes", kst.funding_programmes()),
     ("pack_references", kst.pack_references()),
     ("strategies", kst.strategies()),
+    ("thin_strategies", kst.thin_strategies()),
+    ("workshop_sources", kst.workshop_sources()),
+    ("workshops", kst.workshops()),
 ]
 
 

@@ -43,14 +43,16 @@ def _decimal_pattern(digits: int) -> NumberPattern:
     return parse_pattern("#,##0" + ("." + "#" * digits if digits > 0 else ""))
 
 
-def euro(value: Decimal | float | int | None) -> str:
+def euro(value: Decimal | float | int | None, missing: str = "noch offen") -> str:
     """Format an amount in euros: ``12.500 €``, or ``12.500,50 €`` with cents.
 
     Args:
-        value: The amount; ``None`` prints ``–``.
+        value: The amount; ``None`` (not estimated) prints ``missing``.
+        missing: What to print for an unknown amount; templates pass the
+            pack's wording (``{{ m.cost_one_off|euro(wording.unknown) }}``).
     """
     if value is None:
-        return "–"
+        return missing
     amount = Decimal(str(value))
     pattern = _WHOLE_EUROS if amount == amount.to_integral_value() else _CENTS
     return str(pattern.apply(amount, _LOCALE, currency="EUR", currency_digits=False))
@@ -116,15 +118,37 @@ def prozent(value: float | int | None) -> str:
     return str(_PERCENT.apply(float(value) / 100, _LOCALE))
 
 
-def monate(value: int | None) -> str:
+def monate(value: int | None, missing: str = "noch offen") -> str:
     """Format a duration in months: ``1 Monat``, ``6 Monate``.
 
     Args:
-        value: The number of months; ``None`` prints ``offen``.
+        value: The number of months; ``None`` (not estimated) prints ``missing``.
+        missing: What to print for an unknown duration.
     """
     if value is None:
-        return "offen"
+        return missing
     return "1 Monat" if value == 1 else f"{value} Monate"
+
+
+def summe(
+    value: Decimal | None, missing: int = 0, unknown: str = "noch offen"
+) -> str:
+    """Format a sum of amounts some of which may not be estimated yet.
+
+    ``12.500 €`` when every amount is known, ``mind. 12.500 € (2 ohne
+    Schätzung)`` when some are not (costs are never negative, so the known
+    part is a lower bound), and ``unknown`` when none is.
+
+    Args:
+        value: The sum of the known amounts; ``None`` when none is known.
+        missing: How many amounts are not estimated.
+        unknown: What to print when nothing is known.
+    """
+    if value is None:
+        return unknown
+    if not missing:
+        return euro(value)
+    return f"mind. {euro(value)} ({missing} ohne Schätzung)"
 
 
 #: The template filters, by the name templates use (``{{ amount|euro }}``):
@@ -136,6 +160,7 @@ FILTERS = {
     "zahl": zahl,
     "prozent": prozent,
     "monate": monate,
+    "summe": summe,
 }
 
 

@@ -13,6 +13,7 @@ import attrs
 
 from kommunal_digital.documents.charts import chart_images, document_images
 from kommunal_digital.documents.contributions import extend_context
+from kommunal_digital.documents.numbering import measure_numbers
 from kommunal_digital.errors import DocumentError, KommunalDigitalError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.model import Strategy
@@ -192,13 +193,13 @@ def document_path(
         out_dir: The output folder.
         kind: The document's type.
         chosen: The format it is written in (it gives the suffix).
-        strategy: The strategy (a per-measure document is numbered by the
-            measure's position in it).
+        strategy: The strategy (a per-measure document carries the
+            measure's number, see :mod:`kommunal_digital.documents.numbering`).
         measure: The measure's key for a per-measure type, else ``None``.
     """
     if measure is None:
         return out_dir / f"{kind.title}{chosen.suffix}"
-    number = [m.key for m in strategy.measures].index(measure) + 1
+    number = measure_numbers(strategy)[measure]
     return out_dir / MEASURE_FOLDER / f"{kind.title}-{number:02d}-{measure}{chosen.suffix}"
 
 

@@ -16,11 +16,14 @@ from kommunal_digital.documents.assessment_context import (
     maturity_data,
     monitoring_data,
 )
+from kommunal_digital.documents import statements
+from kommunal_digital.documents.numbering import measure_numbers, numbered_measures
 from kommunal_digital.model import (
     ActionField,
     Goal,
     Indicator,
     Measure,
+    MeasureStatus,
     Milestone,
     ProjectProfile,
     Strategy,
@@ -28,7 +31,7 @@ from kommunal_digital.model import (
 )
 from kommunal_digital.model.ownership import measure_owner
 from kommunal_digital.model.ranking import Ranking
-from kommunal_digital.model.schedule import Schedule
+from kommunal_digital.model.schedule import Schedule, ScheduledMeasure
 from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = [
@@ -44,8 +47,13 @@ __all__ = [
     "roadmap_data",
     "schedule_data",
     "strategy_context",
+    "sums",
     "task_data",
+    "wording_of",
+    "workshop_data",
 ]
+
+_OPEN = (MeasureStatus.GEPLANT, MeasureStatus.IN_UMSETZUNG, MeasureStatus.VERZOEGERT)
 
 
 def indicator_data(indicator: Indicator) -> dict[str, Any]:
@@ -83,9 +91,18 @@ def milestone_data(milestone: Milestone) -> dict[str, Any]:
     }
 
 
-def measure_data(strategy: Strategy, measure: Measure, number: int) -> dict[str, Any]:
-    """A measure as plain data, numbered ``number`` in the document."""
+def measure_data(
+    strategy: Strategy, measure: Measure, number: int, today: dt.date | None = None
+) -> dict[str, Any]:
+    """A measure as plain data, numbered ``number`` in the document.
+
+    Unknown cost, duration and staff stay ``None`` (templates print the
+    pack's wording for unknown, never 0). ``legal_deadline_passed`` is
+    true when the legal deadline lies before ``today`` (the document
+    date) and the measure is not finished or dropped.
+    """
     field = strategy.action_field(measure.action_field)
+    today = today or dt.date.today()
     goal = strategy.goal(measure.goal) if measure.goal else None
     names = {s.key: s.name for s in strategy.stakeholders}
     budgeting = measure.budgeting
@@ -101,7 +118,10 @@ def measure_data(strategy: Strategy, measure: Measure, number: int) -> dict[str,
         "cost_one_off": measure.cost.one_off,
         "cost_yearly": measure.cost.yearly,
         "staff_fte": measure.staff_fte,
+        "cost_known": measure.cost.known,
         "owner_role": _owner(strategy, measure),
+        "members": list(measure.members),
+        "members_text": _members_text(strategy, measure),
         "partners": list(measure.partners),
         "depends_on": [strategy.measure(key).title for key in measure.depends_on],
         "stakeholders": [
@@ -110,6 +130,15 @@ def measure_data(strategy: Strategy, measure: Measure, number: int) -> dict[str,
         "funding_sources": [source.label for source in measure.funding_sources],
         "legal_driver": measure.legal_driver,
         "legal_deadline": measure.legal_deadline,
+        "legal_deadline_passed": measure.legal_deadline is not None
+        and measure.legal_deadline < today
+        and measure.status in _OPEN,
+        "start_on": measure.start_on,
+        "target_on": measure.target_on,
+        "deadline": measure.deadline,
+        "finished_on": measure.finished_on,
+        "done": measure.status is MeasureStatus.ABGESCHLOSSEN,
+        "status_key": measure.status.value,
         "status": measure.status.label,
         "progress": measure.progress,
         "indicators": [indicator_data(i) for i in measure.indicators],
@@ -123,13 +152,51 @@ def measure_data(strategy: Strategy, measure: Measure, number: int) -> dict[str,
     }
 
 
+def _members_text(strategy: Strategy, measure: Measure) -> str:
+    """Which member municipalities the measure serves, for a municipality that has members."""
+    if measure.members:
+        return ", ".join(measure.members)
+    return "alle Mitgliedsgemeinden" if strategy.municipality.members else ""
+
+
+def _known_sum(values: list[Any]) -> tuple[Any, int]:
+    """The sum of the known values (``None`` if none is known) and how many are unknown."""
+    known = [v for v in values if v is not None]
+    missing = len(values) - len(known)
+    if not known:
+        return (None if values else Decimal(0)), missing
+    return sum(known, Decimal(0)) if isinstance(known[0], Decimal) else sum(known), missing
+
+
+def sums(measures: list[dict[str, Any]]) -> dict[str, Any]:
+    """Cost and staff sums over measures as plain data, with how many are not estimated.
+
+    ``cost_one_off`` is the sum of the estimated one-off costs (``None``
+    when there are measures but none is estimated) and
+    ``cost_one_off_missing`` the number without an estimate; the same for
+    ``cost_yearly`` and ``staff_fte``. Templates print them with the
+    ``summe`` filter: ``{{ t.cost_one_off|summe(t.cost_one_off_missing) }}``.
+    """
+    one_off, one_off_missing = _known_sum([m["cost_one_off"] for m in measures])
+    yearly, yearly_missing = _known_sum([m["cost_yearly"] for m in measures])
+    staff, staff_missing = _known_sum([m["staff_fte"] for m in measures])
+    return {
+        "cost_one_off": one_off,
+        "cost_one_off_missing": one_off_missing,
+        "cost_yearly": yearly,
+        "cost_yearly_missing": yearly_missing,
+        "staff_fte": staff,
+        "staff_fte_missing": staff_missing,
+    }
+
+
 def _owner(strategy: Strategy, measure: Measure) -> str:
     role = measure_owner(strategy, measure)
     return role.title if role is not None else measure.owner_role
 
 
 def field_data(field: ActionField, measures: list[dict[str, Any]]) -> dict[str, Any]:
-    """A chosen action field with its goals, its measures and their sums."""
+    """A chosen action field with its goals, its measures and their sums (see :func:`sums`)."""
     own = [m for m in measures if m["field_key"] == field.key]
     return {
         "key": field.key,
@@ -137,8 +204,7 @@ def field_data(field: ActionField, measures: list[dict[str, Any]]) -> dict[str, 
         "description": field.description,
         "goals": [goal_data(g) for g in field.goals],
         "measures": own,
-        "cost_one_off": sum((m["cost_one_off"] for m in own), Decimal(0)),
-        "cost_yearly": sum((m["cost_yearly"] for m in own), Decimal(0)),
+        **sums(own),
     }
 
 
@@ -165,10 +231,22 @@ def profile_data(strategy: Strategy, profile: ProjectProfile) -> dict[str, Any]:
 
 
 def schedule_data(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
-    """The multi-year schedule: placed and unplaced measures, totals per year."""
+    """The multi-year schedule: placed, unplaced, finished and dropped measures, year totals.
+
+    Each placed measure carries its document number and ``notes``: why it
+    starts late (``delay_reason``) and what the scheduler reports (an
+    assumed duration, a kept start, a missed target date or deadline).
+    Each year says how many measures running in it have no cost estimate
+    (``uncosted``) or no staff estimate (``unstaffed``).
+    """
+    numbers = measure_numbers(strategy)
 
     def title(key: str) -> str:
         return strategy.measure(key).title
+
+    def notes(item: ScheduledMeasure) -> list[str]:
+        found = [item.delay_reason] if item.delay_reason else []
+        return found + [note for note in item.notes if note not in found]
 
     return {
         "start": schedule.limits.start,
@@ -176,6 +254,7 @@ def schedule_data(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
         "placed": [
             {
                 "key": item.measure,
+                "number": numbers[item.measure],
                 "title": title(item.measure),
                 "field_title": strategy.action_field(
                     strategy.measure(item.measure).action_field
@@ -184,6 +263,8 @@ def schedule_data(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
                 "end": item.end,
                 "duration_months": item.duration_months,
                 "delay_reason": item.delay_reason,
+                "notes": notes(item),
+                "cost_known": strategy.measure(item.measure).cost.known,
             }
             for item in schedule.placed
         ],
@@ -191,6 +272,11 @@ def schedule_data(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
             {"key": item.measure, "title": title(item.measure), "reason": item.reason}
             for item in schedule.unplaced
         ],
+        "done": [
+            {"key": item.measure, "title": title(item.measure), "finished_on": item.finished_on}
+            for item in schedule.done
+        ],
+        "dropped": [{"key": key, "title": title(key)} for key in schedule.dropped],
         "years": [
             {
                 "year": total.year,
@@ -199,6 +285,8 @@ def schedule_data(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
                 "staff_fte": total.staff_fte,
                 "staff_fte_peak": total.staff_fte_peak,
                 "budget": schedule.limits.budget_for(total.year),
+                "uncosted": total.uncosted,
+                "unstaffed": total.unstaffed,
             }
             for total in schedule.years
         ],
@@ -210,6 +298,7 @@ def ranking_data(strategy: Strategy, ranking: Ranking) -> dict[str, Any]:
     criteria = {c.key: c.title for c in strategy.criteria}
     return {
         "rule": ranking.rule,
+        "assessed": ranking.assessed,
         "explanation": ranking.explanation,
         "consistency_ratio": ranking.consistency_ratio,
         "weights": [
@@ -240,14 +329,40 @@ def ranking_data(strategy: Strategy, ranking: Ranking) -> dict[str, Any]:
     }
 
 
+def wording_of(workspace: Workspace) -> dict[str, str]:
+    """The pack's ``[wording]`` over the built-in defaults."""
+    return {**statements.DEFAULT_WORDING, **workspace.wording}
+
+
+def workshop_data(strategy: Strategy) -> dict[str, Any] | None:
+    """The recorded workshop as plain data, or ``None`` when the strategy records none."""
+    workshop = strategy.workshop
+    if workshop is None:
+        return None
+    return {
+        "held_on": workshop.held_on,
+        "ended_on": workshop.ended_on,
+        "participants": list(workshop.participants),
+        "participant_count": workshop.participant_count,
+        "moderation": workshop.moderation,
+        "notes": workshop.notes,
+        "sources": [{"title": s.title, "url": s.url} for s in workshop.sources],
+    }
+
+
 def head_context(
     strategy: Strategy, workspace: Workspace, document_type: str, today: dt.date | None
 ) -> dict[str, Any]:
     """The keys every document type shares.
 
-    ``document``, ``municipality``, ``strategy`` and ``text_blocks`` (the
+    ``document``, ``municipality``, ``strategy``, ``text_blocks`` (the
     text of each of the workspace's text blocks by key, so templates can
-    print a pack's Textbausteine: ``{{ text_blocks["vorwort"] }}``).
+    print a pack's Textbausteine: ``{{ text_blocks["vorwort"] }}``),
+    ``wording`` (the pack's terms, e.g. ``wording.unknown``), ``workshop``
+    (``None`` unless recorded), ``roles`` (the organigram's role titles by
+    kind, e.g. ``roles.digital_council``; only kinds that exist) and
+    ``texts`` (the canned paragraphs, each said only when its fact holds;
+    see :mod:`kommunal_digital.documents.statements`).
 
     Args:
         strategy: The strategy the document is about.
@@ -256,11 +371,13 @@ def head_context(
         today: The date printed on the document; today by default.
     """
     municipality = strategy.municipality
+    wording = wording_of(workspace)
+    date = today or dt.date.today()
     return {
         "document": {
             "type": document_type,
             "title": strategy.title,
-            "date": today or dt.date.today(),
+            "date": date,
         },
         "municipality": {
             "name": municipality.name,
@@ -280,6 +397,17 @@ def head_context(
             "adopted_on": strategy.adopted_on,
         },
         "text_blocks": {key: block.text for key, block in workspace.text_blocks.items()},
+        "wording": wording,
+        "workshop": workshop_data(strategy),
+        "roles": {
+            kind: [r.title for r in roles]
+            for kind, roles in statements.roles_by_kind(strategy).items()
+        },
+        "texts": {
+            "preface": statements.preface(strategy, wording),
+            "workshop": statements.workshop_sentence(strategy, wording),
+            "passed_deadlines": statements.passed_deadlines(strategy, date),
+        },
     }
 
 
@@ -335,10 +463,24 @@ def strategy_context(
         by :func:`kommunal_digital.documents.document_context` and when a
         document is rendered.
     """
-    measures = [measure_data(strategy, m, n) for n, m in enumerate(strategy.measures, start=1)]
+    measures = [
+        measure_data(strategy, m, n, today)
+        for n, m in enumerate(numbered_measures(strategy), start=1)
+    ]
     fields = [field_data(f, measures) for f in strategy.chosen_fields]
+    head = head_context(strategy, workspace, "digitalstrategie", today)
+    wording = head["wording"]
+    head["texts"] |= {
+        "fields": statements.fields_intro(strategy, wording),
+        "costs": statements.cost_summary(strategy.measures, wording),
+        "staff": statements.staff_summary(strategy.measures, wording),
+        "monitoring": statements.monitoring_paragraph(
+            strategy, statements.council_name(strategy.municipality.kind)
+        ),
+        "schedule": statements.schedule_intro(strategy),
+    }
     return {
-        **head_context(strategy, workspace, "digitalstrategie", today),
+        **head,
         "fields": fields,
         "measures": measures,
         "profiles": [profile_data(strategy, p) for p in strategy.profiles],
@@ -355,9 +497,8 @@ def strategy_context(
         "monitoring": monitoring_data(strategy),
         "totals": {
             "fields": len(fields),
+            "fields_without_measures": [f["title"] for f in fields if not f["measures"]],
             "measures": len(measures),
-            "cost_one_off": sum((m["cost_one_off"] for m in measures), Decimal(0)),
-            "cost_yearly": sum((m["cost_yearly"] for m in measures), Decimal(0)),
-            "staff_fte": sum(m["staff_fte"] for m in measures),
+            **sums(measures),
         },
     }

@@ -23,6 +23,7 @@ from kommunal_digital.documents.context import (
     task_data,
 )
 from kommunal_digital.documents.council import beschlussvorlage_context
+from kommunal_digital.documents.numbering import measure_numbers
 from kommunal_digital.documents.progress_context import fortschrittsbericht_context
 from kommunal_digital.errors import DocumentError
 from kommunal_digital.model import RoleKind, Strategy
@@ -36,7 +37,19 @@ __all__ = [
     "vorgehensplan_context",
 ]
 
-_HEAD = frozenset({"document", "municipality", "strategy", "text_blocks", "images"})
+_HEAD = frozenset(
+    {
+        "document",
+        "municipality",
+        "strategy",
+        "text_blocks",
+        "images",
+        "wording",
+        "workshop",
+        "roles",
+        "texts",
+    }
+)
 
 
 def steckbrief_context(
@@ -47,23 +60,23 @@ def steckbrief_context(
     Raises:
         DocumentError: The strategy has no measure with this key.
     """
-    keys = [m.key for m in strategy.measures]
-    if measure not in keys:
+    numbers = measure_numbers(strategy)
+    if measure not in numbers:
         raise DocumentError(f"steckbrief: the strategy has no measure {measure!r}")
-    number = keys.index(measure) + 1
+    number = numbers[measure]
     item = strategy.measure(measure)
     profile = strategy.profile_for(measure)
     placed = (
         {p.measure: p for p in strategy.schedule.placed} if strategy.schedule is not None else {}
     )
     rank = None
-    if strategy.ranking is not None:
+    if strategy.ranking is not None and strategy.ranking.assessed:
         ranks = {e.measure: e.rank for e in strategy.ranking.entries}
         rank = ranks.get(measure)
     slot = placed.get(measure)
     return {
         **head_context(strategy, workspace, "steckbrief", today),
-        "measure": measure_data(strategy, item, number),
+        "measure": measure_data(strategy, item, number, today),
         "profile": profile_data(strategy, profile) if profile is not None else None,
         "placement": {
             "rank": rank,
@@ -169,7 +182,8 @@ BUILTIN_DOCUMENT_TYPES = (
         "beschlussvorlage",
         "Beschlussvorlage",
         beschlussvorlage_context,
-        variables=_HEAD | {"council", "proposal", "top_measures", "finances", "staffing"},
+        variables=_HEAD
+        | {"council", "proposal", "top_measures", "finances", "staffing", "attachments"},
     ),
     DocumentType(
         "fortschrittsbericht",

@@ -2,8 +2,12 @@
 
 The proposed decision and its justification are generated from the
 strategy in plain German, so a municipality starts from a complete draft
-that it then adapts to its own customs. Amounts are formatted here because
-they stand inside sentences.
+that it then adapts to its own customs. Every sentence follows the data:
+no ranking is called adopted that was never assessed, no total hides a
+measure without a cost estimate, no function is "set up" that already has
+a holder, and a strategy without measures asks for them instead of
+adopting empty tables. Amounts are formatted here because they stand
+inside sentences.
 """
 
 from __future__ import annotations
@@ -12,28 +16,21 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from kommunal_digital.documents import statements
 from kommunal_digital.documents.assessment_context import funding_data
-from kommunal_digital.documents.context import head_context
-from kommunal_digital.german import euro, zahl
-from kommunal_digital.model import MunicipalityKind, RoleKind, Strategy
+from kommunal_digital.documents.context import head_context, sums
+from kommunal_digital.documents.numbering import measure_numbers
+from kommunal_digital.documents.statements import council_name, count
+from kommunal_digital.german import euro
+from kommunal_digital.model import MeasureStatus, MunicipalityKind, Role, RoleKind, Strategy
 from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["beschlussvorlage_context", "council_name"]
 
-_COUNCILS = {
-    MunicipalityKind.GEMEINDE: "Gemeinderat",
-    MunicipalityKind.STADT: "Stadtrat",
-    MunicipalityKind.VERBANDSGEMEINDE: "Verbandsgemeinderat",
-    MunicipalityKind.KREIS: "Kreistag",
-}
-
 #: How many measures of the ranking the draft names as priorities.
 TOP_MEASURES = 5
 
-
-def council_name(kind: MunicipalityKind) -> str:
-    """The name of the elected body that adopts the strategy, e.g. ``Stadtrat``."""
-    return _COUNCILS[kind]
+_CLOSED = (MeasureStatus.ABGESCHLOSSEN, MeasureStatus.VERWORFEN)
 
 
 def _for_municipality(strategy: Strategy) -> str:
@@ -48,95 +45,212 @@ def _plain(amount: Decimal) -> str:
     return euro(amount).replace("\xa0", " ")
 
 
+def _assessed(strategy: Strategy) -> bool:
+    return strategy.ranking is not None and strategy.ranking.assessed
+
+
 def _years(strategy: Strategy, today: dt.date | None) -> list[dict[str, Any]]:
-    """Money per year of the schedule, with funding income and own share (cash plan)."""
-    if strategy.schedule is None:
+    """Money per year of the schedule, with funding income and own share (cash plan).
+
+    Each year also says how many scheduled measures running in it have no
+    estimate of their one-off cost (``uncosted``).
+    """
+    schedule = strategy.schedule
+    if schedule is None:
         return []
-    staff = {total.year: total.staff_fte for total in strategy.schedule.years}
-    return [
-        {**year, "staff_fte": staff.get(year["year"], 0.0)}
-        for year in funding_data(strategy, today)["years"]
-    ]
+    staff = {total.year: total.staff_fte for total in schedule.years}
+    years = []
+    for year in funding_data(strategy, today)["years"]:
+        uncosted = sum(
+            1
+            for item in schedule.placed
+            if item.start.year <= year["year"] <= item.end.year
+            and strategy.measure(item.measure).cost.one_off is None
+        )
+        years.append({**year, "staff_fte": staff.get(year["year"], 0.0), "uncosted": uncosted})
+    return years
 
 
 def _top_measures(strategy: Strategy) -> list[dict[str, Any]]:
-    if strategy.ranking is not None:
-        keys = [e.measure for e in strategy.ranking.entries[:TOP_MEASURES]]
-    else:
-        keys = [m.key for m in strategy.measures[:TOP_MEASURES]]
+    """The first measures of an assessed ranking; none without one."""
+    ranking = strategy.ranking
+    if ranking is None or not ranking.assessed:
+        return []
+    numbers = measure_numbers(strategy)
     return [
         {
-            "rank": number,
-            "title": strategy.measure(key).title,
-            "field_title": strategy.action_field(strategy.measure(key).action_field).title,
+            "rank": entry.rank,
+            "number": numbers[entry.measure],
+            "title": strategy.measure(entry.measure).title,
+            "field_title": strategy.action_field(
+                strategy.measure(entry.measure).action_field
+            ).title,
         }
-        for number, key in enumerate(keys, start=1)
+        for entry in [
+            e for e in ranking.entries if strategy.measure(e.measure).status not in _CLOSED
+        ][:TOP_MEASURES]
     ]
 
 
-def _officer(strategy: Strategy) -> str:
+def _officer(strategy: Strategy) -> Role | None:
     if strategy.organigram is None:
-        return ""
+        return None
     for role in strategy.organigram.roles:
         if role.kind in (RoleKind.DIGITAL_OFFICER, RoleKind.CDO):
-            return role.title
-    return ""
+            return role
+    return None
+
+
+def _mandate(strategy: Strategy, council: str) -> str:
+    """What the administration is asked to do, by what exists."""
+    if not strategy.chosen_fields:
+        return (
+            "Die Verwaltung wird beauftragt, die Handlungsfelder auszuwählen, Maßnahmen zu "
+            f"erarbeiten und dem {council} zur Beratung vorzulegen."
+        )
+    if not strategy.measures:
+        return (
+            "Die Verwaltung wird beauftragt, für die ausgewählten Handlungsfelder Maßnahmen zu "
+            f"erarbeiten und dem {council} zur Beratung vorzulegen."
+        )
+    empty = [f.title for f in strategy.chosen_fields if not strategy.measures_in(f.key)]
+    missing = (
+        f" Für {('das Handlungsfeld ' if len(empty) == 1 else 'die Handlungsfelder ')}"
+        f"{', '.join(empty)} erarbeitet sie die noch fehlenden Maßnahmen."
+        if empty
+        else ""
+    )
+    if _assessed(strategy):
+        return (
+            "Die Verwaltung wird beauftragt, die Maßnahmen in der Rangfolge der Strategie "
+            f"umzusetzen und dem {council} regelmäßig über den Stand zu berichten.{missing}"
+        )
+    return (
+        "Die Verwaltung wird beauftragt, die Maßnahmen zu bewerten, dem "
+        f"{council} eine Rangfolge vorzuschlagen und regelmäßig über den Stand der Umsetzung "
+        f"zu berichten.{missing}"
+    )
+
+
+def _money_point(years: list[dict[str, Any]]) -> str:
+    """The budget decision for the first year, never a total that hides unknown costs."""
+    first = years[0]
+    if first["uncosted"] and not first["total"]:
+        return (
+            f"Für die im Jahr {first['year']} vorgesehenen Maßnahmen liegt noch keine "
+            "Kostenschätzung vor; die Verwaltung legt sie mit dem Haushaltsentwurf vor."
+        )
+    funded = (
+        f" (davon {_plain(first['own_share'])} Eigenanteil nach Förder- und Drittmitteln)"
+        if first["income"]
+        else ""
+    )
+    if first["uncosted"]:
+        return (
+            f"Für {first['year']} sind bisher {_plain(first['total'])}{funded} geschätzt; für "
+            f"{count(first['uncosted'], 'Maßnahme', 'Maßnahmen')} liegt noch keine "
+            "Kostenschätzung vor. Die Verwaltung legt die vollständige Schätzung mit dem "
+            "Haushaltsentwurf vor; die Mittel der Folgejahre werden in den jeweiligen "
+            "Haushaltsplanungen berücksichtigt."
+        )
+    return (
+        f"Die für {first['year']} vorgesehenen Mittel von {_plain(first['total'])}{funded} "
+        "werden im Haushalt bereitgestellt; die Mittel der Folgejahre werden in den "
+        "jeweiligen Haushaltsplanungen berücksichtigt."
+    )
 
 
 def _decision(
-    strategy: Strategy, council: str, years: list[dict[str, Any]], officer: str
+    strategy: Strategy, council: str, years: list[dict[str, Any]], officer: Role | None
 ) -> list[str]:
     points = [
         f"Der {council} beschließt die „{strategy.title}“{_for_municipality(strategy)} "
         "in der vorliegenden Fassung als Leitlinie für die Digitalisierung.",
-        "Die Verwaltung wird beauftragt, die Maßnahmen in der beschlossenen Rangfolge "
-        f"umzusetzen und dem {council} regelmäßig über den Stand zu berichten.",
+        _mandate(strategy, council),
     ]
-    if officer:
+    if officer is not None and not officer.holder.strip():
         points.append(
-            f"Die Funktion „{officer}“ wird eingerichtet; die Verwaltung legt die dafür "
+            f"Die Funktion „{officer.title}“ wird eingerichtet; die Verwaltung legt die dafür "
             "nötigen Änderungen des Stellenplans vor."
         )
     if years:
-        first = years[0]
-        funded = (
-            f" (davon {_plain(first['own_share'])} Eigenanteil nach Förder- und Drittmitteln)"
-            if first["income"]
-            else ""
-        )
-        points.append(
-            f"Die für {first['year']} vorgesehenen Mittel von {_plain(first['total'])}{funded} "
-            "werden im Haushalt bereitgestellt; die Mittel der Folgejahre werden in den "
-            "jeweiligen Haushaltsplanungen berücksichtigt."
-        )
+        points.append(_money_point(years))
     if strategy.municipality.members:
-        points.append(
-            "Die Mitgliedsgemeinden werden an der Umsetzung beteiligt; Maßnahmen für einzelne "
-            "Mitgliedsgemeinden werden mit deren Räten abgestimmt."
-        )
+        point = "Die Mitgliedsgemeinden werden an der Umsetzung beteiligt."
+        if any(m.members for m in strategy.measures):
+            point += (
+                " Maßnahmen für einzelne Mitgliedsgemeinden werden mit deren Räten abgestimmt."
+            )
+        points.append(point)
     return points
 
 
-def _justification(strategy: Strategy, top: list[dict[str, Any]]) -> list[str]:
+def _justification(
+    strategy: Strategy, wording: dict[str, str], top: list[dict[str, Any]], today: dt.date
+) -> list[str]:
     chosen = strategy.chosen_fields
     paragraphs = []
     if strategy.starting_point:
         paragraphs.append(strategy.starting_point.strip())
-    titles = ", ".join(f.title for f in chosen)
-    paragraphs.append(
-        f"Die Strategie umfasst {len(chosen)} Handlungsfelder ({titles}) mit "
-        f"{len(strategy.measures)} Maßnahmen, die in der Digital-Werkstatt erarbeitet, "
-        "bewertet und in eine Rangfolge gebracht wurden."
-        if chosen
-        else "Die Handlungsfelder der Strategie werden noch ausgewählt."
-    )
+    workshop = statements.workshop_sentence(strategy, wording)
+    if workshop:
+        paragraphs.append(workshop)
+    if not chosen:
+        paragraphs.append("Die Handlungsfelder der Strategie werden noch ausgewählt.")
+    else:
+        titles = ", ".join(f.title for f in chosen)
+        fields = count(len(chosen), "Handlungsfeld", "Handlungsfelder")
+        if not strategy.measures:
+            paragraphs.append(
+                f"Die Strategie umfasst {fields} ({titles}). Maßnahmen sind "
+                f"{wording['to_be_worked_out']}."
+            )
+        else:
+            text = (
+                f"Die Strategie umfasst {fields} ({titles}) mit "
+                f"{count(len(strategy.measures), 'Maßnahme', 'Maßnahmen')}."
+            )
+            if _assessed(strategy):
+                text += " Die Maßnahmen wurden bewertet und in eine Rangfolge gebracht."
+            else:
+                text += f" Die Maßnahmen sind {wording['not_assessed']}."
+            paragraphs.append(text)
     if top:
         paragraphs.append(
             "Vorrang haben: " + "; ".join(f"{m['rank']}. {m['title']}" for m in top) + "."
         )
+    paragraphs.extend(statements.passed_deadlines(strategy, today))
     if strategy.vision:
         paragraphs.append("Leitbild der Strategie: " + strategy.vision.strip())
     return paragraphs
+
+
+def _attachments(strategy: Strategy) -> list[str]:
+    attachments = ["Digitalstrategie"]
+    if strategy.roadmap is not None or strategy.schedule is not None:
+        attachments.append("Vorgehensplan")
+    if strategy.measures:
+        attachments.append("Maßnahmen-Steckbriefe")
+    return attachments
+
+
+def _extra_staff_text(strategy: Strategy, wording: dict[str, str]) -> str:
+    """What is known about extra staff, for measures that are not closed."""
+    open_measures = [m for m in strategy.measures if m.status not in _CLOSED]
+    if not open_measures:
+        return ""
+    answered = [m for m in open_measures if m.budgeting.needs_extra_staff is not None]
+    if not answered:
+        return f"Ob zusätzliches Personal nötig ist, ist für die Maßnahmen {wording['unknown']}."
+    if any(m.budgeting.needs_extra_staff for m in answered):
+        return ""
+    unanswered = len(open_measures) - len(answered)
+    text = "Keine Maßnahme ist als Bedarf an zusätzlichem Personal gekennzeichnet."
+    if unanswered:
+        text += (
+            f" Für {count(unanswered, 'Maßnahme', 'Maßnahmen')} ist das {wording['unknown']}."
+        )
+    return text
 
 
 def beschlussvorlage_context(
@@ -146,42 +260,60 @@ def beschlussvorlage_context(
 
     Args:
         strategy: The strategy to be adopted.
-        workspace: Supplies the text blocks (``text_blocks``).
+        workspace: Supplies the text blocks (``text_blocks``) and the wording.
         today: The date printed on the draft; today by default.
 
     Returns:
         Plain data; see ``docs/render-context.md`` (section *beschlussvorlage*).
     """
+    head = head_context(strategy, workspace, "beschlussvorlage", today)
+    wording = head["wording"]
     council = council_name(strategy.municipality.kind)
     years = _years(strategy, today)
     top = _top_measures(strategy)
     officer = _officer(strategy)
     measures = strategy.measures
     extra_staff = [m.title for m in measures if m.budgeting.needs_extra_staff]
-    one_off = sum((m.cost.one_off for m in measures), Decimal(0))
-    yearly = sum((m.cost.yearly for m in measures), Decimal(0))
-    fte = sum(m.staff_fte for m in measures)
+    totals = sums(
+        [
+            {
+                "cost_one_off": m.cost.one_off,
+                "cost_yearly": m.cost.yearly,
+                "staff_fte": m.staff_fte,
+            }
+            for m in measures
+        ]
+    )
     return {
-        **head_context(strategy, workspace, "beschlussvorlage", today),
+        **head,
         "council": council,
         "proposal": {
             "subject": f"Beschluss der „{strategy.title}“{_for_municipality(strategy)}",
             "decision": _decision(strategy, council, years, officer),
-            "justification": _justification(strategy, top),
+            "justification": _justification(strategy, wording, top, head["document"]["date"]),
         },
         "top_measures": top,
         "finances": {
+            "summary": statements.cost_summary(measures, wording),
+            "scheduled": strategy.schedule is not None,
             "years": years,
-            "one_off": one_off,
-            "yearly": yearly,
+            "one_off": totals["cost_one_off"],
+            "one_off_missing": totals["cost_one_off_missing"],
+            "yearly": totals["cost_yearly"],
+            "yearly_missing": totals["cost_yearly_missing"],
+            "uncosted": sum(1 for m in measures if not m.cost.known),
             "planned_total": sum((y["total"] for y in years), Decimal(0)),
             "planned_income": sum((y["income"] for y in years), Decimal(0)),
             "planned_own_share": sum((y["own_share"] for y in years), Decimal(0)),
         },
         "staffing": {
-            "staff_fte": fte,
-            "staff_text": f"{zahl(fte)} Vollzeitäquivalente während der Umsetzung",
+            "staff_fte": totals["staff_fte"],
+            "staff_fte_missing": totals["staff_fte_missing"],
+            "staff_text": statements.staff_summary(measures, wording),
             "extra_staff_measures": extra_staff,
-            "officer": officer,
+            "extra_staff_text": _extra_staff_text(strategy, wording),
+            "officer": officer.title if officer is not None else "",
+            "officer_holder": officer.holder if officer is not None else "",
         },
+        "attachments": _attachments(strategy),
     }

@@ -55,8 +55,10 @@ from kommunal_digital.model.schedule import (
     YearLimit,
     YearTotals,
 )
+from kommunal_digital.model.fingerprint import fingerprint, ranking_inputs
 from kommunal_digital.model.stakeholder import Stakeholder
 from kommunal_digital.model.strategy import Strategy
+from kommunal_digital.model.workshop import Source, Workshop
 
 __all__ = [
     "ActionField",
@@ -119,6 +121,7 @@ __all__ = [
     "ScheduledMeasure",
     "ScorePart",
     "Severity",
+    "Source",
     "Stakeholder",
     "StakeholderGroup",
     "Strategy",
@@ -126,8 +129,11 @@ __all__ = [
     "TextBlock",
     "Unplaced",
     "Weighting",
+    "Workshop",
     "YearLimit",
     "YearTotals",
     "find_cycle",
+    "fingerprint",
     "measure_owner",
+    "ranking_inputs",
 ]

@@ -230,6 +230,16 @@ def yearly_amount(value: Money) -> Decimal:
     return to_money(value, "yearly")
 
 
+def optional_one_off(value: Money | None) -> Decimal | None:
+    """Converter for a ``one_off`` amount that may be unknown (``None`` stays ``None``)."""
+    return None if value is None else to_money(value, "one_off")
+
+
+def optional_yearly(value: Money | None) -> Decimal | None:
+    """Converter for a ``yearly`` amount that may be unknown (``None`` stays ``None``)."""
+    return None if value is None else to_money(value, "yearly")
+
+
 def low_amount(value: Money) -> Decimal:
     """Converter for fields named ``low``."""
     return to_money(value, "low")

@@ -144,15 +144,18 @@ class FundingSource:
             return what
         return f"{what} ({self.kind.label})"
 
-    def covers(self, one_off: Decimal) -> Decimal | None:
+    def covers(self, one_off: Decimal | None) -> Decimal | None:
         """Euros of a one-off cost this source covers; ``None`` if not quantified.
 
         Args:
             one_off: The measure's one-off cost, in euros (a ``share`` or
-                funding ``rate`` is a percentage of it).
+                funding ``rate`` is a percentage of it); ``None`` while the
+                cost is unknown, when only a fixed ``amount`` is quantified.
         """
         if self.amount is not None:
             return self.amount
+        if one_off is None:
+            return None
         if self.share is not None:
             return percent_of(one_off, self.share)
         if self.kind is FundingKind.FOERDERPROGRAMM and self.rate is not None:
@@ -182,9 +185,13 @@ def to_funding_sources(value: Iterable[FundingSource | str]) -> tuple[FundingSou
 
 
 def check_funding(
-    sources: tuple[FundingSource, ...], one_off: Decimal, field: str = "funding_sources"
+    sources: tuple[FundingSource, ...], one_off: Decimal | None, field: str = "funding_sources"
 ) -> None:
-    """Refuse sources of the wrong type and external money above the one-off cost."""
+    """Refuse sources of the wrong type and external money above the one-off cost.
+
+    While the one-off cost is unknown (``None``), a grant may name its amount:
+    nothing can exceed a cost nobody has estimated yet.
+    """
     external = Decimal(0)
     for index, source in enumerate(sources):
         if not isinstance(source, FundingSource):
@@ -194,7 +201,7 @@ def check_funding(
         covered = source.covers(one_off)
         if covered is not None and source.kind.external:
             external += covered
-    if external > one_off:
+    if one_off is not None and external > one_off:
         raise ModelValidationError(
             field,
             f"third-party and programme money ({external} €) exceeds the one-off cost "

@@ -26,19 +26,31 @@ MAX_DURATION_MONTHS = 120
 
 @attrs.frozen
 class Cost:
-    """Money a measure needs, in euros.
+    """Money a measure needs, in euros; ``None`` where nobody has estimated it yet.
+
+    Unknown is not zero: a measure without an estimate keeps ``None``, and
+    documents print it as still open instead of 0 €.
 
     Attributes:
-        one_off: One-off cost of implementation (investment).
-        yearly: Follow-on cost per year once the measure is running.
+        one_off: One-off cost of implementation (investment), if estimated.
+        yearly: Follow-on cost per year once the measure is running, if estimated.
     """
 
-    one_off: Decimal = attrs.field(
-        default=Decimal("0.00"), converter=checks.one_off_amount, validator=checks.money
+    one_off: Decimal | None = attrs.field(
+        default=None,
+        converter=checks.optional_one_off,
+        validator=attrs.validators.optional(checks.money),
     )
-    yearly: Decimal = attrs.field(
-        default=Decimal("0.00"), converter=checks.yearly_amount, validator=checks.money
+    yearly: Decimal | None = attrs.field(
+        default=None,
+        converter=checks.optional_yearly,
+        validator=attrs.validators.optional(checks.money),
     )
+
+    @property
+    def known(self) -> bool:
+        """Whether both the one-off and the yearly cost are estimated."""
+        return self.one_off is not None and self.yearly is not None
 
 
 @attrs.frozen
@@ -75,7 +87,9 @@ class Involvement:
     role: Raci = attrs.field(default=Raci.INFORMED, validator=checks.member_of(Raci))
 
 
-def _duration(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+def _duration(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is None:
+        return
     checks.whole(instance, attribute, value)
     if not 1 <= value <= MAX_DURATION_MONTHS:
         raise ModelValidationError(
@@ -94,9 +108,11 @@ class Measure:
         action_field: Key of the action field the measure belongs to.
         description: What will be done.
         goal: Key of the goal the measure serves, if any.
-        duration_months: Estimated implementation time in whole months.
-        cost: One-off and yearly cost in euros.
-        staff_fte: Staff needed while implementing, in full-time equivalents.
+        duration_months: Estimated implementation time in whole months;
+            ``None`` while unknown.
+        cost: One-off and yearly cost in euros (each ``None`` while unknown).
+        staff_fte: Staff needed while implementing, in full-time
+            equivalents; ``None`` while unknown.
         owner_role: The role that carries the measure, e.g. "Digitallotse Verwaltung".
         partners: Partners outside the administration.
         depends_on: Keys of measures that must be finished first.
@@ -111,6 +127,13 @@ class Measure:
         scores: Criteria scores from the workshop, by criterion key.
         status: Implementation state.
         progress: Percent complete, 0 to 100.
+        start_on: When the measure started (running or finished measures)
+            or must start (planned ones); the scheduler keeps it.
+        target_on: The date the measure should be finished by (Zieltermin);
+            the scheduler reports when its plan ends later.
+        deadline: The latest date the measure may end, e.g. the end of a
+            funding period; the scheduler reports when it cannot be met.
+        finished_on: When a finished measure was completed.
         indicators: How the measure's success is measured.
         budgeting: Answers to the budgeting questions.
         members: Names of the member municipalities the measure applies to;
@@ -128,9 +151,11 @@ class Measure:
     action_field: str = attrs.field(validator=checks.key)
     description: str = attrs.field(default="", validator=checks.text)
     goal: str | None = attrs.field(default=None)
-    duration_months: int = attrs.field(default=6, validator=_duration)
+    duration_months: int | None = attrs.field(default=None, validator=_duration)
     cost: Cost = attrs.field(factory=Cost)
-    staff_fte: float = attrs.field(default=0.0, validator=checks.non_negative)
+    staff_fte: float | None = attrs.field(
+        default=None, validator=attrs.validators.optional(checks.non_negative)
+    )
     owner_role: str = attrs.field(default="", validator=checks.text)
     partners: tuple[str, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
@@ -152,6 +177,10 @@ class Measure:
         default=MeasureStatus.GEPLANT, validator=checks.member_of(MeasureStatus)
     )
     progress: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 100)])
+    start_on: date | None = None
+    target_on: date | None = None
+    deadline: date | None = None
+    finished_on: date | None = None
     indicators: tuple[Indicator, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
@@ -187,6 +216,7 @@ class Measure:
     @operator.validator
     def _check_operator(self, attribute: attrs.Attribute[Any], value: Operator | None) -> None:
         if value is not None and value.no_follow_on_costs and self.cost.yearly:
+            # An unknown yearly cost (None) does not contradict "no follow-on costs".
             raise ModelValidationError(
                 "operator.no_follow_on_costs",
                 f"the measure has yearly costs of {self.cost.yearly} €",

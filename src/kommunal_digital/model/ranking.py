@@ -133,6 +133,13 @@ class Ranking:
         weights: The criterion weights used, normalised to sum to 1.
         consistency_ratio: For AHP-derived weights, Saaty's consistency ratio.
         explanation: How the rule works, in German, for the documents.
+        assessed: ``False`` when the rule found nothing to decide by (no
+            votes, no scores, no criteria): the entries then keep the order
+            of the workshop and documents say the measures are not yet
+            assessed instead of presenting a ranking.
+        inputs: Fingerprint of the data the ranking was computed from (see
+            :func:`kommunal_digital.model.fingerprint.ranking_inputs`);
+            ``""`` in files written before fingerprints were recorded.
     """
 
     rule: str = attrs.field(validator=checks.key)
@@ -142,6 +149,8 @@ class Ranking:
     weights: dict[str, float] = attrs.field(factory=dict, hash=False)
     consistency_ratio: float | None = None
     explanation: str = attrs.field(default="", validator=checks.text)
+    assessed: bool = True
+    inputs: str = attrs.field(default="", validator=checks.text)
 
     @entries.validator
     def _check_entries(

@@ -74,12 +74,15 @@ class Roadmap:
     Attributes:
         start: The date the plan starts.
         phases: The phases in their order.
+        inputs: For a generated roadmap, the fingerprint of the data it was
+            generated from; ``""`` for a roadmap written by hand (never stale).
     """
 
     start: date
     phases: tuple[Phase, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
+    inputs: str = attrs.field(default="", validator=checks.text)
 
     @phases.validator
     def _check_phases(self, attribute: attrs.Attribute[Any], value: tuple[Phase, ...]) -> None:

@@ -176,6 +176,8 @@ class Schedule:
         placed: Placed measures in order of their start (then key).
         unplaced: Measures that did not fit, in priority order.
         years: Totals per year of the horizon.
+        inputs: Fingerprint of the data the schedule was computed from;
+            ``""`` in files written before fingerprints were recorded.
     """
 
     limits: ScheduleLimits
@@ -188,6 +190,7 @@ class Schedule:
     years: tuple[YearTotals, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
+    inputs: str = attrs.field(default="", validator=checks.text)
 
     def entry(self, key: str) -> ScheduledMeasure | None:
         """Return where a measure is placed, or ``None`` if it is not.

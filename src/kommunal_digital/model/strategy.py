@@ -22,6 +22,7 @@ from kommunal_digital.model.ranking import Comparison, Criterion, Ranking, Ranki
 from kommunal_digital.model.roadmap import Roadmap
 from kommunal_digital.model.schedule import Schedule, ScheduleLimits
 from kommunal_digital.model.stakeholder import Stakeholder
+from kommunal_digital.model.workshop import Workshop
 
 
 @attrs.frozen
@@ -61,6 +62,8 @@ class Strategy:
         pack: The template pack the strategy was made with, and its version;
             ``None`` in files written before packs were recorded: tools then
             use the documented default pack.
+        workshop: When and with whom the strategy was worked out, and the
+            sources it draws on; documents print only what is recorded.
 
     Raises:
         ModelValidationError: The parts do not fit together.
@@ -106,6 +109,7 @@ class Strategy:
     )
     reporting: Reporting = attrs.field(factory=Reporting)
     pack: PackReference | None = None
+    workshop: Workshop | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_strategy(self)

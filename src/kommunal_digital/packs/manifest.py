@@ -46,6 +46,15 @@ def _relative_paths(
             raise ModelValidationError(f"{attribute.name}.{name}", "expected a relative path")
 
 
+def _wording(instance: object, attribute: attrs.Attribute[Any], value: dict[str, str]) -> None:
+    for key, text in value.items():
+        if not checks.is_key(key):
+            raise ModelValidationError(f"wording.{key}", "is not a valid key")
+        if not isinstance(text, str) or not text.strip():
+            raise ModelValidationError(f"wording.{key}", f"expected a text, got {text!r}")
+        checks.text(instance, attribute, text)
+
+
 def _names(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     for name in value:
         if not isinstance(name, str) or not name.strip():
@@ -72,6 +81,9 @@ class PackManifest:
             besides those that ship it (table ``[plugins]``, key ``enable``).
         disable_checks: Governance checks not run for strategies of this
             pack (``[plugins]``, key ``disable_checks``).
+        wording: German wording the documents use for recurring terms
+            (table ``[wording]``), e.g. ``workshop = "Digital-Werkstatt"``
+            or ``unknown = "noch offen"``; see ``docs/honest-documents.md``.
     """
 
     name: str = attrs.field(validator=checks.key)
@@ -86,6 +98,7 @@ class PackManifest:
     defaults: dict[str, str] = attrs.field(factory=dict, hash=False)
     enable: tuple[str, ...] = attrs.field(default=(), validator=_names)
     disable_checks: tuple[str, ...] = attrs.field(default=(), validator=_names)
+    wording: dict[str, str] = attrs.field(factory=dict, validator=_wording, hash=False)
 
     def supports(self, version: str) -> bool:
         """Tell whether the pack declares support for a kommunal-digital version.
@@ -120,7 +133,7 @@ def read_manifest(root: Path) -> PackManifest:
     unknown = set(pack) - _PACK_KEYS
     if unknown:
         raise PackError(f"{label}: pack: unknown key(s) {', '.join(sorted(unknown))}")
-    for table in ("data", "documents", "defaults", "plugins"):
+    for table in ("data", "documents", "defaults", "plugins", "wording"):
         if not isinstance(raw.get(table, {}), dict):
             raise PackError(f"{label}: [{table}] must be a table")
     unknown_data = set(raw.get("data", {})) - set(DATA_KINDS)
@@ -129,7 +142,7 @@ def read_manifest(root: Path) -> PackManifest:
             f"{label}: data: unknown kind(s) {', '.join(sorted(unknown_data))} "
             f"(known: {', '.join(DATA_KINDS)})"
         )
-    unknown_tables = set(raw) - {"pack", "data", "documents", "defaults", "plugins"}
+    unknown_tables = set(raw) - {"pack", "data", "documents", "defaults", "plugins", "wording"}
     if unknown_tables:
         raise PackError(f"{label}: unknown table(s) {', '.join(sorted(unknown_tables))}")
     missing = [k for k in ("name", "version", "title") if k not in pack]
@@ -155,8 +168,11 @@ def read_manifest(root: Path) -> PackManifest:
             data=dict(raw.get("data", {})),
             documents=dict(raw.get("documents", {})),
             defaults={str(k): str(v) for k, v in raw.get("defaults", {}).items()},
+            wording=dict(raw.get("wording", {})),
             **pack,
         )
     except ModelValidationError as exc:
-        table = "pack." if exc.field.split(".")[0] not in ("data", "documents") else ""
+        table = (
+            "pack." if exc.field.split(".")[0] not in ("data", "documents", "wording") else ""
+        )
         raise PackError(f"{label}: {table}{exc}") from None

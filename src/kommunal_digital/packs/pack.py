@@ -161,6 +161,11 @@ class TemplatePack:
         inherited = self.parent.defaults() if self.parent is not None else {}
         return {**inherited, **self.manifest.defaults}
 
+    def wording(self) -> dict[str, str]:
+        """The pack's ``[wording]``, this pack's overriding its parent's."""
+        inherited = self.parent.wording() if self.parent is not None else {}
+        return {**inherited, **self.manifest.wording}
+
     def enabled_plugins(self) -> frozenset[str]:
         """Plugins this pack and the packs it extends enable (``[plugins] enable``)."""
         inherited = self.parent.enabled_plugins() if self.parent is not None else frozenset()

@@ -52,6 +52,9 @@ from kommunal_digital.testing.strategies import (
     stakeholders,
     tasks,
     texts,
+    thin_strategies,
+    workshop_sources,
+    workshops,
     year_limits,
 )
 
@@ -93,5 +96,8 @@ __all__ = [
     "strategies",
     "tasks",
     "texts",
+    "thin_strategies",
+    "workshop_sources",
+    "workshops",
     "year_limits",
 ]

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from kommunal_digital.model import (
@@ -64,10 +65,12 @@ from kommunal_digital.model import (
     Roadmap,
     Role,
     RoleKind,
+    Source,
     Stakeholder,
     StakeholderGroup,
     Strategy,
     Task,
+    Workshop,
 )
 from kommunal_digital.model.funding import FundingKind, FundingProgramme, FundingSource, Operator
 from kommunal_digital.model.maturity import (
@@ -78,6 +81,7 @@ from kommunal_digital.model.maturity import (
     OzgService,
     Questionnaire,
 )
+from kommunal_digital.model.measure import MAX_DURATION_MONTHS
 from kommunal_digital.model.progress import ProgressUpdate, Reporting, Weighting
 from kommunal_digital.model.ranking import Comparison, Criterion, Direction
 from kommunal_digital.model.schedule import ScheduleLimits, YearLimit
@@ -122,6 +126,9 @@ __all__ = [
     "strategies",
     "tasks",
     "texts",
+    "thin_strategies",
+    "workshop_sources",
+    "workshops",
     "year_limits",
 ]
 
@@ -559,16 +566,29 @@ def action_fields(
     return _action_fields(key, goal_keys, chosen)
 
 
-_COST = st.builds(Cost, one_off=_MONEY, yearly=money(max_euros=10**7))
+_YEARLY_MONEY = money(max_euros=10**7)
+_KNOWN_COST = st.builds(Cost, one_off=_MONEY, yearly=_YEARLY_MONEY)
+# Usually estimated; sometimes one or both parts are still unknown (None).
+_COST = st.one_of(
+    _KNOWN_COST,
+    st.builds(Cost, one_off=st.none() | _MONEY, yearly=st.none() | _YEARLY_MONEY),
+)
 
 
-def costs() -> st.SearchStrategy[Cost]:
-    """One-off and yearly costs.
+def costs(*, known: bool = False) -> st.SearchStrategy[Cost]:
+    """One-off and yearly costs, each possibly not estimated yet (``None``).
+
+    Unknown is not zero: a measure nobody has costed keeps ``None``, and
+    code under test must neither print nor sum it as 0 €.
+
+    Args:
+        known: Only yield costs whose one-off and yearly parts are both
+            estimated.
 
     Returns:
         A strategy of :class:`~kommunal_digital.model.Cost`.
     """
-    return _COST
+    return _KNOWN_COST if known else _COST
 
 
 _BUDGETING = st.builds(
@@ -726,13 +746,52 @@ def _scores(
     return scores
 
 
-_DURATION = st.integers(min_value=1, max_value=120)
-_STAFF = _numbers(0, 20)
+_KNOWN_DURATION = st.integers(min_value=1, max_value=MAX_DURATION_MONTHS)
+_KNOWN_STAFF = _numbers(0, 20)
+# Usually estimated, sometimes still unknown (None).
+_DURATION = st.one_of(_KNOWN_DURATION, st.none())
+_STAFF = st.one_of(_KNOWN_STAFF, st.none())
 _STATUS = st.sampled_from(MeasureStatus)
 _PROGRESS = st.integers(min_value=0, max_value=100)
 _VOTES = st.integers(min_value=0, max_value=10**6)
 _PERCENT = st.one_of(st.just(100.0), st.integers(1, 100).map(float), _numbers(0.01, 100))
 _OPTIONAL_PERCENT = st.none() | _PERCENT
+
+
+@attrs.frozen
+class _Gaps:
+    """Where a measure's values come from: how often they are unknown or empty."""
+
+    cost: st.SearchStrategy[Cost] = _COST
+    duration: st.SearchStrategy[int | None] = _DURATION
+    staff: st.SearchStrategy[float | None] = _STAFF
+    votes: st.SearchStrategy[int] = _VOTES
+    text: st.SearchStrategy[str] = _TEXT
+
+
+_FULL = _Gaps()
+_RUNNING = (MeasureStatus.IN_UMSETZUNG, MeasureStatus.VERZOEGERT)
+
+
+def _measure_dates(
+    draw: st.DrawFn, status: MeasureStatus
+) -> tuple[dt.date | None, dt.date | None, dt.date | None, dt.date | None]:
+    """Draw ``start_on``, ``target_on``, ``deadline`` and ``finished_on`` fitting the status.
+
+    Any status may have a start (the real start of a running, finished or
+    dropped measure; the fixed start of a planned one). Only a finished
+    measure has a completion date, on or after its start. A target date
+    lies on or after the start, a deadline on or after the target (or the
+    start): the dates do not contradict each other, though the scheduler may
+    still miss them.
+    """
+    start_on = draw(_OPTIONAL_DATE)
+    if status in _RUNNING and draw(st.booleans()):
+        start_on = start_on or draw(_DATE)  # running measures usually know their start
+    target_on = _date_from(draw, start_on)
+    deadline = _date_from(draw, target_on or start_on)
+    finished_on = _date_from(draw, start_on) if status is MeasureStatus.ABGESCHLOSSEN else None
+    return start_on, target_on, deadline, finished_on
 
 
 def _funding_source(draw: st.DrawFn, one_off: Decimal | None) -> FundingSource:
@@ -759,19 +818,24 @@ _PLAIN_SOURCE = _REQUIRED_TEXT.map(lambda text: FundingSource(name=text))
 
 def _operator_for(draw: st.DrawFn, cost: Cost) -> Operator | None:
     operator = draw(st.none() | _OPERATOR)
-    if operator is not None and not cost.yearly and draw(st.booleans()):
+    # "No follow-on costs" only where the yearly cost is known to be zero.
+    if operator is not None and cost.yearly == 0 and draw(st.booleans()):
         return Operator(operator.name, operator.budget, no_follow_on_costs=True)
     return operator
 
 
-def _funding_sources_for(draw: st.DrawFn, one_off: Decimal) -> tuple[FundingSource, ...]:
-    """Up to three sources whose third-party and programme money stays within ``one_off``."""
+def _funding_sources_for(draw: st.DrawFn, one_off: Decimal | None) -> tuple[FundingSource, ...]:
+    """Up to three sources whose third-party and programme money stays within ``one_off``.
+
+    While the one-off cost is unknown, grants may name any amount (the model
+    accepts it: nothing can exceed a cost nobody has estimated).
+    """
     sources: list[FundingSource] = []
     external = Decimal(0)
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         source = draw(_PLAIN_SOURCE | funding_sources(one_off=one_off))
         covered = source.covers(one_off) if source.kind.external else None
-        if covered is not None and external + covered > one_off:
+        if covered is not None and one_off is not None and external + covered > one_off:
             continue
         external += covered or 0
         sources.append(source)
@@ -841,6 +905,7 @@ def _measure(
     scored_by: Sequence[Criterion] | None,
     *,
     fully_scored: bool = False,
+    gaps: _Gaps = _FULL,
 ) -> Measure:
     own_key = draw(_KEY) if key is None else key
     if goal_keys is None:
@@ -851,16 +916,18 @@ def _measure(
     dependencies = _subset(draw, [k for k in candidates if k != own_key], max_size=3)
     involved = draw(_FEW_KEYS) if stakeholder_keys is None else _subset(draw, stakeholder_keys, 3)
     members = draw(_FEW_TEXTS) if member_names is None else _subset(draw, member_names, 3)
-    cost = draw(_COST)
+    cost = draw(gaps.cost)
+    status = draw(_STATUS)
+    start_on, target_on, deadline, finished_on = _measure_dates(draw, status)
     return Measure(
         key=own_key,
         title=draw(_REQUIRED_LINE),
         action_field=draw(_KEY) if field_key is None else field_key,
-        description=draw(_TEXT),
+        description=draw(gaps.text),
         goal=goal,
-        duration_months=draw(_DURATION),
+        duration_months=draw(gaps.duration),
         cost=cost,
-        staff_fte=draw(_STAFF),
+        staff_fte=draw(gaps.staff),
         owner_role=draw(_LINE),
         partners=tuple(draw(_FEW_TEXTS)),
         depends_on=tuple(dependencies),
@@ -870,12 +937,16 @@ def _measure(
         legal_driver=draw(_LINE),
         legal_deadline=draw(_OPTIONAL_DATE),
         scores=_scores(draw, scored_by, complete=fully_scored),
-        status=draw(_STATUS),
+        status=status,
         progress=draw(_PROGRESS),
+        start_on=start_on,
+        target_on=target_on,
+        deadline=deadline,
+        finished_on=finished_on,
         indicators=tuple(draw(_FEW_INDICATORS)),
         budgeting=draw(_BUDGETING),
         members=tuple(members),
-        votes=draw(_VOTES),
+        votes=draw(gaps.votes),
         extensions=draw(_SOMETIMES_EXTENSIONS),
     )
 
@@ -1411,6 +1482,67 @@ def digicheck() -> Questionnaire:
 _MATURITY_CHECKS = _digicheck_answers()
 
 
+_URL = st.one_of(
+    st.sampled_from(
+        (
+            "https://example.org",
+            "http://example.org/",
+            "https://www.lindenau.de/rat/vorlage?id=12&teil=2",
+            "https://example.org/Straße/%7B%7B%20title%20%7D%7D",
+            "https://example.org/{{title}}",
+            "https://example.org/a#&amp;<b>",
+        )
+    ),
+    st.from_regex(
+        r"https?://[a-z0-9-]{1,10}\.[a-z]{2,3}(/[A-Za-z0-9_%&?=.~/-]{0,12})?", fullmatch=True
+    ),
+)
+_SOURCE = st.builds(Source, title=_REQUIRED_TEXT, url=st.just("") | _URL)
+
+
+def workshop_sources() -> st.SearchStrategy[Source]:
+    """Sources a strategy draws on: a title and maybe a web address.
+
+    Addresses start with ``https://`` or ``http://`` and may hold ``&``,
+    ``%``, ``#``, umlauts or template syntax (never whitespace).
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.workshop.Source`.
+    """
+    return _SOURCE
+
+
+def _workshop(draw: st.DrawFn) -> Workshop:
+    held_on = draw(_OPTIONAL_DATE)
+    ended_on = _date_from(draw, held_on) if held_on is not None else None
+    return Workshop(
+        held_on=held_on,
+        ended_on=ended_on,
+        participants=tuple(draw(st.lists(_REQUIRED_LINE, max_size=4))),
+        participant_count=draw(st.none() | st.integers(min_value=1, max_value=10**5)),
+        moderation=draw(_LINE),
+        notes=draw(_TEXT),
+        sources=tuple(draw(st.lists(_SOURCE, max_size=3))),
+    )
+
+
+_WORKSHOP = st.composite(_workshop)()
+# A strategy without workshop record, with an empty one, or with one in any detail.
+_SOMETIMES_WORKSHOP = st.one_of(st.none(), st.just(Workshop()), _WORKSHOP)
+
+
+def workshops() -> st.SearchStrategy[Workshop]:
+    """Workshop records with any of their fields empty or filled.
+
+    The last day, if any, lies on or after the first; participants, the
+    moderation, notes and sources may be missing or hostile text.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.workshop.Workshop`.
+    """
+    return _WORKSHOP
+
+
 _FIELD_KEYS = _key_lists(min_size=1, max_size=4)
 # True seven times out of eight (shrinking towards False): "usually, but not always".
 _USUALLY = st.integers(min_value=0, max_value=7).map(bool)
@@ -1482,6 +1614,7 @@ def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]
         maturity_check=draw(st.none() | _MATURITY_CHECKS),
         progress_history=_history(draw, measure_keys),
         reporting=draw(_REPORTING),
+        workshop=draw(_SOMETIMES_WORKSHOP),
     )
 
 
@@ -1520,3 +1653,149 @@ def strategies(
         A strategy of :class:`~kommunal_digital.model.Strategy`.
     """
     return _strategies(max_measures, tuple(roadmap_presets))
+
+
+# How much of a kind of data a thin strategy holds: nothing, some or all.
+# "none" comes first, so that Hypothesis shrinks towards the thinnest case.
+_AMOUNT = st.sampled_from(("none", "some", "all"))
+_NO_COST = st.just(Cost())
+_NO_NUMBER = st.none()
+_THIN_TEXT = st.one_of(st.just(""), _TEXT)
+
+
+def _thin_values(
+    draw: st.DrawFn,
+    known: st.SearchStrategy[Any],
+    unknown: st.SearchStrategy[Any],
+) -> st.SearchStrategy[Any]:
+    """Where a thin strategy's measures take a value from: all unknown, mixed or all known."""
+    amount = draw(_AMOUNT)
+    if amount == "none":
+        return unknown
+    if amount == "some":
+        return st.one_of(unknown, known)
+    return known
+
+
+def _thin_strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]) -> Strategy:
+    municipality = _municipality(draw, None)
+    member_names = [m.name for m in municipality.members]
+
+    field_keys = draw(_FIELD_KEYS) if draw(_USUALLY) else []
+    with_goals = draw(st.booleans())
+    goal_keys = draw(_KEY_LIST) if field_keys and with_goals else []
+    goals_of: dict[str, list[str]] = {k: [] for k in field_keys}
+    for goal_key in goal_keys:
+        goals_of[draw(st.sampled_from(field_keys))].append(goal_key)
+    fields = [_action_field(draw, k, goals_of[k], draw(_MOSTLY_CHOSEN)) for k in field_keys]
+    chosen = [f for f in fields if f.chosen]
+    # Measures go into some of the chosen fields; the others stay empty.
+    filled = _subset(draw, [f.key for f in chosen])
+    if chosen and not filled:
+        filled = [chosen[-1].key]
+
+    people = [_stakeholder(draw, k) for k in draw(_key_lists(max_size=4))]
+    if not draw(st.booleans()):
+        people = []
+    people_keys = [s.key for s in people]
+
+    scoring = draw(st.sampled_from(("none", "unscored", "some", "all")))
+    scored_by = _rankable_criteria(draw) if scoring != "none" else []
+    judgements = _consistent_comparisons(draw, scored_by) if draw(st.booleans()) else []
+    gaps = _Gaps(
+        cost=_thin_values(draw, _KNOWN_COST, _NO_COST | _COST),
+        duration=_thin_values(draw, _KNOWN_DURATION, _NO_NUMBER),
+        staff=_thin_values(draw, _KNOWN_STAFF, _NO_NUMBER),
+        votes=_thin_values(draw, st.integers(min_value=1, max_value=10**6), st.just(0)),
+        text=_THIN_TEXT,
+    )
+
+    measure_keys: list[str] = []
+    if filled and max_measures > 0 and draw(_USUALLY):
+        measure_keys = draw(_key_lists(min_size=1, max_size=max_measures))
+    planned = []
+    for index, measure_key in enumerate(measure_keys):
+        field = fields[field_keys.index(draw(st.sampled_from(filled)))]
+        planned.append(
+            _measure(
+                draw,
+                key=measure_key,
+                field_key=field.key,
+                goal_keys=[g.key for g in field.goals],
+                depends_on=measure_keys[:index],
+                stakeholder_keys=people_keys,
+                member_names=member_names,
+                scored_by=scored_by if scoring in ("some", "all") else (),
+                fully_scored=scoring == "all",
+                gaps=gaps,
+            )
+        )
+    profiled = _subset(draw, measure_keys, max_size=3)
+
+    return Strategy(
+        pack=draw(st.none() | _PACK_REFERENCE),
+        municipality=municipality,
+        title=draw(_TITLE),
+        vision=draw(_THIN_TEXT),
+        starting_point=draw(_THIN_TEXT),
+        adopted_on=draw(_OPTIONAL_DATE),
+        action_fields=tuple(fields),
+        measures=tuple(planned),
+        profiles=tuple(_project_profile(draw, k, people_keys) for k in profiled),
+        stakeholders=tuple(people),
+        roadmap=draw(st.none() | _ROADMAP),
+        roadmap_preset=draw(st.none() | st.sampled_from(list(roadmap_presets)))
+        if roadmap_presets
+        else None,
+        organigram=_organigram(draw, field_keys) if draw(st.booleans()) else None,
+        limits=draw(st.none() | _SCHEDULE_LIMITS),
+        criteria=tuple(scored_by),
+        comparisons=tuple(judgements),
+        maturity_check=draw(st.none() | _MATURITY_CHECKS),
+        progress_history=_history(draw, measure_keys) if draw(st.booleans()) else (),
+        reporting=draw(st.just(Reporting()) | _REPORTING),
+        workshop=draw(_SOMETIMES_WORKSHOP),
+    )
+
+
+_thin_strategies = st.composite(_thin_strategy)
+
+
+def thin_strategies(
+    *, max_measures: int = MAX_ITEMS, roadmap_presets: Sequence[str] = ()
+) -> st.SearchStrategy[Strategy]:
+    """Valid strategies in which much is still missing, as early in a project.
+
+    Like :func:`strategies` the result is consistent (unique keys, measures
+    in chosen fields, dependencies only on earlier measures, references to
+    existing stakeholders), but each kind of data may be absent in the whole
+    strategy or only in part of it:
+
+    * measures: none at all (also with chosen action fields), or only in
+      some chosen fields (the others stay empty); no action fields at all;
+    * costs, durations, staff: for each, all unknown (``None``), some
+      unknown, or all known; a cost may lack only its one-off or only its
+      yearly part;
+    * votes: all zero, some zero, or all given;
+    * criteria and scores: no criteria; criteria but no scores; some
+      measures scored on some criteria; every measure scored on every
+      criterion; pairwise comparisons present or not;
+    * goals, stakeholders, organigram, profiles, progress history, limits,
+      roadmap, maturity check: each present or absent;
+    * the workshop: not recorded, recorded empty, or recorded in any detail;
+    * texts (vision, starting point, descriptions): often empty.
+
+    Code that prints or sums figures must say what is unknown instead of
+    showing 0; a ranking rule must cope with strategies it has nothing to
+    rank by. Schedules and rankings are left out, as in :func:`strategies`.
+
+    Args:
+        max_measures: Most measures per strategy.
+        roadmap_presets: Keys of registered roadmap presets; the strategy's
+            ``roadmap_preset`` is one of them or ``None`` (always ``None``
+            when none are given).
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.Strategy`.
+    """
+    return _thin_strategies(max_measures, tuple(roadmap_presets))

@@ -336,6 +336,11 @@ class Workspace:
     conflicts: tuple[Conflict, ...] = ()
     problems: tuple[str, ...] = ()
 
+    @property
+    def wording(self) -> Mapping[str, str]:
+        """The pack's wording of recurring document terms (``[wording]`` along its chain)."""
+        return MappingProxyType(self.pack.wording())
+
     def questionnaire(self, key: str) -> Questionnaire:
         """The questionnaire with this key.
 
