@@ -239,7 +239,7 @@ def beschlussvorlage() -> Document:
     tag(doc, "endif")
     heading(doc, "Finanzielle Auswirkungen", 1)
     para(doc, "{{ finances.summary }}")
-    tag(doc, "if finances.years")
+    tag(doc, "if finances.years and finances.incomplete < finances.measures")
     caption(doc, "Haushaltsmittel je Jahr nach dem Zeitplan")
     loop_table(
         doc,
@@ -255,19 +255,19 @@ def beschlussvorlage() -> Document:
         body=[
             "{{ y.year }}",
             ("{{ y.one_off|summe(y.uncosted, wording.unknown) }}", RIGHT),
-            ("{{ y.follow_on|euro }}", RIGHT),
-            ("{{ y.total|summe(y.uncosted, wording.unknown) }}", RIGHT),
-            ("{{ y.income|euro }}", RIGHT),
-            ("{{ y.own_share|summe(y.uncosted, wording.unknown) }}", RIGHT),
+            ("{{ y.follow_on|summe(y.uncosted_follow_on, wording.unknown) }}", RIGHT),
+            ("{{ y.total|summe(y.incomplete, wording.unknown) }}", RIGHT),
+            ("{{ y.income|summe(y.unquantified, wording.unknown) }}", RIGHT),
+            ("{{ y.own_share|summe(y.incomplete, wording.unknown) }}", RIGHT),
         ],
         footer=[
             "Gesamt",
             "",
             "",
-            ("{{ finances.planned_total|summe(finances.uncosted, wording.unknown) }}", RIGHT),
-            ("{{ finances.planned_income|euro }}", RIGHT),
+            ("{{ finances.planned_total|summe(finances.incomplete, wording.unknown) }}", RIGHT),
+            ("{{ finances.planned_income|summe(finances.unquantified, wording.unknown) }}", RIGHT),
             (
-                "{{ finances.planned_own_share|summe(finances.uncosted, wording.unknown) }}",
+                "{{ finances.planned_own_share|summe(finances.incomplete, wording.unknown) }}",
                 RIGHT,
             ),
         ],
@@ -276,8 +276,8 @@ def beschlussvorlage() -> Document:
     tag(doc, "elif finances.scheduled")
     para(
         doc,
-        "Der Zeitplan enthält noch keine Maßnahmen mit Kosten; die Mittel je Jahr werden mit "
-        "ihnen ermittelt.",
+        "Für die Maßnahmen im Zeitplan liegt noch keine Kostenschätzung vor; die Mittel je Jahr "
+        "werden mit ihr ermittelt.",
     )
     tag(doc, "else")
     para(doc, "Ein Zeitplan liegt noch nicht vor; die Mittel je Jahr werden mit ihm ermittelt.")
@@ -399,7 +399,9 @@ def fortschrittsbericht() -> Document:
     labelled(doc, "{{ m.title }}: ", "{{ m.reasons|join(' ') }}", "List Bullet")
     tag(doc, "endfor")
     tag(doc, "endif")
-    tag(doc, "if not report.late and not report.stale")
+    tag(doc, "if not report.measures")
+    para(doc, "Maßnahmen sind {{ wording.to_be_worked_out }}.")
+    tag(doc, "elif not report.late and not report.stale")
     para(doc, "Alle Maßnahmen sind im Plan und aktuell gemeldet.")
     tag(doc, "endif")
     heading(doc, "Meldungen seit dem letzten Bericht", 1)

@@ -446,7 +446,7 @@ def schedule(doc: Document) -> None:
             "{{ y.year }}",
             ("{{ y.one_off|summe(y.uncosted, wording.unknown) }}", RIGHT),
             ("{{ y.budget|euro if y.budget is not none else 'nicht festgelegt' }}", RIGHT),
-            ("{{ y.follow_on|euro }}", RIGHT),
+            ("{{ y.follow_on|summe(y.uncosted_follow_on, wording.unknown) }}", RIGHT),
             (
                 "{{ y.staff_fte|zahl(1) }}{% if y.unstaffed %} ({{ y.unstaffed }} ohne "
                 "Schätzung){% endif %}",
@@ -508,13 +508,16 @@ def organisation(doc: Document) -> None:
 
 def finances(doc: Document) -> None:
     heading(doc, "Finanzübersicht", 1)
+    tag(doc, "if measures")
     para(
         doc,
         "Die Übersicht fasst die geschätzten Kosten aller Maßnahmen je Handlungsfeld "
         "zusammen. Einmalige Kosten fallen während der Umsetzung an, laufende Kosten jedes "
         "Jahr danach.",
     )
+    tag(doc, "endif")
     para(doc, "{{ texts.costs }} {{ texts.staff }}.")
+    tag(doc, "if measures")
     loop_table(
         doc,
         headers=[
@@ -544,6 +547,7 @@ def finances(doc: Document) -> None:
         ],
         widths=(6.2, 2.8, 3.5, 3.5),
     )
+    tag(doc, "endif")
 
 
 def maturity(doc: Document) -> None:
@@ -592,12 +596,15 @@ def maturity(doc: Document) -> None:
 
 
 def funding(doc: Document) -> None:
+    tag(doc, "if measures")
     heading(doc, "Finanzierung und Förderung", 2)
+    tag(doc, "if funding.years and funding.costed")
     para(
         doc,
-        "Der Finanzplan verteilt die einmaligen Kosten auf die Jahre, in denen die Maßnahmen "
-        "laufen, und zählt die laufenden Kosten ab dem Ende jeder Maßnahme. Fördermittel und "
-        "Drittmittel mindern den Eigenanteil; laufende Kosten trägt die Kommune selbst.",
+        "Der Finanzplan verteilt die geschätzten einmaligen Kosten auf die Jahre, in denen die "
+        "Maßnahmen laufen, und zählt die laufenden Kosten ab dem Ende jeder Maßnahme. "
+        "Fördermittel und Drittmittel mindern den Eigenanteil; laufende Kosten trägt die "
+        "Kommune selbst.",
     )
     loop_table(
         doc,
@@ -611,20 +618,23 @@ def funding(doc: Document) -> None:
         opening="for y in funding.years",
         body=[
             "{{ y.year }}",
-            ("{{ y.one_off|euro }}", RIGHT),
-            ("{{ y.follow_on|euro }}", RIGHT),
-            ("{{ y.income|euro }}", RIGHT),
-            ("{{ y.own_share|euro }}", RIGHT),
+            ("{{ y.one_off|summe(y.uncosted, wording.unknown) }}", RIGHT),
+            ("{{ y.follow_on|summe(y.uncosted_follow_on, wording.unknown) }}", RIGHT),
+            ("{{ y.income|summe(y.unquantified, wording.unknown) }}", RIGHT),
+            ("{{ y.own_share|summe(y.incomplete, wording.unknown) }}", RIGHT),
         ],
         footer=[
             "Summe",
-            ("{{ funding.one_off|euro }}", RIGHT),
-            ("{{ funding.follow_on|euro }}", RIGHT),
-            ("{{ funding.income|euro }}", RIGHT),
-            ("{{ funding.own_share|euro }}", RIGHT),
+            ("{{ funding.one_off|summe(funding.uncosted, wording.unknown) }}", RIGHT),
+            ("{{ funding.follow_on|summe(funding.uncosted_follow_on, wording.unknown) }}", RIGHT),
+            ("{{ funding.income|summe(funding.unquantified, wording.unknown) }}", RIGHT),
+            ("{{ funding.own_share|summe(funding.incomplete, wording.unknown) }}", RIGHT),
         ],
         widths=(2.0, 3.4, 3.2, 3.8, 3.6),
     )
+    tag(doc, "else")
+    para(doc, "Ein Finanzplan je Jahr entsteht, sobald die Kosten der Maßnahmen geschätzt sind.")
+    tag(doc, "endif")
     tag(doc, "if funding.unplaced")
     para(
         doc,
@@ -639,14 +649,15 @@ def funding(doc: Document) -> None:
         opening="for m in funding.measures",
         body=[
             "{{ m.title }}",
-            "{{ m.sources|join('; ') or 'noch offen' }}"
+            "{{ m.sources|join('; ') or wording.unknown }}"
             "{% for d in m.deadlines %}{% if loop.first %} · Antragsfrist: "
             "{% else %}, {% endif %}{{ d|datum }}{% endfor %}",
-            "{{ m.operator or 'noch offen' }}"
+            "{{ m.operator or wording.unknown }}"
             "{% if m.operator_budget %} ({{ m.operator_budget }}){% endif %}",
         ],
         widths=(5.4, 6.2, 4.4),
     )
+    tag(doc, "endif")
 
 
 def monitoring(doc: Document) -> None:

@@ -19,6 +19,7 @@ SCRIPT = textwrap.dedent(
     import docx
 
     import kommunal_digital as kd
+    from kommunal_digital.model import ActionField, Cost
     from kommunal_digital.organisation import run_checks
     from kommunal_digital.ranking import rank_measures
 
@@ -41,6 +42,16 @@ SCRIPT = textwrap.dedent(
     assert costs == sorted(costs), costs
     ranked = kd.rank(demo, workspace, "guenstig-zuerst")
     assert ranked.ranking is not None and ranked.ranking.order == ranking.order
+    # An unknown cost is not the lowest: such a measure is not assessed and comes last.
+    uncosted = attrs.evolve(demo.measures[0], cost=Cost())
+    partly = attrs.evolve(demo, measures=(uncosted, *demo.measures[1:]))
+    ranking = rank_measures(partly, workspace.ranking_rules, "guenstig-zuerst")
+    assert ranking.assessed and ranking.order[-1] == uncosted.key, ranking.order
+    assert ranking.entries[-1].note.startswith("noch nicht bewertet"), ranking.entries[-1]
+    nothing = attrs.evolve(demo, measures=[attrs.evolve(m, cost=Cost()) for m in demo.measures])
+    ranking = rank_measures(nothing, workspace.ranking_rules, "guenstig-zuerst")
+    assert not ranking.assessed, ranking
+    assert ranking.order == tuple(m.key for m in demo.measures), ranking.order
 
     # 3. the validator
     bare = attrs.evolve(demo.measures[0], description="")
@@ -65,6 +76,20 @@ SCRIPT = textwrap.dedent(
         assert f"## {field.title}" in text, text
     context = kd.document_context(demo, workspace, "kurzfassung")
     assert [f["title"] for f in context["fields"]] == [f.title for f in demo.chosen_fields]
+
+    # A chosen field without measures says that they are still to be worked out.
+    empty = ActionField("noch-leer", "Noch leeres Feld")
+    thin = attrs.evolve(demo, action_fields=(*demo.action_fields, empty))
+    short = kd.render_document(
+        thin, sys.argv[2], workspace, document_type="kurzfassung", force=True
+    )
+    text = Path(short).read_text(encoding="utf-8")
+    tail = text.split("## Noch leeres Feld", 1)[1]
+    assert "noch zu erarbeiten" in tail and "0 Maßnahmen" not in text, text
+    out = kd.render_document(thin, sys.argv[1], workspace, force=True)
+    text = "\\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "Noch leeres Feld: Maßnahmen noch zu erarbeiten" in text, text
+    assert "0 Maßnahmen" not in text, text
     print("all five took effect")
     """
 )

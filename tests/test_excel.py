@@ -61,7 +61,7 @@ def test_an_edited_number_wins_over_the_exact_copy(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     book["Maßnahmen"]["I2"] = 1.25  # Personal (VZÄ) of the first measure
     book["Maßnahmen"]["N2"] = "31.12.2027"  # Gesetzliche Frist, typed as German text
-    book["Maßnahmen"]["S2"] = "Ja"  # Im laufenden Betrieb
+    book["Maßnahmen"]["W2"] = "Ja"  # Im laufenden Betrieb
     book.save(path)
     first = import_workbook(path).measures[0]
     assert first.staff_fte == 1.25
@@ -172,7 +172,7 @@ def test_missing_and_unknown_sheets_and_columns_are_reported(tmp_path: Path) -> 
     assert info.value.problems == (
         "Notizen: unbekanntes Blatt (erwartet werden: Kommune, Ortsgemeinden, "
         "Handlungsfelder, Ziele, Indikatoren, Maßnahmen, Abhängigkeiten, Beteiligte, "
-        "Beteiligung)",
+        "Beteiligung, Werkstatt, Quellen)",
         "Beteiligte: das Blatt fehlt",
         "Maßnahmen!B1: unbekannte Spalte 'Überschrift'",
         "Maßnahmen: die Spalte 'Titel' fehlt",
@@ -223,7 +223,7 @@ def test_dropdowns_offer_keys_and_choices(tmp_path: Path) -> None:
     assert measures["C2:C1000"] == "'Handlungsfelder'!$A$2:$A$1000"  # field keys
     assert measures["D2:D1000"] == "'Ziele'!$B$2:$B$1000"  # goal keys
     assert measures["O2:O1000"].startswith("'_listen'!$C$2")  # status
-    assert measures["S2:S1000"].startswith("'_listen'!$G$2")  # yes/no
+    assert measures["W2:W1000"].startswith("'_listen'!$G$2")  # yes/no
     assert validations(book["Abhängigkeiten"])["B2:B1000"] == "'Maßnahmen'!$A$2:$A$1000"
     involvement = validations(book["Beteiligung"])
     assert involvement["B2:B1000"] == "'Beteiligte'!$A$2:$A$1000"

@@ -217,7 +217,8 @@ def test_the_cash_plan_follows_the_schedule() -> None:
         (y.year, y.one_off) for y in demo.schedule.years
     ]
     placed = {item.measure for item in demo.schedule.placed}
-    assert plan.one_off == sum(demo.measure(k).cost.one_off for k in placed)
+    assert plan.one_off == sum(demo.measure(k).cost.one_off or D(0) for k in placed)
+    assert plan.complete
     assert plan.unplaced == tuple(item.measure for item in demo.schedule.unplaced)
     start = {m.measure: m.start for m in plan.measures}
     assert start == {item.measure: item.start for item in demo.schedule.placed}
@@ -234,16 +235,40 @@ def test_cash_plan_totals_equal_the_sums_of_the_measures(
 ) -> None:
     strategy = attrs.evolve(strategy, limits=None)
     plan = cash_plan(strategy, start=start, horizon_years=horizon)
-    active = [m for m in strategy.measures if m.status is not MeasureStatus.VERWORFEN]
-    assert plan.one_off == sum((m.cost.one_off for m in active), D(0))
-    assert plan.income == sum((external_funding(m) for m in active), D(0))
-    assert plan.follow_on == sum((m.follow_on for m in plan.measures), D(0))
+    to_do = {
+        m.key
+        for m in strategy.measures
+        if m.status not in (MeasureStatus.VERWORFEN, MeasureStatus.ABGESCHLOSSEN)
+    }
+    # Every measure still to do is in the plan or listed as unplaced; no other is.
+    assert {m.measure for m in plan.measures} | set(plan.unplaced) == to_do
+    in_plan = [strategy.measure(m.measure) for m in plan.measures]
+    # Unknown costs are named, never summed as zero.
+    assert plan.uncosted == tuple(m.key for m in in_plan if m.cost.one_off is None)
+    assert plan.one_off == sum((m.one_off for m in plan.measures if m.one_off is not None), D(0))
+    assert plan.income == sum((m.income for m in plan.measures), D(0))
+    whole = {m.measure for m in plan.measures if m.start >= plan.start}
+    assert sum((m.income for m in plan.measures if m.measure in whole), D(0)) == sum(
+        (external_funding(m) for m in in_plan if m.key in whole), D(0)
+    )
+    assert plan.follow_on == sum((m.follow_on for m in plan.measures if m.follow_on), D(0))
     assert plan.own_share == plan.total - plan.income
-    for item in plan.measures:
-        assert sum((y.one_off for y in item.years), D(0)) == item.one_off
-        assert sum((y.follow_on for y in item.years), D(0)) == item.follow_on
+    for item, measure in zip(plan.measures, in_plan, strict=True):
+        if item.start >= plan.start:  # nothing spent before the plan start
+            assert item.one_off == measure.cost.one_off
+        assert (item.follow_on is None) == (measure.cost.yearly is None)
+        assert item.own_share is None or item.one_off is not None
+        assert sum((y.one_off for y in item.years), D(0)) == (item.one_off or 0)
+        assert sum((y.follow_on for y in item.years), D(0)) == (item.follow_on or 0)
         assert sum((y.income for y in item.years), D(0)) == item.income
-        assert all(y.income <= y.one_off for y in item.years)
+        if item.one_off is not None:
+            assert all(y.income <= y.one_off for y in item.years)
+    for year in plan.years:
+        running = [
+            m for m in plan.measures for y in m.years if y.year == year.year and y.uncosted
+        ]
+        assert year.uncosted == len(running)
+        assert year.complete == (not year.uncosted and not year.uncosted_follow_on)
 
 
 @given(strategy=kst.strategies(), limits=kst.schedule_limits())
@@ -367,7 +392,9 @@ def test_the_first_reachable_programme_deadline_counts() -> None:
             "foerder", "P", deadlines=(dt.date(2027, 4, 1), dt.date(2027, 6, 15))
         )
     }
-    item = measure("a", funding_sources=(programme_source(rate=100),))
+    item = measure(
+        "a", cost=kd.Cost(one_off=1000), funding_sources=(programme_source(rate=100),)
+    )
     assert funding_warnings(strategy_with(item), catalogue, today=TODAY) == ()
     late = funding_warnings(strategy_with(item), catalogue, today=TODAY, lead_months=4)
     assert [w.code for w in late] == ["no_reachable_deadline"]
@@ -379,7 +406,10 @@ def test_the_first_reachable_programme_deadline_counts() -> None:
 )
 def test_deadline_after_the_planned_start(deadline: dt.date, codes: list[str]) -> None:
     item = measure(
-        "a", cost=kd.Cost(one_off=1000), funding_sources=(programme_source(deadline=deadline), OWN)
+        "a",
+        duration_months=6,
+        cost=kd.Cost(one_off=1000),
+        funding_sources=(programme_source(deadline=deadline), OWN),
     )
     limits = ScheduleLimits(start=dt.date(2027, 7, 1))
     strategy = strategy_with(item, limits=limits)

@@ -94,7 +94,7 @@ def test_cpm_invariants(measures: list[Measure]) -> None:
             assert result.timings[dep].latest_finish <= timing.latest_start
         assert timing.latest_finish <= result.duration_months
     assert result.duration_months == max(t.earliest_finish for t in result.timings.values())
-    assert sum(by_key[k].duration_months for k in result.path) == result.duration_months
+    assert sum(by_key[k].duration_months or 0 for k in result.path) == result.duration_months
     assert all(result.timings[k].critical for k in result.path)
 
 

@@ -191,9 +191,12 @@ def test_demo_is_planned_and_round_trips_with_schedule_and_roadmap(tmp_path: Pat
     strategy = kd.demo_strategy()
     assert strategy.schedule is not None
     assert strategy.roadmap is not None
-    assert {p.measure for p in strategy.schedule.placed} | {
-        u.measure for u in strategy.schedule.unplaced
-    } == {m.key for m in strategy.measures}
+    schedule = strategy.schedule
+    assert {p.measure for p in schedule.placed} | {u.measure for u in schedule.unplaced} | {
+        d.measure for d in schedule.done
+    } | set(schedule.dropped) == {m.key for m in strategy.measures}
+    # The finished measure is reported as done, not scheduled again.
+    assert [d.measure for d in schedule.done] == ["online-termine"]
     assert [p.key for p in strategy.roadmap.phases] == ["verankern", "strukturen", "umsetzen"]
     kd.dump_strategy(strategy, tmp_path / "plan.yaml")
     assert kd.load_strategy(tmp_path / "plan.yaml") == strategy
@@ -225,7 +228,8 @@ def test_demo_breakdown_adds_up_to_the_whole() -> None:
     strategy = kd.demo_strategy()
     plans = break_down(strategy)
     assert [p.member for p in plans] == ["Eichenberg", "Mühlbach am Wald"]
-    total = sum((m.cost.one_off for m in strategy.measures), Decimal(0))
+    total = sum((m.cost.one_off or Decimal(0) for m in strategy.measures), Decimal(0))
+    assert all(m.cost.one_off is not None for m in strategy.measures)
     assert sum((p.one_off for p in plans), Decimal(0)) == total
     mitfahrbank = [p for p in plans if "mitfahrbank" in p.measures]
     assert [p.member for p in mitfahrbank] == ["Mühlbach am Wald"]

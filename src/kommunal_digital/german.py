@@ -130,21 +130,20 @@ def monate(value: int | None, missing: str = "noch offen") -> str:
     return "1 Monat" if value == 1 else f"{value} Monate"
 
 
-def summe(
-    value: Decimal | None, missing: int = 0, unknown: str = "noch offen"
-) -> str:
+def summe(value: Decimal | None, missing: int = 0, unknown: str = "noch offen") -> str:
     """Format a sum of amounts some of which may not be estimated yet.
 
     ``12.500 €`` when every amount is known, ``mind. 12.500 € (2 ohne
     Schätzung)`` when some are not (costs are never negative, so the known
-    part is a lower bound), and ``unknown`` when none is.
+    part is a lower bound), and ``unknown`` when none is (or the known
+    part is zero or less, which says nothing).
 
     Args:
         value: The sum of the known amounts; ``None`` when none is known.
         missing: How many amounts are not estimated.
         unknown: What to print when nothing is known.
     """
-    if value is None:
+    if value is None or (missing and value <= 0):
         return unknown
     if not missing:
         return euro(value)

@@ -32,6 +32,8 @@ class BatchItem:
             message. Empty when it succeeded.
         seconds: How long loading and building took.
         municipality: The municipality's name, once the file could be read.
+        warnings: What the documents could not say yet (no measures, unknown
+            costs, ...) and derived data recomputed in memory; one line each.
     """
 
     source: Path
@@ -41,6 +43,7 @@ class BatchItem:
     error: str = ""
     seconds: float = 0.0
     municipality: str = ""
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -33,7 +33,9 @@ from kommunal_digital.german import slug
 from kommunal_digital.io.files import load_strategy
 from kommunal_digital.model import PackReference, Strategy
 from kommunal_digital.plugins.installation import Installation, load_installation
+from kommunal_digital.workspace.check import content_diagnostics
 from kommunal_digital.workspace.extensions import check_extensions
+from kommunal_digital.workspace.freshness import refresh_derived
 from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["BatchJob", "Builder", "build_one", "folder_name"]
@@ -124,7 +126,7 @@ def build_one(job: BatchJob) -> BatchItem:
         name = strategy.municipality.name
         folder = job.root / folder_name(strategy, job.source)
         retry = _claim(job, folder)
-        documents = _build_into(folder, strategy, job, replace=retry)
+        documents, warnings = _build_into(folder, strategy, job, replace=retry)
     except KommunalDigitalError as error:
         message = str(error)
     except Exception as error:  # one file's crash must not stop the batch
@@ -137,6 +139,7 @@ def build_one(job: BatchJob) -> BatchItem:
             documents=documents,
             seconds=time.perf_counter() - started,
             municipality=name,
+            warnings=warnings,
         )
     return BatchItem(
         source=job.source,
@@ -201,7 +204,7 @@ def _workspace_for(strategy: Strategy, job: BatchJob) -> Workspace:
 
 def _build_into(
     folder: Path, strategy: Strategy, job: BatchJob, *, replace: bool = False
-) -> tuple[Path, ...]:
+) -> tuple[tuple[Path, ...], tuple[str, ...]]:
     if folder.exists() and not (job.force or replace):
         raise OutputExistsError(f"{folder}: exists already; pass force to replace it")
     try:
@@ -216,6 +219,12 @@ def _build_into(
         builder = job.builder or _default_builder
         workspace = _workspace_for(strategy, job)
         check_extensions(strategy, workspace.extension_schemas, job.source.name)
+        # Like build: what the documents cannot say yet is warned about, and
+        # stored rankings and schedules are recomputed in memory.
+        warnings = [d.message for d in content_diagnostics(strategy, job.today)]
+        refreshed = refresh_derived(strategy, workspace)
+        strategy = refreshed.strategy
+        warnings += refreshed.notices()
         # The staging folder is new and ours, so force only matters to the builder's checks.
         result = builder(
             strategy, staging, workspace, formats=job.formats, force=True, today=job.today
@@ -230,7 +239,7 @@ def _build_into(
         _replace(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return documents
+    return documents, tuple(warnings)
 
 
 def _replace(staging: Path, folder: Path) -> None:

@@ -77,6 +77,7 @@ def _item_data(item: kd.batch.BatchItem) -> dict[str, Any]:
         "out_dir": item.out_dir,
         "documents": item.documents,
         "error": item.error,
+        "warnings": list(item.warnings),
         "seconds": round(item.seconds, 3),
     }
 
@@ -201,6 +202,9 @@ def batch(
         console = _console()
         console.print(_table(result))
         click.echo(result.summary().splitlines()[0])
+    for item in result.items:
+        for warning in item.warnings:
+            click.echo(f"warning: {item.source.name}: {warning}", err=True)
     for item in result.failed:
         # One line per failure, each naming its file; multi-line messages are indented.
         click.echo("error: " + str(item).replace("\n", "\n  "), err=True)

@@ -63,7 +63,18 @@ _DATE_HELP = "The date printed in the documents (YYYY-MM-DD); today by default."
 @click.option("--force", is_flag=True, help="Overwrite files of an earlier run.")
 @date_option("--date", "today", help=_DATE_HELP)
 @click.option("--no-pictures", is_flag=True, help="Do not write the pictures into Bilder/.")
-@click.option("--strict", is_flag=True, help="Write nothing at all unless every document succeeds.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Write nothing at all unless every document succeeds, and refuse a strategy the "
+    "documents cannot present completely (no measures, unknown costs, passed deadlines, ...).",
+)
+@click.option(
+    "--keep-current",
+    is_flag=True,
+    help="Keep the stored ranking and schedule where they still fit the data; by default "
+    "they are recomputed in memory (stale ones always are).",
+)
 @json_option
 def build(
     strategy_file: Path,
@@ -75,14 +86,28 @@ def build(
     today: dt.date | None,
     no_pictures: bool,
     strict: bool,
+    keep_current: bool,
     as_json: bool,
 ) -> None:
     """Build the whole document set."""
     with reported():
         strategy, workspace = load_in_workspace(strategy_file, pack)
         # What the documents cannot honestly say yet is said here, once.
-        for diagnostic in kd.workspace.content_diagnostics(strategy):
+        content = [
+            d
+            for d in kd.workspace.content_diagnostics(strategy, today)
+            if d.code.startswith("content.")
+        ]
+        for diagnostic in content:
             click.echo(f"warning: {strategy_file.name}: {diagnostic.message}", err=True)
+        if strict and content:
+            raise kd.KommunalDigitalError(
+                f"{strategy_file.name}: --strict: {len(content)} warning(s) above; nothing written"
+            )
+        refreshed = kd.workspace.refresh_derived(strategy, workspace, keep_current=keep_current)
+        for line in refreshed.notices():
+            click.echo(f"note: {strategy_file.name}: {line}", err=True)
+        strategy = refreshed.strategy
         result = kd.build_documents(
             strategy,
             out_dir,
@@ -156,6 +181,10 @@ def render(
     """Render one document."""
     with reported():
         strategy, workspace = load_in_workspace(strategy_file, pack)
+        refreshed = kd.workspace.refresh_derived(strategy, workspace)
+        for line in refreshed.notices():
+            click.echo(f"note: {strategy_file.name}: {line}", err=True)
+        strategy = refreshed.strategy
         path = kd.render_document(
             strategy,
             output,

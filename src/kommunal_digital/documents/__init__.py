@@ -14,6 +14,7 @@ from kommunal_digital.documents.charts import chart_images, document_images
 from kommunal_digital.documents.context import strategy_context
 from kommunal_digital.documents.contexts import BUILTIN_DOCUMENT_TYPES
 from kommunal_digital.documents.formats import BUILTIN_OUTPUT_FORMATS
+from kommunal_digital.documents.numbering import measure_numbers, numbered_measures
 
 __all__ = [
     "BUILTIN_DOCUMENT_TYPES",
@@ -27,6 +28,8 @@ __all__ = [
     "document_context",
     "document_images",
     "document_path",
+    "measure_numbers",
+    "numbered_measures",
     "render_document",
     "strategy_context",
 ]

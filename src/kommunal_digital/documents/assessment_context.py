@@ -69,6 +69,14 @@ def maturity_data(strategy: Strategy, workspace: Workspace) -> dict[str, Any] | 
 def funding_data(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
     """The cash plan per year and every measure's funding sources and operator.
 
+    Amounts are sums of estimates; ``uncosted`` (one-off) and
+    ``uncosted_follow_on`` count the measures without an estimate, per year
+    and overall, and ``incomplete`` the measures missing either, so
+    templates can print ``{{ y.total|summe(y.incomplete) }}``;
+    ``unquantified`` counts measures with a grant whose amount is not known
+    yet (income still open), ``costed`` the measures in the plan with any
+    estimate.
+
     Without a schedule and without planning limits the cash plan starts in
     the month of the document date.
     """
@@ -77,6 +85,19 @@ def funding_data(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
         start = (today or dt.date.today()).replace(day=1)
     plan = cash_plan(strategy, start=start)
     titles = {m.key: m.title for m in strategy.measures}
+    # Grants named without an amount (or a share of an unknown cost): income still open.
+    open_income = {
+        m.key
+        for m in strategy.measures
+        if any(s.kind.external and s.covers(m.cost.one_off) is None for s in m.funding_sources)
+    }
+    running = {mc.measure: {y.year for y in mc.years} for mc in plan.measures}
+
+    def unquantified(year: int | None) -> int:
+        return sum(
+            1 for key in open_income if key in running and (year is None or year in running[key])
+        )
+
     return {
         "years": [
             {
@@ -86,6 +107,10 @@ def funding_data(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
                 "income": y.income,
                 "own_share": y.own_share,
                 "total": y.total,
+                "uncosted": y.uncosted,
+                "uncosted_follow_on": y.uncosted_follow_on,
+                "incomplete": y.uncosted + y.uncosted_follow_on,
+                "unquantified": unquantified(y.year),
             }
             for y in plan.years
         ],
@@ -94,6 +119,11 @@ def funding_data(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
         "income": plan.income,
         "own_share": plan.own_share,
         "total": plan.total,
+        "uncosted": len(plan.uncosted),
+        "uncosted_follow_on": len(plan.uncosted_follow_on),
+        "incomplete": len(set(plan.uncosted) | set(plan.uncosted_follow_on)),
+        "unquantified": unquantified(None),
+        "costed": sum(1 for mc in plan.measures if mc.one_off is not None or mc.follow_on is not None),
         "unplaced": [titles[key] for key in plan.unplaced],
         "measures": [
             {

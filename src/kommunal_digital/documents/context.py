@@ -11,12 +11,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from kommunal_digital.documents import statements
 from kommunal_digital.documents.assessment_context import (
     funding_data,
     maturity_data,
     monitoring_data,
 )
-from kommunal_digital.documents import statements
 from kommunal_digital.documents.numbering import measure_numbers, numbered_measures
 from kommunal_digital.model import (
     ActionField,
@@ -163,8 +163,8 @@ def _known_sum(values: list[Any]) -> tuple[Any, int]:
     """The sum of the known values (``None`` if none is known) and how many are unknown."""
     known = [v for v in values if v is not None]
     missing = len(values) - len(known)
-    if not known:
-        return (None if values else Decimal(0)), missing
+    if not known:  # nothing estimated, or nothing to estimate yet: unknown, not 0
+        return None, missing
     return sum(known, Decimal(0)) if isinstance(known[0], Decimal) else sum(known), missing
 
 
@@ -286,6 +286,7 @@ def schedule_data(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
                 "staff_fte_peak": total.staff_fte_peak,
                 "budget": schedule.limits.budget_for(total.year),
                 "uncosted": total.uncosted,
+                "uncosted_follow_on": total.uncosted_follow_on,
                 "unstaffed": total.unstaffed,
             }
             for total in schedule.years

@@ -49,26 +49,20 @@ def _assessed(strategy: Strategy) -> bool:
     return strategy.ranking is not None and strategy.ranking.assessed
 
 
-def _years(strategy: Strategy, today: dt.date | None) -> list[dict[str, Any]]:
+def _years(strategy: Strategy, funding: dict[str, Any]) -> list[dict[str, Any]]:
     """Money per year of the schedule, with funding income and own share (cash plan).
 
-    Each year also says how many scheduled measures running in it have no
-    estimate of their one-off cost (``uncosted``).
+    Each year also says how many measures in it have no estimate of their
+    one-off or yearly cost (``incomplete``, see the funding context).
     """
     schedule = strategy.schedule
     if schedule is None:
         return []
     staff = {total.year: total.staff_fte for total in schedule.years}
-    years = []
-    for year in funding_data(strategy, today)["years"]:
-        uncosted = sum(
-            1
-            for item in schedule.placed
-            if item.start.year <= year["year"] <= item.end.year
-            and strategy.measure(item.measure).cost.one_off is None
-        )
-        years.append({**year, "staff_fte": staff.get(year["year"], 0.0), "uncosted": uncosted})
-    return years
+    return [
+        {**year, "staff_fte": staff.get(year["year"], 0.0)}
+        for year in funding["years"]
+    ]
 
 
 def _top_measures(strategy: Strategy) -> list[dict[str, Any]]:
@@ -135,7 +129,7 @@ def _mandate(strategy: Strategy, council: str) -> str:
 def _money_point(years: list[dict[str, Any]]) -> str:
     """The budget decision for the first year, never a total that hides unknown costs."""
     first = years[0]
-    if first["uncosted"] and not first["total"]:
+    if first["incomplete"] and first["total"] <= 0:
         return (
             f"Für die im Jahr {first['year']} vorgesehenen Maßnahmen liegt noch keine "
             "Kostenschätzung vor; die Verwaltung legt sie mit dem Haushaltsentwurf vor."
@@ -145,10 +139,10 @@ def _money_point(years: list[dict[str, Any]]) -> str:
         if first["income"]
         else ""
     )
-    if first["uncosted"]:
+    if first["incomplete"]:
         return (
-            f"Für {first['year']} sind bisher {_plain(first['total'])}{funded} geschätzt; für "
-            f"{count(first['uncosted'], 'Maßnahme', 'Maßnahmen')} liegt noch keine "
+            f"Für {first['year']} sind bisher {_plain(first['total'])} geschätzt; für "
+            f"{count(first['incomplete'], 'Maßnahme', 'Maßnahmen')} liegt noch keine "
             "Kostenschätzung vor. Die Verwaltung legt die vollständige Schätzung mit dem "
             "Haushaltsentwurf vor; die Mittel der Folgejahre werden in den jeweiligen "
             "Haushaltsplanungen berücksichtigt."
@@ -178,9 +172,7 @@ def _decision(
     if strategy.municipality.members:
         point = "Die Mitgliedsgemeinden werden an der Umsetzung beteiligt."
         if any(m.members for m in strategy.measures):
-            point += (
-                " Maßnahmen für einzelne Mitgliedsgemeinden werden mit deren Räten abgestimmt."
-            )
+            point += " Maßnahmen für einzelne Mitgliedsgemeinden werden mit deren Räten abgestimmt."
         points.append(point)
     return points
 
@@ -247,9 +239,7 @@ def _extra_staff_text(strategy: Strategy, wording: dict[str, str]) -> str:
     unanswered = len(open_measures) - len(answered)
     text = "Keine Maßnahme ist als Bedarf an zusätzlichem Personal gekennzeichnet."
     if unanswered:
-        text += (
-            f" Für {count(unanswered, 'Maßnahme', 'Maßnahmen')} ist das {wording['unknown']}."
-        )
+        text += f" Für {count(unanswered, 'Maßnahme', 'Maßnahmen')} ist das {wording['unknown']}."
     return text
 
 
@@ -269,7 +259,8 @@ def beschlussvorlage_context(
     head = head_context(strategy, workspace, "beschlussvorlage", today)
     wording = head["wording"]
     council = council_name(strategy.municipality.kind)
-    years = _years(strategy, today)
+    funding = funding_data(strategy, today)
+    years = _years(strategy, funding)
     top = _top_measures(strategy)
     officer = _officer(strategy)
     measures = strategy.measures
@@ -301,7 +292,9 @@ def beschlussvorlage_context(
             "one_off_missing": totals["cost_one_off_missing"],
             "yearly": totals["cost_yearly"],
             "yearly_missing": totals["cost_yearly_missing"],
-            "uncosted": sum(1 for m in measures if not m.cost.known),
+            "incomplete": sum(1 for m in measures if not m.cost.known),
+            "unquantified": funding["unquantified"],
+            "measures": len(measures),
             "planned_total": sum((y["total"] for y in years), Decimal(0)),
             "planned_income": sum((y["income"] for y in years), Decimal(0)),
             "planned_own_share": sum((y["own_share"] for y in years), Decimal(0)),

@@ -124,7 +124,8 @@ def fields_intro(strategy: Strategy, wording: Mapping[str, str]) -> list[str]:
     with_goals = [f for f in fields if f.goals]
     with_indicators = [f for f in fields if any(g.indicators for g in f.goals)]
     with_measures = [f for f in fields if strategy.measures_in(f.key)]
-    sentences = [f"Die Kommune hat {count(len(fields), 'Handlungsfeld', 'Handlungsfelder')} ausgewählt."]
+    chosen = count(len(fields), "Handlungsfeld", "Handlungsfelder")
+    sentences = [f"Die Kommune hat {chosen} ausgewählt."]
     if len(with_goals) == len(fields):
         sentences.append("Für jedes Feld ist festgehalten, welches Ziel es verfolgt.")
     elif with_goals:

@@ -4,6 +4,13 @@ Every amount is split to the cent with the largest remainder method
 (:func:`~kommunal_digital.units.money.split_amount`), so the years of a
 measure add up exactly to its figures and the years of the plan exactly to
 the sum over the measures.
+
+Unknown is not zero: a measure whose one-off or yearly cost is not
+estimated adds nothing to the sums, and every year and the plan as a whole
+count such measures (``uncosted``, ``uncosted_follow_on``), so a document
+can say "davon 3 Maßnahmen ohne Kostenschätzung" instead of printing a
+total that hides them. Money a grant names as an amount counts as income
+also when the cost it pays towards is not estimated yet.
 """
 
 from __future__ import annotations
@@ -15,8 +22,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from kommunal_digital.errors import PlanningError
-from kommunal_digital.model import Measure, MeasureStatus, Strategy
-from kommunal_digital.planning.critical_path import critical_path
+from kommunal_digital.model import Measure, Strategy
+from kommunal_digital.model.schedule import MAX_HORIZON_YEARS, ScheduleLimits
+from kommunal_digital.planning.schedule import schedule_measures
 from kommunal_digital.units.money import split_amount
 from kommunal_digital.units.months import month_start, year_of_month
 
@@ -27,33 +35,56 @@ DEFAULT_HORIZON_YEARS = 5
 
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
+# Pseudo-years for the months of a running measure before the plan start and
+# (with a schedule) after its horizon.
+_BEFORE = -1
+_AFTER = -2
 
 
 @attrs.frozen
 class CashYear:
     """Money of one budget year.
 
+    The amounts are sums of estimates; measures without an estimate add
+    nothing and are counted instead.
+
     Attributes:
         year: The calendar (budget) year.
-        one_off: One-off spending in the year (spread over the months a measure runs).
-        follow_on: Yearly follow-on costs for the months after measures ended.
+        one_off: Estimated one-off spending in the year (spread over the
+            months a measure runs).
+        follow_on: Estimated yearly follow-on costs for the months after
+            measures ended.
         income: Money from third parties and funding programmes for the year's spending.
+        uncosted: Measures running in the year whose one-off cost is not estimated.
+        uncosted_follow_on: Measures whose follow-on period falls into the
+            year and whose yearly cost is not estimated.
     """
 
     year: int
     one_off: Decimal = _ZERO
     follow_on: Decimal = _ZERO
     income: Decimal = _ZERO
+    uncosted: int = 0
+    uncosted_follow_on: int = 0
 
     @property
     def total(self) -> Decimal:
-        """All spending of the year: one-off plus follow-on costs."""
+        """Estimated spending of the year: one-off plus follow-on costs."""
         return self.one_off + self.follow_on
 
     @property
     def own_share(self) -> Decimal:
-        """What the municipality pays itself: spending minus income."""
+        """What the municipality pays itself of the estimated spending: spending minus income.
+
+        With unestimated costs in the year (see :attr:`complete`) the figure
+        leaves them out, and income towards them may even make it negative.
+        """
         return self.total - self.income
+
+    @property
+    def complete(self) -> bool:
+        """Whether every cost falling into the year is estimated."""
+        return not (self.uncosted or self.uncosted_follow_on)
 
 
 @attrs.frozen
@@ -65,25 +96,32 @@ class MeasureCash:
         title: Its title.
         start: First day of the measure.
         end: Last day of the measure.
-        one_off: Its one-off cost.
+        one_off: Its one-off cost from the plan start on (for a running
+            measure that began earlier, the share of its months before the
+            plan start counts as spent before the plan; with a schedule, the
+            share of months after its horizon is left out too); ``None``
+            while not estimated.
         follow_on: Its follow-on costs from the end of the measure to the end
-            of the horizon.
-        income: Money from third parties and programmes towards the one-off cost.
-        years: The same figures per year.
+            of the horizon; ``None`` while the yearly cost is not estimated.
+        income: Money from third parties and programmes towards the one-off
+            cost (a named amount counts also while the cost is unknown).
+        years: The same figures per year, with the counts of unknowns.
     """
 
     measure: str
     title: str
     start: dt.date
     end: dt.date
-    one_off: Decimal
-    follow_on: Decimal
+    one_off: Decimal | None
+    follow_on: Decimal | None
     income: Decimal
     years: tuple[CashYear, ...]
 
     @property
-    def own_share(self) -> Decimal:
-        """What the municipality pays itself for this measure within the horizon."""
+    def own_share(self) -> Decimal | None:
+        """What the municipality pays itself within the horizon; ``None`` while unknown."""
+        if self.one_off is None or self.follow_on is None:
+            return None
         return self.one_off + self.follow_on - self.income
 
 
@@ -91,12 +129,19 @@ class MeasureCash:
 class CashPlan:
     """Spending, follow-on costs and funding per year, for the whole strategy.
 
+    The sums cover estimated costs only; :attr:`uncosted` and
+    :attr:`uncosted_follow_on` name the measures they leave out.
+
     Attributes:
         start: First day of the plan.
         horizon_years: Years over which follow-on costs are counted.
-        years: Totals per year, from the start year to the last year with money.
+        years: Totals per year, from the start year to the last year with
+            money or with a measure running.
         measures: The measures in the plan, in order of their start (then key).
         unplaced: Keys of measures the schedule could not place (left out).
+        uncosted: Keys of measures in the plan whose one-off cost is not estimated.
+        uncosted_follow_on: Keys of measures in the plan whose yearly cost
+            is not estimated and whose follow-on period falls into the horizon.
     """
 
     start: dt.date
@@ -104,15 +149,17 @@ class CashPlan:
     years: tuple[CashYear, ...]
     measures: tuple[MeasureCash, ...]
     unplaced: tuple[str, ...] = ()
+    uncosted: tuple[str, ...] = ()
+    uncosted_follow_on: tuple[str, ...] = ()
 
     @property
     def one_off(self) -> Decimal:
-        """One-off spending over all years."""
+        """Estimated one-off spending over all years."""
         return sum((y.one_off for y in self.years), _ZERO)
 
     @property
     def follow_on(self) -> Decimal:
-        """Follow-on costs over all years."""
+        """Estimated follow-on costs over all years."""
         return sum((y.follow_on for y in self.years), _ZERO)
 
     @property
@@ -122,13 +169,18 @@ class CashPlan:
 
     @property
     def total(self) -> Decimal:
-        """All spending over all years."""
+        """Estimated spending over all years."""
         return self.one_off + self.follow_on
 
     @property
     def own_share(self) -> Decimal:
-        """What the municipality pays itself over all years."""
+        """What the municipality pays itself of the estimated spending over all years."""
         return self.total - self.income
+
+    @property
+    def complete(self) -> bool:
+        """Whether every cost in the plan is estimated."""
+        return not (self.uncosted or self.uncosted_follow_on)
 
     def year(self, year: int) -> CashYear:
         """The figures of one year (all zero for a year outside the plan).
@@ -160,7 +212,9 @@ def external_funding(measure: Measure) -> Decimal:
     """Euros of the one-off cost that third parties and programmes cover.
 
     Sources without an amount, a share or (for programmes) a rate count as
-    nothing: the municipality pays until the money is quantified.
+    nothing: the municipality pays until the money is quantified. A share or
+    rate of a cost not yet estimated counts as nothing too; a named amount
+    counts.
     """
     covered = _ZERO
     for source in measure.funding_sources:
@@ -179,15 +233,22 @@ def cash_plan(
 
     With a schedule (``strategy.schedule``) every placed measure runs where
     the schedule put it and the horizon is the schedule's; unplaced measures
-    are left out and listed. Without a schedule every measure that is not
-    rejected starts as early as its dependencies allow, from ``start`` (by
+    are left out and listed. Without a schedule the measures are placed by
+    the scheduler without budget or staff limits, from ``start`` (by
     default the start of ``strategy.limits``), with the limits' horizon (by
-    default five years).
+    default five years) for follow-on costs: every measure still to do
+    starts as early as its dependencies and its dates allow, also when it
+    ends after the horizon; measures of unknown duration (without an
+    assumed duration in the limits) are listed as unplaced. Finished and
+    dropped measures are never in the plan: their money was spent or is
+    not needed.
 
     One-off costs are spread over the months a measure runs; funding income
-    follows the spending it pays for; follow-on costs (``cost.yearly``) run
-    from the month after the measure ends to the end of the horizon, a
-    twelfth per month.
+    follows the spending it pays for (over the months the measure runs when
+    the cost is unknown); follow-on costs (``cost.yearly``) run from the
+    month after the measure ends to the end of the horizon, a twelfth per
+    month. Unknown costs are counted, never summed as 0 (see the module
+    documentation).
 
     Args:
         strategy: The strategy.
@@ -204,26 +265,35 @@ def cash_plan(
     """
     timeline, unplaced, first_day, horizon = _timeline(strategy, start, horizon_years)
     horizon_months = horizon * 12
+    cut = horizon_months if strategy.schedule is not None else None
     measures = [
-        _measure_cash(measure, month, first_day, horizon_months)
-        for measure, month in sorted(timeline, key=lambda item: (item[1], item[0].key))
+        _measure_cash(measure, month, duration, first_day, horizon_months, cut)
+        for measure, month, duration in sorted(timeline, key=lambda item: (item[1], item[0].key))
     ]
+    costs = {m.key: m.cost for m, _, _ in timeline}
     return CashPlan(
         start=first_day,
         horizon_years=horizon,
         years=_sum_years(measures),
         measures=tuple(measures),
         unplaced=tuple(unplaced),
+        uncosted=tuple(m.measure for m in measures if costs[m.measure].one_off is None),
+        uncosted_follow_on=tuple(
+            m.measure for m in measures if any(y.uncosted_follow_on for y in m.years)
+        ),
     )
 
 
 def _timeline(
     strategy: Strategy, start: dt.date | None, horizon_years: int | None
-) -> tuple[list[tuple[Measure, int]], list[str], dt.date, int]:
-    """(measure, start month) pairs, unplaced keys, the plan's first day and horizon."""
+) -> tuple[list[tuple[Measure, int, int]], list[str], dt.date, int]:
+    """(measure, start month, duration) triples, unplaced keys, the first day and horizon."""
     schedule = strategy.schedule
     if schedule is not None:
-        placed = [(strategy.measure(item.measure), item.start_month) for item in schedule.placed]
+        placed = [
+            (strategy.measure(item.measure), item.start_month, item.duration_months)
+            for item in schedule.placed
+        ]
         unplaced = [item.measure for item in schedule.unplaced]
         frame = schedule.limits
         return placed, unplaced, frame.start.replace(day=1), frame.horizon_years
@@ -234,20 +304,34 @@ def _timeline(
             "the cash plan needs a start: give one, or 'limits' or a schedule in the strategy"
         )
     horizon = horizon_years or (limits.horizon_years if limits else DEFAULT_HORIZON_YEARS)
-    active = [m for m in strategy.measures if m.status is not MeasureStatus.VERWORFEN]
-    keys = {m.key for m in active}
-    # Rejected measures are not done, so depending on them delays nothing.
-    trimmed = [
-        attrs.evolve(m, depends_on=tuple(d for d in m.depends_on if d in keys)) for m in active
-    ]
-    timings = critical_path(trimmed, first).timings
-    return [(m, timings[m.key].earliest_start) for m in active], [], first.replace(day=1), horizon
+    free = ScheduleLimits(
+        start=first,
+        horizon_years=MAX_HORIZON_YEARS,
+        assumed_duration_months=limits.assumed_duration_months if limits else None,
+    )
+    free_schedule = schedule_measures(strategy.measures, free)
+    return (
+        [
+            (strategy.measure(item.measure), item.start_month, item.duration_months)
+            for item in free_schedule.placed
+        ],
+        [item.measure for item in free_schedule.unplaced],
+        first.replace(day=1),
+        horizon,
+    )
 
 
-def _months_per_year(first_day: dt.date, start: int, stop: int) -> dict[int, int]:
+def _months_per_year(
+    first_day: dt.date, start: int, stop: int, cut: int | None = None
+) -> dict[int, int]:
     counts: dict[int, int] = {}
     for month in range(start, stop):
-        year = year_of_month(first_day, month)
+        if month < 0:
+            year = _BEFORE
+        elif cut is not None and month >= cut:
+            year = _AFTER
+        else:
+            year = year_of_month(first_day, month)
         counts[year] = counts.get(year, 0) + 1
     return counts
 
@@ -259,30 +343,49 @@ def _split(total: Decimal, counts: dict[int, int] | dict[int, Decimal]) -> dict[
 
 
 def _measure_cash(
-    measure: Measure, start_month: int, first_day: dt.date, horizon_months: int
+    measure: Measure,
+    start_month: int,
+    duration: int,
+    first_day: dt.date,
+    horizon_months: int,
+    cut: int | None,
 ) -> MeasureCash:
-    finish = start_month + measure.duration_months
-    spread = _split(measure.cost.one_off, _months_per_year(first_day, start_month, finish))
+    finish = start_month + duration
+    running = _months_per_year(first_day, start_month, finish, cut)
+    one_off_total = measure.cost.one_off
+    spread = _split(one_off_total, running) if one_off_total is not None else {}
     income_total = external_funding(measure)
-    income = _split(income_total, spread)
-    after = max(0, horizon_months - finish)
-    follow_total = (measure.cost.yearly * after / 12).quantize(_CENT, rounding=ROUND_HALF_UP)
-    follow = _split(follow_total, _months_per_year(first_day, finish, horizon_months))
-    years = sorted(set(spread) | set(follow))
+    income = _split(income_total, spread if spread else running)
+    for outside in (_BEFORE, _AFTER):
+        spread.pop(outside, None)
+        income.pop(outside, None)
+        running.pop(outside, None)
+    after = _months_per_year(first_day, max(finish, 0), horizon_months)
+    yearly = measure.cost.yearly
+    follow_total: Decimal | None = None
+    follow: dict[int, Decimal] = {}
+    if yearly is not None:
+        months_after = max(0, horizon_months - max(finish, 0))
+        follow_total = (yearly * months_after / 12).quantize(_CENT, rounding=ROUND_HALF_UP)
+        follow = _split(follow_total, after)
+    years = sorted(set(spread) | set(follow) | set(running) | set(after))
+    unknown_one_off = one_off_total is None
     return MeasureCash(
         measure=measure.key,
         title=measure.title,
         start=month_start(first_day, start_month),
         end=month_start(first_day, finish) - dt.timedelta(days=1),
-        one_off=measure.cost.one_off,
+        one_off=None if unknown_one_off else sum(spread.values(), _ZERO),
         follow_on=follow_total,
-        income=income_total,
+        income=sum(income.values(), _ZERO),
         years=tuple(
             CashYear(
                 year,
                 spread.get(year, _ZERO),
                 follow.get(year, _ZERO),
                 income.get(year, _ZERO),
+                uncosted=int(unknown_one_off and year in running),
+                uncosted_follow_on=int(yearly is None and year in after),
             )
             for year in years
         ),
@@ -291,13 +394,22 @@ def _measure_cash(
 
 def _sum_years(measures: Iterable[MeasureCash]) -> tuple[CashYear, ...]:
     totals: dict[int, list[Decimal]] = {}
+    counts: dict[int, list[int]] = {}
     for item in measures:
         for year in item.years:
             row = totals.setdefault(year.year, [_ZERO, _ZERO, _ZERO])
             row[0] += year.one_off
             row[1] += year.follow_on
             row[2] += year.income
+            count = counts.setdefault(year.year, [0, 0])
+            count[0] += year.uncosted
+            count[1] += year.uncosted_follow_on
     if not totals:
         return ()
     span: Sequence[int] = range(min(totals), max(totals) + 1)
-    return tuple(CashYear(y, *totals.get(y, [_ZERO, _ZERO, _ZERO])) for y in span)
+    years = []
+    for y in span:
+        one_off, follow_on, income = totals.get(y, [_ZERO, _ZERO, _ZERO])
+        uncosted, uncosted_follow_on = counts.get(y, [0, 0])
+        years.append(CashYear(y, one_off, follow_on, income, uncosted, uncosted_follow_on))
+    return tuple(years)

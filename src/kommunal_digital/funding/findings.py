@@ -33,6 +33,7 @@ class WarningCode:
     DEADLINE_AFTER_START = "deadline_after_start"
     CO_FINANCING_MISSING = "co_financing_missing"
     UNKNOWN_PROGRAMME = "unknown_programme"
+    COST_UNKNOWN = "cost_unknown"
 
 
 @attrs.frozen
@@ -76,7 +77,11 @@ def funding_warnings(
       measure's planned start (programmes rarely fund work begun before the
       application);
     - if the programme needs co-financing (its rate is below 100 % or it
-      says so), the measure needs a source of kind ``eigenmittel``.
+      says so), the measure needs a source of kind ``eigenmittel``;
+    - when the measure's one-off cost is not estimated, a source that
+      covers a share or rate of it cannot be put in euros yet
+      (``cost_unknown``); a source naming an amount can, and nothing is
+      claimed about it exceeding a cost nobody knows.
 
     Args:
         strategy: The strategy.
@@ -148,6 +153,14 @@ def _source(
                 f"Die Antragsfrist für „{name}“ am {kurzdatum(deadline)} liegt nach dem geplanten "
                 f"Beginn am {kurzdatum(entry.start)}; gefördert wird in der Regel nur, was nach "
                 "der Antragstellung beginnt.",
+            )
+    if measure.cost.one_off is None and source.amount is None:
+        rate = source.share if source.share is not None else source.rate
+        if rate is not None:
+            yield warn(
+                WarningCode.COST_UNKNOWN,
+                f"Der Anteil von {_percent(rate)} % aus „{name}“ lässt sich nicht in Euro "
+                "angeben, solange die einmaligen Kosten nicht geschätzt sind.",
             )
     own = any(s.kind is FundingKind.EIGENMITTEL for s in measure.funding_sources)
     if needs_co_financing(source, programme) and not own:

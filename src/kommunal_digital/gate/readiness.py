@@ -15,8 +15,11 @@ from kommunal_digital.organisation.governance import run_checks
 
 __all__ = [
     "DEFAULT_TOP_N",
+    "ESTIMATES",
+    "ESTIMATES_MISSING",
     "GATES",
     "MeasureReadiness",
+    "MissingEstimate",
     "ReadinessReport",
     "check_readiness",
 ]
@@ -26,6 +29,19 @@ DEFAULT_TOP_N = 5
 
 #: The gates that can be checked, with their German titles.
 GATES: dict[str, str] = {"beschluss": "Beschlussreife für den Rat"}
+
+#: Code of the gate's finding that estimates are missing (for diagnostics,
+#: e.g. ``gate.beschluss.estimates-missing``).
+ESTIMATES_MISSING = "estimates-missing"
+
+#: The estimates the council needs for every measure still to do: the
+#: measure field and its German name.
+ESTIMATES: dict[str, str] = {
+    "cost.one_off": "einmalige Kosten",
+    "cost.yearly": "jährliche Folgekosten",
+    "duration_months": "Dauer",
+    "staff_fte": "Personalbedarf",
+}
 
 # The seven core questions after the first (the result is always given).
 _QUESTIONS = (
@@ -65,6 +81,32 @@ class MeasureReadiness:
 
 
 @attrs.frozen
+class MissingEstimate:
+    """A measure still to do whose costs, duration or staff are not estimated.
+
+    Attributes:
+        measure: The measure's key.
+        title: Its title.
+        fields: The missing estimates as measure fields (keys of
+            :data:`ESTIMATES`), in that order.
+    """
+
+    measure: str
+    title: str
+    fields: tuple[str, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The missing estimates in German, e.g. ``("einmalige Kosten", "Dauer")``."""
+        return tuple(ESTIMATES[field] for field in self.fields)
+
+    @property
+    def message(self) -> str:
+        """One German sentence naming the measure and what is missing."""
+        return f"Maßnahme „{self.title}“: noch nicht geschätzt: {', '.join(self.labels)}."
+
+
+@attrs.frozen
 class ReadinessReport:
     """The result of :func:`check_readiness`.
 
@@ -73,8 +115,15 @@ class ReadinessReport:
         top_n: How many ranked measures were checked; ``None`` when all were
             (no ranking).
         measures: The checked measures, in rank order (file order without a ranking).
-        strategy_missing: What the strategy as a whole lacks, in German.
+        strategy_missing: What the strategy as a whole lacks, in German;
+            missing estimates are summed up here in one line naming the
+            measures.
         governance: Governance findings of severity ``error``.
+        unestimated: Every measure still to do (not finished, not dropped;
+            all of them, not only the ``top_n``) lacking an estimate of its
+            one-off or yearly cost, duration or staff, in the order of
+            ``measures`` then the strategy (finding code
+            :data:`ESTIMATES_MISSING`).
     """
 
     gate: str
@@ -82,6 +131,7 @@ class ReadinessReport:
     measures: tuple[MeasureReadiness, ...]
     strategy_missing: tuple[str, ...] = ()
     governance: tuple[Finding, ...] = ()
+    unestimated: tuple[MissingEstimate, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -89,6 +139,7 @@ class ReadinessReport:
         return (
             not self.strategy_missing
             and not self.governance
+            and not self.unestimated
             and all(item.ok for item in self.measures)
         )
 
@@ -111,14 +162,21 @@ def check_readiness(
 ) -> ReadinessReport:
     """Check that a strategy is complete enough for a council decision.
 
-    Each of the ``top_n`` best-ranked measures (every measure that is not
-    rejected when the strategy has no ranking) needs: a project profile
-    with all seven core questions answered (all three kinds of resources),
-    an owner (a role in the organigram, or ``owner_role`` without an
-    organigram), a cost, an indicator with baseline and target, a funding
-    source of a known kind, an operator for the time after the project
-    with its follow-on cost (``cost.yearly``, or stated as none), and a
-    place in the schedule if there is one. The strategy needs an
+    Every measure still to do (neither finished nor dropped) needs its
+    one-off and yearly cost, its duration and its staff estimated: the
+    council decides money on them, and an unknown is not zero. A yearly
+    cost counts as estimated when the operator states there is none. The
+    measures lacking estimates are named in one line of
+    ``strategy_missing`` and listed in ``unestimated``.
+
+    Each of the ``top_n`` best-ranked measures still to do (every such
+    measure when the strategy has no ranking) needs besides: a project
+    profile with all seven core questions answered (all three kinds of
+    resources), an owner (a role in the organigram, or ``owner_role``
+    without an organigram), an indicator with baseline and target, a
+    funding source of a known kind, an operator for the time after the
+    project with its follow-on cost (``cost.yearly``, or stated as none),
+    and a place in the schedule if there is one. The strategy needs an
     organigram, and the governance checks must find no errors.
 
     Args:
@@ -144,35 +202,64 @@ def check_readiness(
     measures = tuple(
         MeasureReadiness(m.key, m.title, rank, tuple(_missing(strategy, m))) for m, rank in selected
     )
+    unestimated = _unestimated(strategy, [m for m, _ in selected])
     strategy_missing = []
     if strategy.organigram is None:
         strategy_missing.append("Die Strategie hat kein Organigramm.")
     if not selected:
         strategy_missing.append("Die Strategie hat keine Maßnahmen.")
+    if unestimated:
+        listed = "; ".join(f"„{item.title}“ ({', '.join(item.labels)})" for item in unestimated)
+        count = "1 Maßnahme" if len(unestimated) == 1 else f"{len(unestimated)} Maßnahmen"
+        strategy_missing.append(
+            f"Für {count} fehlen noch Schätzungen, die der Rat für seine Entscheidung "
+            f"braucht: {listed}."
+        )
     errors = tuple(f for f in run_checks(strategy, checks) if f.severity is Severity.ERROR)
-    return ReadinessReport(gate, limit, measures, tuple(strategy_missing), errors)
+    return ReadinessReport(
+        gate, limit, measures, tuple(strategy_missing), errors, tuple(unestimated)
+    )
+
+
+def _to_do(measure: Measure) -> bool:
+    return measure.status not in (MeasureStatus.VERWORFEN, MeasureStatus.ABGESCHLOSSEN)
+
+
+def _unestimated(strategy: Strategy, first: list[Measure]) -> list[MissingEstimate]:
+    seen = {m.key for m in first}
+    ordered = first + [m for m in strategy.measures if m.key not in seen and _to_do(m)]
+    found = []
+    for measure in ordered:
+        fields = []
+        if measure.cost.one_off is None:
+            fields.append("cost.one_off")
+        stated_none = measure.operator is not None and measure.operator.no_follow_on_costs
+        if measure.cost.yearly is None and not stated_none:
+            fields.append("cost.yearly")
+        if measure.duration_months is None:
+            fields.append("duration_months")
+        if measure.staff_fte is None:
+            fields.append("staff_fte")
+        if fields:
+            found.append(MissingEstimate(measure.key, measure.title, tuple(fields)))
+    return found
 
 
 def _selected(
     strategy: Strategy, top_n: int
 ) -> tuple[list[tuple[Measure, int | None]], int | None]:
-    def active(measure: Measure) -> bool:
-        return measure.status is not MeasureStatus.VERWORFEN
-
     if strategy.ranking is None:
-        return [(m, None) for m in strategy.measures if active(m)], None
+        return [(m, None) for m in strategy.measures if _to_do(m)], None
     ranked: list[tuple[Measure, int | None]] = [
         (strategy.measure(e.measure), e.rank) for e in strategy.ranking.entries
     ]
-    return [(m, rank) for m, rank in ranked if active(m)][:top_n], top_n
+    return [(m, rank) for m, rank in ranked if _to_do(m)][:top_n], top_n
 
 
 def _missing(strategy: Strategy, measure: Measure) -> Iterator[str]:
     yield from _profile_missing(strategy, measure)
     if not _has_owner(strategy, measure):
         yield "Keine verantwortliche Rolle benannt."
-    if not measure.cost.one_off and not measure.cost.yearly:
-        yield "Keine Kosten angegeben."
     if strategy.schedule is not None and strategy.schedule.entry(measure.key) is None:
         yield "Nicht im Zeitplan eingeplant."
     if not measure.indicators:
@@ -188,7 +275,7 @@ def _missing(strategy: Strategy, measure: Measure) -> Iterator[str]:
         )
     if measure.operator is None:
         yield "Kein Betreiber für die Zeit nach Projektende benannt."
-    elif not measure.cost.yearly and not measure.operator.no_follow_on_costs:
+    elif measure.cost.yearly is None and not measure.operator.no_follow_on_costs:
         yield "Folgekosten nach Projektende fehlen (jährliche Kosten oder ausdrücklich keine)."
 
 

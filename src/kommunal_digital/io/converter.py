@@ -5,6 +5,10 @@ one), so embedding applications can add hooks without affecting others.
 Structuring is strict on purpose: a file that says ``name: 123`` or
 ``duration_months: "sechs"`` gets an error naming the field instead of a
 silently converted value.
+
+Unknown values (a cost, duration or staff figure nobody has estimated yet)
+are ``null`` or simply absent in a file; they load as ``None`` and are
+written by leaving them out, never as 0.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from kommunal_digital.model.checks import Extensions, extensions_as_data
 from kommunal_digital.model.funding import FundingKind, FundingSource
 from kommunal_digital.model.labels import LabelledEnum
+from kommunal_digital.model.measure import Cost
 from kommunal_digital.model.pack_reference import PackReference
 
 __all__ = ["make_converter"]
@@ -211,7 +216,24 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook_func(lambda t: t == Extensions, extensions_as_data)
     _register_funding_sources(converter)
     _register_pack_references(converter)
+    _register_costs(converter)
     return converter
+
+
+def _register_costs(converter: cattrs.Converter) -> None:
+    """``cost: null`` means nobody has estimated the cost yet: both parts unknown.
+
+    Unknown parts are written by leaving them out (``cost: {yearly: 100}``,
+    or no ``cost`` at all), like every other value at its default.
+    """
+    as_mapping = converter.get_structure_hook(Cost)
+
+    def structure(value: object, type_: Any) -> Cost:
+        if value is None:
+            return Cost()
+        return as_mapping(value, type_)  # type: ignore[no-any-return]  # cattrs hooks are untyped
+
+    converter.register_structure_hook(Cost, structure)
 
 
 def _register_funding_sources(converter: cattrs.Converter) -> None:

@@ -7,6 +7,7 @@ documents or the command line.
 from kommunal_digital.model.action_field import ActionField, Goal, Indicator
 from kommunal_digital.model.catalogue import CatalogueEntry, CostRange, NeedsQuestion, TextBlock
 from kommunal_digital.model.dependencies import find_cycle
+from kommunal_digital.model.fingerprint import fingerprint, ranking_inputs
 from kommunal_digital.model.funding import FundingKind, FundingProgramme, FundingSource, Operator
 from kommunal_digital.model.labels import (
     Delivery,
@@ -55,7 +56,6 @@ from kommunal_digital.model.schedule import (
     YearLimit,
     YearTotals,
 )
-from kommunal_digital.model.fingerprint import fingerprint, ranking_inputs
 from kommunal_digital.model.stakeholder import Stakeholder
 from kommunal_digital.model.strategy import Strategy
 from kommunal_digital.model.workshop import Source, Workshop

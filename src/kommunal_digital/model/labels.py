@@ -127,6 +127,7 @@ class Constraint(LabelledEnum):
     STAFF = "staff"
     HORIZON = "horizon"
     DEPENDENCY = "dependency"
+    UNKNOWN_DURATION = "duration"
 
 
 _LABEL_LIST: list[tuple[LabelledEnum, str]] = [
@@ -188,6 +189,7 @@ _LABEL_LIST: list[tuple[LabelledEnum, str]] = [
     (Constraint.STAFF, "Personal"),
     (Constraint.HORIZON, "Planungszeitraum"),
     (Constraint.DEPENDENCY, "Abhängigkeit"),
+    (Constraint.UNKNOWN_DURATION, "Dauer noch offen"),
 ]
 
 _LABELS: dict[tuple[type[LabelledEnum], str], str] = {

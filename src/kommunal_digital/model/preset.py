@@ -8,8 +8,18 @@ import attrs
 
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
+from kommunal_digital.model.labels import RoleKind
 
 _OFFSET = checks.between(0, 360)
+
+
+def _role_kinds(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    checks.is_tuple(instance, attribute, value)
+    for index, kind in enumerate(value):
+        if not isinstance(kind, RoleKind):
+            raise ModelValidationError(
+                f"{attribute.name}[{index}]", f"expected a role kind, got {kind!r}"
+            )
 
 
 @attrs.frozen
@@ -20,12 +30,25 @@ class PresetTask:
         what: What is to be done.
         who: Who does it; may be empty.
         due_month: Months after the phase starts; ``None`` for no due date.
+        who_role: Kinds of organigram roles that do it: when the strategy's
+            organigram has a role of one of these kinds, its title replaces
+            ``who`` (so a town with an eGovernment coordination is not told
+            that its Digitalbeauftragte/r does it).
+        unless_role: Kinds of roles whose existence makes the task moot:
+            the task is left out when the organigram has a role of one of
+            these kinds with a named holder (the post exists already).
     """
 
     what: str = attrs.field(validator=checks.required_text)
     who: str = attrs.field(default="", validator=checks.text)
     due_month: int | None = attrs.field(
         default=None, validator=attrs.validators.optional([checks.whole, _OFFSET])
+    )
+    who_role: tuple[RoleKind, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=_role_kinds
+    )
+    unless_role: tuple[RoleKind, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=_role_kinds
     )
 
 
@@ -36,11 +59,16 @@ class PresetMilestone:
     Attributes:
         what: What is reached.
         due_month: Months after the phase starts; ``None`` for no date.
+        unless_role: As for tasks: left out when the organigram has a role
+            of one of these kinds with a named holder.
     """
 
     what: str = attrs.field(validator=checks.required_text)
     due_month: int | None = attrs.field(
         default=None, validator=attrs.validators.optional([checks.whole, _OFFSET])
+    )
+    unless_role: tuple[RoleKind, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=_role_kinds
     )
 
 

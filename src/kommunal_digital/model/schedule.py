@@ -11,6 +11,7 @@ import attrs
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
 from kommunal_digital.model.labels import Constraint as Constraint  # re-exported
+from kommunal_digital.model.measure import MAX_DURATION_MONTHS
 
 #: Longest planning horizon accepted, in years.
 MAX_HORIZON_YEARS = 30
@@ -55,6 +56,9 @@ class ScheduleLimits:
         one_off_budget: Default budget per year for one-off costs (``None``: unlimited).
         staff_fte: Default staff capacity per month in FTE (``None``: unlimited).
         years: Limits of single years, overriding the defaults.
+        assumed_duration_months: The duration assumed for a measure whose
+            duration is not yet estimated; ``None`` (the default) leaves such
+            measures unplaced ("Dauer noch offen") instead of guessing.
     """
 
     start: dt.date
@@ -67,6 +71,10 @@ class ScheduleLimits:
     staff_fte: float | None = attrs.field(default=None, validator=_optional_fte)
     years: tuple[YearLimit, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    assumed_duration_months: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional([checks.whole, checks.between(1, MAX_DURATION_MONTHS)]),
     )
 
     @years.validator
@@ -102,14 +110,30 @@ class ScheduledMeasure:
 
     Attributes:
         measure: The measure's key.
-        start: First day (the first of a month).
+        start: First day (the first of a month). For a running measure that
+            began before the plan start this is the first of the month it
+            really began, before ``limits.start``.
         end: Last day.
-        start_month: Months from the plan start to the measure's start.
-        duration_months: Its duration.
+        start_month: Months from the plan start to the measure's start;
+            negative for a running measure that began before the plan.
+        duration_months: Its duration (the assumed one when
+            ``assumed_duration`` is set).
         delayed_by: The limit that pushed the start past the earliest date its
-            dependencies allow, if any.
+            dependencies (and a fixed start) allow, if any.
         delay_year: The year in which that limit bit.
         delay_reason: A German sentence for the documents.
+        assumed_duration: The duration was not estimated; the plan uses
+            ``limits.assumed_duration_months`` (stated in ``notes``).
+        fixed_start: The start was taken from the measure's ``start_on``:
+            the real start of a running measure, or the fixed start of a
+            planned one that could be kept.
+        target_missed: The end lies after the measure's ``target_on``.
+        deadline_missed: The end lies after the measure's ``deadline``.
+        legal_deadline_missed: The measure's ``legal_deadline`` lies before
+            the plan start or before the end.
+        notes: German sentences for the documents: the assumption used, a
+            start kept or not kept, a missed target date or deadline, a
+            legal deadline already passed.
     """
 
     measure: str = attrs.field(validator=checks.key)
@@ -122,11 +146,33 @@ class ScheduledMeasure:
     )
     delay_year: int | None = None
     delay_reason: str = attrs.field(default="", validator=checks.text)
+    assumed_duration: bool = False
+    fixed_start: bool = False
+    target_missed: bool = False
+    deadline_missed: bool = False
+    legal_deadline_missed: bool = False
+    notes: tuple[str, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
+    )
 
     @end.validator
     def _check_end(self, attribute: attrs.Attribute[Any], value: dt.date) -> None:
         if value < self.start:
             raise ModelValidationError("end", f"{value} lies before the start {self.start}")
+
+
+@attrs.frozen
+class DoneMeasure:
+    """A finished measure (status ``abgeschlossen``): reported as done, never scheduled.
+
+    Attributes:
+        measure: The measure's key.
+        finished_on: When it was completed (the measure's ``finished_on``),
+            ``None`` while the date is not recorded.
+    """
+
+    measure: str = attrs.field(validator=checks.key)
+    finished_on: dt.date | None = None
 
 
 @attrs.frozen
@@ -158,6 +204,16 @@ class YearTotals:
             the year, for the months after they finished.
         staff_fte: Average staff in FTE over the year's planned months.
         staff_fte_peak: Highest staff need of any month of the year.
+        uncosted: Placed measures running in the year whose one-off cost is
+            not estimated; ``one_off`` leaves them out (it is not their sum).
+        uncosted_follow_on: Placed measures whose follow-on period falls
+            into the year and whose yearly cost is not estimated;
+            ``follow_on`` leaves them out.
+        unstaffed: Placed measures running in the year whose staff need is
+            not estimated; the staff figures leave them out.
+
+    Amounts and staff cover only what is estimated: a document printing them
+    must also say how many measures the counts leave out.
     """
 
     year: int
@@ -165,19 +221,38 @@ class YearTotals:
     follow_on: Decimal = attrs.field(converter=checks.follow_on_amount, validator=checks.money)
     staff_fte: float = attrs.field(validator=checks.non_negative)
     staff_fte_peak: float = attrs.field(validator=checks.non_negative)
+    uncosted: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 10**6)])
+    uncosted_follow_on: int = attrs.field(
+        default=0, validator=[checks.whole, checks.between(0, 10**6)]
+    )
+    unstaffed: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 10**6)])
+
+    @property
+    def complete(self) -> bool:
+        """Whether every measure of the year has its costs and staff estimated."""
+        return not (self.uncosted or self.uncosted_follow_on or self.unstaffed)
 
 
 @attrs.frozen
 class Schedule:
     """A multi-year schedule: placed measures, unplaced ones with reasons, totals.
 
+    Every measure of the strategy is in exactly one of ``placed``,
+    ``unplaced``, ``done`` and ``dropped``.
+
     Attributes:
         limits: The limits the schedule was made under.
         placed: Placed measures in order of their start (then key).
-        unplaced: Measures that did not fit, in priority order.
+        unplaced: Measures that did not fit or cannot be planned yet, in
+            priority order.
         years: Totals per year of the horizon.
-        inputs: Fingerprint of the data the schedule was computed from;
-            ``""`` in files written before fingerprints were recorded.
+        inputs: Fingerprint of the data the schedule was computed from (see
+            :func:`kommunal_digital.planning.schedule_inputs`); ``""`` in
+            files written before fingerprints were recorded.
+        done: Finished measures (``abgeschlossen``), in the order given;
+            they are never scheduled.
+        dropped: Keys of dropped measures (``verworfen``), in the order
+            given; they are not scheduled.
     """
 
     limits: ScheduleLimits
@@ -191,6 +266,12 @@ class Schedule:
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
     inputs: str = attrs.field(default="", validator=checks.text)
+    done: tuple[DoneMeasure, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    dropped: tuple[str, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.keys]
+    )
 
     def entry(self, key: str) -> ScheduledMeasure | None:
         """Return where a measure is placed, or ``None`` if it is not.

@@ -15,11 +15,10 @@ _SCHEMES = ("https://", "http://")
 
 def _url(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
     checks.text(instance, attribute, value)
-    if value and (
-        not value.startswith(_SCHEMES) or any(c.isspace() or c in '<>"`' for c in value)
-    ):
+    if value and (not value.startswith(_SCHEMES) or any(c.isspace() or c in '<>"`' for c in value)):
         raise ModelValidationError(
-            attribute.name, f"expected a web address starting with https:// or http://, got {value!r}"
+            attribute.name,
+            f"expected a web address starting with https:// or http://, got {value!r}",
         )
 
 
@@ -74,5 +73,6 @@ class Workshop:
                 raise ModelValidationError("ended_on", "needs held_on, the first day")
             if value < self.held_on:
                 raise ModelValidationError(
-                    "ended_on", f"{value.isoformat()} lies before held_on {self.held_on.isoformat()}"
+                    "ended_on",
+                    f"{value.isoformat()} lies before held_on {self.held_on.isoformat()}",
                 )

@@ -14,9 +14,14 @@ stay consistent with each other. The weight of a measure depends on the
 
 Measures without a goal count in their action field and the strategy, not
 in any goal. Dropped measures (``verworfen``) count nowhere and are listed
-as excluded. When all weights in a figure are zero (no costs entered, goal
-weights of zero), every measure of the figure weighs the same, and the
-explanation says so. Sums use :func:`math.fsum`, so the order of the
+as excluded. When all weights in a figure are zero (costs estimated at
+zero, goal weights of zero), every measure of the figure weighs the same,
+and the explanation says so. Weighting by cost needs every cost: when the
+one-off or yearly cost of a measure counted in a figure is not estimated,
+its weight is unknown (``None``, not 0), the figure falls back to equal
+weights, names those measures (``unknown_weights``) and its explanation
+says why, since a guessed weight would make the figure say more than is
+known. Sums use :func:`math.fsum`, so the order of the
 measures does not change a figure.
 """
 
@@ -57,7 +62,8 @@ class RollupPart:
         title: Its title.
         progress: Its progress in percent.
         source: Where that progress comes from.
-        weight: Its weight under the chosen weighting (euros for ``kosten``).
+        weight: Its weight under the chosen weighting (euros for ``kosten``);
+            ``None`` when its cost is not estimated.
         share: Its share of the figure's total weight, 0 to 1.
         contribution: ``share * progress``: percentage points it adds.
     """
@@ -66,7 +72,7 @@ class RollupPart:
     title: str
     progress: float
     source: ProgressSource
-    weight: float
+    weight: float | None
     share: float
     contribution: float
 
@@ -82,10 +88,13 @@ class ProgressFigure:
         action_field: For a goal, the key of its action field.
         progress: Percent complete, 0 to 100; ``None`` when no measure counts.
         weighting: The weighting used.
-        equal_fallback: All weights were zero, so every measure counted the same.
+        equal_fallback: All weights were zero, or some unknown, so every
+            measure counted the same.
         parts: The measures counted, with weight, share and progress.
         excluded: Keys of dropped measures (``verworfen``) left out.
         explanation: A German explanation for the report.
+        unknown_weights: Keys of counted measures whose weight is unknown
+            (cost not estimated under ``kosten``); then ``equal_fallback`` is set.
     """
 
     level: str
@@ -98,6 +107,7 @@ class ProgressFigure:
     excluded: tuple[str, ...]
     explanation: str
     action_field: str | None = None
+    unknown_weights: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -119,17 +129,24 @@ class Rollup:
     goals: tuple[ProgressFigure, ...]
 
 
+def _cost_weight(measure: Measure) -> float | None:
+    one_off, yearly = measure.cost.one_off, measure.cost.yearly
+    if one_off is None or yearly is None:
+        return None
+    return float(one_off + yearly)
+
+
 def _weights(
     strategy: Strategy, included: Sequence[Measure], weighting: Weighting
-) -> dict[str, float]:
+) -> dict[str, float | None]:
     if weighting is Weighting.EQUAL:
         return {m.key: 1.0 for m in included}
     if weighting is Weighting.COST:
-        return {m.key: float(m.cost.one_off + m.cost.yearly) for m in included}
+        return {m.key: _cost_weight(m) for m in included}
     # Goal weights: each goal (and each field's goal-less group) weighs its
     # weight once, shared among its counted measures.
     groups = Counter((m.action_field, m.goal) for m in included)
-    weights: dict[str, float] = {}
+    weights: dict[str, float | None] = {}
     for m in included:
         group_weight = 1.0 if m.goal is None else strategy.goal(m.goal).weight
         weights[m.key] = group_weight / groups[m.action_field, m.goal]
@@ -142,16 +159,17 @@ def _figure(
     title: str,
     members: Sequence[Measure],
     figures: dict[str, MeasureFigure],
-    weights: dict[str, float],
+    weights: dict[str, float | None],
     weighting: Weighting,
     action_field: str | None = None,
     groups: dict[str, str] | None = None,
 ) -> ProgressFigure:
     counted = [m for m in members if figures[m.key].progress is not None]
     excluded = tuple(m.key for m in members if figures[m.key].progress is None)
-    total = math.fsum(weights[m.key] for m in counted)
-    fallback = bool(counted) and total <= 0
-    own = {m.key: (1.0 if fallback else weights[m.key]) for m in counted}
+    unknown = tuple(m.key for m in counted if weights[m.key] is None)
+    total = math.fsum(weights[m.key] or 0.0 for m in counted)
+    fallback = bool(counted) and (total <= 0 or bool(unknown))
+    own = {m.key: (1.0 if fallback else weights[m.key] or 0.0) for m in counted}
     if fallback:
         total = float(len(counted))
     parts = []
@@ -174,7 +192,7 @@ def _figure(
     if counted:
         value = math.fsum(own[m.key] * (figures[m.key].progress or 0.0) for m in counted) / total
         value = min(100.0, max(0.0, value))
-    explanation = _explain(value, weighting, fallback, parts, excluded, members, groups)
+    explanation = _explain(value, weighting, fallback, parts, excluded, members, groups, unknown)
     return ProgressFigure(
         level=level,
         key=key,
@@ -186,6 +204,7 @@ def _figure(
         excluded=excluded,
         explanation=explanation,
         action_field=action_field,
+        unknown_weights=unknown,
     )
 
 
@@ -197,6 +216,7 @@ def _explain(
     excluded: Sequence[str],
     members: Sequence[Measure],
     groups: dict[str, str] | None,
+    unknown: Sequence[str] = (),
 ) -> str:
     titles = {m.key: m.title for m in members}
     dropped = ", ".join(titles[k] for k in excluded)
@@ -206,7 +226,12 @@ def _explain(
     count = "1 Maßnahme" if len(parts) == 1 else f"{len(parts)} Maßnahmen"
     how = Weighting.EQUAL.label if fallback else weighting.label
     text = f"{format_percent(value)} aus {count}, Gewichtung: {how}."
-    if fallback:
+    if unknown:
+        names = ", ".join(f"„{titles[k]}“" for k in unknown)
+        text += (
+            f" Die Kosten von {names} sind noch nicht geschätzt, daher zählt jede Maßnahme gleich."
+        )
+    elif fallback:
         text += " Alle Gewichte sind null, daher zählt jede Maßnahme gleich."
     text += f" Anteile: {_listing(parts, members, groups)}."
     if dropped:

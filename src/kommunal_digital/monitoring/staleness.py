@@ -17,7 +17,13 @@ and dropped (``verworfen``) measures.
   by the days from start to end) by more than ``tolerance_points``
   percentage points. Exactly the tolerance is not yet behind.
 - **verzoegert** (delayed): the status says so.
-- **frist** (deadline): the legal deadline lies before the date.
+- **frist** (deadline): the legal deadline, or the measure's own
+  ``deadline`` (its latest end), lies before the date.
+
+A measure that is not in the schedule (unplaced, e.g. because its duration
+is not estimated) has no planned start or end: it is never flagged overdue
+or behind plan, since there is no plan to be behind; it can still be stale
+or past a deadline.
 
 A measure is *late* when it has any flag other than ``veraltet``.
 """
@@ -182,6 +188,13 @@ def measure_flags(
                 FlagKind.DEADLINE,
                 f"Die gesetzliche Frist{driver} ist am {kurzdatum(measure.legal_deadline)} "
                 "verstrichen.",
+            )
+        )
+    if measure.deadline is not None and as_of > measure.deadline:
+        flags.append(
+            ProgressFlag(
+                FlagKind.DEADLINE,
+                f"Die Frist (spätestes Ende) ist am {kurzdatum(measure.deadline)} verstrichen.",
             )
         )
     return tuple(flags)

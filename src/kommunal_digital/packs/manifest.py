@@ -172,7 +172,5 @@ def read_manifest(root: Path) -> PackManifest:
             **pack,
         )
     except ModelValidationError as exc:
-        table = (
-            "pack." if exc.field.split(".")[0] not in ("data", "documents", "wording") else ""
-        )
+        table = "pack." if exc.field.split(".")[0] not in ("data", "documents", "wording") else ""
         raise PackError(f"{label}: {table}{exc}") from None

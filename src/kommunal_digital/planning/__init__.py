@@ -9,13 +9,18 @@ from kommunal_digital.planning.breakdown import (
 )
 from kommunal_digital.planning.critical_path import CriticalPath, Timing, critical_path
 from kommunal_digital.planning.dependencies import dependency_graph, dependency_waves
-from kommunal_digital.planning.plan import plan_strategy
+from kommunal_digital.planning.plan import (
+    default_priority,
+    plan_strategy,
+    roadmap_inputs,
+    schedule_inputs,
+)
 from kommunal_digital.planning.roadmap import (
     DEFAULT_ROADMAP_PRESET,
     build_roadmap,
     record_milestone,
 )
-from kommunal_digital.planning.schedule import schedule_measures
+from kommunal_digital.planning.schedule import priority_order, schedule_measures
 
 __all__ = [
     "CriticalPath",
@@ -27,10 +32,14 @@ __all__ = [
     "break_down",
     "build_roadmap",
     "critical_path",
+    "default_priority",
     "dependency_graph",
     "dependency_waves",
     "member_roadmap",
     "plan_strategy",
+    "priority_order",
     "record_milestone",
+    "roadmap_inputs",
+    "schedule_inputs",
     "schedule_measures",
 ]

@@ -31,13 +31,15 @@ class MeasureShare:
 
     Attributes:
         measure: The measure's key.
-        one_off: The member's share of the one-off cost, in euros.
-        yearly: The member's share of the yearly cost, in euros.
+        one_off: The member's share of the one-off cost, in euros; ``None``
+            while the measure's one-off cost is not estimated.
+        yearly: The member's share of the yearly cost, in euros; ``None``
+            while the measure's yearly cost is not estimated.
     """
 
     measure: str
-    one_off: Decimal
-    yearly: Decimal
+    one_off: Decimal | None
+    yearly: Decimal | None
 
 
 @attrs.frozen
@@ -59,13 +61,29 @@ class MemberPlan:
 
     @property
     def one_off(self) -> Decimal:
-        """The member's total share of one-off costs."""
-        return sum((s.one_off for s in self.shares), Decimal(0))
+        """The member's total share of the estimated one-off costs.
+
+        Measures without an estimate are left out; :attr:`uncosted` names them.
+        """
+        return sum((s.one_off for s in self.shares if s.one_off is not None), Decimal(0))
 
     @property
     def yearly(self) -> Decimal:
-        """The member's total share of yearly follow-on costs."""
-        return sum((s.yearly for s in self.shares), Decimal(0))
+        """The member's total share of the estimated yearly follow-on costs.
+
+        Measures without an estimate are left out; :attr:`uncosted_yearly` names them.
+        """
+        return sum((s.yearly for s in self.shares if s.yearly is not None), Decimal(0))
+
+    @property
+    def uncosted(self) -> tuple[str, ...]:
+        """Keys of the member's measures whose one-off cost is not estimated."""
+        return tuple(s.measure for s in self.shares if s.one_off is None)
+
+    @property
+    def uncosted_yearly(self) -> tuple[str, ...]:
+        """Keys of the member's measures whose yearly cost is not estimated."""
+        return tuple(s.measure for s in self.shares if s.yearly is None)
 
 
 def _applies(measure: Measure, members: tuple[MemberMunicipality, ...]) -> list[MemberMunicipality]:
@@ -92,6 +110,12 @@ def _weights(members: list[MemberMunicipality], basis: ShareBasis) -> list[Decim
     return weights
 
 
+def _split(amount: Decimal | None, weights: list[Decimal]) -> list[Decimal | None]:
+    if amount is None:
+        return [None] * len(weights)
+    return list(split_amount(amount, weights))
+
+
 def break_down(
     strategy: Strategy, basis: ShareBasis | str = ShareBasis.POPULATION
 ) -> tuple[MemberPlan, ...]:
@@ -99,8 +123,11 @@ def break_down(
 
     Each measure's one-off and yearly cost is split in cents by the largest
     remainder method, so the members' shares of a measure add up to exactly
-    its cost and the members' totals add up to exactly the strategy's total.
-    Rejected measures count like the others; filter them first if wanted.
+    its cost and the members' totals add up to exactly the strategy's total
+    of estimated costs. A cost not yet estimated stays unknown in every
+    member's share (``None``, never 0 €); the members' plans name those
+    measures (:attr:`MemberPlan.uncosted`). Rejected measures count like the
+    others; filter them first if wanted.
 
     Args:
         strategy: The strategy of a Verbandsgemeinde or Kreis.
@@ -122,8 +149,8 @@ def break_down(
     for measure in strategy.measures:
         applicable = _applies(measure, members)
         weights = _weights(applicable, basis)
-        one_off = split_amount(measure.cost.one_off, weights)
-        yearly = split_amount(measure.cost.yearly, weights)
+        one_off = _split(measure.cost.one_off, weights)
+        yearly = _split(measure.cost.yearly, weights)
         for member, a, b in zip(applicable, one_off, yearly, strict=True):
             shares[member.name].append(MeasureShare(measure.key, a, b))
     return tuple(MemberPlan(name, tuple(items)) for name, items in shares.items())

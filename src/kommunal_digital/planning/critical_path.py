@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 import networkx as nx
 
+from kommunal_digital.errors import PlanningError
 from kommunal_digital.model import Measure
 from kommunal_digital.planning.dependencies import dependency_graph
 from kommunal_digital.units.months import add_months
@@ -29,7 +30,10 @@ class Timing:
         earliest_finish: ``earliest_start + duration``.
         latest_start: Latest start that does not move the project end.
         latest_finish: ``latest_start + duration``.
-        slack: ``latest_start - earliest_start``; zero on the critical path.
+        assumed: The measure's duration is not estimated; ``duration`` is
+            the assumption passed to :func:`critical_path`.
+
+    ``slack`` is ``latest_start - earliest_start``; zero on the critical path.
     """
 
     key: str
@@ -38,6 +42,7 @@ class Timing:
     earliest_finish: int
     latest_start: int
     latest_finish: int
+    assumed: bool = False
 
     @property
     def slack(self) -> int:
@@ -88,20 +93,44 @@ class CriticalPath:
         return add_months(self.start, self.timings[key].earliest_finish) - dt.timedelta(days=1)
 
 
-def critical_path(measures: Iterable[Measure] | nx.DiGraph[str], start: dt.date) -> CriticalPath:
+def critical_path(
+    measures: Iterable[Measure] | nx.DiGraph[str],
+    start: dt.date,
+    *,
+    assumed_duration_months: int | None = None,
+) -> CriticalPath:
     """Compute earliest/latest times, slack and a critical path.
+
+    A path through a measure of unknown duration has no honest length: such
+    a measure takes ``assumed_duration_months`` (its timing is marked
+    ``assumed``), and without an assumption the computation is refused.
 
     Args:
         measures: The measures, or a graph from
             :func:`~kommunal_digital.planning.dependencies.dependency_graph`.
         start: The date the plan starts.
+        assumed_duration_months: The duration assumed for measures without
+            an estimate.
 
     Raises:
         UnknownDependencyError, DependencyCycleError: See ``dependency_graph``.
+        PlanningError: A measure's duration is unknown and nothing is
+            assumed; the message names the measures.
     """
     graph = measures if isinstance(measures, nx.DiGraph) else dependency_graph(measures)
     order: list[str] = list(nx.lexicographical_topological_sort(graph))
-    duration = {key: graph.nodes[key]["measure"].duration_months for key in order}
+    known = {key: graph.nodes[key]["measure"].duration_months for key in order}
+    unknown = [key for key in order if known[key] is None]
+    if unknown and assumed_duration_months is None:
+        names = ", ".join(repr(key) for key in sorted(unknown))
+        raise PlanningError(
+            f"the duration of {names} is not estimated; estimate it or pass an "
+            "assumed duration to compute the critical path"
+        )
+    assumed = assumed_duration_months or 0  # only used when given (checked above)
+    duration: dict[str, int] = {
+        key: assumed if value is None else value for key, value in known.items()
+    }
     earliest: dict[str, int] = {}
     for key in order:
         earliest[key] = max((earliest[p] + duration[p] for p in graph.predecessors(key)), default=0)
@@ -119,6 +148,7 @@ def critical_path(measures: Iterable[Measure] | nx.DiGraph[str], start: dt.date)
             earliest_finish=earliest[key] + duration[key],
             latest_start=latest_finish[key] - duration[key],
             latest_finish=latest_finish[key],
+            assumed=key in unknown,
         )
         for key in order
     }

@@ -1,4 +1,13 @@
-"""Planning a whole strategy: schedule and roadmap in one step."""
+"""Planning a whole strategy: schedule and roadmap in one step.
+
+A planned strategy's schedule and generated roadmap carry fingerprints of
+the data they were computed from (:func:`schedule_inputs`,
+:func:`roadmap_inputs`): right after :func:`plan_strategy` they equal the
+recomputed fingerprints, and any change that would change the plan (a
+measure added, a cost or date changed, another ranking order, other
+limits, profiles or preset) makes them differ, so a stored plan is known to
+be stale instead of silently used.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +17,105 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from kommunal_digital.errors import PlanningError
-from kommunal_digital.model import Roadmap, Strategy
+from kommunal_digital.model import Measure, Roadmap, Strategy
+from kommunal_digital.model.fingerprint import fingerprint, measure_inputs
 from kommunal_digital.model.preset import RoadmapPreset
+from kommunal_digital.model.schedule import ScheduleLimits
 from kommunal_digital.planning.roadmap import DEFAULT_ROADMAP_PRESET, build_roadmap
-from kommunal_digital.planning.schedule import schedule_measures
+from kommunal_digital.planning.schedule import priority_order, schedule_measures
 
-__all__ = ["plan_strategy"]
+__all__ = ["default_priority", "plan_strategy", "roadmap_inputs", "schedule_inputs"]
+
+
+def default_priority(strategy: Strategy) -> list[str]:
+    """The order measures get money and staff in when no other order is given.
+
+    The order of the strategy's ranking when it has an assessed one.
+    Otherwise (no ranking, or one that says the measures are not yet
+    assessed) deadlines decide: first the measures with a hard date (the
+    earlier of ``legal_deadline`` and ``deadline``), earliest first; then
+    those with a target date (``target_on``), earliest first; then the rest,
+    each group in the order of the strategy.
+
+    Args:
+        strategy: The strategy.
+    """
+    if strategy.ranking is not None and strategy.ranking.assessed:
+        return list(strategy.ranking.order)
+    far = dt.date.max
+
+    def key(item: tuple[int, Measure]) -> tuple[dt.date, dt.date, int]:
+        index, measure = item
+        hard = [d for d in (measure.legal_deadline, measure.deadline) if d is not None]
+        return (min(hard, default=far), measure.target_on or far, index)
+
+    return [m.key for _, m in sorted(enumerate(strategy.measures), key=key)]
+
+
+def _limits(strategy: Strategy) -> ScheduleLimits | None:
+    if strategy.limits is not None:
+        return strategy.limits
+    return strategy.schedule.limits if strategy.schedule is not None else None
+
+
+def schedule_inputs(strategy: Strategy, priority: Sequence[str] | None = None) -> str:
+    """The fingerprint of what the schedule of a strategy is computed from.
+
+    Every measure (all fields but the text-only ones, see
+    :func:`~kommunal_digital.model.fingerprint.measure_inputs`), the
+    limits (``strategy.limits``; for an old file without limits those its
+    stored schedule records) and the order the scheduler takes the measures
+    up in (from ``priority``, by default :func:`default_priority`). Right
+    after :func:`plan_strategy` it equals ``strategy.schedule.inputs``.
+
+    Args:
+        strategy: The strategy.
+        priority: The priority given to :func:`plan_strategy`, if any.
+    """
+    if priority is None:
+        priority = default_priority(strategy)
+    return fingerprint(
+        "schedule",
+        [measure_inputs(m) for m in strategy.measures],
+        _limits(strategy),
+        priority_order(strategy.measures, priority),
+    )
+
+
+def roadmap_inputs(
+    strategy: Strategy,
+    priority: Sequence[str] | None = None,
+    *,
+    preset_key: str | None = None,
+) -> str:
+    """The fingerprint of what the generated roadmap of a strategy is computed from.
+
+    The schedule's inputs (:func:`schedule_inputs`), the roadmap preset's key
+    (``strategy.roadmap_preset``, else ``standard``), the roadmap's start
+    (the stored roadmap's, else the limits'), the project profiles (their
+    milestones become roadmap milestones) and the organigram (it names the
+    owner of a measure without ``owner_role``). Measure titles and owner
+    roles are part of the schedule's inputs. A change of the preset's content in a
+    pack is not detected, only another preset key. Right after
+    :func:`plan_strategy` it equals ``strategy.roadmap.inputs``.
+
+    Args:
+        strategy: The strategy.
+        priority: The priority given to :func:`plan_strategy`, if any.
+        preset_key: The key of the preset given to :func:`plan_strategy`, if any.
+    """
+    limits = _limits(strategy)
+    start = strategy.roadmap.start if strategy.roadmap is not None else None
+    if start is None and limits is not None:
+        start = limits.start
+    return fingerprint(
+        "roadmap",
+        schedule_inputs(strategy, priority),
+        preset_key or strategy.roadmap_preset or DEFAULT_ROADMAP_PRESET,
+        start,
+        strategy.profiles,
+        strategy.organigram,
+    )
 
 
 def plan_strategy(
@@ -26,6 +128,10 @@ def plan_strategy(
 ) -> Strategy:
     """Return a copy of the strategy with a fresh schedule and roadmap.
 
+    Both carry the fingerprint of their inputs (``schedule.inputs`` from
+    :func:`schedule_inputs`, ``roadmap.inputs`` from :func:`roadmap_inputs`,
+    each with the ``priority`` and ``preset`` given).
+
     The schedule is made under ``strategy.limits``; the roadmap is generated
     from ``preset`` (by default the one the strategy names, else
     ``standard``) and carries the
@@ -36,10 +142,9 @@ def plan_strategy(
         strategy: The strategy; it must have ``limits``.
         presets: The registered roadmap presets by key
             (``workspace.roadmap_presets``).
-        priority: Measure keys, most important first. By default the order
-            of the strategy's ``ranking``; without a ranking, measures with a
-            legal deadline come first (earliest deadline first), then the
-            others in the order of the strategy.
+        priority: Measure keys, most important first; by default
+            :func:`default_priority` (the ranking's order, else deadlines
+            first).
         preset: The procedure to generate the roadmap from; by default the
             preset named by ``strategy.roadmap_preset``, else the three-phase
             procedure ``standard``.
@@ -54,8 +159,9 @@ def plan_strategy(
         raise PlanningError(
             "the strategy has no 'limits' (start, horizon, budget, staff) to plan with"
         )
+    given = priority
     if priority is None:
-        priority = strategy.ranking.order if strategy.ranking else _legal_first(strategy)
+        priority = default_priority(strategy)
     schedule = schedule_measures(strategy.measures, strategy.limits, priority)
     start = roadmap_start or (strategy.roadmap.start if strategy.roadmap else strategy.limits.start)
     if preset is None:
@@ -67,17 +173,10 @@ def plan_strategy(
     roadmap = build_roadmap(strategy, start, preset=preset, schedule=schedule)
     if strategy.roadmap is not None:
         roadmap = _keep_reached(strategy.roadmap, roadmap)
-    return attrs.evolve(strategy, schedule=schedule, roadmap=roadmap)
-
-
-def _legal_first(strategy: Strategy) -> list[str]:
-    """Measures with a legal deadline first, by deadline; the rest in file order."""
-    far = dt.date.max
-    order = sorted(
-        enumerate(strategy.measures),
-        key=lambda item: (item[1].legal_deadline or far, item[0]),
-    )
-    return [measure.key for _, measure in order]
+    schedule = attrs.evolve(schedule, inputs=schedule_inputs(strategy, given))
+    planned = attrs.evolve(strategy, schedule=schedule, roadmap=roadmap)
+    stamp = roadmap_inputs(planned, given, preset_key=preset.key)
+    return attrs.evolve(planned, roadmap=attrs.evolve(roadmap, inputs=stamp))
 
 
 def _keep_reached(old: Roadmap, new: Roadmap) -> Roadmap:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from kommunal_digital.errors import PlanningError
-from kommunal_digital.model import Milestone, Phase, Roadmap, Strategy, Task
+from kommunal_digital.model import (
+    Measure,
+    Milestone,
+    Phase,
+    Roadmap,
+    Strategy,
+    Task,
+    measure_owner,
+)
 from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.model.schedule import Schedule
 from kommunal_digital.units.months import add_months
@@ -22,6 +30,13 @@ def _due(start: dt.date, phase_offset: int, due_month: int | None) -> dt.date | 
     return None if due_month is None else add_months(start, phase_offset + due_month)
 
 
+def _owner(strategy: Strategy, measure: Measure) -> str:
+    if measure.owner_role.strip():
+        return measure.owner_role
+    role = measure_owner(strategy, measure)
+    return role.title if role is not None else ""
+
+
 def build_roadmap(
     strategy: Strategy,
     start: dt.date,
@@ -34,8 +49,10 @@ def build_roadmap(
     Phases follow each other from ``start``; due dates are the preset's
     offsets from each phase's start. The implementation phase gets, after
     its standard tasks, one task per scheduled measure (due at the measure's
-    end, carried by its owner role) and the milestones of the project
-    profiles of those measures.
+    end, carried by its ``owner_role``, else by the organigram role that
+    owns it, else by nobody named yet: ``""``) and the milestones of the
+    project profiles of those measures. Finished, dropped and unplaced
+    measures get no task.
 
     Args:
         strategy: Supplies measures and project profiles.
@@ -55,7 +72,7 @@ def build_roadmap(
                 tasks.append(
                     Task(
                         f"Maßnahme umsetzen: {measure.title}",
-                        measure.owner_role or "Digitalbeauftragte/r",
+                        _owner(strategy, measure),
                         max(item.end, start),
                     )
                 )

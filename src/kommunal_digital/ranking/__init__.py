@@ -1,7 +1,15 @@
 """Ranking measures: pluggable rules with explainable scores, AHP weights, sensitivity."""
 
 from kommunal_digital.ranking.ahp import AhpResult, ahp_weights
-from kommunal_digital.ranking.ordering import TIE_BREAKERS, Scored, build_ranking, order_scored
+from kommunal_digital.ranking.ordering import (
+    NOT_ASSESSED,
+    TIE_BREAKERS,
+    Scored,
+    build_ranking,
+    entry_assessed,
+    not_assessed_ranking,
+    order_scored,
+)
 from kommunal_digital.ranking.registry import DEFAULT_RULE, rank_measures, rank_strategy
 from kommunal_digital.ranking.request import RankingRequest, RankingRule
 from kommunal_digital.ranking.sensitivity import (
@@ -14,6 +22,7 @@ from kommunal_digital.ranking.sensitivity import (
 __all__ = [
     "AhpResult",
     "DEFAULT_RULE",
+    "NOT_ASSESSED",
     "RankChange",
     "RankingRequest",
     "RankingRule",
@@ -23,6 +32,8 @@ __all__ = [
     "TIE_BREAKERS",
     "ahp_weights",
     "build_ranking",
+    "entry_assessed",
+    "not_assessed_ranking",
     "order_scored",
     "rank_measures",
     "rank_strategy",

@@ -9,9 +9,11 @@ import attrs
 
 from kommunal_digital.errors import InconsistentComparisonsError, RankingError
 from kommunal_digital.model.ranking import Comparison, Ranking
+from kommunal_digital.ranking.ordering import not_assessed_ranking
 from kommunal_digital.ranking.request import RankingRequest
+from kommunal_digital.ranking.weighted_sum import NO_CRITERIA
 
-__all__ = ["RANDOM_INDEX", "Ahp", "AhpResult", "ahp_weights"]
+__all__ = ["NO_COMPARISONS", "RANDOM_INDEX", "Ahp", "AhpResult", "ahp_weights"]
 
 #: Saaty's random consistency index by matrix size.
 RANDOM_INDEX = {
@@ -124,12 +126,20 @@ def ahp_weights(keys: Sequence[str], comparisons: Sequence[Comparison]) -> AhpRe
     )
 
 
+#: Why the AHP rule assessed nothing: the criteria were never compared.
+NO_COMPARISONS = "Für die Kriterien liegen noch keine paarweisen Vergleiche vor."
+
+
 @attrs.frozen
 class Ahp:
     """Weighted sum with criterion weights derived by AHP from pairwise comparisons.
 
     Refuses judgements whose consistency ratio exceeds 0.1 (option
-    ``max_consistency_ratio``) and names the most inconsistent pairs.
+    ``max_consistency_ratio``) and names the most inconsistent pairs, and
+    refuses an incomplete set of comparisons. Without criteria, or with
+    several criteria and no comparison at all, nothing is assessed (the
+    measures keep the order they were recorded in, each "noch nicht
+    bewertet"); missing scores are handled as by ``nutzwert``.
     """
 
     name: str = "ahp"
@@ -138,6 +148,10 @@ class Ahp:
     def rank(self, request: RankingRequest) -> Ranking:
         """Derive weights, check consistency, then rank by weighted sum."""
         keys = [criterion.key for criterion in request.criteria]
+        if not keys:
+            return not_assessed_ranking(self.name, request.measures, NO_CRITERIA)
+        if len(keys) > 1 and not request.comparisons:
+            return not_assessed_ranking(self.name, request.measures, NO_COMPARISONS)
         result = ahp_weights(keys, request.comparisons)
         limit = float(request.option("max_consistency_ratio", MAX_CONSISTENCY_RATIO))
         if result.consistency_ratio > limit:
@@ -159,6 +173,8 @@ class Ahp:
         inner = request.rule("nutzwert").rank(
             request.with_options({**request.options, "weights": result.weights})
         )
+        if not inner.assessed:
+            return attrs.evolve(inner, rule=self.name)
         return attrs.evolve(
             inner,
             rule=self.name,

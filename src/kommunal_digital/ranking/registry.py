@@ -9,6 +9,7 @@ import attrs
 
 from kommunal_digital.errors import RankingError
 from kommunal_digital.model import Strategy
+from kommunal_digital.model.fingerprint import ranking_inputs
 from kommunal_digital.model.ranking import Ranking, RankingChoice
 from kommunal_digital.ranking.request import RankingRule, request_from_strategy
 
@@ -34,8 +35,15 @@ def rank_measures(
         options: Options of the rule; by default those of the strategy's
             ``ranking_rule`` when that names the same rule.
 
+    Returns:
+        The ranking. When the rule finds nothing to decide by (no votes, no
+        criteria, no scores, no comparisons), ``assessed`` is false and the
+        measures keep the order they were recorded in; see
+        :func:`~kommunal_digital.ranking.build_ranking`.
+
     Raises:
-        RankingError: Unknown rule, missing scores, inconsistent comparisons.
+        RankingError: Unknown rule, incomplete or inconsistent comparisons,
+            criteria that do not fit the rule.
     """
     chosen = strategy.ranking_rule or RankingChoice(rule=DEFAULT_RULE)
     name = rule or chosen.rule
@@ -56,6 +64,11 @@ def rank_strategy(
 ) -> Strategy:
     """Return a copy of the strategy with its ranking (and the rule used) stored.
 
+    The stored ranking carries the fingerprint of its inputs
+    (``Ranking.inputs``, :func:`~kommunal_digital.model.fingerprint.ranking_inputs`
+    of the returned strategy, i.e. with the rule finally stored), so a later
+    change of the measures, criteria, comparisons or rule shows it is stale.
+
     Args:
         strategy: The strategy to rank.
         rules: The registered rules by name (``workspace.ranking_rules``).
@@ -69,4 +82,5 @@ def rank_strategy(
             rule=ranking.rule,
             options=dict(options if options is not None else (chosen.options if chosen else {})),
         )
-    return attrs.evolve(strategy, ranking=ranking, ranking_rule=chosen)
+    ranked = attrs.evolve(strategy, ranking=ranking, ranking_rule=chosen)
+    return attrs.evolve(ranked, ranking=attrs.evolve(ranking, inputs=ranking_inputs(ranked)))

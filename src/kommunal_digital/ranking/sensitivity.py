@@ -112,12 +112,17 @@ def sensitivity(
         step: The relative change between two tries.
 
     Raises:
-        RankingError: The rule does not work with criterion weights.
+        RankingError: The rule does not work with criterion weights, or the
+            ranking is not assessed (nothing to decide by, so nothing to vary).
     """
     if not 0 < step <= max_change:
         raise RankingError("sensitivity needs 0 < step <= max_change")
     base = rank_measures(strategy, rules, rule, options)
     name = base.rule
+    if not base.assessed:
+        raise RankingError(
+            f"the {name!r} ranking is not assessed (nothing to decide by); nothing to vary"
+        )
     if not base.weights:
         raise RankingError(f"rule {name!r} uses no criterion weights; nothing to vary")
     perturbed_rule = "nutzwert" if name == "ahp" else name

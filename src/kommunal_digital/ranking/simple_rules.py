@@ -8,14 +8,30 @@ import attrs
 
 from kommunal_digital.errors import RankingError
 from kommunal_digital.model.ranking import Direction, Ranking, ScorePart
-from kommunal_digital.ranking.ordering import Scored, build_ranking
+from kommunal_digital.ranking.ordering import (
+    NOT_ASSESSED,
+    Scored,
+    build_ranking,
+    entry_assessed,
+    not_assessed_ranking,
+)
 from kommunal_digital.ranking.request import RankingRequest
-from kommunal_digital.ranking.weighted_sum import normalised_weights, utility
+from kommunal_digital.ranking.weighted_sum import (
+    NO_CRITERIA,
+    NO_SCORES,
+    missing_note,
+    missing_scores,
+    normalised_weights,
+    utility,
+)
 
-__all__ = ["DotVoting", "LegalFirst", "QuickWin", "QUADRANTS"]
+__all__ = ["NO_VOTES", "DotVoting", "LegalFirst", "QuickWin", "QUADRANTS"]
 
 #: Quadrants of the impact/effort matrix, in ranking order.
 QUADRANTS = ("Quick Win", "Großprojekt", "Lückenfüller", "Zeitfresser")
+
+#: Why the dot-voting rule assessed nothing.
+NO_VOTES = "Es sind keine Punkte aus einer Punktabfrage erfasst."
 
 
 @attrs.frozen
@@ -30,6 +46,12 @@ class QuickWin:
     both a *Lückenfüller*; low impact and high effort a *Zeitfresser*.
     Measures are ordered by quadrant in that order, then by impact minus
     effort (the score).
+
+    A measure lacking a score for one of these criteria is "noch nicht
+    bewertet" and placed after all quadrants, in the order the measures
+    were recorded; a missing score is never taken as any value. Without
+    criteria, or when no measure has all its scores, the ranking is not
+    assessed. Criteria that lack a benefit or a cost criterion are refused.
     """
 
     name: str = "quick-win"
@@ -37,6 +59,8 @@ class QuickWin:
 
     def rank(self, request: RankingRequest) -> Ranking:
         """Place measures into quadrants and order them; see the class documentation."""
+        if not request.criteria:
+            return not_assessed_ranking(self.name, request.measures, NO_CRITERIA)
         by_key = {c.key: c for c in request.criteria}
         impact_keys = request.option(
             "impact", [c.key for c in request.criteria if c.direction is Direction.BENEFIT]
@@ -57,8 +81,16 @@ class QuickWin:
         threshold = float(request.option("threshold", 0.5))
         impact_weights = normalised_weights(impact_criteria, request.option("weights", None))
         effort_weights = normalised_weights(effort_criteria, request.option("weights", None))
+        needed = tuple(dict.fromkeys((*impact_criteria, *effort_criteria)))
+        gaps = {m.key: missing_scores(m, needed) for m in request.measures}
+        if request.measures and all(gaps.values()):
+            return not_assessed_ranking(self.name, request.measures, NO_SCORES)
         items = []
         for measure in request.measures:
+            if gaps[measure.key]:
+                note = missing_note(gaps[measure.key], needed)
+                items.append(Scored(measure, 0.0, group=len(QUADRANTS), note=note, assessed=False))
+                continue
             impact, impact_parts = utility(measure, impact_criteria, impact_weights)
             ease, effort_parts = utility(measure, effort_criteria, effort_weights)
             effort = 1.0 - ease
@@ -82,12 +114,14 @@ class QuickWin:
                     note=f"Quadrant: {QUADRANTS[quadrant]}",
                 )
             )
+        complete = not any(gaps.values())
         return build_ranking(
             self.name,
             items,
             weights={**impact_weights, **effort_weights},
             explanation=(
-                "Die Maßnahmen wurden nach Nutzen und Aufwand in vier Felder eingeordnet: "
+                ("Die Maßnahmen wurden" if complete else "Die bewerteten Maßnahmen wurden")
+                + " nach Nutzen und Aufwand in vier Felder eingeordnet: "
                 "zuerst Quick Wins (großer Nutzen, geringer Aufwand), dann Großprojekte, "
                 "Lückenfüller und zuletzt Zeitfresser; innerhalb eines Feldes zählt der "
                 "Nutzen abzüglich des Aufwands."
@@ -97,13 +131,20 @@ class QuickWin:
 
 @attrs.frozen
 class DotVoting:
-    """Punktabfrage: the measures with the most workshop points come first."""
+    """Punktabfrage: the measures with the most workshop points come first.
+
+    When no measure has a point (no dot voting recorded), the ranking is not
+    assessed: the measures keep the order they were recorded in, each "noch
+    nicht bewertet", and the explanation says so instead of citing points.
+    """
 
     name: str = "punktabfrage"
     title: str = "Punktabfrage im Workshop"
 
     def rank(self, request: RankingRequest) -> Ranking:
-        """Order by ``Measure.votes``."""
+        """Order by ``Measure.votes``; see the class documentation."""
+        if not any(measure.votes for measure in request.measures):
+            return not_assessed_ranking(self.name, request.measures, NO_VOTES)
         items = [
             Scored(
                 measure,
@@ -120,6 +161,13 @@ class DotVoting:
         )
 
 
+def _strip_marker(note: str) -> str:
+    """A note without its leading "noch nicht bewertet" (build_ranking adds it again)."""
+    if note.startswith(NOT_ASSESSED):
+        return note[len(NOT_ASSESSED) :].lstrip(". ")
+    return note
+
+
 @attrs.frozen
 class LegalFirst:
     """Measures required by law come first, earliest deadline first.
@@ -128,6 +176,11 @@ class LegalFirst:
     ordered by ``legal_deadline`` (those without a deadline after those with
     one). Within the same deadline, and among all other measures, the order
     of the rule named by option ``then`` (default ``nutzwert``) decides.
+
+    What the inner rule could not assess stays "noch nicht bewertet" (in the
+    order the measures were recorded, legally required ones still first);
+    the ranking is assessed only when the inner rule assessed something,
+    since a legal requirement places a measure but does not assess it.
     """
 
     name: str = "gesetz-zuerst"
@@ -141,14 +194,14 @@ class LegalFirst:
         options = {k: v for k, v in request.options.items() if k != "then"}
         inner = request.rule(inner_name).rank(request.with_options(options))
         by_key = {m.key: m for m in request.measures}
-        deadlines = sorted(
-            {m.legal_deadline or dt.date.max for m in request.measures if m.legal_driver}
-        )
+        legal = [m for m in request.measures if m.legal_driver]
+        deadlines = sorted({m.legal_deadline or dt.date.max for m in legal})
         items = []
         for entry in inner.entries:
             measure = by_key[entry.measure]
             parts = entry.parts
-            note = entry.note
+            assessed = inner.assessed and entry_assessed(entry)
+            note = entry.note if assessed else _strip_marker(entry.note)
             # Keep the inner order within a group: later inner ranks score lower.
             score = float(len(inner.entries) - entry.rank)
             group = len(deadlines)
@@ -162,16 +215,22 @@ class LegalFirst:
                 requirement = f"Gesetzlich vorgeschrieben: {measure.legal_driver}{deadline}"
                 parts = (ScorePart(label=requirement), *parts)
                 note = f"{requirement}. {note}".strip()
-            items.append(Scored(measure, score, parts, group=group, note=note))
+            items.append(Scored(measure, score, parts, group=group, note=note, assessed=assessed))
+        if not legal:
+            lead = "Für keine Maßnahme ist eine gesetzliche Pflicht erfasst. "
+        elif any(m.legal_deadline for m in legal):
+            lead = (
+                "Gesetzlich vorgeschriebene Maßnahmen stehen vorn, die mit der frühesten "
+                "Frist zuerst. Im Übrigen gilt: "
+            )
+        else:
+            lead = "Gesetzlich vorgeschriebene Maßnahmen stehen vorn. Im Übrigen gilt: "
         ranking = build_ranking(
             self.name,
             items,
             weights=inner.weights,
             consistency_ratio=inner.consistency_ratio,
-            explanation=(
-                "Gesetzlich vorgeschriebene Maßnahmen stehen vorn, die mit der frühesten "
-                "Frist zuerst. Im Übrigen gilt: " + inner.explanation
-            ),
+            explanation=lead + inner.explanation,
         )
         # The score shown is the inner rule's, the position the combined one; a
         # tie-break of the inner rule still holds where the neighbours are the same.

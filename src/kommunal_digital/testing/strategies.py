@@ -1322,6 +1322,7 @@ def _schedule_limit(draw: st.DrawFn) -> ScheduleLimits:
         one_off_budget=draw(_OPTIONAL_MONEY),
         staff_fte=draw(_OPTIONAL_WEIGHT),
         years=tuple(_year_limit(draw, year) for year in years),
+        assumed_duration_months=draw(st.none() | _KNOWN_DURATION),
     )
 
 
@@ -1490,7 +1491,7 @@ _URL = st.one_of(
             "https://www.lindenau.de/rat/vorlage?id=12&teil=2",
             "https://example.org/Straße/%7B%7B%20title%20%7D%7D",
             "https://example.org/{{title}}",
-            "https://example.org/a#&amp;<b>",
+            "https://example.org/a#&amp;b",
         )
     ),
     st.from_regex(

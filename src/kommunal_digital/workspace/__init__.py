@@ -14,6 +14,12 @@ from kommunal_digital.workspace.extensions import (
     extension_problems,
     read_extension,
 )
+from kommunal_digital.workspace.freshness import (
+    Freshness,
+    Refreshed,
+    derived_freshness,
+    refresh_derived,
+)
 from kommunal_digital.workspace.operations import pack_reference, plan, rank, with_pack
 from kommunal_digital.workspace.workspace import (
     TEMPLATE_KINDS,
@@ -39,20 +45,24 @@ __all__ = [
     "EXTENDABLE",
     "ExtensionProblem",
     "ExtensionSchema",
+    "Freshness",
     "MeasureContextBuilder",
     "OutputFormat",
     "PictureSource",
+    "Refreshed",
     "Renderer",
     "TEMPLATE_KINDS",
     "Workspace",
     "check",
     "check_extensions",
     "content_diagnostics",
+    "derived_freshness",
     "extension_problems",
     "pack_reference",
     "plan",
     "rank",
     "read_extension",
+    "refresh_derived",
     "template_name",
     "with_pack",
 ]

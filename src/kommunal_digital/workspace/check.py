@@ -10,6 +10,7 @@ The command line only prints the result.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -18,14 +19,17 @@ import attrs
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.gate.readiness import ReadinessReport, check_readiness
 from kommunal_digital.maturity.scoring import assess_maturity
-from kommunal_digital.model import Strategy
+from kommunal_digital.model import MeasureStatus, Strategy
 from kommunal_digital.model.labels import Severity
 from kommunal_digital.organisation.findings import Finding
 from kommunal_digital.organisation.governance import run_checks
 from kommunal_digital.workspace.extensions import extension_problems
+from kommunal_digital.workspace.freshness import derived_freshness
 from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = ["CheckReport", "Diagnostic", "check", "content_diagnostics"]
+
+_CLOSED = (MeasureStatus.ABGESCHLOSSEN, MeasureStatus.VERWORFEN)
 
 
 @attrs.frozen
@@ -36,7 +40,11 @@ class Diagnostic:
         code: What kind of finding, dotted: ``pack.other``, ``pack.version``,
             ``extensions.invalid``, ``extensions.unknown``,
             ``maturity.answers``, ``content.no-measures``,
-            ``content.field-without-measures``, ``governance.<check>``,
+            ``content.field-without-measures``, ``content.unknown-cost``,
+            ``content.unknown-duration``, ``content.unknown-staff``,
+            ``content.deadline-passed``, ``content.not-assessed``,
+            ``derived.stale-<part>``, ``derived.unstamped-<part>``
+            (part: ranking, schedule, roadmap), ``governance.<check>``,
             ``gate.<gate>``.
         severity: ``error``, ``warning`` or ``info``.
         message: What is wrong (German where it comes from a check that
@@ -138,14 +146,92 @@ def _maturity_diagnostics(strategy: Strategy, workspace: Workspace) -> Iterator[
         yield Diagnostic("maturity.answers", Severity.ERROR, error.reason, error.field)
 
 
-def content_diagnostics(strategy: Strategy) -> Iterator[Diagnostic]:
-    """What the documents cannot honestly say yet: no measures, chosen fields without any.
+_LISTED = 8
 
+
+def _keys(keys: list[str]) -> str:
+    shown = ", ".join(keys[:_LISTED])
+    return shown + (f" and {len(keys) - _LISTED} more" if len(keys) > _LISTED else "")
+
+
+def _unknown_diagnostics(strategy: Strategy) -> Iterator[Diagnostic]:
+    open_measures = [m for m in strategy.measures if m.status not in _CLOSED]
+    unknown = {
+        "content.unknown-cost": (
+            [m.key for m in open_measures if not m.cost.known],
+            "no cost estimate (one-off or yearly); documents print it as still open",
+        ),
+        "content.unknown-duration": (
+            [m.key for m in open_measures if m.duration_months is None],
+            "no estimated duration; the schedule cannot place them without an assumption",
+        ),
+        "content.unknown-staff": (
+            [m.key for m in open_measures if m.staff_fte is None],
+            "no staff estimate",
+        ),
+    }
+    for code, (keys, what) in unknown.items():
+        if keys:
+            yield Diagnostic(
+                code, Severity.WARNING, f"{len(keys)} measure(s) have {what}", _keys(keys)
+            )
+
+
+def _deadline_diagnostics(strategy: Strategy, today: dt.date) -> Iterator[Diagnostic]:
+    for index, measure in enumerate(strategy.measures):
+        deadline = measure.legal_deadline
+        if deadline is not None and deadline < today and measure.status not in _CLOSED:
+            yield Diagnostic(
+                "content.deadline-passed",
+                Severity.WARNING,
+                f"the legal deadline {deadline.isoformat()} of {measure.key!r} has passed "
+                "and the measure is not finished; the documents say so",
+                f"measures[{index}].legal_deadline",
+            )
+
+
+def _derived_diagnostics(strategy: Strategy) -> Iterator[Diagnostic]:
+    if strategy.ranking is not None and not strategy.ranking.assessed:
+        yield Diagnostic(
+            "content.not-assessed",
+            Severity.WARNING,
+            "the ranking rule found nothing to rank by (no votes, scores or criteria): "
+            "documents present the measures as not yet assessed",
+            "ranking",
+        )
+    for item in derived_freshness(strategy):
+        if item.state == "stale":
+            yield Diagnostic(
+                f"derived.stale-{item.part}",
+                Severity.WARNING,
+                f"the stored {item.part} no longer fits the data it was computed from; "
+                "build recomputes it in memory, run it again to store a current one",
+                item.part,
+            )
+        elif item.state == "unstamped":
+            yield Diagnostic(
+                f"derived.unstamped-{item.part}",
+                Severity.INFO,
+                f"the stored {item.part} has no fingerprint of its inputs (an older file), "
+                "so nobody can tell whether it is current; build recomputes it in memory",
+                item.part,
+            )
+
+
+def content_diagnostics(strategy: Strategy, today: dt.date | None = None) -> Iterator[Diagnostic]:
+    """What the documents cannot honestly say yet, and stored results that no longer fit.
+
+    No measures, chosen fields without measures, unknown costs, durations
+    and staff, passed legal deadlines, a ranking that assessed nothing,
+    and a stored ranking, schedule or roadmap that is stale or unstamped.
     Part of :func:`check`; ``build`` calls it alone to warn before writing.
 
     Args:
         strategy: The strategy whose content is looked at.
+        today: The date deadlines are compared with; today by default.
     """
+    yield from _derived_diagnostics(strategy)
+    yield from _deadline_diagnostics(strategy, today or dt.date.today())
     if not strategy.measures:
         yield Diagnostic(
             "content.no-measures",
@@ -163,6 +249,7 @@ def content_diagnostics(strategy: Strategy) -> Iterator[Diagnostic]:
                 f"the chosen action field {field.title!r} has no measures",
                 f"action_fields[{index}]",
             )
+    yield from _unknown_diagnostics(strategy)
 
 
 def _finding(finding: Finding) -> Diagnostic:
@@ -191,6 +278,7 @@ def check(
     gate: str | None = None,
     top_n: int | None = None,
     options: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
 ) -> CheckReport:
     """Check a strategy against its workspace and return every finding.
 
@@ -202,6 +290,7 @@ def check(
         gate: Also check a readiness gate, e.g. ``"beschluss"``.
         top_n: With ``gate``: how many ranked measures must be complete.
         options: Options for the governance checks, e.g. ``{"max_roles": 2}``.
+        today: The date legal deadlines are compared with; today by default.
 
     Returns:
         The diagnostics (pack, extension data, maturity answers,
@@ -218,7 +307,7 @@ def check(
         *_pack_diagnostics(strategy, workspace),
         *_extension_diagnostics(strategy, workspace),
         *_maturity_diagnostics(strategy, workspace),
-        *content_diagnostics(strategy),
+        *content_diagnostics(strategy, today),
         *(_finding(f) for f in findings),
         *(_gate_diagnostics(report) if report is not None else ()),
     ]

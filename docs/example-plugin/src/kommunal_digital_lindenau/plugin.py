@@ -77,9 +77,13 @@ class CheapestFirst:
     def rank(self, request: RankingRequest) -> Ranking:
         """Score by one-off cost (the lower, the higher the score).
 
-        ``build_ranking`` orders the measures and breaks ties with the
-        documented chain of the built-in rules (legal deadline, workshop
-        points, cost, duration, key), explaining each tie in German.
+        A measure whose one-off cost is not estimated yet is not assessed
+        (unknown is not zero, so it is not "the cheapest"): ``build_ranking``
+        puts it after the costed ones, in the order the measures were
+        recorded, noted "noch nicht bewertet". It orders the rest and breaks
+        ties with the documented chain of the built-in rules (legal deadline,
+        workshop points, cost, duration, file order), explaining each tie in
+        German.
         """
         scored = [
             Scored(
@@ -87,13 +91,17 @@ class CheapestFirst:
                 -float(m.cost.one_off),
                 (ScorePart("Einmalige Kosten", value=float(m.cost.one_off)),),
             )
+            if m.cost.one_off is not None
+            else Scored(m, 0.0, assessed=False)
             for m in request.measures
         ]
-        return build_ranking(
-            self.name,
-            scored,
-            explanation="Die Maßnahmen mit den geringsten einmaligen Kosten stehen vorn.",
-        )
+        if scored and not any(item.assessed for item in scored):
+            # build_ranking adds that the list follows the order of recording.
+            explanation = "Für keine Maßnahme sind die einmaligen Kosten geschätzt."
+        else:
+            # build_ranking adds how many measures are not assessed, if any.
+            explanation = "Die Maßnahmen mit den geringsten einmaligen Kosten stehen vorn."
+        return build_ranking(self.name, scored, explanation=explanation)
 
 
 @hookimpl

@@ -60,9 +60,20 @@ def _unique(rows: list[Row], problems: Problems, path: str = "key") -> dict[str,
 
 
 def assemble(
-    kommune: Row, tables: dict[str, list[Row]], problems: Problems
+    kommune: Row,
+    tables: dict[str, list[Row]],
+    problems: Problems,
+    werkstatt: Row | None = None,
 ) -> tuple[dict[str, Any], Locations]:
-    """Build the strategy data and the cell of every field path."""
+    """Build the strategy data and the cell of every field path.
+
+    Args:
+        kommune: The values of the ``Kommune`` sheet.
+        tables: The rows of every table sheet (an optional sheet that is
+            missing has none).
+        problems: Where problems spanning rows and sheets are recorded.
+        werkstatt: The values of the ``Werkstatt`` sheet, if it exists.
+    """
     locations: Locations = {}
     top = _nest(kommune.values)
     data: dict[str, Any] = {key: value for key, value in top.items() if key != "municipality"}
@@ -70,6 +81,7 @@ def assemble(
     for path, cell in kommune.refs.items():
         locations[path] = (layout.KOMMUNE, cell)
     locations["municipality"] = (layout.KOMMUNE, "B2")
+    _workshop(data, werkstatt, tables.get(layout.QUELLEN, []), locations)
 
     members = tables[layout.ORTSGEMEINDEN]
     _unique(members, problems, "name")
@@ -94,6 +106,28 @@ def assemble(
     _indicators(tables, fields, measures, orphans, problems, locations)
     locations["measures"] = (layout.ABHAENGIGKEITEN, None)
     return data, locations
+
+
+def _workshop(
+    data: dict[str, Any], werkstatt: Row | None, sources: list[Row], locations: Locations
+) -> None:
+    """Put the workshop record together from ``Werkstatt`` and ``Quellen``.
+
+    A workshop whose cells are all empty and that has no sources is not
+    recorded (no ``workshop`` key).
+    """
+    workshop: dict[str, Any] = {}
+    if werkstatt is not None:
+        workshop = _nest(werkstatt.values).get("workshop", {})
+        for path, cell in werkstatt.refs.items():
+            locations[path] = (layout.WERKSTATT, cell)
+    if sources:
+        workshop["sources"] = [_nest(row.values) for row in sources]
+        for index, row in enumerate(sources):
+            _locate(locations, f"workshop.sources[{index}]", row)
+    locations["workshop"] = (layout.WERKSTATT, None)
+    if workshop:
+        data["workshop"] = workshop
 
 
 def _fields(

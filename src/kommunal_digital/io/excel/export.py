@@ -47,9 +47,12 @@ def export_workbook(
     """Write a strategy to an Excel workbook for the workshop.
 
     The workbook has one sheet per part of the strategy (``Kommune``,
-    ``Handlungsfelder``, ``Ziele``, ``Maßnahmen``, ...), dropdowns for keys
-    and choices, and a hidden sheet with the parts not meant for editing in
-    a workshop, so that :func:`import_workbook` gives back an equal strategy.
+    ``Handlungsfelder``, ``Ziele``, ``Maßnahmen``, ..., ``Werkstatt`` and
+    ``Quellen`` for the workshop record), dropdowns for keys and choices,
+    and a hidden sheet with the parts not meant for editing in a workshop,
+    so that :func:`import_workbook` gives back an equal strategy. A value
+    nobody has estimated yet (a cost, a duration, staff) is an empty cell,
+    never 0.
 
     Args:
         strategy: The strategy to write.
@@ -91,9 +94,12 @@ def workbook_bytes(strategy: Strategy) -> bytes:
     for sheet in list(book.worksheets):
         book.remove(sheet)
     exact: dict[str, str] = {}
-    _write_kommune(book, strategy, exact)
-    for table in layout.TABLES:
-        _write_table(book, _with_scores(table, strategy), _rows(table.name, strategy), exact)
+    for name in layout.VISIBLE_SHEETS:
+        if name in layout.FORM:
+            _write_form(book, layout.FORM[name], strategy, exact)
+        else:
+            table = _with_scores(layout.TABLE[name], strategy)
+            _write_table(book, table, _rows(name, strategy), exact)
     _write_lists(book)
     _write_data(book, strategy, exact)
     buffer = io.BytesIO()
@@ -154,6 +160,9 @@ def _rows(sheet: str, strategy: Strategy) -> Iterator[tuple[object, Row]]:
         for measure in strategy.measures:
             for involvement in measure.stakeholders:
                 yield involvement, {"@measure": measure.key}
+    elif sheet == layout.QUELLEN and strategy.workshop is not None:
+        for source in strategy.workshop.sources:
+            yield source, {}
 
 
 def _header(sheet: Worksheet, headers: list[str], widths: list[float]) -> None:
@@ -194,17 +203,19 @@ def _put(
         exact[layout.cell_ref(sheet.title, number, row)] = precise
 
 
-def _write_kommune(book: Workbook, strategy: Strategy, exact: dict[str, str]) -> None:
-    sheet = book.create_sheet(layout.KOMMUNE)
+def _write_form(
+    book: Workbook, form: layout.Form, strategy: Strategy, exact: dict[str, str]
+) -> None:
+    from openpyxl.styles import Alignment
+
+    sheet = book.create_sheet(form.name)
     _header(sheet, list(layout.KOMMUNE_HEADERS), [20, 60])
-    for row, column in enumerate(layout.KOMMUNE_ROWS, start=2):
+    for row, column in enumerate(form.rows, start=2):
         sheet.cell(row=row, column=1, value=column.header)
         _put(sheet, row, 2, column, _value(strategy, column.path), exact)
         _validate(sheet, column, f"B{row}")
     sheet.column_dimensions["B"].width = 60
-    for row in range(2, len(layout.KOMMUNE_ROWS) + 2):
-        from openpyxl.styles import Alignment
-
+    for row in range(2, len(form.rows) + 2):
         sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
 
 

@@ -16,6 +16,7 @@ from kommunal_digital.io.excel.reader import (
     Problems,
     check_shape,
     read_data_sheet,
+    read_form,
     read_kommune,
     read_rows,
 )
@@ -37,7 +38,10 @@ def import_workbook(path: str | os.PathLike[str]) -> Strategy:
 
     The whole workbook is checked before anything is returned: every
     problem is collected, with the sheet and cell it concerns, and raised
-    at once.
+    at once. An empty cell for a cost, a duration or staff means the value
+    is not known yet (``None``), never 0. The sheets ``Werkstatt`` and
+    ``Quellen`` may be missing (workbooks written by earlier releases):
+    the strategy then records no workshop.
 
     Args:
         path: The ``.xlsx`` file.
@@ -62,10 +66,11 @@ def import_workbook(path: str | os.PathLike[str]) -> Strategy:
     if not isinstance(exact, dict):
         exact = {}
     kommune = read_kommune(book, shape, exact, problems)
+    werkstatt = read_form(book, layout.WERKSTATT, shape, exact, problems)
     tables = {
         table.name: read_rows(book, table.name, shape, exact, problems) for table in layout.TABLES
     }
-    body, locations = assemble(kommune, tables, problems)
+    body, locations = assemble(kommune, tables, problems, werkstatt)
     data: dict[str, Any] = {"schema_version": stored.get("schema_version", SCHEMA_VERSION), **body}
     merge_residue(data, stored)
     for key in data:

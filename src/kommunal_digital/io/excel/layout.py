@@ -39,6 +39,10 @@ MASSNAHMEN = "Maßnahmen"
 ABHAENGIGKEITEN = "Abhängigkeiten"
 BETEILIGTE = "Beteiligte"
 BETEILIGUNG = "Beteiligung"
+#: Label/value sheet on the workshop the strategy was worked out in.
+WERKSTATT = "Werkstatt"
+#: Table of the sources the strategy draws on (title, web address).
+QUELLEN = "Quellen"
 #: Hidden sheet with the option lists the dropdowns offer.
 LISTEN = "_listen"
 #: Hidden sheet with the parts of the strategy not meant for workshop editing.
@@ -140,6 +144,35 @@ KOMMUNE_ROWS: tuple[Column, ...] = (
 )
 KOMMUNE_HEADERS = ("Angabe", "Wert")
 
+#: The ``Werkstatt`` sheet: one label/value row per entry, like ``Kommune``.
+#: All rows are optional; a sheet with every value empty means no workshop
+#: is recorded.
+WERKSTATT_ROWS: tuple[Column, ...] = (
+    Column("Datum", "workshop.held_on", "date"),
+    Column("Letzter Tag", "workshop.ended_on", "date"),
+    Column("Teilnehmende", "workshop.participants", "list"),
+    Column("Anzahl Teilnehmende", "workshop.participant_count", "int", low=1, high=10**5),
+    Column("Moderation", "workshop.moderation"),
+    Column("Notizen", "workshop.notes"),
+)
+
+
+@attrs.frozen
+class Form:
+    """A sheet of label/value rows (``Kommune``, ``Werkstatt``).
+
+    Attributes:
+        name: The sheet's name.
+        rows: Its rows, in order; column A holds the label, B the value.
+    """
+
+    name: str
+    rows: tuple[Column, ...]
+
+
+FORMS: tuple[Form, ...] = (Form(KOMMUNE, KOMMUNE_ROWS), Form(WERKSTATT, WERKSTATT_ROWS))
+FORM = {form.name: form for form in FORMS}
+
 TABLES: tuple[Table, ...] = (
     Table(
         ORTSGEMEINDEN,
@@ -199,6 +232,10 @@ TABLES: tuple[Table, ...] = (
             Column("Gesetzliche Frist", "legal_deadline", "date", 16),
             Column("Status", "status", "enum", 16, enum=MeasureStatus),
             Column("Fortschritt (%)", "progress", "int", 14, low=0, high=100),
+            Column("Beginn", "start_on", "date", 14),
+            Column("Zieltermin", "target_on", "date", 14),
+            Column("Spätestes Ende", "deadline", "date", 16),
+            Column("Abgeschlossen am", "finished_on", "date", 16),
             Column("Punkte", "votes", "int", 10, low=0, high=10**6),
             Column("Baut auf", "budgeting.builds_on", width=28),
             Column("Im laufenden Betrieb", "budgeting.absorbed_by_operations", "bool", 14),
@@ -234,12 +271,28 @@ TABLES: tuple[Table, ...] = (
             Column("Rolle (RACI)", "role", "enum", 20, enum=Raci),
         ),
     ),
+    Table(
+        QUELLEN,
+        (
+            Column("Titel", "title", width=40, required=True),
+            Column("Adresse (URL)", "url", width=50),
+        ),
+    ),
 )
 
 TABLE = {table.name: table for table in TABLES}
 
+#: The sheets a workbook shows, in order.
+VISIBLE_SHEETS = (
+    KOMMUNE,
+    *(table.name for table in TABLES if table.name != QUELLEN),
+    WERKSTATT,
+    QUELLEN,
+)
+#: Sheets a workbook may lack: workbooks written before they existed still import.
+OPTIONAL_SHEETS = (WERKSTATT, QUELLEN)
 #: The sheets every workbook must have, in order.
-VISIBLE_SHEETS = (KOMMUNE, *(table.name for table in TABLES))
+REQUIRED_SHEETS = tuple(name for name in VISIBLE_SHEETS if name not in OPTIONAL_SHEETS)
 
 #: Where each key list lives: sheet and column of the keys.
 KEY_SOURCES: dict[KeySource, tuple[str, str]] = {
@@ -270,6 +323,8 @@ CARRIED: dict[str, tuple[str, ...]] = {
         "measures",
         "stakeholders",
         *(c.path for c in KOMMUNE_ROWS if not c.path.startswith("municipality.")),
+        *(c.path for c in WERKSTATT_ROWS),
+        "workshop.sources",
     ),
     "municipality": (
         "members",

@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["Problems", "Row", "Shape", "check_shape", "read_data_sheet", "read_rows"]
+__all__ = [
+    "Problems",
+    "Row",
+    "Shape",
+    "check_shape",
+    "read_data_sheet",
+    "read_form",
+    "read_kommune",
+    "read_rows",
+]
 
 
 @attrs.define
@@ -74,6 +83,7 @@ class Shape:
 
     columns: dict[str, list[tuple[int, Column]]] = attrs.Factory(dict)
     kommune: list[tuple[int, Column]] = attrs.Factory(list)
+    forms: dict[str, list[tuple[int, Column]]] = attrs.Factory(dict)
 
 
 def _text(value: object) -> str:
@@ -89,19 +99,23 @@ def check_shape(book: Workbook, problems: Problems) -> Shape:
         if name not in known:
             expected = ", ".join(layout.VISIBLE_SHEETS)
             problems.add(name, None, f"unbekanntes Blatt (erwartet werden: {expected})")
-    for name in layout.VISIBLE_SHEETS:
+    for name in layout.REQUIRED_SHEETS:
         if name not in names:
             problems.add(name, None, "das Blatt fehlt")
-    if layout.KOMMUNE in names:
-        shape.kommune = _kommune_rows(book[layout.KOMMUNE], problems)
+    for form in layout.FORMS:
+        if form.name in names:
+            shape.forms[form.name] = _form_rows(book[form.name], form.rows, problems)
+    shape.kommune = shape.forms.get(layout.KOMMUNE, [])
     for table in layout.TABLES:
         if table.name in names:
             shape.columns[table.name] = _table_columns(book[table.name], table, problems)
     return shape
 
 
-def _kommune_rows(sheet: Worksheet, problems: Problems) -> list[tuple[int, Column]]:
-    by_label = {column.header.casefold(): column for column in layout.KOMMUNE_ROWS}
+def _form_rows(
+    sheet: Worksheet, rows: tuple[Column, ...], problems: Problems
+) -> list[tuple[int, Column]]:
+    by_label = {column.header.casefold(): column for column in rows}
     found: list[tuple[int, Column]] = []
     seen: dict[str, int] = {}
     for number, (label, *_) in enumerate(
@@ -112,7 +126,7 @@ def _kommune_rows(sheet: Worksheet, problems: Problems) -> list[tuple[int, Colum
             continue
         column = by_label.get(text.casefold())
         if column is None:
-            allowed = ", ".join(c.header for c in layout.KOMMUNE_ROWS)
+            allowed = ", ".join(c.header for c in rows)
             problems.add(sheet.title, f"A{number}", f"unbekannte Angabe {text!r} ({allowed})")
         elif column.path in seen:
             problems.add(
@@ -123,7 +137,7 @@ def _kommune_rows(sheet: Worksheet, problems: Problems) -> list[tuple[int, Colum
         else:
             seen[column.path] = number
             found.append((number, column))
-    for column in layout.KOMMUNE_ROWS:
+    for column in rows:
         if column.required and column.path not in seen:
             problems.add(sheet.title, None, f"die Zeile {column.header!r} fehlt")
     return found
@@ -210,9 +224,18 @@ def _read(
 
 def read_kommune(book: Workbook, shape: Shape, exact: dict[str, str], problems: Problems) -> Row:
     """Read the values of the ``Kommune`` sheet into one row."""
-    sheet = book[layout.KOMMUNE]
-    row = Row(layout.KOMMUNE, 2, {}, {})
-    for number, column in shape.kommune:
+    return read_form(book, layout.KOMMUNE, shape, exact, problems)
+
+
+def read_form(
+    book: Workbook, name: str, shape: Shape, exact: dict[str, str], problems: Problems
+) -> Row:
+    """Read the values of a label/value sheet into one row (empty if the sheet is missing)."""
+    row = Row(name, 2, {}, {})
+    if name not in book.sheetnames:
+        return row
+    sheet = book[name]
+    for number, column in shape.forms.get(name, ()):
         cell = f"B{number}"
         row.refs[column.path] = cell
         ok, value = _read(sheet.title, cell, column, sheet[cell].value, exact, problems)
@@ -224,7 +247,9 @@ def read_kommune(book: Workbook, shape: Shape, exact: dict[str, str], problems: 
 def read_rows(
     book: Workbook, name: str, shape: Shape, exact: dict[str, str], problems: Problems
 ) -> list[Row]:
-    """Read every non-empty row of a table sheet."""
+    """Read every non-empty row of a table sheet (none if an optional sheet is missing)."""
+    if name not in shape.columns:
+        return []
     sheet = book[name]
     columns = shape.columns[name]
     wanted = {number for number, _ in columns}

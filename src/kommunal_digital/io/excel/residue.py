@@ -21,6 +21,8 @@ __all__ = ["merge_residue", "split_residue"]
 
 Data = dict[str, Any]
 
+_MISSING = object()
+
 
 def _leftover(obj: Data, kind: str) -> Data:
     rest = copy.deepcopy(obj)
@@ -33,7 +35,10 @@ def _leftover(obj: Data, kind: str) -> Data:
                 break
             chain.append(inner)
         else:
-            chain[-1].pop(last, None)
+            if chain[-1].pop(last, _MISSING) is _MISSING:
+                # Nothing carried here: an empty mapping (``workshop: {}``, a
+                # workshop recorded without details) stays, so it comes back.
+                continue
             for parent, part in zip(reversed(chain[:-1]), reversed(parents), strict=True):
                 if not parent[part]:
                     del parent[part]

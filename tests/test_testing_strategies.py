@@ -1,0 +1,162 @@
+"""The public Hypothesis strategies: unknown values, measure dates and thin strategies.
+
+Validity of every generated object is checked in ``test_model``; here: the
+new values are consistent (dates fit the status) and every kind of gap the
+documents must cope with is actually generated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+
+from kommunal_digital.model import Measure, MeasureStatus, Strategy
+from kommunal_digital.testing import strategies as kst
+
+_FIND = settings(
+    max_examples=3000,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+def _found(strategy: st.SearchStrategy[Any], condition: Callable[[Any], bool]) -> Any:
+    return find(strategy, condition, settings=_FIND)
+
+
+@given(measure=kst.measures())
+def test_measure_dates_fit_the_status(measure: Measure) -> None:
+    if measure.status is not MeasureStatus.ABGESCHLOSSEN:
+        assert measure.finished_on is None
+    if measure.start_on is not None:
+        for later in (measure.target_on, measure.deadline, measure.finished_on):
+            assert later is None or later >= measure.start_on
+    if measure.target_on is not None and measure.deadline is not None:
+        assert measure.deadline >= measure.target_on
+
+
+@given(measure=kst.measures())
+def test_no_follow_on_costs_only_where_the_yearly_cost_is_known_to_be_zero(
+    measure: Measure,
+) -> None:
+    if measure.operator is not None and measure.operator.no_follow_on_costs:
+        assert measure.cost.yearly == 0
+
+
+@given(cost=kst.costs(known=True))
+def test_known_costs_are_always_estimated(cost: Any) -> None:
+    assert cost.known
+
+
+def test_measures_sometimes_lack_estimates_and_have_the_new_dates() -> None:
+    _found(kst.costs(), lambda c: c.one_off is None and c.yearly is not None)
+    _found(kst.costs(), lambda c: c.one_off is not None and c.yearly is None)
+    _found(kst.measures(), lambda m: m.duration_months is None and m.staff_fte is None)
+    _found(
+        kst.measures(),
+        lambda m: m.status is MeasureStatus.ABGESCHLOSSEN and m.finished_on is not None,
+    )
+    _found(
+        kst.measures(),
+        lambda m: m.status is MeasureStatus.IN_UMSETZUNG and m.start_on is not None,
+    )
+    _found(kst.measures(), lambda m: m.target_on is not None and m.deadline is not None)
+
+
+def test_a_grant_may_name_an_amount_while_the_cost_is_unknown() -> None:
+    _found(
+        kst.measures(),
+        lambda m: (
+            m.cost.one_off is None
+            and any(s.amount is not None and s.kind.external for s in m.funding_sources)
+        ),
+    )
+
+
+def test_strategies_sometimes_record_a_workshop() -> None:
+    _found(kst.strategies(max_measures=1), lambda s: s.workshop is not None)
+    _found(kst.workshops(), lambda w: w.sources and any(s.url for s in w.sources))
+    _found(kst.workshops(), lambda w: w.ended_on is not None)
+
+
+def _some_chosen_field_empty(s: Strategy) -> bool:
+    return bool(s.measures) and any(not s.measures_in(f.key) for f in s.chosen_fields)
+
+
+THIN_CASES: dict[str, Callable[[Strategy], bool]] = {
+    "chosen fields but no measures": lambda s: bool(s.chosen_fields) and not s.measures,
+    "no action fields at all": lambda s: not s.action_fields,
+    "a chosen field without measures beside one with": _some_chosen_field_empty,
+    "every cost unknown": lambda s: (
+        len(s.measures) >= 2
+        and all(m.cost.one_off is None and m.cost.yearly is None for m in s.measures)
+    ),
+    "some costs known, some not": lambda s: (
+        any(m.cost.known for m in s.measures) and any(m.cost.one_off is None for m in s.measures)
+    ),
+    "every duration unknown": lambda s: (
+        len(s.measures) >= 2 and all(m.duration_months is None for m in s.measures)
+    ),
+    "every staff figure unknown": lambda s: (
+        len(s.measures) >= 2 and all(m.staff_fte is None for m in s.measures)
+    ),
+    "every estimate known": lambda s: (
+        len(s.measures) >= 2
+        and all(m.cost.known and m.duration_months and m.staff_fte is not None for m in s.measures)
+    ),
+    "no votes": lambda s: len(s.measures) >= 2 and all(m.votes == 0 for m in s.measures),
+    "all voted": lambda s: len(s.measures) >= 2 and all(m.votes > 0 for m in s.measures),
+    "no criteria": lambda s: bool(s.measures) and not s.criteria,
+    "criteria but no scores": lambda s: (
+        bool(s.measures) and bool(s.criteria) and not any(m.scores for m in s.measures)
+    ),
+    "partly scored": lambda s: (
+        any(m.scores for m in s.measures) and any(not m.scores for m in s.measures)
+    ),
+    "no goals": lambda s: bool(s.chosen_fields) and not any(f.goals for f in s.action_fields),
+    "no stakeholders": lambda s: bool(s.measures) and not s.stakeholders,
+    "no organigram": lambda s: s.organigram is None,
+    "no workshop": lambda s: s.workshop is None,
+    "an empty workshop record": lambda s: (
+        s.workshop is not None and s.workshop == type(s.workshop)()
+    ),
+    "a workshop with sources": lambda s: s.workshop is not None and bool(s.workshop.sources),
+    "a finished measure": lambda s: any(
+        m.status is MeasureStatus.ABGESCHLOSSEN for m in s.measures
+    ),
+    "empty vision": lambda s: s.vision == "",
+}
+
+
+@pytest.mark.parametrize("condition", THIN_CASES.values(), ids=list(THIN_CASES))
+def test_thin_strategies_generate_every_kind_of_gap(
+    condition: Callable[[Strategy], bool],
+) -> None:
+    _found(kst.thin_strategies(max_measures=3), condition)
+
+
+@given(strategy=kst.thin_strategies())
+def test_thin_strategies_are_consistent(strategy: Strategy) -> None:
+    keys = [m.key for m in strategy.measures]
+    chosen = {f.key for f in strategy.chosen_fields}
+    for index, measure in enumerate(strategy.measures):
+        assert measure.action_field in chosen
+        assert set(measure.depends_on) <= set(keys[:index])  # no cycles
+    criteria = {c.key: c for c in strategy.criteria}
+    for measure in strategy.measures:
+        for key, score in measure.scores.items():
+            assert criteria[key].scale_min <= score <= criteria[key].scale_max
+    assert strategy.ranking is None
+    assert strategy.schedule is None
+
+
+def test_thin_strategies_respect_max_measures() -> None:
+    @given(strategy=kst.thin_strategies(max_measures=0))
+    def never_any(strategy: Strategy) -> None:
+        assert not strategy.measures
+
+    never_any()
