@@ -382,7 +382,7 @@ def ranking(doc: Document) -> None:
         body=[
             ("{{ e.rank }}", CENTER),
             "{{ e.title }}",
-            ("{{ e.score|zahl(3) }}", RIGHT),
+            ("{{ e.score|zahl(3) if e.assessed else '–' }}", RIGHT),
             "{{ e.note }}{{ ' ' if e.note and e.tie_break else '' }}{{ e.tie_break }}",
         ],
         widths=(1.5, 6.5, 2.0, 6.0),

@@ -264,9 +264,7 @@ def test_cash_plan_totals_equal_the_sums_of_the_measures(
         if item.one_off is not None:
             assert all(y.income <= y.one_off for y in item.years)
     for year in plan.years:
-        running = [
-            m for m in plan.measures for y in m.years if y.year == year.year and y.uncosted
-        ]
+        running = [m for m in plan.measures for y in m.years if y.year == year.year and y.uncosted]
         assert year.uncosted == len(running)
         assert year.complete == (not year.uncosted and not year.uncosted_follow_on)
 
@@ -392,9 +390,7 @@ def test_the_first_reachable_programme_deadline_counts() -> None:
             "foerder", "P", deadlines=(dt.date(2027, 4, 1), dt.date(2027, 6, 15))
         )
     }
-    item = measure(
-        "a", cost=kd.Cost(one_off=1000), funding_sources=(programme_source(rate=100),)
-    )
+    item = measure("a", cost=kd.Cost(one_off=1000), funding_sources=(programme_source(rate=100),))
     assert funding_warnings(strategy_with(item), catalogue, today=TODAY) == ()
     late = funding_warnings(strategy_with(item), catalogue, today=TODAY, lead_months=4)
     assert [w.code for w in late] == ["no_reachable_deadline"]

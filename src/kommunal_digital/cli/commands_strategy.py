@@ -261,9 +261,10 @@ def rank(
     with reported():
         strategy, workspace = load_in_workspace(strategy_file, pack)
         ranked = kd.rank(strategy, workspace, rule)
+        assessed = ranked.ranking is not None and ranked.ranking.assessed
         report = (
             kd.ranking.sensitivity(ranked, workspace.ranking_rules, rule=rule)
-            if with_sensitivity
+            if with_sensitivity and assessed
             else None
         )
         target = kd.dump_strategy(ranked, output or strategy_file, force=True)
@@ -274,12 +275,15 @@ def rank(
             {
                 "written": str(target),
                 "rule": ranking.rule,
+                "assessed": ranking.assessed,
+                "explanation": ranking.explanation,
                 "entries": [
                     {
                         "rank": entry.rank,
                         "measure": entry.measure,
                         "title": ranked.measure(entry.measure).title,
                         "score": entry.score,
+                        "assessed": kd.ranking.entry_assessed(entry),
                     }
                     for entry in ranking.entries
                 ],
@@ -288,9 +292,15 @@ def rank(
         )
         return
     click.echo(f"ranked with {ranking.rule!r}, wrote {target}")
+    if not ranking.assessed:
+        # Nothing to rank by: say so instead of listing scores of 0.
+        click.echo(f"not assessed: {ranking.explanation}")
+        if with_sensitivity:
+            click.echo("no sensitivity analysis: the ranking is not assessed")
     for entry in ranking.entries:
         title = ranked.measure(entry.measure).title
-        click.echo(f"{entry.rank:>3}. {title} ({entry.score:.3f})")
+        score = f"{entry.score:.3f}" if kd.ranking.entry_assessed(entry) else "noch nicht bewertet"
+        click.echo(f"{entry.rank:>3}. {title} ({score})")
     if report is not None:
         if report.stable:
             click.echo("the top 5 stays the same for weight changes up to 20 %")

@@ -32,6 +32,7 @@ from kommunal_digital.model import (
 from kommunal_digital.model.ownership import measure_owner
 from kommunal_digital.model.ranking import Ranking
 from kommunal_digital.model.schedule import Schedule, ScheduledMeasure
+from kommunal_digital.ranking.ordering import entry_assessed
 from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = [
@@ -312,6 +313,7 @@ def ranking_data(strategy: Strategy, ranking: Ranking) -> dict[str, Any]:
                 "key": entry.measure,
                 "title": strategy.measure(entry.measure).title,
                 "score": entry.score,
+                "assessed": entry_assessed(entry),
                 "note": entry.note,
                 "tie_break": entry.tie_break,
                 "parts": [

@@ -135,7 +135,8 @@ class Ranking:
         explanation: How the rule works, in German, for the documents.
         assessed: ``False`` when the rule found nothing to decide by (no
             votes, no scores, no criteria): the entries then keep the order
-            of the workshop and documents say the measures are not yet
+            the measures were recorded in (``gesetz-zuerst``: legally
+            required ones first) and documents say the measures are not yet
             assessed instead of presenting a ranking.
         inputs: Fingerprint of the data the ranking was computed from (see
             :func:`kommunal_digital.model.fingerprint.ranking_inputs`);
