@@ -664,8 +664,7 @@ def monitoring(doc: Document) -> None:
     heading(doc, "Umsetzung und Erfolgskontrolle", 1)
     para(
         doc,
-        "{{ texts.monitoring }} Gewichtung im Gesamtfortschritt: "
-        "{{ monitoring.weighting_label }}.",
+        "{{ texts.monitoring }} Gewichtung im Gesamtfortschritt: {{ monitoring.weighting_label }}.",
     )
     tag(doc, "if monitoring.last_report_on")
     para(doc, "Der letzte Bericht stammt vom {{ monitoring.last_report_on|datum }}.")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 #: Variables whose keys are data, not names of the context: the keys of
-#: ``text_blocks`` are the keys of the pack's text blocks.
-DATA_KEYED = frozenset({"text_blocks"})
+#: ``text_blocks`` are the keys of the pack's text blocks, those of
+#: ``roles`` the kinds of the organigram's roles and those of ``wording``
+#: the terms the pack defines.
+DATA_KEYED = frozenset({"text_blocks", "roles", "wording"})
 
 
 def context_keys(value: Any) -> set[str]:

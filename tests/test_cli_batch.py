@@ -87,6 +87,7 @@ def test_batch_json(sources: Path, tmp_path: Path) -> None:
         "out_dir",
         "documents",
         "error",
+        "warnings",
         "seconds",
     }
     assert (item["status"], item["municipality"]) == ("ok", "Gemeinde Ahorn")

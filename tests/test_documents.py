@@ -55,7 +55,7 @@ def test_demo_document_leaves_out_unchosen_fields(demo_docx: Path) -> None:
 def test_demo_document_shows_amounts_in_german(demo_docx: Path) -> None:
     strategy = kd.demo_strategy()
     text = docx_text(demo_docx)
-    measure = max(strategy.measures, key=lambda m: m.cost.one_off)
+    measure = max(strategy.measures, key=lambda m: m.cost.one_off or 0)  # all estimated
     assert euro(measure.cost.one_off).replace("\xa0", " ") in text
 
 
@@ -240,7 +240,10 @@ def test_context_as_json_and_plugin_formats(workspace: kd.Workspace, tmp_path: P
     )
     assert data["municipality"]["name"] == demo.municipality.name
     assert data["document"]["date"] == "2027-03-31"
-    assert [m["title"] for m in data["measures"]] == [m.title for m in demo.measures]
+    # Measures come in document order: by field, then by rank.
+    ordered = kd.documents.numbered_measures(demo)
+    assert [m["title"] for m in data["measures"]] == [m.title for m in ordered]
+    assert [m["number"] for m in data["measures"]] == list(range(1, len(ordered) + 1))
 
     class Plugin:
         @kd.hookimpl

@@ -245,7 +245,7 @@ def test_invalid_json_in_the_workbook_names_sheet_and_cell(
     with pytest.raises(kd.InputFileError) as error:
         import_workbook(path)
     lines = str(error.value).splitlines()
-    letter = "X"  # the column after Umsetzung
+    letter = "AB"  # the column after Umsetzung
     assert lines[0].startswith(f"w.xlsx: Maßnahmen!{letter}2: Erweiterungen: kein gültiges JSON")
     assert lines[1].startswith(f"w.xlsx: Maßnahmen!{letter}3: Erweiterungen muss ein JSON-Objekt")
     assert lines[2] == (
@@ -258,7 +258,7 @@ def test_data_too_long_for_a_cell_is_refused_on_export(demo: kd.Strategy, tmp_pa
     strategy = with_measure_data(demo, 1, {"hessen": {"notiz": "x" * 40_000}})
     with pytest.raises(kd.errors.OutputError) as error:
         export_workbook(strategy, tmp_path / "w.xlsx")
-    assert str(error.value).startswith("w.xlsx: Maßnahmen!X3: Erweiterungen: the extension data")
+    assert str(error.value).startswith("w.xlsx: Maßnahmen!AB3: Erweiterungen: the extension data")
     assert not (tmp_path / "w.xlsx").exists()
 
 
@@ -271,7 +271,7 @@ def test_the_models_findings_are_reported_at_the_cell(demo: kd.Strategy, tmp_pat
     path = _edited_workbook(demo, tmp_path, {2: '{"Hessen": {}}'})
     with pytest.raises(kd.InputFileError) as error:
         import_workbook(path)
-    assert str(error.value).startswith("w.xlsx: Maßnahmen!X2: 'Hessen' is not a valid key")
+    assert str(error.value).startswith("w.xlsx: Maßnahmen!AB2: 'Hessen' is not a valid key")
 
 
 def test_pack_catalogue_entries_accept_extension_data(tmp_path: Path) -> None:

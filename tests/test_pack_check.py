@@ -92,8 +92,8 @@ def test_unknown_template_variable_and_syntax(pack: Path) -> None:
     assert messages(pack) == [
         "templates/digitalstrategie.docx: uses 'gemeinde', which is not in the render context "
         "(available: document, fields, funding, images, maturity, measures, monitoring, "
-        "municipality, organigram, profiles, ranking, roadmap, schedule, stakeholders, "
-        "strategy, text_blocks, totals)"
+        "municipality, organigram, profiles, ranking, roadmap, roles, schedule, stakeholders, "
+        "strategy, text_blocks, texts, totals, wording, workshop)"
     ]
     make_template(template, "{% for m in measures %}")
     assert messages(pack) == [

@@ -177,6 +177,7 @@ def test_rlp_pack_catalogue_and_text_blocks(
         assert entry.text_block in blocks
         assert entry.steps
         assert entry.roles
+        assert entry.one_off is not None  # every bundled entry states its costs
         assert entry.one_off.low <= entry.one_off.high
     assert min(per_field.values()) >= 4
     problems = check_pack(

@@ -40,7 +40,7 @@ from kommunal_digital.model import (
     MunicipalityKind,
     RankingChoice,
 )
-from kommunal_digital.model.fingerprint import ranking_inputs
+from kommunal_digital.model.fingerprints import ranking_inputs
 from kommunal_digital.model.ranking import Comparison, Criterion, Direction, Ranking
 from kommunal_digital.ranking.ahp import Ahp
 from kommunal_digital.ranking.ordering import (

@@ -34,7 +34,9 @@ from kommunal_digital.workspace.workspace import Workspace
 __all__ = ["starter_strategy"]
 
 
-def _middle(span: CostRange) -> Decimal:
+def _middle(span: CostRange | None) -> Decimal | None:
+    if span is None:  # the pack gives no estimate: the measure's cost stays unknown
+        return None
     return ((span.low + span.high) / 2).quantize(Decimal("0.01"))
 
 

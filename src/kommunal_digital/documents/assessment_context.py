@@ -123,7 +123,9 @@ def funding_data(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
         "uncosted_follow_on": len(plan.uncosted_follow_on),
         "incomplete": len(set(plan.uncosted) | set(plan.uncosted_follow_on)),
         "unquantified": unquantified(None),
-        "costed": sum(1 for mc in plan.measures if mc.one_off is not None or mc.follow_on is not None),
+        "costed": sum(
+            1 for mc in plan.measures if mc.one_off is not None or mc.follow_on is not None
+        ),
         "unplaced": [titles[key] for key in plan.unplaced],
         "measures": [
             {

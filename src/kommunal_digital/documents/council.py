@@ -59,10 +59,7 @@ def _years(strategy: Strategy, funding: dict[str, Any]) -> list[dict[str, Any]]:
     if schedule is None:
         return []
     staff = {total.year: total.staff_fte for total in schedule.years}
-    return [
-        {**year, "staff_fte": staff.get(year["year"], 0.0)}
-        for year in funding["years"]
-    ]
+    return [{**year, "staff_fte": staff.get(year["year"], 0.0)} for year in funding["years"]]
 
 
 def _top_measures(strategy: Strategy) -> list[dict[str, Any]]:

@@ -17,7 +17,11 @@ __all__ = ["measure_numbers", "numbered_measures"]
 
 
 def numbered_measures(strategy: Strategy) -> list[Measure]:
-    """The strategy's measures in document order (see the module docstring)."""
+    """Return the measures by chosen field, then by assessed rank, then file order.
+
+    Args:
+        strategy: The strategy whose measures are numbered.
+    """
     ranking = strategy.ranking
     ranks: dict[str, int] = {}
     if ranking is not None and ranking.assessed:
@@ -36,5 +40,9 @@ def numbered_measures(strategy: Strategy) -> list[Measure]:
 
 
 def measure_numbers(strategy: Strategy) -> dict[str, int]:
-    """Each measure's number (from 1) by key, in document order."""
+    """Return each measure's number (from 1) by key, in document order.
+
+    Args:
+        strategy: The strategy whose measures are numbered.
+    """
     return {m.key: number for number, m in enumerate(numbered_measures(strategy), start=1)}

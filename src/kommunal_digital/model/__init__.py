@@ -7,7 +7,7 @@ documents or the command line.
 from kommunal_digital.model.action_field import ActionField, Goal, Indicator
 from kommunal_digital.model.catalogue import CatalogueEntry, CostRange, NeedsQuestion, TextBlock
 from kommunal_digital.model.dependencies import find_cycle
-from kommunal_digital.model.fingerprint import fingerprint, ranking_inputs
+from kommunal_digital.model.fingerprints import fingerprint, ranking_inputs
 from kommunal_digital.model.funding import FundingKind, FundingProgramme, FundingSource, Operator
 from kommunal_digital.model.labels import (
     Delivery,
@@ -49,6 +49,7 @@ from kommunal_digital.model.ranking import (
 from kommunal_digital.model.roadmap import Milestone, Phase, Roadmap, Task
 from kommunal_digital.model.schedule import (
     Constraint,
+    DoneMeasure,
     Schedule,
     ScheduledMeasure,
     ScheduleLimits,
@@ -72,6 +73,7 @@ __all__ = [
     "Criterion",
     "Delivery",
     "Direction",
+    "DoneMeasure",
     "FIELD_ROLE_KINDS",
     "FundingKind",
     "FundingProgramme",

@@ -58,9 +58,11 @@ class CatalogueEntry:
         title: German title.
         goal: What the measure aims at.
         description: What is done.
-        duration_months: Typical implementation time in months.
-        one_off: Typical range of one-off costs.
-        yearly: Typical range of yearly follow-on costs.
+        duration_months: Typical implementation time in months; ``None``
+            when the pack gives none (a measure made from it then has an
+            unknown duration, never a made-up one).
+        one_off: Typical range of one-off costs; ``None`` when not given.
+        yearly: Typical range of yearly follow-on costs; ``None`` when not given.
         roles: Who is typically involved.
         steps: The usual steps, in order.
         text_block: Key of the text block describing it, if any.
@@ -76,9 +78,12 @@ class CatalogueEntry:
     title: str = attrs.field(validator=checks.required_text)
     goal: str = attrs.field(default="", validator=checks.text)
     description: str = attrs.field(default="", validator=checks.text)
-    duration_months: int = attrs.field(default=6, validator=[checks.whole, checks.between(1, 120)])
-    one_off: CostRange = attrs.field(factory=CostRange)
-    yearly: CostRange = attrs.field(factory=CostRange)
+    duration_months: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional([checks.whole, checks.between(1, 120)]),
+    )
+    one_off: CostRange | None = None
+    yearly: CostRange | None = None
     roles: tuple[str, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )

@@ -139,7 +139,7 @@ class Ranking:
             required ones first) and documents say the measures are not yet
             assessed instead of presenting a ranking.
         inputs: Fingerprint of the data the ranking was computed from (see
-            :func:`kommunal_digital.model.fingerprint.ranking_inputs`);
+            :func:`kommunal_digital.model.fingerprints.ranking_inputs`);
             ``""`` in files written before fingerprints were recorded.
     """
 

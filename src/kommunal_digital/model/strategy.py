@@ -228,12 +228,15 @@ def _check_strategy(strategy: Strategy) -> None:
     _check_ranking_inputs(strategy, measures)
     check_history(strategy.progress_history, measures)
     if strategy.schedule is not None:
-        for part in ("placed", "unplaced"):
+        for part in ("placed", "unplaced", "done"):
             for index, item in enumerate(getattr(strategy.schedule, part)):
                 if item.measure not in measures:
                     raise ModelValidationError(
                         f"schedule.{part}[{index}].measure", f"unknown measure {item.measure!r}"
                     )
+        for index, key in enumerate(strategy.schedule.dropped):
+            if key not in measures:
+                raise ModelValidationError(f"schedule.dropped[{index}]", f"unknown measure {key!r}")
     if strategy.organigram is not None:
         for index, role in enumerate(strategy.organigram.roles):
             if role.action_field is not None and role.action_field not in fields:

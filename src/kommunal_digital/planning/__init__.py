@@ -14,6 +14,7 @@ from kommunal_digital.planning.plan import (
     plan_strategy,
     roadmap_inputs,
     schedule_inputs,
+    schedule_strategy,
 )
 from kommunal_digital.planning.roadmap import (
     DEFAULT_ROADMAP_PRESET,
@@ -42,4 +43,5 @@ __all__ = [
     "roadmap_inputs",
     "schedule_inputs",
     "schedule_measures",
+    "schedule_strategy",
 ]

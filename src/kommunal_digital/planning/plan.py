@@ -18,13 +18,19 @@ import attrs
 
 from kommunal_digital.errors import PlanningError
 from kommunal_digital.model import Measure, Roadmap, Strategy
-from kommunal_digital.model.fingerprint import fingerprint, measure_inputs
+from kommunal_digital.model.fingerprints import fingerprint, measure_inputs
 from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.model.schedule import ScheduleLimits
 from kommunal_digital.planning.roadmap import DEFAULT_ROADMAP_PRESET, build_roadmap
 from kommunal_digital.planning.schedule import priority_order, schedule_measures
 
-__all__ = ["default_priority", "plan_strategy", "roadmap_inputs", "schedule_inputs"]
+__all__ = [
+    "default_priority",
+    "plan_strategy",
+    "roadmap_inputs",
+    "schedule_inputs",
+    "schedule_strategy",
+]
 
 
 def default_priority(strategy: Strategy) -> list[str]:
@@ -62,7 +68,7 @@ def schedule_inputs(strategy: Strategy, priority: Sequence[str] | None = None) -
     """The fingerprint of what the schedule of a strategy is computed from.
 
     Every measure (all fields but the text-only ones, see
-    :func:`~kommunal_digital.model.fingerprint.measure_inputs`), the
+    :func:`~kommunal_digital.model.fingerprints.measure_inputs`), the
     limits (``strategy.limits``; for an old file without limits those its
     stored schedule records) and the order the scheduler takes the measures
     up in (from ``priority``, by default :func:`default_priority`). Right
@@ -177,6 +183,32 @@ def plan_strategy(
     planned = attrs.evolve(strategy, schedule=schedule, roadmap=roadmap)
     stamp = roadmap_inputs(planned, given, preset_key=preset.key)
     return attrs.evolve(planned, roadmap=attrs.evolve(roadmap, inputs=stamp))
+
+
+def schedule_strategy(strategy: Strategy, priority: Sequence[str] | None = None) -> Strategy:
+    """Return a copy of the strategy with a fresh schedule only (its roadmap unchanged).
+
+    The schedule is the one :func:`plan_strategy` makes, stamped the same
+    way; use it where the roadmap is kept, e.g. a roadmap written by hand.
+
+    Args:
+        strategy: The strategy; it needs ``limits`` (an old file without them
+            is scheduled under the limits its stored schedule records).
+        priority: Measure keys, most important first; by default
+            :func:`default_priority`.
+
+    Raises:
+        PlanningError: The strategy has no limits or its dependencies are broken.
+    """
+    limits = _limits(strategy)
+    if limits is None:
+        raise PlanningError(
+            "the strategy has no 'limits' (start, horizon, budget, staff) to plan with"
+        )
+    order = default_priority(strategy) if priority is None else priority
+    schedule = schedule_measures(strategy.measures, limits, order)
+    schedule = attrs.evolve(schedule, inputs=schedule_inputs(strategy, priority))
+    return attrs.evolve(strategy, schedule=schedule)
 
 
 def _keep_reached(old: Roadmap, new: Roadmap) -> Roadmap:

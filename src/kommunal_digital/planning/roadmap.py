@@ -14,7 +14,8 @@ from kommunal_digital.model import (
     Task,
     measure_owner,
 )
-from kommunal_digital.model.preset import RoadmapPreset
+from kommunal_digital.model.ownership import held_role, role_of_kind
+from kommunal_digital.model.preset import PresetTask, RoadmapPreset
 from kommunal_digital.model.schedule import Schedule
 from kommunal_digital.units.months import add_months
 
@@ -37,6 +38,15 @@ def _owner(strategy: Strategy, measure: Measure) -> str:
     return role.title if role is not None else ""
 
 
+def _who(strategy: Strategy, task: PresetTask) -> str:
+    """The preset's ``who``, its first name replaced by the organigram's own role (``who_role``)."""
+    role = role_of_kind(strategy, task.who_role) if task.who_role else None
+    if role is None:
+        return task.who
+    rest = task.who.split(",", 1)[1:]
+    return ",".join([role.title, *rest])
+
+
 def build_roadmap(
     strategy: Strategy,
     start: dt.date,
@@ -52,7 +62,10 @@ def build_roadmap(
     end, carried by its ``owner_role``, else by the organigram role that
     owns it, else by nobody named yet: ``""``) and the milestones of the
     project profiles of those measures. Finished, dropped and unplaced
-    measures get no task.
+    measures get no task. A preset task or milestone whose ``unless_role``
+    names a role the organigram has with a holder is left out (the post
+    exists already), and a task's ``who_role`` puts the title of the
+    organigram's own role in place of the preset's first name.
 
     Args:
         strategy: Supplies measures and project profiles.
@@ -64,8 +77,16 @@ def build_roadmap(
     phases: list[Phase] = []
     offset = 0
     for phase in preset.phases:
-        tasks = [Task(t.what, t.who, _due(start, offset, t.due_month)) for t in phase.tasks]
-        milestones = [Milestone(m.what, _due(start, offset, m.due_month)) for m in phase.milestones]
+        tasks = [
+            Task(t.what, _who(strategy, t), _due(start, offset, t.due_month))
+            for t in phase.tasks
+            if not held_role(strategy, t.unless_role)
+        ]
+        milestones = [
+            Milestone(m.what, _due(start, offset, m.due_month))
+            for m in phase.milestones
+            if not held_role(strategy, m.unless_role)
+        ]
         if phase.implementation and schedule is not None:
             for item in schedule.placed:
                 measure = strategy.measure(item.measure)

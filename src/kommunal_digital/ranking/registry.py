@@ -9,7 +9,7 @@ import attrs
 
 from kommunal_digital.errors import RankingError
 from kommunal_digital.model import Strategy
-from kommunal_digital.model.fingerprint import ranking_inputs
+from kommunal_digital.model.fingerprints import ranking_inputs
 from kommunal_digital.model.ranking import Ranking, RankingChoice
 from kommunal_digital.ranking.request import RankingRule, request_from_strategy
 
@@ -65,7 +65,7 @@ def rank_strategy(
     """Return a copy of the strategy with its ranking (and the rule used) stored.
 
     The stored ranking carries the fingerprint of its inputs
-    (``Ranking.inputs``, :func:`~kommunal_digital.model.fingerprint.ranking_inputs`
+    (``Ranking.inputs``, :func:`~kommunal_digital.model.fingerprints.ranking_inputs`
     of the returned strategy, i.e. with the rule finally stored), so a later
     change of the measures, criteria, comparisons or rule shows it is stale.
 

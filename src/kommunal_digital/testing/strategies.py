@@ -12,6 +12,12 @@ Titles and names (of measures, fields, stakeholders, ...) stay on one line,
 as they would in a real file; longer texts (descriptions, statements) may
 span several lines.
 
+Unknown is a value: costs, durations and staff figures are sometimes
+``None`` (not estimated yet), never a stand-in 0 or 6 months; measures
+carry the dates of their status (a completion date only when finished).
+:func:`thin_strategies` yields strategies in which much is still missing,
+as real workshop records are.
+
 Numbers stay finite, so every object survives a round trip through YAML or
 JSON unchanged. Lists are kept short (at most about six items) so that tests
 stay fast.
@@ -966,6 +972,15 @@ def measures(
 ) -> st.SearchStrategy[Measure]:
     """Measures with every field filled in some way.
 
+    The estimates (one-off and yearly cost, duration, staff) are each
+    sometimes unknown (``None``). The dates fit the status: any measure may
+    have a start (``start_on``), running ones usually do; a target date and
+    a deadline lie on or after the start (the deadline on or after the
+    target); only a finished measure (``abgeschlossen``) has a completion
+    date (``finished_on``), on or after its start. A grant may name an
+    amount while the one-off cost is unknown; "no follow-on costs" is only
+    stated where the yearly cost is known to be zero.
+
     Without arguments a measure refers to drawn keys (its action field, goal,
     dependencies, stakeholders), which makes it valid on its own but not in
     a strategy. The arguments tie it to existing things.
@@ -1332,6 +1347,9 @@ _SCHEDULE_LIMITS = st.composite(_schedule_limit)()
 def schedule_limits() -> st.SearchStrategy[ScheduleLimits]:
     """Planning frames of a schedule: start, horizon, budgets, staff.
 
+    Some assume a duration for measures whose duration is unknown
+    (``assumed_duration_months``), others leave such measures unplaced.
+
     Returns:
         A strategy of :class:`~kommunal_digital.model.schedule.ScheduleLimits`.
     """
@@ -1633,8 +1651,11 @@ def strategies(
     cycle); involvements and profiles name existing stakeholders and
     measures; organigram roles look after existing action fields; the
     progress history is in date order and reports on existing measures;
-    some strategies record the template pack they were made with.
-    Schedules and rankings, which the library computes, are left out.
+    some strategies record the template pack they were made with, some a
+    workshop (empty or in any detail). Measures may lack cost, duration or
+    staff estimates (see :func:`measures`); for strategies in which much
+    more is missing use :func:`thin_strategies`. Schedules and rankings,
+    which the library computes, are left out.
 
     Every built-in ranking rule can rank every strategy drawn: there are two
     to four criteria with weights above zero, at least one of them a benefit
@@ -1668,13 +1689,14 @@ def _thin_values(
     draw: st.DrawFn,
     known: st.SearchStrategy[Any],
     unknown: st.SearchStrategy[Any],
+    mixed: st.SearchStrategy[Any] | None = None,
 ) -> st.SearchStrategy[Any]:
     """Where a thin strategy's measures take a value from: all unknown, mixed or all known."""
     amount = draw(_AMOUNT)
     if amount == "none":
         return unknown
     if amount == "some":
-        return st.one_of(unknown, known)
+        return st.one_of(unknown, known) if mixed is None else mixed
     return known
 
 
@@ -1704,7 +1726,7 @@ def _thin_strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence
     scored_by = _rankable_criteria(draw) if scoring != "none" else []
     judgements = _consistent_comparisons(draw, scored_by) if draw(st.booleans()) else []
     gaps = _Gaps(
-        cost=_thin_values(draw, _KNOWN_COST, _NO_COST | _COST),
+        cost=_thin_values(draw, _KNOWN_COST, _NO_COST, _NO_COST | _COST),
         duration=_thin_values(draw, _KNOWN_DURATION, _NO_NUMBER),
         staff=_thin_values(draw, _KNOWN_STAFF, _NO_NUMBER),
         votes=_thin_values(draw, st.integers(min_value=1, max_value=10**6), st.just(0)),

@@ -1,7 +1,7 @@
 """Whether a strategy's stored ranking, schedule and roadmap still fit its data.
 
 Derived data records a fingerprint of its inputs when it is computed (see
-:mod:`kommunal_digital.model.fingerprint`). Comparing it with the
+:mod:`kommunal_digital.model.fingerprints`). Comparing it with the
 fingerprint of the current data says whether the stored result is
 *current*, *stale* (the data changed since, e.g. an Excel import added
 measures) or *unstamped* (written before fingerprints were recorded, so
@@ -21,8 +21,8 @@ import attrs
 
 from kommunal_digital.errors import KommunalDigitalError
 from kommunal_digital.model import Strategy
-from kommunal_digital.model.fingerprint import ranking_inputs
-from kommunal_digital.planning import roadmap_inputs, schedule_inputs
+from kommunal_digital.model.fingerprints import ranking_inputs
+from kommunal_digital.planning import roadmap_inputs, schedule_inputs, schedule_strategy
 from kommunal_digital.workspace.operations import plan, rank
 from kommunal_digital.workspace.workspace import Workspace
 
@@ -118,10 +118,12 @@ def refresh_derived(
 ) -> Refreshed:
     """Recompute the stored ranking and schedule (and a generated roadmap) in memory.
 
-    By default everything the strategy stores is recomputed (a current
+    By default the stored ranking and schedule are recomputed (a current
     part recomputes to the same result). With ``keep_current``, parts whose
     fingerprint matches are kept as stored. Parts the strategy does not
-    store are not added, and a hand-written roadmap is kept. A part that
+    store are not added. A generated roadmap is generated again only when
+    it is stale (so edits to a current one survive); a hand-written one is
+    always kept. A part that
     cannot be recomputed (say, the rule's options no longer fit) keeps the
     stored data and is reported in ``failures``.
 
@@ -150,24 +152,21 @@ def refresh_derived(
     redo_schedule = "schedule" in states and (
         ranking_changed or not (keep_current and states["schedule"] == "current")
     )
-    if redo_schedule and strategy.schedule is not None:
-        if result.limits is None:  # an old file: plan under the limits the schedule recorded
-            result = attrs.evolve(result, limits=strategy.schedule.limits)
+    # A roadmap generated from the schedule follows it; one written by hand
+    # (or none) stays as it is, and then no roadmap preset is needed.
+    generated = strategy.roadmap is not None and bool(strategy.roadmap.inputs)
+    regenerate = generated and (ranking_changed or states.get("roadmap") != "current")
+    if redo_schedule:
         try:
-            planned = plan(result, workspace)
+            planned = plan(result, workspace) if regenerate else schedule_strategy(result)
         except KommunalDigitalError as error:
             failures.append(f"the stored schedule could not be recomputed and is used: {error}")
         else:
-            roadmap = planned.roadmap
-            if strategy.roadmap is None or not strategy.roadmap.inputs:
-                roadmap = strategy.roadmap  # none, or written by hand: kept
-            elif states.get("roadmap") == "current" and keep_current:
-                roadmap = strategy.roadmap
-            elif states.get("roadmap") != "current":
-                recomputed.append("roadmap")
-            result = attrs.evolve(planned, roadmap=roadmap)
             if states["schedule"] != "current" or ranking_changed:
                 recomputed.append("schedule")
+            if regenerate:
+                recomputed.append("roadmap")
+            result = planned
     elif "schedule" in states:
         kept.append("schedule")
     return Refreshed(result, tuple(recomputed), tuple(kept), tuple(failures))

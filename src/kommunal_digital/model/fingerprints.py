@@ -61,7 +61,11 @@ def fingerprint(*parts: Any) -> str:
 
 
 def measure_inputs(measure: Measure) -> dict[str, Any]:
-    """The measure's fields that computations may read (all but the text-only ones)."""
+    """The measure's fields that computations may read (all but the text-only ones).
+
+    Args:
+        measure: The measure.
+    """
     return {
         field.name: getattr(measure, field.name)
         for field in attrs.fields(Measure)
