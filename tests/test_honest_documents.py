@@ -39,6 +39,11 @@ from kommunal_digital.model import (
     Goal,
     MeasureStatus,
     MemberMunicipality,
+    Organigram,
+    RankingChoice,
+    Role,
+    RoleKind,
+    ScheduleLimits,
     Source,
     Workshop,
 )
@@ -369,3 +374,130 @@ def test_one_numbering_in_every_document_and_file_name(
         number, key = re.match(r".*-(\d\d)-(.+)\.md$", str(path)).groups()  # type: ignore[union-attr]
         assert numbers[key] == int(number)
         assert f"Maßnahme Nr. {int(number)}" in path.read_text(encoding="utf-8")
+
+
+def test_finished_work_is_reported_as_done_never_scheduled(workspace: kd.Workspace) -> None:
+    finished = kd.Measure(
+        "termine",
+        "Online-Termine",
+        "verwaltung",
+        duration_months=3,
+        cost=kd.Cost(2000, 300),
+        staff_fte=0.1,
+        status=MeasureStatus.ABGESCHLOSSEN,
+        progress=100,
+        start_on=dt.date(2025, 3, 1),
+        finished_on=dt.date(2025, 6, 30),
+    )
+    open_one = kd.Measure(
+        "akte", "E-Akte", "verwaltung", duration_months=6, cost=kd.Cost(9000, 900), staff_fte=0.5
+    )
+    strategy = kd.Strategy(
+        municipality=MUNICIPALITY,
+        action_fields=(VERWALTUNG,),
+        measures=(finished, open_one),
+        limits=ScheduleLimits(start=dt.date(2027, 1, 1)),
+    )
+    strategy = kd.workspace.plan(kd.workspace.rank(strategy, workspace), workspace)
+    assert strategy.schedule is not None
+    assert [p.measure for p in strategy.schedule.placed] == ["akte"]
+    texts = documents(strategy, workspace)
+    strategie, plan = texts["digitalstrategie"], texts["vorgehensplan"]
+    assert "Online-Termine – abgeschlossen" in strategie
+    assert "Bereits abgeschlossen und daher nicht eingeplant:" in strategie
+    assert "- Online-Termine (am 30\\. Juni 2025)" in strategie  # Markdown escapes "30."
+    assert "Bereits abgeschlossen:" in plan
+    assert "Maßnahme umsetzen: Online-Termine" not in plan
+    assert "| Abgeschlossen am | 30\\. Juni 2025 |" in texts["steckbrief/termine"]
+
+
+def test_the_organisation_the_strategy_has_is_the_one_documents_name(
+    workspace: kd.Workspace,
+) -> None:
+    organigram = Organigram(
+        roles=(
+            Role("stabsstelle", "Stabsstelle Digitales", RoleKind.STAFF_UNIT),
+            Role("beauftragte", "Digitalbeauftragte", RoleKind.DIGITAL_OFFICER, holder="A. Muster"),
+        )
+    )
+    strategy = kd.Strategy(
+        municipality=MUNICIPALITY,
+        action_fields=(VERWALTUNG,),
+        measures=(kd.Measure("akte", "E-Akte", "verwaltung", duration_months=6),),
+        organigram=organigram,
+        limits=ScheduleLimits(start=dt.date(2027, 1, 1)),
+    )
+    strategy = kd.workspace.plan(strategy, workspace)
+    texts = documents(strategy, workspace)
+    decision, plan = texts["beschlussvorlage"], texts["vorgehensplan"]
+    # The post is held: the council is not asked to set it up, the plan does not create it.
+    assert "wird eingerichtet" not in decision
+    assert "„Digitalbeauftragte“ (A. Muster)" in decision
+    assert "Stelle für die/den Digitalbeauftragte/n schaffen" not in plan
+    assert "Digitalbeauftragte/r ernannt" not in plan
+    # Tasks the officer carries name the strategy's own role.
+    assert "| Den Digitalrat regelmäßig tagen lassen | Digitalbeauftragte |" in plan
+    # No Digitalrat in the organigram: reports go to the council, not to a Digitalrat.
+    assert "erhält der Gemeinderat einen Fortschrittsbericht" in texts["digitalstrategie"]
+    without = attrs.evolve(strategy, organigram=None, roadmap=None)
+    decision = render(without, workspace, "beschlussvorlage")
+    assert "Funktion" not in decision
+
+
+def test_a_stale_ranking_is_reported_and_recomputed_in_memory(
+    workspace: kd.Workspace, tmp_path: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from kommunal_digital.cli.main import cli
+
+    two = kd.Strategy(
+        municipality=MUNICIPALITY,
+        action_fields=(VERWALTUNG,),
+        measures=(
+            kd.Measure("a", "Erste Maßnahme", "verwaltung", votes=3),
+            kd.Measure("b", "Zweite Maßnahme", "verwaltung", votes=2),
+        ),
+        ranking_rule=RankingChoice("punktabfrage"),
+    )
+    ranked = kd.workspace.rank(two, workspace)
+    assert kd.workspace.derived_freshness(ranked)[0].state == "current"
+    # An import adds the measure most participants voted for.
+    imported = attrs.evolve(
+        ranked,
+        measures=(*ranked.measures, kd.Measure("c", "Neue Maßnahme", "verwaltung", votes=9)),
+    )
+    (state,) = kd.workspace.derived_freshness(imported)
+    assert (state.part, state.state) == ("ranking", "stale")
+    codes = {d.code for d in kd.workspace.content_diagnostics(imported, TODAY)}
+    assert "derived.stale-ranking" in codes
+    refreshed = kd.workspace.refresh_derived(imported, workspace)
+    assert refreshed.recomputed == ("ranking",)
+    assert refreshed.strategy.ranking is not None
+    assert refreshed.strategy.ranking.order == ("c", "a", "b")
+    path = kd.dump_strategy(imported, tmp_path / "strategy.yaml")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+            "--format",
+            "markdown",
+            "--type",
+            "digitalstrategie",
+            "--no-pictures",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "note: strategy.yaml: Rangfolge recomputed in memory" in result.stderr
+    text = (tmp_path / "out" / "Digitalstrategie.md").read_text(encoding="utf-8")
+    assert text.index("Neue Maßnahme") < text.index("Erste Maßnahme")
+    assert kd.load_strategy(path).ranking == imported.ranking  # the file is unchanged
+    strict = CliRunner().invoke(
+        cli, ["build", str(path), "--out", str(tmp_path / "strict"), "--strict"]
+    )
+    assert strict.exit_code == 1
+    assert "--strict" in strict.stderr
+    assert not (tmp_path / "strict").exists()

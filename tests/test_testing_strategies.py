@@ -139,7 +139,7 @@ def test_thin_strategies_generate_every_kind_of_gap() -> None:
     seen: set[str] = set()
 
     @settings(
-        max_examples=600,
+        max_examples=250,
         database=None,
         derandomize=True,
         phases=[Phase.generate],
