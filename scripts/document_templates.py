@@ -24,6 +24,7 @@ from template_kit import (
     roles_table,
     tag,
     tasks_table,
+    unplaced_and_done_tables,
 )
 
 
@@ -183,26 +184,9 @@ def vorgehensplan() -> Document:
         ],
         widths=(1.0, 4.6, 3.4, 2.3, 2.3, 3.4),
     )
-    tag(doc, "if schedule.unplaced")
-    caption(doc, "Nicht eingeplant")
-    loop_table(
-        doc,
-        headers=["Maßnahme", "Grund"],
-        opening="for u in schedule.unplaced",
-        body=["{{ u.title }}", "{{ u.reason }}"],
-        widths=(6.0, 11.0),
+    unplaced_and_done_tables(
+        doc, unplaced="Nicht eingeplant", done="Bereits abgeschlossen", widths=(6.0, 11.0)
     )
-    tag(doc, "endif")
-    tag(doc, "if schedule.done")
-    caption(doc, "Bereits abgeschlossen")
-    loop_table(
-        doc,
-        headers=["Maßnahme", "Abgeschlossen am"],
-        opening="for d in schedule.done",
-        body=["{{ d.title }}", "{{ d.finished_on|datum(wording.unknown) }}"],
-        widths=(11.0, 6.0),
-    )
-    tag(doc, "endif")
     tag(doc, "endif")
     return doc
 

@@ -42,6 +42,7 @@ from template_kit import (
     save,
     tag,
     tasks_table,
+    unplaced_and_done_tables,
     yes_no,
 )
 
@@ -411,26 +412,12 @@ def schedule(doc: Document) -> None:
         ],
         widths=(1.0, 5.0, 2.4, 2.4, 5.2),
     )
-    tag(doc, "if schedule.unplaced")
-    caption(doc, "Im Planungszeitraum nicht einplanbar")
-    loop_table(
+    unplaced_and_done_tables(
         doc,
-        headers=["Maßnahme", "Grund"],
-        opening="for u in schedule.unplaced",
-        body=["{{ u.title }}", "{{ u.reason }}"],
+        unplaced="Im Planungszeitraum nicht einplanbar",
+        done="Bereits abgeschlossen und daher nicht eingeplant",
         widths=(5.6, 10.4),
     )
-    tag(doc, "endif")
-    tag(doc, "if schedule.done")
-    caption(doc, "Bereits abgeschlossen und daher nicht eingeplant")
-    loop_table(
-        doc,
-        headers=["Maßnahme", "Abgeschlossen am"],
-        opening="for d in schedule.done",
-        body=["{{ d.title }}", "{{ d.finished_on|datum(wording.unknown) }}"],
-        widths=(10.0, 6.0),
-    )
-    tag(doc, "endif")
     caption(doc, "Kosten und Personal je Jahr")
     loop_table(
         doc,

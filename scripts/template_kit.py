@@ -171,6 +171,39 @@ def loop_table(
     return table
 
 
+def unplaced_and_done_tables(
+    doc: Document, *, unplaced: str, done: str, widths: tuple[float, float]
+) -> None:
+    """Add the schedule's unplaced and finished measures, each table only when it has rows.
+
+    Args:
+        doc: The document.
+        unplaced: Caption of the table of measures the schedule could not place.
+        done: Caption of the table of finished measures (never scheduled).
+        widths: Column widths in cm, shared by both tables.
+    """
+    tag(doc, "if schedule.unplaced")
+    caption(doc, unplaced)
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Grund"],
+        opening="for u in schedule.unplaced",
+        body=["{{ u.title }}", "{{ u.reason }}"],
+        widths=widths,
+    )
+    tag(doc, "endif")
+    tag(doc, "if schedule.done")
+    caption(doc, done)
+    loop_table(
+        doc,
+        headers=["Maßnahme", "Abgeschlossen am"],
+        opening="for d in schedule.done",
+        body=["{{ d.title }}", "{{ d.finished_on|datum(wording.unknown) }}"],
+        widths=widths,
+    )
+    tag(doc, "endif")
+
+
 def key_value_table(
     doc: Document,
     rows: Sequence[tuple[str, str] | tuple[str, str, str]],

@@ -108,3 +108,22 @@ def test_batch_of_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["batch", str(tmp_path / "nix.yaml"), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_batch_warns_per_file_about_what_its_documents_cannot_say(tmp_path: Path) -> None:
+    folder = tmp_path / "kommunen"
+    folder.mkdir()
+    municipality = kd.Municipality("Gemeinde Birke", kd.MunicipalityKind.GEMEINDE, "Hessen")
+    fields_only = kd.Strategy(
+        municipality=municipality,
+        action_fields=(kd.ActionField("verwaltung", "Kommunale Verwaltung"),),
+    )
+    kd.dump_strategy(fields_only, folder / "birke.yaml")
+    out = tmp_path / "out"
+    status, text, err = run(
+        "batch", str(folder), "--out", str(out), "--format", "json", "--threads", "--json"
+    )
+    assert status == 0
+    (item,) = json.loads(text)["items"]
+    assert any("no measures" in warning for warning in item["warnings"])
+    assert "warning: birke.yaml: the strategy has no measures" in err

@@ -331,8 +331,8 @@ def test_workshop_and_members_appear_only_as_recorded(workspace: kd.Workspace) -
     texts = documents(recorded, workspace)
     strategie = texts["digitalstrategie"]
     assert "im Format „Digital-Werkstatt“ am 14. März 2026 erarbeitet" in strategie  # rlp wording
-    assert "insgesamt 23 Personen" in strategie
-    assert "moderiert von Entwicklungsagentur" in strategie
+    assert "Teilnehmende: Verwaltung und Gemeinderat (insgesamt 23 Personen)." in strategie
+    assert "Moderation: Entwicklungsagentur." in strategie
     assert "- Protokoll der Werkstatt: <https://example.org/protokoll.pdf>" in strategie
     assert "Dorf-App (für Oberdorf)" in strategie
     assert "| Gilt für | Oberdorf |" in texts["steckbrief/app"]
@@ -501,3 +501,44 @@ def test_a_stale_ranking_is_reported_and_recomputed_in_memory(
     assert strict.exit_code == 1
     assert "--strict" in strict.stderr
     assert not (tmp_path / "strict").exists()
+
+
+def test_an_excel_import_that_adds_measures_makes_the_stored_ranking_stale(
+    workspace: kd.Workspace, tmp_path: Any
+) -> None:
+    import openpyxl
+
+    from kommunal_digital.io.excel.export import export_workbook
+    from kommunal_digital.io.excel.import_ import import_workbook
+
+    two = kd.Strategy(
+        municipality=MUNICIPALITY,
+        action_fields=(VERWALTUNG,),
+        measures=(
+            kd.Measure("a", "Erste Maßnahme", "verwaltung", votes=3),
+            kd.Measure("b", "Zweite Maßnahme", "verwaltung", votes=2),
+        ),
+        ranking_rule=RankingChoice("punktabfrage"),
+    )
+    path = export_workbook(kd.workspace.rank(two, workspace), tmp_path / "werkstatt.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Maßnahmen"]
+    columns = {cell.value: cell.column for cell in sheet[1]}
+    row = sheet.max_row + 1
+    for header, value in {
+        "Schlüssel": "c",
+        "Titel": "Neue Maßnahme",
+        "Handlungsfeld": "verwaltung",
+        "Punkte": 9,
+    }.items():
+        sheet.cell(row=row, column=columns[header], value=value)
+    book.save(path)
+    imported = import_workbook(path)
+    assert imported.ranking is not None
+    assert imported.ranking.order == ("a", "b")  # the stored one, without the new measure
+    assert [(f.part, f.state) for f in kd.workspace.derived_freshness(imported)] == [
+        ("ranking", "stale")
+    ]
+    refreshed = kd.workspace.refresh_derived(imported, workspace).strategy
+    assert refreshed.ranking is not None
+    assert refreshed.ranking.order == ("c", "a", "b")

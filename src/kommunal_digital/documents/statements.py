@@ -82,17 +82,20 @@ def workshop_sentence(strategy: Strategy, wording: Mapping[str, str]) -> str:
         when = f" vom {datum(workshop.held_on)} bis zum {datum(workshop.ended_on)}"
     elif workshop.held_on is not None:
         when = f" am {datum(workshop.held_on)}"
-    sentence = f"Die Strategie wurde im Format „{wording['workshop']}“{when} erarbeitet"
-    who = []
+    sentences = [f"Die Strategie wurde im Format „{wording['workshop']}“{when} erarbeitet."]
+    total = (
+        f"insgesamt {count(workshop.participant_count, 'Person', 'Personen')}"
+        if workshop.participant_count is not None
+        else ""
+    )
     if workshop.participants:
-        who.append("mit " + _join(list(workshop.participants)))
-    if workshop.participant_count is not None:
-        who.append(f"insgesamt {count(workshop.participant_count, 'Person', 'Personen')}")
-    if who:
-        sentence += " (" + "; ".join(who) + ")"
-    if workshop.moderation:
-        sentence += f"; moderiert von {workshop.moderation.strip()}"
-    return sentence + "."
+        names = _join(list(workshop.participants))
+        sentences.append(f"Teilnehmende: {names}" + (f" ({total})." if total else "."))
+    elif total:
+        sentences.append(f"Teilgenommen haben {total[len('insgesamt ') :]}.")
+    if workshop.moderation.strip():
+        sentences.append(f"Moderation: {workshop.moderation.strip()}.")
+    return " ".join(sentences)
 
 
 def _join(items: Sequence[str]) -> str:
