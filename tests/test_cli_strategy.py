@@ -261,7 +261,7 @@ def test_plan_json_lists_placed_and_unplaced(
     status, out, _ = run("plan", str(demo_file), "--out", str(tmp_path / "p.yaml"), "--json")
     assert status == 0
     data = json.loads(out)
-    assert set(data) == {"written", "placed", "unplaced"}
+    assert set(data) == {"written", "placed", "unplaced", "done", "dropped"}
     schedule = kd.plan(kd.demo_strategy(planned=False), workspace).schedule
     assert schedule is not None
     assert [(p["measure"], p["start"]) for p in data["placed"]] == [

@@ -194,12 +194,22 @@ def plan(strategy_file: Path, output: Path | None, pack: str | None, as_json: bo
             {
                 "written": str(target),
                 "placed": [
-                    {"measure": item.measure, "start": item.start, "end": item.end}
+                    {
+                        "measure": item.measure,
+                        "start": item.start,
+                        "end": item.end,
+                        "notes": list(item.notes),
+                    }
                     for item in schedule.placed
                 ],
                 "unplaced": [
                     {"measure": item.measure, "reason": item.reason} for item in schedule.unplaced
                 ],
+                "done": [
+                    {"measure": item.measure, "finished_on": item.finished_on}
+                    for item in schedule.done
+                ],
+                "dropped": list(schedule.dropped),
             }
         )
         return
