@@ -79,6 +79,15 @@ def steckbrief() -> Document:
             ),
             ("Verantwortlich", "{{ measure.owner_role or wording.unknown }}"),
             ("Gilt für", "{{ measure.members_text }}", "measure.members_text"),
+            (
+                "Beteiligte Kommunen",
+                "{{ measure.sharing.partners|join(', ') }}{% if measure.sharing.basis %} "
+                "(Kosten {{ measure.sharing.basis }}){% endif %}"
+                "{% if measure.sharing.shares|length > 1 %}{% for s in measure.sharing.shares %}"
+                "; {{ s.name }}: einmalig {{ s.one_off|euro(wording.unknown) }}, laufend "
+                "{{ s.yearly|euro(wording.unknown) }}{% endfor %}{% endif %}",
+                "measure.sharing",
+            ),
             ("Projektleitung", "{{ profile.lead|trim }}", "profile and profile.lead"),
             ("Partner", "{{ measure.partners|join(', ') }}", "measure.partners"),
             ("Finanzierung", "{{ measure.funding_sources|join(', ') }}", "measure.funding_sources"),
@@ -223,6 +232,61 @@ def beschlussvorlage() -> Document:
     tag(doc, "endif")
     heading(doc, "Finanzielle Auswirkungen", 1)
     para(doc, "{{ finances.summary }}")
+    tag(doc, "if partner and partner.measures")
+    caption(doc, "Anteil {{ partner.name }} je Maßnahme")
+    loop_table(
+        doc,
+        headers=[
+            ("Nr.", CENTER),
+            "Maßnahme",
+            ("Anteil einmalig", RIGHT),
+            ("Anteil laufend", RIGHT),
+            ("Anteil Personal", RIGHT),
+        ],
+        opening="for m in partner.measures",
+        body=[
+            ("{{ m.number }}", CENTER),
+            "{{ m.title }}{% if not m.shared %} (allein){% endif %}",
+            ("{{ m.one_off|euro(wording.unknown) }}", RIGHT),
+            ("{{ m.yearly|euro(wording.unknown) }}", RIGHT),
+            (
+                "{% if m.staff_fte is none %}{{ wording.unknown }}{% else %}"
+                "{{ m.staff_fte|zahl }} VZÄ{% endif %}",
+                RIGHT,
+            ),
+        ],
+        footer=[
+            "",
+            "Summe {{ partner.name }}",
+            ("{{ partner.one_off|summe(partner.uncosted, wording.unknown) }}", RIGHT),
+            ("{{ partner.yearly|summe(partner.uncosted_yearly, wording.unknown) }}", RIGHT),
+            "",
+        ],
+        widths=(1.4, 6.0, 3.2, 3.0, 2.4),
+    )
+    tag(doc, "endif")
+    tag(doc, "if finances.programmes")
+    caption(doc, "Förderung der Strategie")
+    loop_table(
+        doc,
+        headers=["Programm", ("Volumen", RIGHT), ("Eigenanteil", RIGHT), "Zeitraum"],
+        opening="for f in finances.programmes",
+        body=[
+            "{{ f.title }}{% if f.provider %} ({{ f.provider }}){% endif %}",
+            ("{{ f.amount|euro(wording.unknown) }}", RIGHT),
+            (
+                "{{ f.own_amount|euro(wording.unknown) }}"
+                "{% if f.own_share is not none %} ({{ f.own_share|zahl }} %){% endif %}"
+                "{% if partner and f.partner_own_amount is not none %}, davon "
+                "{{ partner.name }}: {{ f.partner_own_amount|euro }}{% endif %}",
+                RIGHT,
+            ),
+            "{% if f.start or f.end %}{{ f.start|datum }} bis {{ f.end|datum }}"
+            "{% else %}{{ wording.unknown }}{% endif %}",
+        ],
+        widths=(5.6, 3.0, 4.6, 2.8),
+    )
+    tag(doc, "endif")
     tag(doc, "if finances.years and finances.incomplete < finances.measures")
     caption(doc, "Haushaltsmittel je Jahr nach dem Zeitplan")
     loop_table(

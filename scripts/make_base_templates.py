@@ -55,6 +55,9 @@ def title_page(doc: Document) -> None:
     para(doc, "{{ strategy.title }}", "Title")
     para(doc, "{{ municipality.name }}", "Subtitle")
     para(doc, "{{ municipality.kind_label }} · {{ municipality.land }}")
+    tag(doc, "if partners")
+    para(doc, "Gemeinsame Strategie von {{ partners|map(attribute='name')|join(', ') }}")
+    tag(doc, "endif")
     para(doc, "Stand: {{ document.date|datum }}")
     tag(doc, "if strategy.adopted_on")
     para(doc, "Beschlossen am {{ strategy.adopted_on|datum }}")
@@ -643,6 +646,66 @@ def funding(doc: Document) -> None:
             "{% if m.operator_budget %} ({{ m.operator_budget }}){% endif %}",
         ],
         widths=(5.4, 6.2, 4.4),
+    )
+    tag(doc, "endif")
+    partner_shares(doc)
+    strategy_funding(doc)
+
+
+def partner_shares(doc: Document) -> None:
+    tag(doc, "if funding.partners")
+    heading(doc, "Anteile der Partner", 2)
+    loop_table(
+        doc,
+        headers=[
+            "Partner",
+            ("Maßnahmen", RIGHT),
+            ("Einmalig", RIGHT),
+            ("Laufend", RIGHT),
+            ("Förder- und Drittmittel", RIGHT),
+            ("Eigenanteil", RIGHT),
+        ],
+        opening="for p in funding.partners",
+        body=[
+            "{{ p.name }}",
+            ("{{ p.measures }}", RIGHT),
+            ("{{ p.one_off|summe(p.uncosted, wording.unknown) }}", RIGHT),
+            ("{{ p.follow_on|summe(p.uncosted_follow_on, wording.unknown) }}", RIGHT),
+            ("{{ p.income|euro }}", RIGHT),
+            ("{{ p.own_share|summe(p.incomplete, wording.unknown) }}", RIGHT),
+        ],
+        widths=(3.6, 2.0, 2.8, 2.6, 2.6, 2.4),
+    )
+    tag(doc, "endif")
+
+
+def strategy_funding(doc: Document) -> None:
+    tag(doc, "if funding.programmes")
+    heading(doc, "Förderung der Strategie", 2)
+    loop_table(
+        doc,
+        headers=[
+            "Programm",
+            ("Volumen", RIGHT),
+            ("Eigenanteil", RIGHT),
+            ("Förderung", RIGHT),
+            "Zeitraum",
+        ],
+        opening="for f in funding.programmes",
+        body=[
+            "{{ f.title }}{% if f.provider %} ({{ f.provider }}){% endif %}"
+            "{% if f.partners %} · {{ f.partners|join(', ') }}{% endif %}",
+            ("{{ f.amount|euro(wording.unknown) }}", RIGHT),
+            (
+                "{{ f.own_amount|euro(wording.unknown) }}"
+                "{% if f.own_share is not none %} ({{ f.own_share|zahl }} %){% endif %}",
+                RIGHT,
+            ),
+            ("{{ f.grant|euro(wording.unknown) }}", RIGHT),
+            "{% if f.start or f.end %}{{ f.start|datum }} bis {{ f.end|datum }}"
+            "{% else %}{{ wording.unknown }}{% endif %}",
+        ],
+        widths=(4.8, 2.8, 3.0, 2.8, 2.6),
     )
     tag(doc, "endif")
 

@@ -12,6 +12,7 @@ from kommunal_digital.documents.charts import (
 )
 from kommunal_digital.model import OrganigramPreset
 from kommunal_digital.organisation.presets import build_organigram
+from tests.real_organisation import real_organigram
 
 
 def overlaps(a: Any, b: Any) -> bool:
@@ -30,7 +31,7 @@ def organigram_presets() -> dict[str, OrganigramPreset]:
 def organigrams() -> list[tuple[str, kd.Organigram]]:
     strategy = kd.demo_strategy(planned=False)
     assert strategy.organigram is not None
-    result = [("demo", strategy.organigram)]
+    result = [("demo", strategy.organigram), ("real", real_organigram())]
     for key, preset in organigram_presets().items():
         result.append((key, build_organigram(preset, strategy)))
     return result

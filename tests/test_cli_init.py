@@ -41,7 +41,10 @@ def test_interactive_init_asks_and_writes_the_strategy(
     answers = "Stadt Bergheim\n\n\n\n12.500\n1,3,tourismus\n\n"
     status, out, _ = invoke(["init", "--start", "2027-01-01"], answers)
     assert status == 0, out
-    assert "Kind (gemeinde, stadt, verbandsgemeinde, kreis) [stadt]:" in out
+    assert (
+        "Kind (gemeinde, stadt, verbandsgemeinde, kreis, verwaltungsgemeinschaft, amt, "
+        "unbekannt) [stadt]:"
+    ) in out
     assert "Bundesland [Rheinland-Pfalz]:" in out
     assert f"   3  {rlp_fields[2].key:<24} {rlp_fields[2].title}" in out
     assert "Folder to create [stadt-bergheim]:" in out
@@ -191,3 +194,21 @@ def test_the_documented_measure_can_be_added_to_an_init_project(tmp_path: Path) 
     assert out.endswith("strategy.yaml: valid: Gemeinde Lindenau, 1 action field, 4 measures\n")
     assert "[content.unknown-staff] 4 measure(s) have no staff estimate" in out
     assert kd.load_strategy(path).measures[0].key == "buergerportal-termine"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Stadt Bergheim", "stadt"),
+        ("VG Lindenau", "verbandsgemeinde"),
+        ("Ortsgemeinde Au", "gemeinde"),
+        ("Landkreis Südhang", "kreis"),
+        ("Amt Seeland", "amt"),
+        ("Verwaltungsgemeinschaft Talgrund", "verwaltungsgemeinschaft"),
+        ("Lindenau", "unbekannt"),
+        ("Markt Holzheim", "unbekannt"),
+    ],
+)
+def test_the_proposed_kind_is_not_guessed(name: str, kind: str) -> None:
+    """The first word of the name proposes the kind; a name that names none gives unbekannt."""
+    assert commands_init._kind_from_name(name) == kind

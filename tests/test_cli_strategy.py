@@ -35,13 +35,13 @@ def starter(workspace: kd.Workspace) -> kd.Strategy:
     return starter_strategy(workspace, municipality, start=START)
 
 
-def without_pilot(strategy: kd.Strategy) -> kd.Strategy:
-    assert strategy.organigram is not None
-    roles = tuple(r for r in strategy.organigram.roles if r.key != "lotse-bildung")
-    relations = tuple(
-        r for r in strategy.organigram.relations if "lotse-bildung" not in (r.source, r.target)
+def with_unknown_owner(strategy: kd.Strategy) -> kd.Strategy:
+    """A measure's owner role names no role of the organigram: a governance error."""
+    measures = tuple(
+        attrs.evolve(m, owner_role="gibt-es-nicht") if index == 0 else m
+        for index, m in enumerate(strategy.measures)
     )
-    return attrs.evolve(strategy, organigram=kd.Organigram(roles=roles, relations=relations))
+    return attrs.evolve(strategy, measures=measures)
 
 
 @pytest.fixture
@@ -137,14 +137,14 @@ def test_validate_a_missing_file(tmp_path: Path) -> None:
 def test_validate_reports_governance_errors_with_status_1(
     tmp_path: Path, workspace: kd.Workspace
 ) -> None:
-    broken = without_pilot(kd.demo_strategy(planned=False))
+    broken = with_unknown_owner(kd.demo_strategy(planned=False))
     path = kd.dump_strategy(broken, tmp_path / "broken.yaml")
     findings = run_checks(broken, workspace.governance_checks)
     errors = [f for f in findings if f.severity is kd.Severity.ERROR]
-    assert errors  # the organisation lacks the Digitallotse of one field
+    assert errors  # a measure names an owner role the organigram lacks
     status, out, err = run("validate", str(path))
     assert status == 1
-    assert "Fehler: [pilot-per-field]" in out
+    assert "Fehler: [owner-roles]" in out
     noun = "governance error" if len(errors) == 1 else "governance errors"
     assert err == f"error: broken.yaml: invalid: {len(errors)} {noun}\n"
     status, out, _ = run("validate", str(path), "--json")
@@ -282,7 +282,7 @@ def test_plan_without_limits_fails_on_stderr(tmp_path: Path) -> None:
 
 
 def test_check_json(tmp_path: Path, workspace: kd.Workspace) -> None:
-    broken = without_pilot(kd.demo_strategy(planned=False))
+    broken = with_unknown_owner(kd.demo_strategy(planned=False))
     path = kd.dump_strategy(broken, tmp_path / "broken.yaml")
     status, out, _ = run("check", str(path), "--json")
     assert status == 1

@@ -134,8 +134,17 @@ def test_cli_rank_check_and_charts(tmp_path: Path) -> None:
         attrs.evolve(demo, organigram=kd.Organigram(roles=roles, relations=relations)), broken
     )
     result = runner.invoke(cli, ["check", str(broken)])
+    # A field without its Digitallotse is a warning by default (a pack may make it an error).
+    assert result.exit_code == 0, result.output
+    assert "Warnung: [pilot-per-field]" in result.output
+    unknown_owner = attrs.evolve(
+        demo,
+        measures=(attrs.evolve(demo.measures[0], owner_role="gibt-es-nicht"), *demo.measures[1:]),
+    )
+    kd.dump_strategy(unknown_owner, broken, force=True)
+    result = runner.invoke(cli, ["check", str(broken)])
     assert result.exit_code == 1
-    assert "Fehler: [pilot-per-field]" in result.output
+    assert "Fehler: [owner-roles]" in result.output
 
     out = tmp_path / "bilder"
     result = runner.invoke(cli, ["charts", str(source), "--out", str(out)])

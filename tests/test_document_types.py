@@ -467,7 +467,7 @@ def test_pack_check_lints_templates_against_their_own_context(tmp_path: Path) ->
     )
     (pack / "templates" / "organigramm.md").write_text("{% for r in %}\n", encoding="utf-8")
     (pack / "pack.toml").write_text(
-        '[pack]\nname = "lint"\nversion = "1.0"\ntitle = "Lint"\n'
+        '[pack]\nname = "lint"\nversion = "1.0"\ntitle = "Lint"\nextends = "base"\n'
         "[documents]\n"
         'steckbrief-markdown = "templates/steckbrief.md"\n'
         'organigramm-markdown = "templates/organigramm.md"\n'

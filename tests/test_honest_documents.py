@@ -523,14 +523,15 @@ def test_an_excel_import_that_adds_measures_makes_the_stored_ranking_stale(
     path = export_workbook(kd.workspace.rank(two, workspace), tmp_path / "werkstatt.xlsx")
     book = openpyxl.load_workbook(path)
     sheet = book["Maßnahmen"]
-    columns = {cell.value: cell.column for cell in sheet[1]}
+    columns = {str(cell.value): int(cell.column or 0) for cell in sheet[1]}
     row = sheet.max_row + 1
-    for header, value in {
+    added: dict[str, str | int] = {
         "Schlüssel": "c",
         "Titel": "Neue Maßnahme",
         "Handlungsfeld": "verwaltung",
         "Punkte": 9,
-    }.items():
+    }
+    for header, value in added.items():
         sheet.cell(row=row, column=columns[header], value=value)
     book.save(path)
     imported = import_workbook(path)

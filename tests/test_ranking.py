@@ -321,10 +321,14 @@ def test_ranking_is_stored_and_round_trips_and_feeds_planning(workspace: kd.Work
     limits = ScheduleLimits(start=dt.date(2027, 1, 1), horizon_years=10)
     planned = kd.plan(attrs.evolve(demo, limits=limits), workspace)
     assert planned.schedule is not None
-    # with unlimited money and staff, the ranking's first measure starts at once
-    first = planned.schedule.entry(demo.ranking.entries[0].measure)
+    # the ranking's first measure is running: it keeps its recorded start
+    first_measure = demo.measure(demo.ranking.entries[0].measure)
+    assert first_measure.start_on is not None
+    first = planned.schedule.entry(first_measure.key)
     assert first is not None
-    assert first.start_month == 0
+    assert first.start == first_measure.start_on
+    # with unlimited money and staff, the first planned measure starts at once
+    assert min(p.start_month for p in planned.schedule.placed if not p.fixed_start) == 0
 
 
 # ---------------------------------------------------------------- properties

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,9 @@ from kommunal_digital.errors import InputFileError, KommunalDigitalError, PackEr
 from kommunal_digital.packs.archive import check_zip
 from kommunal_digital.packs.chain import with_parents
 from kommunal_digital.packs.data import DATA_KINDS
+from kommunal_digital.packs.manifest import EXCLUDE_ALL
 from kommunal_digital.packs.pack import TemplatePack, load_pack
-from kommunal_digital.workspace.workspace import DocumentType
+from kommunal_digital.workspace.workspace import TEMPLATE_KINDS, DocumentType, template_name
 
 __all__ = [
     "CONTEXT_VARIABLES",
@@ -91,11 +92,16 @@ def check_pack(
     *,
     packs: Mapping[str, TemplatePack],
     document_types: Mapping[str, DocumentType],
+    supplied: Collection[tuple[str, str]] = (),
 ) -> list[PackProblem]:
     """Validate a pack folder or zip: manifest, data, references, templates, paths.
 
     Every problem found is reported; nothing stops at the first one except a
-    manifest that cannot be read at all.
+    manifest that cannot be read at all. Besides defects in what the pack
+    has, it reports what it lacks: a document type without a Word or a
+    Markdown template (own, inherited or from ``supplied``), which
+    ``build`` could not write, and ``[exclude]`` keys that name nothing
+    inherited.
 
     Args:
         path: The pack folder or zip file.
@@ -103,6 +109,8 @@ def check_pack(
             (``installation.packs``).
         document_types: The registered document types, which templates are
             checked against (``installation.document_types()``).
+        supplied: Templates plugins supply for the pack, as (document type,
+            template kind) pairs (the keys of ``workspace.templates``).
     """
     source = Path(path)
     problems: list[PackProblem] = []
@@ -115,10 +123,14 @@ def check_pack(
     except KommunalDigitalError as exc:
         return [PackProblem(source.name, str(exc))]
     problems.extend(_check_paths(pack.root))
+    chained = True
     try:
         pack = with_parents(pack, {**packs, pack.name: pack})
     except PackError as exc:
         problems.append(PackProblem("pack.toml", str(exc)))
+        chained = False
+    if chained:
+        problems.extend(_check_exclusions(pack))
     data: dict[str, tuple[Any, ...]] = {}
     for kind in DATA_KINDS:
         try:
@@ -159,6 +171,67 @@ def check_pack(
                 )
             )
     problems.extend(_check_templates(pack, document_types))
+    if chained:
+        problems.extend(_missing_templates(pack, document_types, supplied))
+    return problems
+
+
+def _check_exclusions(pack: TemplatePack) -> list[PackProblem]:
+    problems = []
+    for kind, keys in pack.manifest.exclude.items():
+        where = f"exclude.{kind}"
+        if pack.parent is None:
+            problems.append(
+                PackProblem(where, "the pack extends no other pack, so there is nothing to drop")
+            )
+            continue
+        try:
+            inherited = {str(item.key) for item in pack.parent.data(kind)}
+        except KommunalDigitalError:
+            continue  # the parent's data is broken: reported with the data
+        for key in keys:
+            if key != EXCLUDE_ALL and key not in inherited:
+                problems.append(
+                    PackProblem(
+                        where,
+                        f"drops {key!r}, which {pack.parent.name!r} and the packs it "
+                        "extends do not have",
+                    )
+                )
+    return problems
+
+
+_KIND_LABELS = {"docx": "Word", "markdown": "Markdown"}
+
+
+def _missing_templates(
+    pack: TemplatePack,
+    types: Mapping[str, DocumentType],
+    supplied: Collection[tuple[str, str]],
+) -> list[PackProblem]:
+    named = {name for member in pack.chain() for name in member.manifest.documents}
+    problems = []
+    for document_type in sorted(types):
+        missing = [
+            kind
+            for kind in TEMPLATE_KINDS
+            if template_name(document_type, kind) not in named
+            and (document_type, kind) not in supplied
+        ]
+        own = any(template_name(document_type, kind) in named for kind in TEMPLATE_KINDS)
+        # A type whose templates only a plugin supplies is the plugin's choice of
+        # formats (a Markdown-only form, say); a type without any template, or one
+        # the pack templates only in part, is the pack's gap.
+        if missing and (len(missing) == len(TEMPLATE_KINDS) or own):
+            labels = " and ".join(_KIND_LABELS.get(kind, kind) for kind in missing)
+            problems.append(
+                PackProblem(
+                    "documents",
+                    f"no {labels} template for the document type {document_type!r}, so "
+                    "build cannot write it; name one under [documents] or extend a pack "
+                    'that has one (extends = "base")',
+                )
+            )
     return problems
 
 

@@ -77,12 +77,22 @@ def starter_strategy(
     start: dt.date,
     fields: Sequence[str] | None = None,
     entries_per_field: int = 3,
+    own_fields: Sequence[ActionField] = (),
 ) -> Strategy:
     """Build a first strategy from a pack, ready to be edited, ranked and planned.
 
     The chosen fields (by default the pack's first four) each get a goal and
     the first ``entries_per_field`` catalogue entries as measures, costed at
-    the middle of the entry's ranges. The organisation is built from the
+    the middle of the entry's ranges; a chosen field the catalogue has no
+    entries for starts without goal and measures (the documents call it
+    still to be worked out). The pack's other fields are listed as not
+    chosen.
+
+    A municipality with a field set of its own passes it as ``own_fields``:
+    these fields are chosen as given (with their goals) and follow the
+    chosen pack fields, of which there are none unless ``fields`` names
+    them; the pack's other fields are then left out. Own fields start
+    without measures: the catalogue is the pack's. The organisation is built from the
     pack's ``organigram_preset`` default (else its first preset), the
     ranking rule and roadmap preset follow the pack's defaults (as the
     starter has no scoring criteria yet, rules that need them fall back to
@@ -96,27 +106,40 @@ def starter_strategy(
         workspace: The pack and its data (fields, catalogue, presets).
         municipality: The municipality the strategy is for.
         start: The day the plan starts.
-        fields: Keys of the action fields to choose; by default the pack's
-            first four.
+        fields: Keys of the pack's action fields to choose; by default the
+            pack's first four (none when ``own_fields`` are given).
         entries_per_field: How many catalogue entries of each chosen field
             become measures.
+        own_fields: Action fields of the municipality's own, not in the
+            pack (keys must differ from the pack's).
 
     Raises:
-        PackError: A named field is not in the pack, or the pack has no
-            catalogue entries for a chosen field.
+        PackError: A named field is not in the pack, or an own field has
+            the key of a pack field.
     """
     pack = workspace.pack
     available = list(workspace.action_fields.values())
-    wanted = list(fields) if fields is not None else [f.key for f in available[:4]]
+    if fields is not None:
+        wanted = list(fields)
+    else:
+        wanted = [] if own_fields else [f.key for f in available[:4]]
     unknown = sorted(set(wanted) - {f.key for f in available})
     if unknown:
         raise PackError(f"{pack.name}: has no action field(s) {', '.join(unknown)}")
+    clashes = sorted({f.key for f in own_fields} & {f.key for f in available})
+    if clashes:
+        raise PackError(
+            f"{pack.name}: already has the action field(s) {', '.join(clashes)}; "
+            "choose them from the pack instead of defining them again"
+        )
     catalogue = list(workspace.catalogue.values())
     schemas = workspace.extension_schemas
     action_fields: list[ActionField] = []
     measures: list[Measure] = []
     for field in available:
         if field.key not in wanted:
+            if own_fields:
+                continue  # an own field set: only the chosen pack fields are listed
             action_fields.append(
                 ActionField(
                     field.key,
@@ -129,7 +152,16 @@ def starter_strategy(
             continue
         entries = [e for e in catalogue if e.action_field == field.key][:entries_per_field]
         if not entries:
-            raise PackError(f"{pack.name}: the catalogue has no entries for {field.key!r}")
+            # Nothing to start from: the field is still to be worked out.
+            action_fields.append(
+                ActionField(
+                    field.key,
+                    field.title,
+                    field.description,
+                    extensions=_carried(field.extensions, "action_field", schemas),
+                )
+            )
+            continue
         goal = Goal(f"ziel-{field.key}", entries[0].goal or f"Fortschritte in: {field.title}")
         action_fields.append(
             ActionField(
@@ -141,6 +173,8 @@ def starter_strategy(
             )
         )
         measures.extend(_measure(entry, goal.key, schemas) for entry in entries)
+    # Own fields come as the municipality set them; their measures are its own work.
+    action_fields.extend(attrs.evolve(own, chosen=True) for own in own_fields)
     defaults = pack.defaults()
     strategy = Strategy(
         municipality=municipality,

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import kommunal_digital.demo
     import kommunal_digital.documents
     import kommunal_digital.io
+    import kommunal_digital.organisation
     import kommunal_digital.workspace
 
 __all__ = ["build", "charts", "demo", "render"]
@@ -75,6 +76,12 @@ _DATE_HELP = "The date printed in the documents (YYYY-MM-DD); today by default."
     help="Keep the stored ranking and schedule where they still fit the data; by default "
     "they are recomputed in memory (stale ones always are).",
 )
+@click.option(
+    "--allow-organisation-errors",
+    is_flag=True,
+    help="Build even when the governance checks find errors in the organisation "
+    "(see the check command); by default such a strategy is refused.",
+)
 @json_option
 def build(
     strategy_file: Path,
@@ -87,11 +94,13 @@ def build(
     no_pictures: bool,
     strict: bool,
     keep_current: bool,
+    allow_organisation_errors: bool,
     as_json: bool,
 ) -> None:
     """Build the whole document set."""
     with reported():
         strategy, workspace = load_in_workspace(strategy_file, pack)
+        _refuse_organisation_errors(strategy_file, strategy, workspace, allow_organisation_errors)
         # What the documents cannot honestly say yet is said here, once.
         content = [
             d
@@ -151,6 +160,24 @@ def build(
         click.echo(f"error: {failure}", err=True)
     if not result.ok:
         sys.exit(EXIT_ERROR)
+
+
+def _refuse_organisation_errors(
+    strategy_file: Path, strategy: kd.Strategy, workspace: kd.Workspace, allow: bool
+) -> None:
+    """Stop ``build`` when the governance checks find errors, unless allowed."""
+    findings = kd.organisation.run_checks(strategy, workspace.governance_checks)
+    errors = kd.organisation.organisation_errors(findings)
+    if not errors:
+        return
+    level = "warning" if allow else "error"
+    for finding in errors:
+        click.echo(f"{level}: {strategy_file.name}: [{finding.check}] {finding.message}", err=True)
+    if not allow:
+        raise kd.KommunalDigitalError(
+            f"{strategy_file.name}: the organisation has {len(errors)} error(s); nothing "
+            "written (--allow-organisation-errors builds anyway)"
+        )
 
 
 @click.command(help="Render one document of a strategy file (Word, Markdown, HTML or JSON).")

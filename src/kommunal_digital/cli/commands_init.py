@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,9 +16,10 @@ if TYPE_CHECKING:
     # The namespaces are imported on first access; this tells the type checker.
     import kommunal_digital.authoring
     import kommunal_digital.german
+    import kommunal_digital.model
 from kommunal_digital.cli.output import count, date_option, fail, installation, reported
 
-__all__ = ["init", "parse_fields"]
+__all__ = ["init", "parse_fields", "parse_own_field"]
 
 #: The file ``init`` writes, and the optional workshop workbook next to it.
 STRATEGY_NAME = "strategy.yaml"
@@ -25,7 +27,15 @@ WORKBOOK_NAME = "Workshop.xlsx"
 
 # The values of kd.MunicipalityKind, written out so that the command line
 # starts without loading the model (a test keeps both in step).
-_KINDS = ["gemeinde", "stadt", "verbandsgemeinde", "kreis"]
+_KINDS = [
+    "gemeinde",
+    "stadt",
+    "verbandsgemeinde",
+    "kreis",
+    "verwaltungsgemeinschaft",
+    "amt",
+    "unbekannt",
+]
 
 
 def parse_fields(answer: str, available: Sequence[kd.ActionField]) -> tuple[str, ...]:
@@ -54,6 +64,34 @@ def parse_fields(answer: str, available: Sequence[kd.ActionField]) -> tuple[str,
     return tuple(chosen)
 
 
+def parse_own_field(answer: str) -> tuple[str, str]:
+    """An own action field from ``"mobilitaet=Mobilität im ländlichen Raum"``: key and title.
+
+    Raises:
+        click.BadParameter: No ``=``, an invalid key or an empty title.
+    """
+    key, sep, title = answer.partition("=")
+    key, title = key.strip(), title.strip()
+    if not sep or not title:
+        raise click.BadParameter(f"{answer!r}: expected KEY=TITLE, e.g. 'mobilitaet=Mobilität'")
+    if not kd.model.checks.is_key(key):
+        raise click.BadParameter(
+            f"{key!r} is not a valid key (lower-case letters, digits, '-' and '_')"
+        )
+    return key, title
+
+
+def _own_fields(
+    ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    parsed = tuple(parse_own_field(value) for value in values)
+    keys = [key for key, _ in parsed]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise click.BadParameter(f"the key(s) {', '.join(duplicates)} are given twice")
+    return parsed
+
+
 def _population(answer: str) -> int | None:
     text = answer.strip().replace(".", "").replace(" ", "")
     if not text:
@@ -64,11 +102,20 @@ def _population(answer: str) -> int | None:
 
 
 def _kind_from_name(name: str) -> str:
-    """``Stadt Bergheim`` is a Stadt: the first word often names the kind."""
+    """``Stadt Bergheim`` is a Stadt: the first word often names the kind.
+
+    A name whose first word names no kind gives ``unbekannt``: the kind is
+    not guessed.
+    """
     first = name.split(" ", 1)[0].lower()
-    aliases = {"vg": "verbandsgemeinde", "ortsgemeinde": "gemeinde", "landkreis": "kreis"}
+    aliases = {
+        "vg": "verbandsgemeinde",
+        "ortsgemeinde": "gemeinde",
+        "landkreis": "kreis",
+        "vgem": "verwaltungsgemeinschaft",
+    }
     first = aliases.get(first, first)
-    return first if first in _KINDS else "gemeinde"
+    return first if first in _KINDS else "unbekannt"
 
 
 def _next_new_year(today: dt.date) -> dt.date:
@@ -97,7 +144,18 @@ def _folder_for(name: str) -> Path:
 )
 @click.option(
     "--fields",
-    help="Chosen action fields, comma-separated keys or numbers; the pack's first four by default.",
+    help="Chosen action fields of the pack, comma-separated keys or numbers; the pack's first "
+    "four by default (none when --own-field is given).",
+)
+@click.option(
+    "--own-field",
+    "own_fields",
+    multiple=True,
+    callback=_own_fields,
+    metavar="KEY=TITLE",
+    help="An action field of your own, not in the pack, e.g. "
+    "'mobilitaet=Mobilität im ländlichen Raum'; repeat for each. The strategy then lists "
+    "only these and the pack fields --fields chooses.",
 )
 @click.option(
     "--out",
@@ -125,6 +183,7 @@ def init(
     population: int | None,
     pack_name: str | None,
     fields: str | None,
+    own_fields: tuple[tuple[str, str], ...],
     out_dir: Path | None,
     start: dt.date | None,
     workbook: bool,
@@ -169,6 +228,8 @@ def init(
         except click.BadParameter as error:
             error.param_hint = "--fields"
             raise
+    elif own_fields:
+        chosen = ()
     elif no_input:
         chosen = tuple(field.key for field in available[:4])
     else:
@@ -193,6 +254,7 @@ def init(
             municipality,
             start=start or _next_new_year(dt.date.today()),
             fields=chosen,
+            own_fields=[kd.ActionField(key, title) for key, title in own_fields],
         )
         folder.mkdir(parents=True, exist_ok=True)
         written = [kd.dump_strategy(strategy, targets[0], force=force)]
@@ -200,18 +262,34 @@ def init(
             written.append(kd.dump_strategy(strategy, targets[1], force=force))
     for path in written:
         click.echo(f"wrote {path}")
-    _next_steps(strategy, targets[0], pack.name)
+    # A pack given as a folder or zip is not registered: the commands need it again.
+    given = None if pack_name in installed.packs else pack_name
+    _next_steps(strategy, targets[0], pack.name, given)
 
 
-def _next_steps(strategy: kd.Strategy, path: Path, pack: str) -> None:
+def _next_steps(strategy: kd.Strategy, path: Path, pack: str, given: str | None = None) -> None:
+    """Print what to do next; ``given`` is the folder or zip of a pack not registered."""
+    file = shlex.quote(str(path))
+    out = shlex.quote(str(path.parent / "dokumente"))
+    option = "" if given is None else f" --pack {shlex.quote(given)}"
+    if given is None:
+        note = (
+            f"The strategy records the pack {pack}; every command uses it unless --pack "
+            "says otherwise."
+        )
+    else:
+        note = (
+            f"The strategy records the pack {pack}, which is not installed: give its folder "
+            "with --pack, as above, or install it with a plugin."
+        )
     click.echo(
         f"\n{strategy.municipality.name}: {count(len(strategy.chosen_fields), 'action field')}, "
         f"{count(len(strategy.measures), 'measure')} from the catalogue of the pack {pack}.\n"
         "Next steps:\n"
         f"  1. Edit {path}: the goals and measures of your workshop and their dot votes\n"
         "     ('votes', which the ranking uses); the format: docs/strategy-file.md.\n"
-        f"  2. kommunal-digital validate {path}\n"
-        f"  3. kommunal-digital rank {path} && kommunal-digital plan {path}\n"
-        f"  4. kommunal-digital build {path} --out {path.parent / 'dokumente'}\n"
-        f"The strategy records the pack {pack}; every command uses it unless --pack says otherwise."
+        f"  2. kommunal-digital validate {file}{option}\n"
+        f"  3. kommunal-digital rank {file}{option} && kommunal-digital plan {file}{option}\n"
+        f"  4. kommunal-digital build {file} --out {out}{option}\n"
+        f"{note}"
     )

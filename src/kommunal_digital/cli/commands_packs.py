@@ -85,12 +85,18 @@ def pack_check(path: Path) -> None:
     """Check a pack; exit status 1 when it has defects."""
     with reported():
         installed = installation()
+        supplied: list[tuple[str, str]] = []
         try:
-            # The types this pack's workspace knows (plugins are scoped to packs).
-            types = installed.document_types(path)
+            # The types this pack's workspace knows (plugins are scoped to packs),
+            # and the templates its plugins supply.
+            opened = installed.workspace(path)
+            types = dict(opened.document_types)
+            supplied = list(opened.templates)
         except kd.KommunalDigitalError:
             types = installed.document_types()  # the pack itself is broken: check_pack says how
-        problems = kd.authoring.check_pack(path, packs=installed.packs, document_types=types)
+        problems = kd.authoring.check_pack(
+            path, packs=installed.packs, document_types=types, supplied=supplied
+        )
     for problem in problems:
         click.echo(str(problem))
     if not problems:

@@ -13,6 +13,10 @@ import attrs
 
 from kommunal_digital.documents.charts import chart_images, document_images
 from kommunal_digital.documents.contributions import extend_context
+from kommunal_digital.documents.council import (
+    beschlussvorlage_context,
+    partner_beschlussvorlage_context,
+)
 from kommunal_digital.documents.numbering import measure_numbers
 from kommunal_digital.errors import DocumentError, KommunalDigitalError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
@@ -25,6 +29,7 @@ __all__ = [
     "build_documents",
     "document_context",
     "document_path",
+    "per_partner",
     "render_document",
 ]
 
@@ -53,15 +58,28 @@ def _format_for(target: Path, formats: Mapping[str, OutputFormat], name: str | N
     return name
 
 
+def per_partner(strategy: Strategy, kind: DocumentType) -> bool:
+    """Whether a type is written once per partner council of a joint strategy.
+
+    That is the built-in Beschlussvorlage of a strategy with ``partners``:
+    every partner's council adopts the joint strategy with its own share.
+    """
+    return bool(strategy.partners) and kind.context is beschlussvorlage_context
+
+
 def _context(
     strategy: Strategy,
     workspace: Workspace,
     kind: DocumentType,
     today: dt.date | None,
     measure: str | None,
+    partner: str | None = None,
 ) -> dict[str, Any]:
     """The type's own context, then what the workspace's context extensions add."""
-    context = kind.build_context(strategy, workspace, today, measure)
+    if partner is not None:
+        context = partner_beschlussvorlage_context(strategy, workspace, today, partner)
+    else:
+        context = kind.build_context(strategy, workspace, today, measure)
     return extend_context(strategy, workspace, kind.name, context, today)
 
 
@@ -74,8 +92,9 @@ def _render(
     today: dt.date | None,
     measure: str | None,
     images: Mapping[str, bytes] | None,
+    partner: str | None = None,
 ) -> bytes:
-    context = _context(strategy, workspace, kind, today, measure)
+    context = _context(strategy, workspace, kind, today, measure, partner)
     template = None
     pictures: Mapping[str, bytes] = {}
     if chosen.needs_template:
@@ -86,12 +105,28 @@ def _render(
     return chosen.render(template, context, pictures)
 
 
-def _check_measure(strategy: Strategy, kind: DocumentType, measure: str | None) -> None:
+def _check_measure(
+    strategy: Strategy, kind: DocumentType, measure: str | None, partner: str | None = None
+) -> None:
     if kind.per_measure and measure is None:
         raise DocumentError(
             f"{kind.name}: one document per measure; name the measure "
             f"(known: {', '.join(m.key for m in strategy.measures)})"
         )
+    keys = [p.key for p in strategy.partners]
+    if per_partner(strategy, kind):
+        if partner is None:
+            raise DocumentError(
+                f"{kind.name}: one document per partner council of the joint strategy; "
+                f"name the partner (partners: {', '.join(keys)})"
+            )
+        if partner not in keys:
+            raise DocumentError(
+                f"{kind.name}: the strategy has no partner {partner!r} "
+                f"(partners: {', '.join(keys)})"
+            )
+    elif partner is not None:
+        raise DocumentError(f"{kind.name}: the document type is not written per partner")
 
 
 def document_context(
@@ -101,6 +136,7 @@ def document_context(
     *,
     measure: str | None = None,
     today: dt.date | None = None,
+    partner: str | None = None,
 ) -> dict[str, Any]:
     """The render context of any registered document type (see ``docs/render-context.md``).
 
@@ -116,15 +152,20 @@ def document_context(
         document_type: The type, e.g. ``"beschlussvorlage"``.
         measure: The measure's key, for per-measure types such as ``"steckbrief"``.
         today: The date printed in the document.
+        partner: The partner's key, for the Beschlussvorlage of a joint
+            strategy (one per partner council, see :func:`per_partner`).
 
     Raises:
-        DocumentError: Unknown type or measure, or a per-measure type without
-            one; a context extension fails or adds a variable the context has
+        DocumentError: Unknown type, measure or partner, a per-measure type
+            without a measure, a per-partner type without a partner; a
+            context extension fails or adds a variable the context has
             already (the message names the extension and the variable).
     """
     kind = workspace.document_type(document_type)
-    _check_measure(strategy, kind, measure)
-    return _context(strategy, workspace, kind, today, measure if kind.per_measure else None)
+    _check_measure(strategy, kind, measure, partner)
+    return _context(
+        strategy, workspace, kind, today, measure if kind.per_measure else None, partner
+    )
 
 
 def render_document(
@@ -137,6 +178,7 @@ def render_document(
     today: dt.date | None = None,
     output_format: str | None = None,
     measure: str | None = None,
+    partner: str | None = None,
 ) -> Path:
     """Render one document of a strategy into a file.
 
@@ -153,6 +195,8 @@ def render_document(
             ``json``, ...); by default the one whose suffix ``output`` has.
         measure: The measure's key, for types written per measure
             (``steckbrief``).
+        partner: The partner's key, for the Beschlussvorlage of a joint
+            strategy (one per partner council, see :func:`per_partner`).
 
     Returns:
         The path written.
@@ -166,7 +210,7 @@ def render_document(
         OutputExistsError: ``output`` exists and ``force`` is false.
     """
     kind = workspace.document_type(document_type)
-    _check_measure(strategy, kind, measure)
+    _check_measure(strategy, kind, measure, partner)
     formats = workspace.output_formats
     target = Path(output)
     chosen = formats[_format_for(target, formats, output_format)]
@@ -180,12 +224,18 @@ def render_document(
         today=today,
         measure=measure if kind.per_measure else None,
         images=None,
+        partner=partner,
     )
     return write_atomic(target, data, force=force)
 
 
 def document_path(
-    out_dir: Path, kind: DocumentType, chosen: OutputFormat, strategy: Strategy, measure: str | None
+    out_dir: Path,
+    kind: DocumentType,
+    chosen: OutputFormat,
+    strategy: Strategy,
+    measure: str | None,
+    partner: str | None = None,
 ) -> Path:
     """Where :func:`build_documents` puts a document (see the documented layout).
 
@@ -196,7 +246,11 @@ def document_path(
         strategy: The strategy (a per-measure document carries the
             measure's number, see :mod:`kommunal_digital.documents.numbering`).
         measure: The measure's key for a per-measure type, else ``None``.
+        partner: The partner's key for a per-partner document
+            (``Beschlussvorlage-<partner>.docx``), else ``None``.
     """
+    if partner is not None:
+        return out_dir / f"{kind.title}-{partner}{chosen.suffix}"
     if measure is None:
         return out_dir / f"{kind.title}{chosen.suffix}"
     number = measure_numbers(strategy)[measure]
@@ -212,15 +266,19 @@ class DocumentFailure:
         output_format: The format it was to be written in.
         measure: The measure's key, for per-measure types.
         message: The error message (it names the template or field).
+        partner: The partner's key, for per-partner documents.
     """
 
     document_type: str
     output_format: str
     measure: str | None
     message: str
+    partner: str | None = None
 
     def __str__(self) -> str:
         item = f"{self.document_type}/{self.measure}" if self.measure else self.document_type
+        if self.partner:
+            item = f"{self.document_type}/{self.partner}"
         return f"{item} ({self.output_format}): {self.message}"
 
 
@@ -271,7 +329,9 @@ def build_documents(
     nothing is written and the failures are raised together.
 
     The layout (see ``docs/documents.md``): one file per strategy-wide type
-    named by its title (``Digitalstrategie.docx``, ``Beschlussvorlage.md``),
+    named by its title (``Digitalstrategie.docx``, ``Beschlussvorlage.md``;
+    for a joint strategy one Beschlussvorlage per partner council,
+    ``Beschlussvorlage-<partner key>.docx``),
     the per-measure types in ``Steckbriefe/`` (``Maßnahmen-Steckbrief-01-<key>.docx``),
     the pictures in ``Bilder/`` (the built-in ones, then those of the
     workspace's picture sources as ``<name>.png``).
@@ -309,12 +369,18 @@ def build_documents(
         workspace.document_type(name)
     chosen_formats = [workspace.output_format(name) for name in formats]
     jobs = [
-        (types[name], fmt, measure)
+        (types[name], fmt, measure, partner)
         for name in wanted
         for fmt in chosen_formats
         for measure in ([m.key for m in strategy.measures] if types[name].per_measure else [None])
+        for partner in (
+            [p.key for p in strategy.partners] if per_partner(strategy, types[name]) else [None]
+        )
     ]
-    targets = [document_path(folder, kind, fmt, strategy, measure) for kind, fmt, measure in jobs]
+    targets = [
+        document_path(folder, kind, fmt, strategy, measure, partner)
+        for kind, fmt, measure, partner in jobs
+    ]
     picture_data = _pictures(strategy, folder, workspace) if pictures else {}
     existing = [str(p) for p in (*targets, *picture_data) if p.exists()]
     if existing and not force:
@@ -327,7 +393,7 @@ def build_documents(
         images = document_images(strategy, workspace)
     rendered: list[tuple[Path, bytes]] = []
     failures: list[DocumentFailure] = []
-    for (kind, fmt, measure), target in zip(jobs, targets, strict=True):
+    for (kind, fmt, measure, partner), target in zip(jobs, targets, strict=True):
         try:
             data = _render(
                 strategy,
@@ -337,9 +403,10 @@ def build_documents(
                 today=today,
                 measure=measure,
                 images=images,
+                partner=partner,
             )
         except KommunalDigitalError as error:
-            failures.append(DocumentFailure(kind.name, fmt.name, measure, str(error)))
+            failures.append(DocumentFailure(kind.name, fmt.name, measure, str(error), partner))
             continue
         finally:
             if gc.get_freeze_count():

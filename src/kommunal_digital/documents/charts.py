@@ -22,7 +22,8 @@ import attrs
 from kommunal_digital.documents.contributions import contributed_pictures
 from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
-from kommunal_digital.model.labels import RelationKind, RoleKind
+from kommunal_digital.model.labels import RelationKind, RoleKind, RoleState
+from kommunal_digital.model.organigram import Role
 from kommunal_digital.organisation.stakeholders import Quadrant
 from kommunal_digital.workspace.workspace import Workspace
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BoxLayout",
+    "box_text",
     "chart_images",
     "document_images",
     "gantt_image",
@@ -67,7 +69,36 @@ _KIND_COLOUR = {
     RoleKind.EXTERNAL_PARTNER: "#eeeeee",
     RoleKind.TOPIC_SPONSOR: "#fce4ec",
     RoleKind.WORKING_GROUP: "#fce4ec",
+    RoleKind.VOLUNTEER: "#fce4ec",
+    RoleKind.NETWORK: "#e0f2f1",
 }
+#: Border of a box by the role's state: a post that is not held is dashed.
+_STATE_BORDER: dict[RoleState | None, str] = {
+    RoleState.PLANNED: "--",
+    RoleState.VACANT: "--",
+    RoleState.REJECTED: ":",
+}
+
+
+def box_text(role: Role) -> str:
+    """The text of a role's box: its title, then head count, departments and state.
+
+    E.g. ``Digitallotsen`` / ``36 aus 15 Fachbereichen``, or
+    ``Digitalbeauftragte/r`` / ``(unbesetzt)``; each part wrapped for the box.
+    """
+    parts = [role.title]
+    departments = role.departments_total
+    if role.headcount is not None and departments is not None:
+        parts.append(f"{role.headcount} aus {departments} Fachbereichen")
+    elif role.headcount is not None:
+        parts.append(f"{role.headcount} Personen")
+    elif departments is not None:
+        parts.append(f"aus {departments} Fachbereichen")
+    if role.state is not None and role.state is not RoleState.FILLED:
+        parts.append(f"({role.state.label})")
+    return "\n".join(
+        line for part in parts for line in textwrap.wrap(part, _WRAP, break_long_words=False)
+    )
 
 
 @attrs.frozen
@@ -120,6 +151,7 @@ def organigram_layout(organigram: Organigram) -> tuple[list[BoxLayout], int]:
     levels = _levels(organigram)
     by_level: dict[int, list[str]] = defaultdict(list)
     titles = {role.key: role.title for role in organigram.roles}
+    texts = {role.key: box_text(role) for role in organigram.roles}
     for role in organigram.roles:
         by_level[levels[role.key]].append(role.key)
     boxes: list[BoxLayout] = []
@@ -144,8 +176,7 @@ def organigram_layout(organigram: Organigram) -> tuple[list[BoxLayout], int]:
             for index, key in enumerate(chunk):
                 x = offset + index + 0.5
                 x_of[key] = x
-                text = "\n".join(textwrap.wrap(titles[key], _WRAP, break_long_words=False))
-                boxes.append(BoxLayout(key=key, x=x, y=float(row), text=text))
+                boxes.append(BoxLayout(key=key, x=x, y=float(row), text=texts[key]))
             row += 1
     return boxes, row
 
@@ -313,6 +344,7 @@ def organigram_figure(organigram: Organigram) -> Figure:
     plt = _pyplot()
     boxes, rows = organigram_layout(organigram)
     kinds = {role.key: role.kind for role in organigram.roles}
+    states = {role.key: role.state for role in organigram.roles}
     height = rows * 0.8 + 0.5
     figure: Figure
     figure, axes = plt.subplots(figsize=(TEXT_WIDTH, height))
@@ -345,7 +377,8 @@ def organigram_figure(organigram: Organigram) -> Figure:
                 _BOX_H,
                 boxstyle="round,pad=0.0,rounding_size=0.06",
                 facecolor=_KIND_COLOUR.get(kinds[box.key], "#ffffff"),
-                edgecolor="#37474f",
+                edgecolor="#9e9e9e" if states[box.key] is RoleState.REJECTED else "#37474f",
+                linestyle=_STATE_BORDER.get(states[box.key], "-"),
                 linewidth=0.8,
                 zorder=2,
             )

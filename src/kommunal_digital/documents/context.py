@@ -18,6 +18,12 @@ from kommunal_digital.documents.assessment_context import (
     monitoring_data,
 )
 from kommunal_digital.documents.numbering import measure_numbers, numbered_measures
+from kommunal_digital.documents.partners_context import (
+    funding_programmes,
+    partner_cash,
+    partner_list,
+    sharing_data,
+)
 from kommunal_digital.model import (
     ActionField,
     Goal,
@@ -26,6 +32,8 @@ from kommunal_digital.model import (
     MeasureStatus,
     Milestone,
     ProjectProfile,
+    Role,
+    RoleState,
     Strategy,
     Task,
 )
@@ -124,6 +132,7 @@ def measure_data(
         "members": list(measure.members),
         "members_text": _members_text(strategy, measure),
         "partners": list(measure.partners),
+        "sharing": sharing_data(strategy, measure),
         "depends_on": [strategy.measure(key).title for key in measure.depends_on],
         "stakeholders": [
             {"name": names[i.stakeholder], "role": i.role.label} for i in measure.stakeholders
@@ -402,6 +411,7 @@ def head_context(
         "text_blocks": {key: block.text for key, block in workspace.text_blocks.items()},
         "wording": wording,
         "workshop": workshop_data(strategy),
+        "partners": partner_list(strategy),
         "roles": {
             kind: [r.title for r in roles]
             for kind, roles in statements.roles_by_kind(strategy).items()
@@ -438,10 +448,39 @@ def organigram_data(strategy: Strategy) -> dict[str, Any] | None:
     if organigram is None:
         return None
     titles = {r.key: r.title for r in organigram.roles}
+
+    def role_data(r: Role) -> dict[str, Any]:
+        departments = r.departments_total
+        if r.headcount is not None and departments is not None:
+            size = f"{r.headcount} Personen aus {departments} Fachbereichen"
+        elif r.headcount is not None:
+            size = f"{r.headcount} Personen"
+        else:
+            size = f"aus {departments} Fachbereichen" if departments is not None else ""
+        details = [size] if size else []
+        if r.state is not None and r.state is not RoleState.FILLED:
+            details.append(r.state.label)
+        summary = r.title + (f" ({', '.join(details)})" if details else "")
+        if r.holder.strip():
+            summary += f": {r.holder.strip()}"
+        return {
+            "title": r.title,
+            "kind": r.kind.label,
+            "holder": r.holder,
+            "state": r.state.value if r.state is not None else None,
+            "state_label": r.state.label if r.state is not None else "",
+            "headcount": r.headcount,
+            "departments": list(r.departments),
+            "department_count": departments,
+            "history": [
+                {"holder": h.holder, "since": h.since, "until": h.until, "note": h.note}
+                for h in r.history
+            ],
+            "summary": summary,
+        }
+
     return {
-        "roles": [
-            {"title": r.title, "kind": r.kind.label, "holder": r.holder} for r in organigram.roles
-        ],
+        "roles": [role_data(r) for r in organigram.roles],
         "relations": [
             {"source": titles[r.source], "kind": r.kind.label, "target": titles[r.target]}
             for r in organigram.relations
@@ -496,7 +535,11 @@ def strategy_context(
         "schedule": schedule_data(strategy, strategy.schedule) if strategy.schedule else None,
         "ranking": ranking_data(strategy, strategy.ranking) if strategy.ranking else None,
         "maturity": maturity_data(strategy, workspace),
-        "funding": funding_data(strategy, today),
+        "funding": {
+            **funding_data(strategy, today),
+            "programmes": funding_programmes(strategy),
+            "partners": partner_cash(strategy, today),
+        },
         "monitoring": monitoring_data(strategy),
         "totals": {
             "fields": len(fields),

@@ -48,6 +48,7 @@ _HEAD = frozenset(
         "workshop",
         "roles",
         "texts",
+        "partners",
     }
 )
 
@@ -183,7 +184,15 @@ BUILTIN_DOCUMENT_TYPES = (
         "Beschlussvorlage",
         beschlussvorlage_context,
         variables=_HEAD
-        | {"council", "proposal", "top_measures", "finances", "staffing", "attachments"},
+        | {
+            "council",
+            "proposal",
+            "top_measures",
+            "finances",
+            "staffing",
+            "attachments",
+            "partner",
+        },
     ),
     DocumentType(
         "fortschrittsbericht",

@@ -16,16 +16,35 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from kommunal_digital.documents import statements
 from kommunal_digital.documents.assessment_context import funding_data
 from kommunal_digital.documents.context import head_context, sums
 from kommunal_digital.documents.numbering import measure_numbers
-from kommunal_digital.documents.statements import council_name, count
+from kommunal_digital.documents.partners_context import (
+    council_of,
+    funding_programmes,
+    with_article,
+)
+from kommunal_digital.documents.statements import council_name, count, the
+from kommunal_digital.errors import DocumentError
+from kommunal_digital.funding.cash_plan import CashPlan, cash_plan, partner_cash_plans
 from kommunal_digital.german import euro
-from kommunal_digital.model import MeasureStatus, MunicipalityKind, Role, RoleKind, Strategy
+from kommunal_digital.model import (
+    Cost,
+    Measure,
+    MeasureStatus,
+    MunicipalityKind,
+    Partner,
+    Role,
+    RoleKind,
+    Strategy,
+)
+from kommunal_digital.planning.breakdown import PartnerPlan, partner_plans, partner_weights
 from kommunal_digital.workspace.workspace import Workspace
 
-__all__ = ["beschlussvorlage_context", "council_name"]
+__all__ = ["beschlussvorlage_context", "council_name", "partner_beschlussvorlage_context"]
 
 #: How many measures of the ranking the draft names as priorities.
 TOP_MEASURES = 5
@@ -37,8 +56,16 @@ def _for_municipality(strategy: Strategy) -> str:
     municipality = strategy.municipality
     if municipality.name in strategy.title:
         return ""
-    article = "den" if municipality.kind is MunicipalityKind.KREIS else "die"
-    return f" für {article} {municipality.name}"
+    article = {
+        MunicipalityKind.KREIS: "den ",
+        MunicipalityKind.AMT: "das ",
+        MunicipalityKind.UNBEKANNT: "",
+    }.get(municipality.kind, "die ")
+    return f" für {article}{municipality.name}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _plain(amount: Decimal) -> str:
@@ -97,12 +124,12 @@ def _mandate(strategy: Strategy, council: str) -> str:
     if not strategy.chosen_fields:
         return (
             "Die Verwaltung wird beauftragt, die Handlungsfelder auszuwählen, Maßnahmen zu "
-            f"erarbeiten und dem {council} zur Beratung vorzulegen."
+            f"erarbeiten und {the(council, 'dat')} zur Beratung vorzulegen."
         )
     if not strategy.measures:
         return (
             "Die Verwaltung wird beauftragt, für die ausgewählten Handlungsfelder Maßnahmen zu "
-            f"erarbeiten und dem {council} zur Beratung vorzulegen."
+            f"erarbeiten und {the(council, 'dat')} zur Beratung vorzulegen."
         )
     empty = [f.title for f in strategy.chosen_fields if not strategy.measures_in(f.key)]
     missing = (
@@ -114,11 +141,12 @@ def _mandate(strategy: Strategy, council: str) -> str:
     if _assessed(strategy):
         return (
             "Die Verwaltung wird beauftragt, die Maßnahmen in der Rangfolge der Strategie "
-            f"umzusetzen und dem {council} regelmäßig über den Stand zu berichten.{missing}"
+            f"umzusetzen und {the(council, 'dat')} regelmäßig über den Stand zu berichten.{missing}"
         )
     return (
-        "Die Verwaltung wird beauftragt, die Maßnahmen zu bewerten, dem "
-        f"{council} eine Rangfolge vorzuschlagen und regelmäßig über den Stand der Umsetzung "
+        "Die Verwaltung wird beauftragt, die Maßnahmen zu bewerten, "
+        f"{the(council, 'dat')} eine Rangfolge vorzuschlagen und regelmäßig über den Stand der "
+        "Umsetzung "
         f"zu berichten.{missing}"
     )
 
@@ -155,7 +183,7 @@ def _decision(
     strategy: Strategy, council: str, years: list[dict[str, Any]], officer: Role | None
 ) -> list[str]:
     points = [
-        f"Der {council} beschließt die „{strategy.title}“{_for_municipality(strategy)} "
+        f"{_capital(the(council))} beschließt die „{strategy.title}“{_for_municipality(strategy)} "
         "in der vorliegenden Fassung als Leitlinie für die Digitalisierung.",
         _mandate(strategy, council),
     ]
@@ -225,7 +253,11 @@ def _attachments(strategy: Strategy) -> list[str]:
 
 def _extra_staff_text(strategy: Strategy, wording: dict[str, str]) -> str:
     """What is known about extra staff, for measures that are not closed."""
-    open_measures = [m for m in strategy.measures if m.status not in _CLOSED]
+    return _extra_staff_text_of(list(strategy.measures), wording)
+
+
+def _extra_staff_text_of(measures: list[Measure], wording: dict[str, str]) -> str:
+    open_measures = [m for m in measures if m.status not in _CLOSED]
     if not open_measures:
         return ""
     answered = [m for m in open_measures if m.budgeting.needs_extra_staff is not None]
@@ -295,6 +327,7 @@ def beschlussvorlage_context(
             "planned_total": sum((y["total"] for y in years), Decimal(0)),
             "planned_income": sum((y["income"] for y in years), Decimal(0)),
             "planned_own_share": sum((y["own_share"] for y in years), Decimal(0)),
+            "programmes": funding_programmes(strategy),
         },
         "staffing": {
             "staff_fte": totals["staff_fte"],
@@ -306,4 +339,227 @@ def beschlussvorlage_context(
             "officer_holder": officer.holder if officer is not None else "",
         },
         "attachments": _attachments(strategy),
+        "partner": None,
+    }
+
+
+def _partner(strategy: Strategy, key: str) -> Partner:
+    for partner in strategy.partners:
+        if partner.key == key:
+            return partner
+    known = ", ".join(p.key for p in strategy.partners) or "none"
+    raise DocumentError(
+        f"beschlussvorlage: the strategy has no partner {key!r} (partners: {known})"
+    )
+
+
+def _partner_measures(strategy: Strategy, plan: PartnerPlan) -> list[Measure]:
+    """The partner's measures with its share of their cost and staff (for the summaries)."""
+    measures = []
+    for share in plan.shares:
+        measure = strategy.measure(share.measure)
+        staff = plan.staff.get(share.measure)
+        measures.append(
+            attrs.evolve(
+                measure,
+                cost=Cost(share.one_off, share.yearly),
+                staff_fte=None if staff is None else float(staff),
+                funding_sources=(),
+                operator=None,
+            )
+        )
+    return measures
+
+
+def _open_income(strategy: Strategy, plan: CashPlan) -> set[str]:
+    """Measures of the plan with a grant whose amount is not known yet."""
+    measures = {m.key: m for m in strategy.measures}
+    return {
+        mc.measure
+        for mc in plan.measures
+        if any(
+            s.kind.external and s.covers(measures[mc.measure].cost.one_off) is None
+            for s in measures[mc.measure].funding_sources
+        )
+    }
+
+
+def _plan_years(strategy: Strategy, plan: CashPlan) -> list[dict[str, Any]]:
+    """A partner's cash plan per year, with the keys of the whole strategy's years."""
+    open_income = _open_income(strategy, plan)
+    running = {mc.measure: {y.year for y in mc.years} for mc in plan.measures}
+    return [
+        {
+            "year": y.year,
+            "one_off": y.one_off,
+            "follow_on": y.follow_on,
+            "income": y.income,
+            "own_share": y.own_share,
+            "total": y.total,
+            "uncosted": y.uncosted,
+            "uncosted_follow_on": y.uncosted_follow_on,
+            "incomplete": y.uncosted + y.uncosted_follow_on,
+            "unquantified": sum(1 for k in open_income if y.year in running[k]),
+            # The schedule's staff per year is the strategy's; a partner's is not planned.
+            "staff_fte": None,
+        }
+        for y in plan.years
+    ]
+
+
+def _joint_decision(
+    strategy: Strategy, partner: Partner, council: str, years: list[dict[str, Any]]
+) -> list[str]:
+    others = [with_article(p.name) for p in strategy.partners if p.key != partner.key]
+    together = (
+        f"gemeinsam mit {', '.join(others[:-1])} und {others[-1]} erarbeitete "
+        if len(others) > 1
+        else f"gemeinsam mit {others[0]} erarbeitete "
+        if others
+        else ""
+    )
+    points = [
+        f"{_capital(the(council))} beschließt die {together}„{strategy.title}“ in der vorliegenden "
+        "Fassung als Leitlinie für die Digitalisierung.",
+        _mandate(strategy, council),
+    ]
+    officer = _officer(strategy)
+    if officer is not None and not officer.holder.strip():
+        points.append(
+            f"Die Funktion „{officer.title}“ wird eingerichtet; die Verwaltung legt die dafür "
+            "nötigen Änderungen des Stellenplans vor."
+        )
+    if years:
+        points.append(_money_point(years))
+    bases = {
+        (m.sharing.basis if m.sharing is not None else None) or strategy.cost_sharing
+        for m in strategy.measures
+    }
+    if strategy.measures and len(strategy.partners) > 1:
+        rule = (
+            next(iter(bases)).label
+            if len(bases) == 1
+            else "nach der für jede Maßnahme vereinbarten Regel"
+        )
+        points.append(
+            "Die Kosten gemeinsamer Maßnahmen tragen die beteiligten Kommunen "
+            f"{rule}; die Angaben zu den finanziellen und personellen Auswirkungen nennen "
+            f"den Anteil {with_article(partner.name)}."
+        )
+    return points
+
+
+def partner_beschlussvorlage_context(
+    strategy: Strategy, workspace: Workspace, today: dt.date | None, partner: str
+) -> dict[str, Any]:
+    """Build the Beschlussvorlage of one partner council of a joint strategy.
+
+    The council adopts the whole joint strategy; the money and staff are the
+    partner's share (to the cent, see
+    :func:`~kommunal_digital.planning.breakdown.partner_plans`), the cash
+    plan per year the partner's (see
+    :func:`~kommunal_digital.funding.cash_plan.partner_cash_plans`). The
+    context has the keys of :func:`beschlussvorlage_context`; ``municipality``
+    and ``council`` are the partner's and ``partner`` describes its share.
+
+    Args:
+        strategy: The joint strategy.
+        workspace: Supplies the text blocks and the wording.
+        today: The date printed on the draft; today by default.
+        partner: The partner's key.
+
+    Raises:
+        DocumentError: The strategy has no partner with this key.
+    """
+    item = _partner(strategy, partner)
+    context = beschlussvorlage_context(strategy, workspace, today)
+    wording = context["wording"]
+    council = council_of(item)
+    plan = next(p for p in partner_plans(strategy) if p.partner == partner)
+    measures = _partner_measures(strategy, plan)
+    years: list[dict[str, Any]] = []
+    unquantified = 0
+    if strategy.schedule is not None:
+        own_plan = partner_cash_plans(strategy, cash_plan(strategy))[partner]
+        years = _plan_years(strategy, own_plan)
+        unquantified = len(_open_income(strategy, own_plan))
+    totals = sums(
+        [
+            {"cost_one_off": s.one_off, "cost_yearly": s.yearly, "staff_fte": plan.staff[s.measure]}
+            for s in plan.shares
+        ]
+    )
+    numbers = measure_numbers(strategy)
+    by_key = {m.key: m for m in strategy.measures}
+    extra_staff = [m.title for m in measures if m.budgeting.needs_extra_staff]
+    intro = (
+        f"{item.name} ist an {count(len(measures), 'Maßnahme', 'Maßnahmen')} der gemeinsamen "
+        "Strategie beteiligt; die Beträge nennen ihren Anteil. "
+        if measures
+        else f"{item.name} ist an keiner Maßnahme der gemeinsamen Strategie beteiligt. "
+    )
+    municipality = {
+        **context["municipality"],
+        "name": item.name,
+        "kind": item.kind.value,
+        "kind_label": item.kind.label,
+        "official_key": item.official_key or "",
+        "population": item.population,
+        "members": [],
+    }
+    return {
+        **context,
+        "municipality": municipality,
+        "council": council,
+        "proposal": {
+            **context["proposal"],
+            "subject": f"Beschluss der gemeinsamen „{strategy.title}“",
+            "decision": _joint_decision(strategy, item, council, years),
+        },
+        "finances": {
+            **context["finances"],
+            "summary": intro + statements.cost_summary(measures, wording),
+            "years": years,
+            "one_off": totals["cost_one_off"],
+            "one_off_missing": totals["cost_one_off_missing"],
+            "yearly": totals["cost_yearly"],
+            "yearly_missing": totals["cost_yearly_missing"],
+            "incomplete": sum(1 for m in measures if not m.cost.known),
+            "unquantified": unquantified,
+            "measures": len(measures),
+            "planned_total": sum((y["total"] for y in years), Decimal(0)),
+            "planned_income": sum((y["income"] for y in years), Decimal(0)),
+            "planned_own_share": sum((y["own_share"] for y in years), Decimal(0)),
+            "programmes": funding_programmes(strategy, partner),
+        },
+        "staffing": {
+            **context["staffing"],
+            "staff_fte": totals["staff_fte"],
+            "staff_fte_missing": totals["staff_fte_missing"],
+            "staff_text": statements.staff_summary(measures, wording),
+            "extra_staff_measures": extra_staff,
+            "extra_staff_text": _extra_staff_text_of(measures, wording),
+        },
+        "partner": {
+            "key": item.key,
+            "name": item.name,
+            "council": council,
+            "others": [p.name for p in strategy.partners if p.key != item.key],
+            "one_off": plan.one_off,
+            "yearly": plan.yearly,
+            "staff_fte": plan.staff_fte,
+            "uncosted": len(plan.uncosted),
+            "uncosted_yearly": len(plan.uncosted_yearly),
+            "measures": [
+                {
+                    "number": numbers[s.measure],
+                    "title": by_key[s.measure].title,
+                    "one_off": s.one_off,
+                    "yearly": s.yearly,
+                    "staff_fte": plan.staff[s.measure],
+                    "shared": len(partner_weights(strategy, by_key[s.measure].sharing)) > 1,
+                }
+                for s in plan.shares
+            ],
+        },
     }

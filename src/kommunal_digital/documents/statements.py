@@ -21,6 +21,7 @@ __all__ = [
     "cost_summary",
     "council_name",
     "count",
+    "the",
     "fields_intro",
     "monitoring_paragraph",
     "passed_deadlines",
@@ -46,7 +47,34 @@ _COUNCILS = {
     MunicipalityKind.STADT: "Stadtrat",
     MunicipalityKind.VERBANDSGEMEINDE: "Verbandsgemeinderat",
     MunicipalityKind.KREIS: "Kreistag",
+    MunicipalityKind.VERWALTUNGSGEMEINSCHAFT: "Gemeinschaftsversammlung",
+    MunicipalityKind.AMT: "Amtsausschuss",
+    MunicipalityKind.UNBEKANNT: "Rat",
 }
+
+
+_FEMININE_ENDINGS = ("ung", "schaft", "heit", "keit", "ion", "gruppe", "runde", "konferenz")
+
+
+def the(noun: str, case: str = "nom") -> str:
+    """Return the noun with its definite article, e.g. ``der Gemeinderat``.
+
+    ``dem Gemeinderat`` in the dative; ``die Gemeinschaftsversammlung``,
+    ``der Lenkungsgruppe`` (dative) for a feminine body.
+
+    Bodies and roles are masculine (Rat, Kreistag, Ausschuss) unless their
+    last word has a feminine ending (-ung, -schaft, -gruppe, ...).
+
+    Args:
+        noun: A council's or role's name, e.g. ``Gemeinschaftsversammlung``.
+        case: ``nom`` (nominative) or ``dat`` (dative).
+    """
+    last = noun.strip().split()[-1].lower() if noun.strip() else ""
+    feminine = last.endswith(_FEMININE_ENDINGS)
+    article = {("nom", False): "der", ("dat", False): "dem"}.get(
+        (case, feminine), "die" if case == "nom" else "der"
+    )
+    return f"{article} {noun}"
 
 
 def council_name(kind: MunicipalityKind) -> str:
@@ -219,7 +247,7 @@ def monitoring_paragraph(strategy: Strategy, council: str) -> str:
         )
     rhythm = strategy.reporting.rhythm_months
     every = "Jeden Monat" if rhythm == 1 else f"Alle {rhythm} Monate"
-    receiver = f"der {board[0].title}" if board else f"der {council}"
+    receiver = the(board[0].title) if board else the(council)
     sentences.append(f"{every} erhält {receiver} einen Fortschrittsbericht.")
     return " ".join(sentences)
 

@@ -24,11 +24,21 @@ import attrs
 from kommunal_digital.errors import PlanningError
 from kommunal_digital.model import Measure, Strategy
 from kommunal_digital.model.schedule import MAX_HORIZON_YEARS, ScheduleLimits
+from kommunal_digital.planning.breakdown import partner_weights
 from kommunal_digital.planning.schedule import schedule_measures
 from kommunal_digital.units.money import split_amount
 from kommunal_digital.units.months import month_start, year_of_month
 
-__all__ = ["CashPlan", "CashYear", "MeasureCash", "cash_plan", "external_funding"]
+__all__ = [
+    "CashPlan",
+    "CashYear",
+    "MeasureCash",
+    "ProgrammeCash",
+    "cash_plan",
+    "external_funding",
+    "partner_cash_plans",
+    "programme_cash",
+]
 
 #: Planning horizon in years when neither the schedule nor the limits set one.
 DEFAULT_HORIZON_YEARS = 5
@@ -126,6 +136,75 @@ class MeasureCash:
 
 
 @attrs.frozen
+class ProgrammeCash:
+    """Strategy-level funding (a programme for the strategy as a whole) in the cash plan.
+
+    The volume, grant and own share are spread over the calendar years of
+    the funding period in proportion to its days, to the cent. They are
+    shown beside the measures' figures, not added to them: the measures the
+    programme pays for may already carry its money as their funding sources.
+
+    Attributes:
+        key: The funding's key in the strategy.
+        title: The programme or grant in words.
+        amount: The volume in euros; ``None`` while unknown.
+        own_amount: The own share in euros; ``None`` while unknown.
+        grant: The programme's money in euros; ``None`` while unknown.
+        years: (year, volume, own share) per year of the period; empty while
+            the period or the amount is unknown (an unknown own share gives
+            ``None`` per year).
+    """
+
+    key: str
+    title: str
+    amount: Decimal | None
+    own_amount: Decimal | None
+    grant: Decimal | None
+    years: tuple[tuple[int, Decimal, Decimal | None], ...] = ()
+
+
+def _period_days(start: dt.date, end: dt.date) -> dict[int, int]:
+    days: dict[int, int] = {}
+    for year in range(start.year, end.year + 1):
+        first = max(start, dt.date(year, 1, 1))
+        last = min(end, dt.date(year, 12, 31))
+        days[year] = (last - first).days + 1
+    return days
+
+
+def programme_cash(strategy: Strategy) -> tuple[ProgrammeCash, ...]:
+    """The strategy-level funding, spread over the years of each funding period.
+
+    Args:
+        strategy: The strategy (its ``funding``).
+    """
+    items = []
+    for funding in strategy.funding:
+        years: tuple[tuple[int, Decimal, Decimal | None], ...] = ()
+        if funding.amount is not None and funding.start is not None and funding.end is not None:
+            days = _period_days(funding.start, funding.end)
+            volume = split_amount(funding.amount, list(days.values()))
+            own = funding.own_amount
+            owns: list[Decimal | None] = (
+                list(split_amount(own, list(days.values())))
+                if own is not None
+                else [None] * len(days)
+            )
+            years = tuple(zip(days, volume, owns, strict=True))
+        items.append(
+            ProgrammeCash(
+                funding.key,
+                funding.title,
+                funding.amount,
+                funding.own_amount,
+                funding.grant,
+                years,
+            )
+        )
+    return tuple(items)
+
+
+@attrs.frozen
 class CashPlan:
     """Spending, follow-on costs and funding per year, for the whole strategy.
 
@@ -142,6 +221,8 @@ class CashPlan:
         uncosted: Keys of measures in the plan whose one-off cost is not estimated.
         uncosted_follow_on: Keys of measures in the plan whose yearly cost
             is not estimated and whose follow-on period falls into the horizon.
+        programmes: The strategy-level funding (``Strategy.funding``) per
+            year of its period, beside the measures' figures.
     """
 
     start: dt.date
@@ -151,6 +232,7 @@ class CashPlan:
     unplaced: tuple[str, ...] = ()
     uncosted: tuple[str, ...] = ()
     uncosted_follow_on: tuple[str, ...] = ()
+    programmes: tuple[ProgrammeCash, ...] = ()
 
     @property
     def one_off(self) -> Decimal:
@@ -281,6 +363,7 @@ def cash_plan(
         uncosted_follow_on=tuple(
             m.measure for m in measures if any(y.uncosted_follow_on for y in m.years)
         ),
+        programmes=programme_cash(strategy),
     )
 
 
@@ -413,3 +496,87 @@ def _sum_years(measures: Iterable[MeasureCash]) -> tuple[CashYear, ...]:
         uncosted, uncosted_follow_on = counts.get(y, [0, 0])
         years.append(CashYear(y, one_off, follow_on, income, uncosted, uncosted_follow_on))
     return tuple(years)
+
+
+def _split_cell(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    if not amount:
+        return [_ZERO] * len(weights)
+    return split_amount(amount, weights)
+
+
+def partner_cash_plans(strategy: Strategy, plan: CashPlan) -> dict[str, CashPlan]:
+    """Split a joint strategy's cash plan among its partners.
+
+    Every figure of every measure and year is split by the weights of the
+    partners taking part in the measure (see
+    :func:`~kommunal_digital.planning.breakdown.partner_weights`), in cents
+    by the largest remainder method: the partners' plans add up to the
+    whole plan exactly, year by year and measure by measure. A partner's
+    plan holds only the measures it takes part in; unknown costs are
+    counted in the plans of the partners taking part, never as 0 €.
+
+    Args:
+        strategy: A joint strategy (with ``partners``).
+        plan: The strategy's cash plan (:func:`cash_plan`).
+
+    Returns:
+        One cash plan per partner key, in the order of the partners.
+
+    Raises:
+        PlanningError: The strategy has no partners.
+    """
+    if not strategy.partners:
+        raise PlanningError(f"{strategy.municipality.name}: the strategy has no partners")
+    own: dict[str, list[MeasureCash]] = {p.key: [] for p in strategy.partners}
+    for item in plan.measures:
+        weights = partner_weights(strategy, strategy.measure(item.measure).sharing)
+        values = list(weights.values())
+        years: dict[str, list[CashYear]] = {key: [] for key in weights}
+        for year in item.years:
+            parts = zip(
+                _split_cell(year.one_off, values),
+                _split_cell(year.follow_on, values),
+                _split_cell(year.income, values),
+                strict=True,
+            )
+            for key, (one_off, follow_on, income) in zip(weights, parts, strict=True):
+                years[key].append(
+                    CashYear(
+                        year.year,
+                        one_off,
+                        follow_on,
+                        income,
+                        year.uncosted,
+                        year.uncosted_follow_on,
+                    )
+                )
+        for key in weights:
+            own[key].append(
+                attrs.evolve(
+                    item,
+                    one_off=None
+                    if item.one_off is None
+                    else sum((y.one_off for y in years[key]), _ZERO),
+                    follow_on=None
+                    if item.follow_on is None
+                    else sum((y.follow_on for y in years[key]), _ZERO),
+                    income=sum((y.income for y in years[key]), _ZERO),
+                    years=tuple(years[key]),
+                )
+            )
+    plans: dict[str, CashPlan] = {}
+    for key, measures in own.items():
+        keys = {m.measure for m in measures}
+        plans[key] = attrs.evolve(
+            plan,
+            years=_sum_years(measures),
+            measures=tuple(measures),
+            unplaced=tuple(
+                k
+                for k in plan.unplaced
+                if key in partner_weights(strategy, strategy.measure(k).sharing)
+            ),
+            uncosted=tuple(k for k in plan.uncosted if k in keys),
+            uncosted_follow_on=tuple(k for k in plan.uncosted_follow_on if k in keys),
+        )
+    return plans

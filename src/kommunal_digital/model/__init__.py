@@ -8,7 +8,13 @@ from kommunal_digital.model.action_field import ActionField, Goal, Indicator
 from kommunal_digital.model.catalogue import CatalogueEntry, CostRange, NeedsQuestion, TextBlock
 from kommunal_digital.model.dependencies import find_cycle
 from kommunal_digital.model.fingerprints import fingerprint, ranking_inputs
-from kommunal_digital.model.funding import FundingKind, FundingProgramme, FundingSource, Operator
+from kommunal_digital.model.funding import (
+    FundingKind,
+    FundingProgramme,
+    FundingSource,
+    Operator,
+    StrategyFunding,
+)
 from kommunal_digital.model.labels import (
     Delivery,
     MaturityPhase,
@@ -17,6 +23,7 @@ from kommunal_digital.model.labels import (
     Raci,
     RelationKind,
     RoleKind,
+    RoleState,
     Severity,
     StakeholderGroup,
 )
@@ -30,10 +37,11 @@ from kommunal_digital.model.maturity import (
 )
 from kommunal_digital.model.measure import Budgeting, Cost, Involvement, Measure
 from kommunal_digital.model.municipality import MemberMunicipality, Municipality
-from kommunal_digital.model.organigram import Organigram, Relation, Role
+from kommunal_digital.model.organigram import Organigram, Relation, Role, RoleHolding
 from kommunal_digital.model.organigram_preset import OrganigramPreset, PresetRelation, PresetRole
 from kommunal_digital.model.ownership import FIELD_ROLE_KINDS, measure_owner
 from kommunal_digital.model.pack_reference import PackReference
+from kommunal_digital.model.partners import CostSharing, Partner, ShareBasis
 from kommunal_digital.model.preset import PresetMilestone, PresetPhase, PresetTask, RoadmapPreset
 from kommunal_digital.model.profile import ProjectProfile, Resources
 from kommunal_digital.model.progress import ProgressUpdate, Reporting, Weighting
@@ -70,6 +78,7 @@ __all__ = [
     "Constraint",
     "Cost",
     "CostRange",
+    "CostSharing",
     "Criterion",
     "Delivery",
     "Direction",
@@ -96,6 +105,7 @@ __all__ = [
     "OrganigramPreset",
     "OzgService",
     "PackReference",
+    "Partner",
     "Phase",
     "PhaseGuide",
     "PresetMilestone",
@@ -117,16 +127,20 @@ __all__ = [
     "Roadmap",
     "RoadmapPreset",
     "Role",
+    "RoleHolding",
     "RoleKind",
+    "RoleState",
     "Schedule",
     "ScheduleLimits",
     "ScheduledMeasure",
     "ScorePart",
     "Severity",
+    "ShareBasis",
     "Source",
     "Stakeholder",
     "StakeholderGroup",
     "Strategy",
+    "StrategyFunding",
     "Task",
     "TextBlock",
     "Unplaced",

@@ -13,12 +13,14 @@ import attrs
 from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
 from kommunal_digital.model.labels import LabelledEnum
+from kommunal_digital.model.partners import CostSharing
 
 __all__ = [
     "FundingKind",
     "FundingProgramme",
     "FundingSource",
     "Operator",
+    "StrategyFunding",
     "to_funding_sources",
 ]
 
@@ -269,3 +271,64 @@ def needs_co_financing(source: FundingSource, programme: FundingProgramme | None
         return required
     rate = source.rate if source.rate is not None else (programme.rate if programme else None)
     return rate is not None and rate < 100
+
+
+def _volume(value: checks.Money | None) -> Decimal | None:
+    return None if value is None else checks.to_money(value, "amount")
+
+
+@attrs.frozen
+class StrategyFunding:
+    """Money for the strategy as a whole, not for one measure.
+
+    For example a Smart-City programme of several million euros at 10 %
+    own share, or a state grant for the strategy process itself. Unknown
+    stays unknown: without ``amount`` or ``own_share`` the documents say
+    the figure is still open.
+
+    Attributes:
+        key: Identifier, unique among the strategy's funding.
+        title: The programme or grant in words, e.g. "Modellprojekte Smart Cities".
+        programme: Key of the funding programme in the catalogue, if it has one.
+        provider: Who grants the money, e.g. "Bund (BMWSB)".
+        amount: The volume of the funded work in euros (grant plus own share).
+        own_share: Percent of ``amount`` the municipality (or the partners
+            together) pays itself, e.g. 10.
+        start: First day of the funding period.
+        end: Last day of the funding period.
+        sharing: In a joint strategy, which partners carry the own share
+            and how; ``None`` means all partners by the strategy's ``cost_sharing``.
+    """
+
+    key: str = attrs.field(validator=checks.key)
+    title: str = attrs.field(validator=checks.required_text)
+    programme: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(checks.key)
+    )
+    provider: str = attrs.field(default="", validator=checks.text)
+    amount: Decimal | None = attrs.field(default=None, converter=_volume, validator=_optional_money)
+    own_share: float | None = attrs.field(default=None, validator=_optional_percent)
+    start: date | None = None
+    end: date | None = None
+    sharing: CostSharing | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ModelValidationError(
+                "end", f"the funding period ends ({self.end}) before it starts ({self.start})"
+            )
+
+    @property
+    def own_amount(self) -> Decimal | None:
+        """Euros the municipality pays itself; ``None`` while amount or share is unknown."""
+        if self.amount is None or self.own_share is None:
+            return None
+        return percent_of(self.amount, self.own_share)
+
+    @property
+    def grant(self) -> Decimal | None:
+        """Euros the programme pays; ``None`` while amount or share is unknown."""
+        own = self.own_amount
+        if own is None or self.amount is None:
+            return None
+        return self.amount - own

@@ -23,6 +23,9 @@ class MunicipalityKind(LabelledEnum):
     STADT = "stadt"
     VERBANDSGEMEINDE = "verbandsgemeinde"
     KREIS = "kreis"
+    VERWALTUNGSGEMEINSCHAFT = "verwaltungsgemeinschaft"
+    AMT = "amt"
+    UNBEKANNT = "unbekannt"
 
 
 class MaturityPhase(LabelledEnum):
@@ -93,6 +96,17 @@ class RoleKind(LabelledEnum):
     TOPIC_SPONSOR = "topic_sponsor"
     WORKING_GROUP = "working_group"
     EXTERNAL_PARTNER = "external_partner"
+    VOLUNTEER = "volunteer"
+    NETWORK = "network"
+
+
+class RoleState(LabelledEnum):
+    """Whether an organigram role exists yet and who holds it."""
+
+    PLANNED = "planned"
+    VACANT = "vacant"
+    FILLED = "filled"
+    REJECTED = "rejected"
 
 
 class RelationKind(LabelledEnum):
@@ -135,6 +149,9 @@ _LABEL_LIST: list[tuple[LabelledEnum, str]] = [
     (MunicipalityKind.STADT, "Stadt"),
     (MunicipalityKind.VERBANDSGEMEINDE, "Verbandsgemeinde"),
     (MunicipalityKind.KREIS, "Kreis"),
+    (MunicipalityKind.VERWALTUNGSGEMEINSCHAFT, "Verwaltungsgemeinschaft"),
+    (MunicipalityKind.AMT, "Amt"),
+    (MunicipalityKind.UNBEKANNT, "Kommune"),
     (MaturityPhase.ORIENTIERUNG, "Orientierung"),
     (MaturityPhase.START, "Start"),
     (MaturityPhase.STRATEGIE, "Strategie"),
@@ -175,6 +192,12 @@ _LABEL_LIST: list[tuple[LabelledEnum, str]] = [
     (RoleKind.TOPIC_SPONSOR, "Themenpate/-patin"),
     (RoleKind.WORKING_GROUP, "Arbeitsgruppe"),
     (RoleKind.EXTERNAL_PARTNER, "externer Partner"),
+    (RoleKind.VOLUNTEER, "Ehrenamtliche (Digitalbotschafter/-lotsen)"),
+    (RoleKind.NETWORK, "Netzwerk (Mitgliedschaft)"),
+    (RoleState.PLANNED, "geplant"),
+    (RoleState.VACANT, "unbesetzt"),
+    (RoleState.FILLED, "besetzt"),
+    (RoleState.REJECTED, "abgelehnt"),
     (RelationKind.REPORTS_TO, "berichtet an"),
     (RelationKind.ADVISES, "berät"),
     (RelationKind.LEADS, "leitet"),

@@ -19,6 +19,7 @@ from kommunal_digital.model.funding import (
     to_funding_sources,
 )
 from kommunal_digital.model.labels import Delivery, MeasureStatus, Raci
+from kommunal_digital.model.partners import CostSharing
 
 #: Longest duration accepted for one measure, in months (ten years).
 MAX_DURATION_MONTHS = 120
@@ -138,6 +139,9 @@ class Measure:
         budgeting: Answers to the budgeting questions.
         members: Names of the member municipalities the measure applies to;
             empty means all of them.
+        sharing: In a joint strategy: which partners take part and how they
+            share the costs; ``None`` means all partners, shared by the
+            strategy's ``cost_sharing``.
         votes: Points the measure got in the workshop's dot voting (Punktabfrage).
         extensions: Plugins' own data, one mapping per plugin key, e.g.
             ``{"hessen": {"interkommunal": True}}``; plain data only (text,
@@ -188,6 +192,7 @@ class Measure:
     members: tuple[str, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )
+    sharing: CostSharing | None = None
     votes: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 10**6)])
     extensions: checks.Extensions = attrs.field(
         factory=dict, converter=checks.to_extensions, hash=False

@@ -11,6 +11,16 @@ from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
 from kommunal_digital.model.labels import MaturityPhase, MunicipalityKind
 
+#: Kinds of local authority that have member municipalities (``unbekannt``
+#: may have them too: the kind is simply not recorded).
+MEMBER_KINDS = (
+    MunicipalityKind.VERBANDSGEMEINDE,
+    MunicipalityKind.VERWALTUNGSGEMEINSCHAFT,
+    MunicipalityKind.AMT,
+    MunicipalityKind.KREIS,
+    MunicipalityKind.UNBEKANNT,
+)
+
 # Amtlicher Gemeindeschlüssel (8 digits) or Regionalschlüssel (12 digits).
 _OFFICIAL_KEY = re.compile(r"[0-9]{8}|[0-9]{12}")
 
@@ -37,7 +47,7 @@ def _optional_share(instance: object, attribute: attrs.Attribute[Any], value: fl
 
 @attrs.frozen
 class MemberMunicipality:
-    """A member of a Verbandsgemeinde (Ortsgemeinde) or of a Kreis.
+    """A member of a Verbandsgemeinde, Verwaltungsgemeinschaft or Amt, or of a Kreis.
 
     Attributes:
         name: Name, unique among the members.
@@ -59,11 +69,13 @@ class Municipality:
 
     Attributes:
         name: Official name, e.g. "Verbandsgemeinde Eichenberg".
-        kind: Gemeinde, Stadt, Verbandsgemeinde or Kreis.
+        kind: Gemeinde, Stadt, Verbandsgemeinde, Verwaltungsgemeinschaft,
+            Amt or Kreis; ``unbekannt`` when not recorded.
         land: The federal state (Bundesland), e.g. "Rheinland-Pfalz".
         official_key: AGS (8 digits) or ARS (12 digits), if known.
         population: Number of inhabitants, if known.
-        members: Ortsgemeinden of a Verbandsgemeinde or Gemeinden of a Kreis.
+        members: Ortsgemeinden of a Verbandsgemeinde, member Gemeinden of a
+            Verwaltungsgemeinschaft or an Amt, or Gemeinden of a Kreis.
         maturity: Current phase of digital maturity, if assessed.
     """
 
@@ -83,10 +95,10 @@ class Municipality:
     def _check_members(
         self, attribute: attrs.Attribute[Any], value: tuple[MemberMunicipality, ...]
     ) -> None:
-        if value and self.kind not in (MunicipalityKind.VERBANDSGEMEINDE, MunicipalityKind.KREIS):
+        if value and self.kind not in MEMBER_KINDS:
             raise ModelValidationError(
                 "members",
                 f"a {self.kind.label} has no member municipalities; only a "
-                "Verbandsgemeinde or a Kreis has them",
+                "Verbandsgemeinde, Verwaltungsgemeinschaft, Amt or Kreis has them",
             )
         checks.unique_keys(value, "members", attribute="name")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Protocol, TypeVar
 
 import attrs
@@ -11,11 +13,13 @@ from kommunal_digital.errors import DependencyCycleError, ModelValidationError
 from kommunal_digital.model import checks
 from kommunal_digital.model.action_field import ActionField, Goal
 from kommunal_digital.model.dependencies import find_cycle
+from kommunal_digital.model.funding import StrategyFunding
 from kommunal_digital.model.maturity import MaturityCheck
 from kommunal_digital.model.measure import Measure
 from kommunal_digital.model.municipality import Municipality
 from kommunal_digital.model.organigram import Organigram
 from kommunal_digital.model.pack_reference import PackReference
+from kommunal_digital.model.partners import CostSharing, Partner, ShareBasis
 from kommunal_digital.model.profile import ProjectProfile
 from kommunal_digital.model.progress import ProgressUpdate, Reporting, check_history
 from kommunal_digital.model.ranking import Comparison, Criterion, Ranking, RankingChoice
@@ -64,6 +68,13 @@ class Strategy:
             use the documented default pack.
         workshop: When and with whom the strategy was worked out, and the
             sources it draws on; documents print only what is recorded.
+        partners: In a joint strategy, every municipality that works it out
+            and adopts it with its own council (the ``municipality`` is the
+            lead, usually one of them); empty for a strategy of one municipality.
+        cost_sharing: How the partners share a measure's costs unless its
+            ``sharing`` says otherwise: ``equal`` (default), ``population`` or ``agreed``.
+        funding: Money for the strategy as a whole rather than for one
+            measure, e.g. a Smart-City programme or a grant for the strategy process.
 
     Raises:
         ModelValidationError: The parts do not fit together.
@@ -110,6 +121,15 @@ class Strategy:
     reporting: Reporting = attrs.field(factory=Reporting)
     pack: PackReference | None = None
     workshop: Workshop | None = None
+    partners: tuple[Partner, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
+    cost_sharing: ShareBasis = attrs.field(
+        default=ShareBasis.EQUAL, validator=checks.member_of(ShareBasis)
+    )
+    funding: tuple[StrategyFunding, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_strategy(self)
@@ -205,6 +225,7 @@ def _check_strategy(strategy: Strategy) -> None:
             goal_field[goal.key] = field.key
     measures = checks.unique_keys(strategy.measures, "measures")
     stakeholders = checks.unique_keys(strategy.stakeholders, "stakeholders")
+    _check_partners(strategy)
     for index, measure in enumerate(strategy.measures):
         _check_measure(strategy, index, measure, fields, goal_field, measures, stakeholders)
     profiled: dict[str, int] = {}
@@ -336,9 +357,80 @@ def _check_measure(
                 f"{path}.members[{m_index}]",
                 f"{name!r} is not a member municipality (members: {known})",
             )
+    if measure.sharing is not None:
+        _check_sharing(strategy, f"{path}.sharing", measure.sharing)
     for s_index, involvement in enumerate(measure.stakeholders):
         if involvement.stakeholder not in stakeholders:
             raise ModelValidationError(
                 f"{path}.stakeholders[{s_index}].stakeholder",
                 f"unknown stakeholder {involvement.stakeholder!r}",
+            )
+
+
+def _check_partners(strategy: Strategy) -> None:
+    checks.unique_keys(strategy.partners, "partners")
+    checks.unique_keys(strategy.partners, "partners", attribute="name")
+    checks.unique_keys(strategy.funding, "funding")
+    if strategy.partners and strategy.municipality.members:
+        raise ModelValidationError(
+            "partners",
+            "a joint strategy cannot also break down to member municipalities; "
+            "name the Ortsgemeinden as partners or leave the partners out",
+        )
+    for index, measure in enumerate(strategy.measures):
+        if measure.sharing is None and strategy.partners:
+            _check_basis(f"measures[{index}].sharing", strategy.cost_sharing, strategy.partners)
+    for index, funding in enumerate(strategy.funding):
+        if funding.sharing is not None:
+            _check_sharing(strategy, f"funding[{index}].sharing", funding.sharing)
+        elif strategy.partners and funding.own_share is not None:
+            _check_basis(f"funding[{index}].sharing", strategy.cost_sharing, strategy.partners)
+
+
+def _check_sharing(strategy: Strategy, path: str, sharing: CostSharing) -> None:
+    known = {p.key: p for p in strategy.partners}
+    if not known:
+        raise ModelValidationError(path, "the strategy has no partners to share the costs with")
+    for p_index, key in enumerate(sharing.partners):
+        if key not in known:
+            raise ModelValidationError(
+                f"{path}.partners[{p_index}]",
+                f"unknown partner {key!r} (partners: {', '.join(known)})",
+            )
+    for key in sharing.shares:
+        if key not in known:
+            raise ModelValidationError(
+                f"{path}.shares.{key}",
+                f"unknown partner {key!r} (partners: {', '.join(known)})",
+            )
+    taking_part = tuple(known[k] for k in sharing.partners) or strategy.partners
+    basis = sharing.basis or strategy.cost_sharing
+    _check_basis(path, basis, taking_part, sharing.shares)
+
+
+def _check_basis(
+    path: str,
+    basis: ShareBasis,
+    partners: tuple[Partner, ...],
+    shares: Mapping[str, Decimal] | None = None,
+) -> None:
+    """Refuse a measure whose basis lacks a figure, so sharing never fails later."""
+    if basis is ShareBasis.EQUAL:
+        return
+    for partner in partners:
+        if basis is ShareBasis.POPULATION and partner.population is None:
+            raise ModelValidationError(
+                path,
+                f"partner {partner.key!r} has no population; it is needed to share costs "
+                "by population",
+            )
+        if (
+            basis is ShareBasis.AGREED
+            and partner.cost_share is None
+            and partner.key not in (shares or {})
+        ):
+            raise ModelValidationError(
+                f"{path}.shares",
+                f"no agreed share for partner {partner.key!r} (give it in the measure's "
+                "sharing.shares or as the partner's cost_share)",
             )

@@ -15,6 +15,8 @@ from kommunal_digital.organisation.findings import Finding, GovernanceCheck, Sev
 
 __all__ = [
     "BUILTIN_CHECKS",
+    "SeverityOverride",
+    "organisation_errors",
     "run_checks",
 ]
 
@@ -38,7 +40,12 @@ _UPWARD = {RelationKind.REPORTS_TO, RelationKind.LEADS, RelationKind.MEMBER_OF}
 
 @attrs.frozen
 class PilotPerField:
-    """Every chosen action field has a Digitallotse (or Themenpate) of its own."""
+    """Every chosen action field has a Digitallotse (or Themenpate) of its own.
+
+    A warning by default: many organisations name pilots for some fields
+    only, or a group of pilots for all of them. A pack may make it an error
+    (``[checks] pilot-per-field = "error"``). Rejected roles do not count.
+    """
 
     name: str = "pilot-per-field"
     title: str = "Digitallotse je Handlungsfeld"
@@ -48,13 +55,15 @@ class PilotPerField:
         if strategy.organigram is None:
             return
         covered = {
-            role.action_field for role in strategy.organigram.roles if role.kind in FIELD_ROLE_KINDS
+            role.action_field
+            for role in strategy.organigram.roles
+            if role.kind in FIELD_ROLE_KINDS and role.active
         }
         for field in strategy.chosen_fields:
             if field.key not in covered:
                 yield Finding(
                     self.name,
-                    Severity.ERROR,
+                    Severity.WARNING,
                     f"Für das Handlungsfeld „{field.title}“ ist kein Digitallotse benannt.",
                     (field.key,),
                 )
@@ -62,7 +71,12 @@ class PilotPerField:
 
 @attrs.frozen
 class OwnerRoles:
-    """Every measure is carried by a role that exists in the organigram."""
+    """Every measure is carried by a role that exists in the organigram.
+
+    An ``owner_role`` that names no role is an error (a typing slip or a
+    removed role); a measure nobody carries yet because its field has no
+    pilot, or whose role was rejected, is a warning.
+    """
 
     name: str = "owner-roles"
     title: str = "Verantwortliche Rolle je Maßnahme"
@@ -72,18 +86,21 @@ class OwnerRoles:
         if strategy.organigram is None:
             return
         for measure in strategy.measures:
-            if measure_owner(strategy, measure) is None:
-                what = (
-                    f"die Rolle „{measure.owner_role}“ gibt es im Organigramm nicht"
-                    if measure.owner_role
-                    else "weder eine Rolle noch ein Digitallotse des Handlungsfelds ist zuständig"
-                )
-                yield Finding(
-                    self.name,
-                    Severity.ERROR,
-                    f"Maßnahme „{measure.title}“: {what}.",
-                    (measure.key,),
-                )
+            owner = measure_owner(strategy, measure)
+            if owner is not None and owner.active:
+                continue
+            if owner is not None:
+                severity = Severity.WARNING
+                what = f"die zuständige Rolle „{owner.title}“ wurde abgelehnt"
+            elif measure.owner_role:
+                severity = Severity.ERROR
+                what = f"die Rolle „{measure.owner_role}“ gibt es im Organigramm nicht"
+            else:
+                severity = Severity.WARNING
+                what = "weder eine Rolle noch ein Digitallotse des Handlungsfelds ist zuständig"
+            yield Finding(
+                self.name, severity, f"Maßnahme „{measure.title}“: {what}.", (measure.key,)
+            )
 
 
 _COUNCIL_GROUPS = (
@@ -108,12 +125,14 @@ class DigitalCouncil:
             return
         by_key = {role.key: role for role in organigram.roles}
         for council in organigram.roles:
-            if council.kind is not RoleKind.DIGITAL_COUNCIL:
+            if council.kind is not RoleKind.DIGITAL_COUNCIL or not council.active:
                 continue
             groups = {
                 by_key[r.source].effective_group
                 for r in organigram.relations
-                if r.target == council.key and r.kind is RelationKind.MEMBER_OF
+                if r.target == council.key
+                and r.kind is RelationKind.MEMBER_OF
+                and by_key[r.source].active
             }
             missing = [
                 " oder ".join(g.label for g in options_)
@@ -176,7 +195,7 @@ class ReportingLines:
         for top in tops:
             reaching |= nx.ancestors(graph, top)
         for role in organigram.roles:
-            if role.kind in _IN_LINE and role.key not in reaching:
+            if role.kind in _IN_LINE and role.active and role.key not in reaching:
                 yield Finding(
                     self.name,
                     Severity.ERROR,
@@ -199,7 +218,7 @@ class WorkingGroupsLed:
             return
         led = {r.target for r in organigram.relations if r.kind is RelationKind.LEADS}
         for role in organigram.roles:
-            if role.kind is RoleKind.WORKING_GROUP and role.key not in led:
+            if role.kind is RoleKind.WORKING_GROUP and role.active and role.key not in led:
                 yield Finding(
                     self.name,
                     Severity.ERROR,
@@ -282,6 +301,52 @@ BUILTIN_CHECKS: tuple[GovernanceCheck, ...] = (
     RoleLimit(),
     Accountability(),
 )
+
+
+@attrs.frozen
+class SeverityOverride:
+    """A registered check whose findings all get the severity a pack sets.
+
+    The installation wraps a check in it for every entry of the pack's
+    ``[checks]`` table (inherited along ``extends``), e.g.
+    ``pilot-per-field = "error"``.
+
+    Attributes:
+        inner: The check as registered.
+        severity: The severity every finding of the check gets.
+    """
+
+    inner: GovernanceCheck
+    severity: Severity
+
+    @property
+    def name(self) -> str:
+        """The inner check's name."""
+        return self.inner.name
+
+    @property
+    def title(self) -> str:
+        """The inner check's German title."""
+        return self.inner.title
+
+    def check(self, strategy: Strategy, options: Mapping[str, Any]) -> Iterator[Finding]:
+        """Run the inner check and give each finding the pack's severity.
+
+        Args:
+            strategy: The strategy checked.
+            options: Options of the checks, passed on to the inner check.
+        """
+        for finding in self.inner.check(strategy, options):
+            yield attrs.evolve(finding, severity=self.severity)
+
+
+def organisation_errors(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """The findings of severity ``error`` (those that make ``build`` refuse a strategy).
+
+    Args:
+        findings: Findings of :func:`run_checks`.
+    """
+    return tuple(f for f in findings if f.severity is Severity.ERROR)
 
 
 def run_checks(

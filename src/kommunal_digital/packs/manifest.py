@@ -14,7 +14,7 @@ from kommunal_digital.errors import ModelValidationError, PackError
 from kommunal_digital.model import checks
 from kommunal_digital.packs.data import DATA_KINDS
 
-__all__ = ["MANIFEST_NAME", "PackManifest", "read_manifest"]
+__all__ = ["CHECK_SEVERITIES", "EXCLUDE_ALL", "MANIFEST_NAME", "PackManifest", "read_manifest"]
 
 #: File name of the manifest at the root of every pack.
 MANIFEST_NAME = "pack.toml"
@@ -55,6 +55,45 @@ def _wording(instance: object, attribute: attrs.Attribute[Any], value: dict[str,
         checks.text(instance, attribute, text)
 
 
+#: An ``[exclude]`` value that drops every inherited item of a kind.
+EXCLUDE_ALL = "*"
+
+
+def _exclude(
+    instance: object, attribute: attrs.Attribute[Any], value: dict[str, tuple[str, ...]]
+) -> None:
+    for kind, keys in value.items():
+        if kind not in DATA_KINDS:
+            raise ModelValidationError(
+                "exclude",
+                f"unknown kind(s) {kind} (known: {', '.join(DATA_KINDS)})",
+            )
+        if EXCLUDE_ALL in keys and len(keys) > 1:
+            raise ModelValidationError(
+                f"exclude.{kind}", f"'{EXCLUDE_ALL}' drops everything; give it alone"
+            )
+        for key in keys:
+            if key != EXCLUDE_ALL and not checks.is_key(key):
+                raise ModelValidationError(f"exclude.{kind}", f"{key!r} is not a valid key")
+
+
+#: Severities a pack's ``[checks]`` table may give a governance check.
+CHECK_SEVERITIES = ("error", "warning", "info")
+
+
+def _check_severities(
+    instance: object, attribute: attrs.Attribute[Any], value: dict[str, str]
+) -> None:
+    for name, severity in value.items():
+        if not isinstance(name, str) or not name.strip():
+            raise ModelValidationError("checks", f"{name!r} is not a check name")
+        if severity not in CHECK_SEVERITIES:
+            raise ModelValidationError(
+                f"checks.{name}",
+                f"expected one of {', '.join(CHECK_SEVERITIES)}, got {severity!r}",
+            )
+
+
 def _names(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     for name in value:
         if not isinstance(name, str) or not name.strip():
@@ -84,6 +123,15 @@ class PackManifest:
         wording: German wording the documents use for recurring terms
             (table ``[wording]``), e.g. ``workshop = "Digital-Werkstatt"``
             or ``unknown = "noch offen"``; see ``docs/honest-documents.md``.
+        exclude: Inherited items this pack drops, by kind of data (table
+            ``[exclude]``): the keys of the items, or ``("*",)`` for every
+            inherited item of the kind, e.g.
+            ``{"action_fields": ("tourismus",)}``. Dropping action fields
+            also drops the inherited catalogue entries and needs-analysis
+            questions of those fields.
+        checks: Severity per governance check (table ``[checks]``), e.g.
+            ``pilot-per-field = "error"``: every finding of the check gets it
+            (``error``, ``warning`` or ``info``).
     """
 
     name: str = attrs.field(validator=checks.key)
@@ -99,6 +147,8 @@ class PackManifest:
     enable: tuple[str, ...] = attrs.field(default=(), validator=_names)
     disable_checks: tuple[str, ...] = attrs.field(default=(), validator=_names)
     wording: dict[str, str] = attrs.field(factory=dict, validator=_wording, hash=False)
+    exclude: dict[str, tuple[str, ...]] = attrs.field(factory=dict, validator=_exclude, hash=False)
+    checks: dict[str, str] = attrs.field(factory=dict, validator=_check_severities, hash=False)
 
     def supports(self, version: str) -> bool:
         """Tell whether the pack declares support for a kommunal-digital version.
@@ -133,7 +183,7 @@ def read_manifest(root: Path) -> PackManifest:
     unknown = set(pack) - _PACK_KEYS
     if unknown:
         raise PackError(f"{label}: pack: unknown key(s) {', '.join(sorted(unknown))}")
-    for table in ("data", "documents", "defaults", "plugins", "wording"):
+    for table in ("data", "documents", "defaults", "plugins", "wording", "exclude", "checks"):
         if not isinstance(raw.get(table, {}), dict):
             raise PackError(f"{label}: [{table}] must be a table")
     unknown_data = set(raw.get("data", {})) - set(DATA_KINDS)
@@ -142,7 +192,16 @@ def read_manifest(root: Path) -> PackManifest:
             f"{label}: data: unknown kind(s) {', '.join(sorted(unknown_data))} "
             f"(known: {', '.join(DATA_KINDS)})"
         )
-    unknown_tables = set(raw) - {"pack", "data", "documents", "defaults", "plugins", "wording"}
+    unknown_tables = set(raw) - {
+        "pack",
+        "data",
+        "documents",
+        "defaults",
+        "plugins",
+        "wording",
+        "exclude",
+        "checks",
+    }
     if unknown_tables:
         raise PackError(f"{label}: unknown table(s) {', '.join(sorted(unknown_tables))}")
     missing = [k for k in ("name", "version", "title") if k not in pack]
@@ -161,16 +220,29 @@ def read_manifest(root: Path) -> PackManifest:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise PackError(f"{label}: plugins.{key}: expected a list of names, got {value!r}")
         lists[key] = tuple(value)
+    exclude = {}
+    for kind, value in raw.get("exclude", {}).items():
+        if value == EXCLUDE_ALL:
+            value = [EXCLUDE_ALL]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise PackError(
+                f"{label}: exclude.{kind}: expected a list of keys or '{EXCLUDE_ALL}', "
+                f"got {value!r}"
+            )
+        exclude[kind] = tuple(value)
     try:
         return PackManifest(
+            exclude=exclude,
             enable=lists["enable"],
             disable_checks=lists["disable_checks"],
             data=dict(raw.get("data", {})),
             documents=dict(raw.get("documents", {})),
             defaults={str(k): str(v) for k, v in raw.get("defaults", {}).items()},
             wording=dict(raw.get("wording", {})),
+            checks=dict(raw.get("checks", {})),
             **pack,
         )
     except ModelValidationError as exc:
-        table = "pack." if exc.field.split(".")[0] not in ("data", "documents", "wording") else ""
+        own_tables = ("data", "documents", "wording", "exclude", "checks")
+        table = "pack." if exc.field.split(".")[0] not in own_tables else ""
         raise PackError(f"{label}: {table}{exc}") from None

@@ -22,12 +22,14 @@ from kommunal_digital.io.yaml_io import YamlError, load_yaml
 from kommunal_digital.model import ActionField
 from kommunal_digital.packs.archive import unpack_zip_pack
 from kommunal_digital.packs.data import DATA_KINDS, DataKind
-from kommunal_digital.packs.manifest import PackManifest, read_manifest
+from kommunal_digital.packs.manifest import EXCLUDE_ALL, PackManifest, read_manifest
 
 __all__ = ["TemplatePack", "load_pack"]
 
 _CONVERTER = make_converter()
 _DATA_CACHE: dict[tuple[Path, str, int, int], tuple[Any, ...]] = {}
+#: Kinds of data whose items belong to an action field (``action_field``).
+_PER_FIELD = ("catalogue", "needs_analysis")
 
 
 @attrs.frozen
@@ -140,17 +142,54 @@ class TemplatePack:
         """One kind of data, merged along the ``extends`` chain.
 
         Items of this pack replace items of its parent with the same key
-        (in the parent's position); new items follow.
+        (in the parent's position); new items follow. Inherited items the
+        pack's ``[exclude]`` names are left out, and with inherited action
+        fields their catalogue entries and needs-analysis questions.
 
         Args:
             kind: The kind of data, a key of
                 :data:`~kommunal_digital.packs.DATA_KINDS`.
         """
         inherited = self.parent.data(kind) if self.parent is not None else ()
+        excluded = self.excluded(kind)
+        if excluded is None:
+            inherited = ()
+        else:
+            inherited = tuple(item for item in inherited if _key(item) not in excluded)
+        if kind in _PER_FIELD and inherited:
+            dropped = self.dropped_action_fields()
+            inherited = tuple(item for item in inherited if item.action_field not in dropped)
         merged = {_key(item): item for item in inherited}
         for item in self.own_data(kind):
             merged[_key(item)] = item
         return tuple(merged.values())
+
+    def excluded(self, kind: str) -> frozenset[str] | None:
+        """The keys of inherited items of a kind this pack drops (its ``[exclude]``).
+
+        Args:
+            kind: The kind of data, e.g. ``"action_fields"``.
+
+        Returns:
+            The keys; ``None`` when the pack drops every inherited item of
+            the kind (``"*"``).
+        """
+        keys = self.manifest.exclude.get(kind, ())
+        return None if EXCLUDE_ALL in keys else frozenset(keys)
+
+    def dropped_action_fields(self) -> frozenset[str]:
+        """Keys of inherited action fields this pack drops and does not define again.
+
+        The inherited catalogue entries and needs-analysis questions of
+        these fields are dropped with them.
+        """
+        if self.parent is None or "action_fields" not in self.manifest.exclude:
+            return frozenset()
+        excluded = self.excluded("action_fields")
+        inherited = {_key(item) for item in self.parent.data("action_fields")}
+        own = {_key(item) for item in self.own_data("action_fields")}
+        gone = inherited if excluded is None else inherited & excluded
+        return frozenset(gone - own)
 
     def action_fields(self) -> tuple[ActionField, ...]:
         """The pack's action fields (including inherited ones)."""
@@ -165,6 +204,11 @@ class TemplatePack:
         """The pack's ``[wording]``, this pack's overriding its parent's."""
         inherited = self.parent.wording() if self.parent is not None else {}
         return {**inherited, **self.manifest.wording}
+
+    def check_severities(self) -> dict[str, str]:
+        """The pack's ``[checks]`` severities, this pack's overriding its parent's."""
+        inherited = self.parent.check_severities() if self.parent is not None else {}
+        return {**inherited, **self.manifest.checks}
 
     def enabled_plugins(self) -> frozenset[str]:
         """Plugins this pack and the packs it extends enable (``[plugins] enable``)."""

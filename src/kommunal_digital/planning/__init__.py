@@ -3,9 +3,12 @@
 from kommunal_digital.planning.breakdown import (
     MeasureShare,
     MemberPlan,
+    PartnerPlan,
     ShareBasis,
     break_down,
     member_roadmap,
+    partner_plans,
+    partner_weights,
 )
 from kommunal_digital.planning.critical_path import CriticalPath, Timing, critical_path
 from kommunal_digital.planning.dependencies import dependency_graph, dependency_waves
@@ -28,6 +31,7 @@ __all__ = [
     "DEFAULT_ROADMAP_PRESET",
     "MeasureShare",
     "MemberPlan",
+    "PartnerPlan",
     "ShareBasis",
     "Timing",
     "break_down",
@@ -37,6 +41,8 @@ __all__ = [
     "dependency_graph",
     "dependency_waves",
     "member_roadmap",
+    "partner_plans",
+    "partner_weights",
     "plan_strategy",
     "priority_order",
     "record_milestone",

@@ -32,10 +32,12 @@ from kommunal_digital.errors import KommunalDigitalError, PackError, PluginError
 from kommunal_digital.model import ActionField, PackReference
 from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
 from kommunal_digital.model.funding import FundingProgramme
+from kommunal_digital.model.labels import Severity
 from kommunal_digital.model.maturity import Questionnaire
 from kommunal_digital.model.organigram_preset import OrganigramPreset
 from kommunal_digital.model.preset import RoadmapPreset
 from kommunal_digital.organisation.findings import GovernanceCheck
+from kommunal_digital.organisation.governance import SeverityOverride
 from kommunal_digital.packs.chain import with_parents
 from kommunal_digital.packs.data import DATA_KINDS
 from kommunal_digital.packs.guides import phase_guides
@@ -207,8 +209,17 @@ class _Resolver:
             GovernanceCheck,  # type: ignore[type-abstract]  # a runtime-checkable protocol
             "name",
         )
-        for name in pack.disabled_checks():
+        disabled = pack.disabled_checks()
+        for name in disabled:
             checks.pop(name, None)
+        for name, severity in pack.check_severities().items():
+            if name in checks:
+                checks[name] = SeverityOverride(checks[name], Severity(severity))
+            elif name not in disabled:
+                self.problems.append(
+                    f"pack {pack.name!r}: [checks] gives a severity to {name!r}, "
+                    "which is no registered governance check"
+                )
         return Workspace(
             pack=pack,
             action_fields=self.merge("action_fields", "kd_action_fields", ActionField),

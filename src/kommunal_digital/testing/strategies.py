@@ -70,7 +70,9 @@ from kommunal_digital.model import (
     Resources,
     Roadmap,
     Role,
+    RoleHolding,
     RoleKind,
+    RoleState,
     Source,
     Stakeholder,
     StakeholderGroup,
@@ -1235,8 +1237,30 @@ def _organigram(draw: st.DrawFn, field_keys: Sequence[str] | None) -> Organigram
         for _ in range(draw(st.integers(min_value=0, max_value=MAX_ITEMS))):
             relation = _relation(draw, role_keys)
             links.setdefault((relation.source, relation.target, relation.kind), relation)
+
+    def as_it_is(role: Role) -> Role:
+        # Organisations as they are: a state, a group's size and departments, former holders.
+        state = draw(st.none() | st.sampled_from(RoleState))
+        departments = draw(st.lists(_REQUIRED_LINE, max_size=3, unique=True))
+        extra = draw(st.none() | st.integers(min_value=0, max_value=40))
+        history = []
+        for _ in range(draw(st.integers(min_value=0, max_value=2))):
+            since, until = draw(_OPTIONAL_DATE), draw(_OPTIONAL_DATE)
+            if since is not None and until is not None and until < since:
+                since, until = until, since
+            history.append(RoleHolding(draw(_REQUIRED_LINE), since, until, draw(_LINE)))
+        return attrs.evolve(
+            role,
+            holder="" if state in (RoleState.VACANT, RoleState.REJECTED) else role.holder,
+            state=state,
+            headcount=draw(st.none() | st.integers(min_value=1, max_value=500)),
+            departments=tuple(departments),
+            department_count=None if extra is None else max(1, len(departments) + extra),
+            history=tuple(history),
+        )
+
     return Organigram(
-        roles=tuple(_role(draw, k, field_keys) for k in role_keys),
+        roles=tuple(as_it_is(_role(draw, k, field_keys)) for k in role_keys),
         relations=tuple(links.values()),
     )
 

@@ -16,7 +16,12 @@ __all__ = ["OfficerPlacement", "kd_governance_checks"]
 
 @attrs.frozen
 class OfficerPlacement:
-    """RLP model: the digital officer sits in a staff unit at the mayor or under a deputy."""
+    """RLP model: the digital officer sits in a staff unit at the mayor or under a deputy.
+
+    Both findings are warnings: a council may adopt the strategy before the
+    post exists (a planned or vacant post counts as provided for). A pack
+    may make them errors with ``[checks] rlp-digitalbeauftragte = "error"``.
+    """
 
     name: str = "rlp-digitalbeauftragte"
     title: str = "Stellung der/des Digitalbeauftragten"
@@ -30,10 +35,15 @@ class OfficerPlacement:
         if organigram is None or strategy.municipality.land != "Rheinland-Pfalz":
             return
         kinds = {role.key: role.kind for role in organigram.roles}
-        officers = [r for r in organigram.roles if r.kind is RoleKind.DIGITAL_OFFICER]
+        named = [r for r in organigram.roles if r.kind is RoleKind.DIGITAL_OFFICER]
+        officers = [r for r in named if r.active]
         if not officers:
+            rejected = " (die Stelle wurde abgelehnt)" if named else ""
             yield Finding(
-                self.name, Severity.ERROR, "Es ist keine/kein Digitalbeauftragte/r vorgesehen."
+                self.name,
+                Severity.WARNING,
+                f"Es ist keine/kein Digitalbeauftragte/r vorgesehen{rejected}.",
+                tuple(r.key for r in named),
             )
             return
         for officer in officers:
