@@ -28,6 +28,41 @@ from template_kit import (
 )
 
 
+def external_when(var: str) -> str:
+    """Jinja text: "erreicht am …", "erwartet am …" or the pack's wording for unknown."""
+    return (
+        f"{{% if {var}.reached %}}erreicht am {{{{ {var}.reached_on|datum }}}}"
+        f"{{% elif {var}.expected_on %}}erwartet am {{{{ {var}.expected_on|datum }}}}"
+        f"{{% else %}}Termin {{{{ wording.unknown }}}}{{% endif %}}"
+    )
+
+
+def waits_for_text(item: str) -> str:
+    """Jinja text listing what a measure waits for, with owner and date."""
+    return (
+        f"{{% for w in {item}.waits_for %}}{{{{ w.title }}}}{{% if w.owner %}} "
+        "({{ w.owner }}){% endif %}, " + external_when("w") + "{% if not loop.last %}; "
+        "{% endif %}{% endfor %}"
+    )
+
+
+def external_table(doc: Document, items: str) -> None:
+    """A table of external milestones (``items``) with owner, date and waiting measures."""
+    loop_table(
+        doc,
+        headers=["Meilenstein außerhalb der Kommune", "Zuständig", "Termin", "Maßnahmen"],
+        opening=f"for e in {items}",
+        body=[
+            "{{ e.title }}{% if e.note %} – {{ e.note }}{% endif %}",
+            "{{ e.owner or '–' }}",
+            external_when("e"),
+            "{% for m in e.measures %}{{ m.number }}. {{ m.title }}"
+            "{% if not loop.last %}; {% endif %}{% else %}–{% endfor %}",
+        ],
+        widths=(5.4, 3.4, 3.4, 3.8),
+    )
+
+
 def _head(doc: Document, kind: str, title: str) -> None:
     para(doc, kind + " · {{ municipality.name }}", "Subtitle")
     para(doc, title, "Title")
@@ -96,6 +131,7 @@ def steckbrief() -> Document:
                 "{{ measure.depends_on|join(', ') }}",
                 "measure.depends_on",
             ),
+            ("Wartet auf", waits_for_text("measure"), "measure.waits_for"),
             (
                 "Rechtliche Vorgabe",
                 "{{ measure.legal_driver }}{% if measure.legal_deadline %}, Frist: "
@@ -196,6 +232,15 @@ def vorgehensplan() -> Document:
     unplaced_and_done_tables(
         doc, unplaced="Nicht eingeplant", done="Bereits abgeschlossen", widths=(6.0, 11.0)
     )
+    tag(doc, "if schedule.external_milestones")
+    heading(doc, "Abhängigkeiten außerhalb der Kommune", 1)
+    para(
+        doc,
+        "Der Zeitplan lässt Maßnahmen, die auf einen dieser Meilensteine warten, nicht vor "
+        "dessen Termin beginnen; ist ein Termin offen, steht das in den Hinweisen.",
+    )
+    external_table(doc, "schedule.external_milestones")
+    tag(doc, "endif")
     tag(doc, "endif")
     return doc
 

@@ -87,7 +87,11 @@ def starting_point(doc: Document) -> None:
         doc,
         [
             ("Kommune", "{{ municipality.name }}"),
-            ("Art der Kommune", "{{ municipality.kind_label }}"),
+            (
+                "Art der Kommune",
+                "{{ wording.unknown if municipality.kind == 'unbekannt' "
+                "else municipality.kind_label }}",
+            ),
             ("Bundesland", "{{ municipality.land }}"),
             (
                 "Amtlicher Schlüssel",
@@ -232,6 +236,7 @@ def measure_details(doc: Document) -> None:
             ("Verantwortlich", "{{ m.owner_role or wording.unknown }}"),
             ("Gilt für", "{{ m.members_text }}", "m.members_text"),
             ("Setzt voraus", "{{ m.depends_on|join(', ') if m.depends_on else 'keine' }}"),
+            ("Wartet auf", document_templates.waits_for_text("m"), "m.waits_for"),
             ("Knüpft an", "{{ m.builds_on }}", "m.builds_on"),
             ("Partner", "{{ m.partners|join(', ') }}", "m.partners"),
             (
@@ -445,6 +450,21 @@ def schedule(doc: Document) -> None:
         ],
         widths=(2.0, 3.6, 3.6, 3.4, 3.4),
     )
+    tag(doc, "endif")
+
+
+def external_milestones(doc: Document) -> None:
+    tag(doc, "if external_milestones")
+    heading(doc, "Abhängigkeiten außerhalb der Kommune", 1)
+    para(
+        doc,
+        "Diese Leistungen erbringen andere als die Kommune, etwa das Land oder der Kreis. "
+        "Die Übersicht nennt sie mit ihrem Termin, soweit er bekannt ist, und die "
+        "Maßnahmen, die darauf warten."
+        "{% if schedule %} Der Zeitplan lässt Maßnahmen, die darauf warten, nicht vor diesem "
+        "Termin beginnen; ist ein Termin offen, steht das in den Hinweisen.{% endif %}",
+    )
+    document_templates.external_table(doc, "external_milestones")
     tag(doc, "endif")
 
 
@@ -770,6 +790,7 @@ def build() -> Document:
     ranking(doc)
     roadmap(doc)
     schedule(doc)
+    external_milestones(doc)
     organisation(doc)
     finances(doc)
     funding(doc)

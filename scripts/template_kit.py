@@ -374,7 +374,11 @@ def roles_table(doc: Document) -> Table:
         doc,
         headers=["Rolle", "Art", "Besetzt durch"],
         opening="for r in organigram.roles",
-        body=["{{ r.title }}", "{{ r.kind }}", "{{ r.holder or '–' }}"],
+        body=[
+            "{{ r.title }}{% if r.details %} ({{ r.details }}){% endif %}",
+            "{{ r.kind }}",
+            "{{ r.holder or '–' }}",
+        ],
         widths=(7.0, 5.0, 4.0),
     )
 

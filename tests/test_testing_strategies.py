@@ -13,7 +13,8 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
-from kommunal_digital.model import Measure, MeasureStatus, Strategy
+from kommunal_digital.model import Measure, MeasureStatus, RoleState, ShareBasis, Strategy
+from kommunal_digital.planning import partner_plans, partner_weights
 from kommunal_digital.testing import strategies as kst
 
 # Generation only: shrinking whole strategies to a minimal example takes long.
@@ -139,7 +140,7 @@ def test_thin_strategies_generate_every_kind_of_gap() -> None:
     seen: set[str] = set()
 
     @settings(
-        max_examples=250,
+        max_examples=600,
         database=None,
         derandomize=True,
         phases=[Phase.generate],
@@ -174,3 +175,72 @@ def test_thin_strategies_respect_max_measures() -> None:
         assert not strategy.measures
 
     never_any()
+
+
+JOINT_CASES: dict[str, Callable[[Strategy], bool]] = {
+    "joint strategy": lambda s: bool(s.partners),
+    "single municipality": lambda s: not s.partners,
+    "by population": lambda s: s.partners != () and s.cost_sharing is ShareBasis.POPULATION,
+    "by agreed shares": lambda s: s.partners != () and s.cost_sharing is ShareBasis.AGREED,
+    "partner without population": lambda s: any(p.population is None for p in s.partners),
+    "measure shared by some partners": lambda s: any(
+        m.sharing is not None and m.sharing.partners for m in s.measures
+    ),
+    "measure with own agreed shares": lambda s: any(
+        m.sharing is not None and m.sharing.basis is ShareBasis.AGREED and m.sharing.shares
+        for m in s.measures
+    ),
+    "measure shared by the strategy's basis": lambda s: any(
+        m.sharing is None for m in s.measures if s.partners
+    ),
+    "strategy funding": lambda s: bool(s.funding),
+    "strategy funding with unknown amount": lambda s: any(f.amount is None for f in s.funding),
+    "strategy funding shared": lambda s: any(f.sharing is not None for f in s.funding),
+    "external milestone without date": lambda s: any(
+        e.expected_on is None and e.reached_on is None for e in s.external_milestones
+    ),
+    "measure waits": lambda s: any(m.waits_for for m in s.measures),
+    "vacant role": lambda s: (
+        s.organigram is not None and any(r.state is RoleState.VACANT for r in s.organigram.roles)
+    ),
+    "role group with departments": lambda s: (
+        s.organigram is not None and any(r.headcount and r.departments for r in s.organigram.roles)
+    ),
+    "former holders": lambda s: (
+        s.organigram is not None and any(r.history for r in s.organigram.roles)
+    ),
+}
+
+
+def test_strategies_generate_partners_funding_milestones_and_org_states() -> None:
+    seen: set[str] = set()
+
+    @settings(
+        max_examples=300,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(strategy=kst.strategies(max_measures=4))
+    def collect(strategy: Strategy) -> None:
+        seen.update(name for name, condition in JOINT_CASES.items() if condition(strategy))
+
+    collect()
+    assert sorted(set(JOINT_CASES) - seen) == []
+
+
+@given(strategy=kst.strategies(max_measures=4) | kst.thin_strategies(max_measures=4))
+def test_joint_strategies_are_consistent_and_share_every_cost(strategy: Strategy) -> None:
+    if not strategy.partners:
+        return
+    assert not strategy.municipality.members
+    keys = [p.key for p in strategy.partners]
+    plans = partner_plans(strategy)  # never fails for a missing figure
+    assert [p.partner for p in plans] == keys
+    for measure in strategy.measures:
+        if measure.sharing is not None:
+            assert set(measure.sharing.partners) <= set(keys)
+            assert set(measure.sharing.shares) <= set(keys)
+    for funding in strategy.funding:
+        partner_weights(strategy, funding.sharing)

@@ -26,6 +26,7 @@ from kommunal_digital.documents.partners_context import (
 )
 from kommunal_digital.model import (
     ActionField,
+    ExternalMilestone,
     Goal,
     Indicator,
     Measure,
@@ -44,6 +45,7 @@ from kommunal_digital.ranking.ordering import entry_assessed
 from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = [
+    "external_milestones_data",
     "field_data",
     "goal_data",
     "head_context",
@@ -134,6 +136,9 @@ def measure_data(
         "partners": list(measure.partners),
         "sharing": sharing_data(strategy, measure),
         "depends_on": [strategy.measure(key).title for key in measure.depends_on],
+        "waits_for": [
+            _external_data(strategy.external_milestone(key)) for key in measure.waits_for
+        ],
         "stakeholders": [
             {"name": names[i.stakeholder], "role": i.role.label} for i in measure.stakeholders
         ],
@@ -160,6 +165,41 @@ def measure_data(
         "delivery": budgeting.delivery.label,
         "has_profile": strategy.profile_for(measure.key) is not None,
     }
+
+
+def _external_data(milestone: ExternalMilestone) -> dict[str, Any]:
+    return {
+        "key": milestone.key,
+        "title": milestone.title,
+        "owner": milestone.owner,
+        "expected_on": milestone.expected_on,
+        "reached_on": milestone.reached_on,
+        "reached": milestone.reached,
+        "note": milestone.note,
+    }
+
+
+def external_milestones_data(strategy: Strategy) -> list[dict[str, Any]]:
+    """The strategy's external milestones, each with the measures that wait for it.
+
+    Every milestone carries ``key``, ``title``, ``owner``, ``expected_on``
+    and ``reached_on`` (``None`` while unknown), ``reached``, ``note`` and
+    ``measures``: the waiting measures' ``number`` and ``title``, in
+    document order.
+    """
+    numbers = measure_numbers(strategy)
+    waiting = sorted((m for m in strategy.measures if m.waits_for), key=lambda m: numbers[m.key])
+    return [
+        {
+            **_external_data(milestone),
+            "measures": [
+                {"number": numbers[m.key], "title": m.title}
+                for m in waiting
+                if milestone.key in m.waits_for
+            ],
+        }
+        for milestone in strategy.external_milestones
+    ]
 
 
 def _members_text(strategy: Strategy, measure: Measure) -> str:
@@ -287,6 +327,7 @@ def schedule_data(strategy: Strategy, schedule: Schedule) -> dict[str, Any]:
             for item in schedule.done
         ],
         "dropped": [{"key": key, "title": title(key)} for key in schedule.dropped],
+        "external_milestones": external_milestones_data(strategy),
         "years": [
             {
                 "year": total.year,
@@ -451,12 +492,17 @@ def organigram_data(strategy: Strategy) -> dict[str, Any] | None:
 
     def role_data(r: Role) -> dict[str, Any]:
         departments = r.departments_total
-        if r.headcount is not None and departments is not None:
-            size = f"{r.headcount} Personen aus {departments} Fachbereichen"
-        elif r.headcount is not None:
-            size = f"{r.headcount} Personen"
-        else:
-            size = f"aus {departments} Fachbereichen" if departments is not None else ""
+        people = (
+            statements.count(r.headcount, "Person", "Personen") if r.headcount is not None else ""
+        )
+        units = (
+            statements.count(departments, "Fachbereich", "Fachbereichen")
+            if departments is not None
+            else ""
+        )
+        size = " aus ".join(part for part in (people, units) if part)
+        if units and not people:
+            size = "aus " + units
         details = [size] if size else []
         if r.state is not None and r.state is not RoleState.FILLED:
             details.append(r.state.label)
@@ -477,6 +523,7 @@ def organigram_data(strategy: Strategy) -> dict[str, Any] | None:
                 for h in r.history
             ],
             "summary": summary,
+            "details": ", ".join(details),
         }
 
     return {
@@ -532,6 +579,7 @@ def strategy_context(
         ],
         "roadmap": roadmap_data(strategy),
         "organigram": organigram_data(strategy),
+        "external_milestones": external_milestones_data(strategy),
         "schedule": schedule_data(strategy, strategy.schedule) if strategy.schedule else None,
         "ranking": ranking_data(strategy, strategy.ranking) if strategy.ranking else None,
         "maturity": maturity_data(strategy, workspace),

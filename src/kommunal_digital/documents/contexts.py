@@ -165,6 +165,7 @@ BUILTIN_DOCUMENT_TYPES = (
             "funding",
             "monitoring",
             "totals",
+            "external_milestones",
         },
     ),
     DocumentType(

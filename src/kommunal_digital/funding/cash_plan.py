@@ -392,7 +392,9 @@ def _timeline(
         horizon_years=MAX_HORIZON_YEARS,
         assumed_duration_months=limits.assumed_duration_months if limits else None,
     )
-    free_schedule = schedule_measures(strategy.measures, free)
+    free_schedule = schedule_measures(
+        strategy.measures, free, external=strategy.external_milestones
+    )
     return (
         [
             (strategy.measure(item.measure), item.start_month, item.duration_months)

@@ -7,6 +7,7 @@ documents or the command line.
 from kommunal_digital.model.action_field import ActionField, Goal, Indicator
 from kommunal_digital.model.catalogue import CatalogueEntry, CostRange, NeedsQuestion, TextBlock
 from kommunal_digital.model.dependencies import find_cycle
+from kommunal_digital.model.external import ExternalMilestone
 from kommunal_digital.model.fingerprints import fingerprint, ranking_inputs
 from kommunal_digital.model.funding import (
     FundingKind,
@@ -83,6 +84,7 @@ __all__ = [
     "Delivery",
     "Direction",
     "DoneMeasure",
+    "ExternalMilestone",
     "FIELD_ROLE_KINDS",
     "FundingKind",
     "FundingProgramme",

@@ -117,6 +117,10 @@ class Measure:
         owner_role: The role that carries the measure, e.g. "Digitallotse Verwaltung".
         partners: Partners outside the administration.
         depends_on: Keys of measures that must be finished first.
+        waits_for: Keys of the strategy's external milestones (things
+            outside the municipality, e.g. the Land's service portal) that
+            must be there first; the scheduler starts the measure no earlier
+            than they are expected.
         stakeholders: Who is involved and how (RACI).
         funding_sources: Where the money for the one-off cost comes from
             (own budget, third parties, funding programmes); plain texts
@@ -165,6 +169,9 @@ class Measure:
         default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )
     depends_on: tuple[str, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.keys]
+    )
+    waits_for: tuple[str, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.keys]
     )
     stakeholders: tuple[Involvement, ...] = attrs.field(

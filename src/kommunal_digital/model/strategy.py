@@ -13,6 +13,7 @@ from kommunal_digital.errors import DependencyCycleError, ModelValidationError
 from kommunal_digital.model import checks
 from kommunal_digital.model.action_field import ActionField, Goal
 from kommunal_digital.model.dependencies import find_cycle
+from kommunal_digital.model.external import ExternalMilestone
 from kommunal_digital.model.funding import StrategyFunding
 from kommunal_digital.model.maturity import MaturityCheck
 from kommunal_digital.model.measure import Measure
@@ -75,6 +76,9 @@ class Strategy:
             ``sharing`` says otherwise: ``equal`` (default), ``population`` or ``agreed``.
         funding: Money for the strategy as a whole rather than for one
             measure, e.g. a Smart-City programme or a grant for the strategy process.
+        external_milestones: Things outside the municipality that measures
+            wait for (their ``waits_for``), e.g. the Land's service portal,
+            with the owner and the expected date.
 
     Raises:
         ModelValidationError: The parts do not fit together.
@@ -130,6 +134,9 @@ class Strategy:
     funding: tuple[StrategyFunding, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
+    external_milestones: tuple[ExternalMilestone, ...] = attrs.field(
+        default=(), converter=checks.to_tuple, validator=checks.is_tuple
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_strategy(self)
@@ -180,6 +187,17 @@ class Strategy:
                 return profile
         return None
 
+    def external_milestone(self, key: str) -> ExternalMilestone:
+        """Return the external milestone with this key.
+
+        Args:
+            key: The external milestone's key.
+
+        Raises:
+            KeyError: No external milestone has the key.
+        """
+        return _find(self.external_milestones, key)
+
     def goal(self, key: str) -> Goal:
         """Return the goal with this key, from any action field.
 
@@ -224,10 +242,19 @@ def _check_strategy(strategy: Strategy) -> None:
                 )
             goal_field[goal.key] = field.key
     measures = checks.unique_keys(strategy.measures, "measures")
+    external = checks.unique_keys(strategy.external_milestones, "external_milestones")
     stakeholders = checks.unique_keys(strategy.stakeholders, "stakeholders")
     _check_partners(strategy)
     for index, measure in enumerate(strategy.measures):
         _check_measure(strategy, index, measure, fields, goal_field, measures, stakeholders)
+        for w_index, ref in enumerate(measure.waits_for):
+            if ref not in external:
+                known = ", ".join(external) or "none"
+                raise ModelValidationError(
+                    f"measures[{index}].waits_for[{w_index}]",
+                    f"measure {measure.key!r} waits for unknown external milestone {ref!r} "
+                    f"(external milestones: {known})",
+                )
     profiled: dict[str, int] = {}
     for index, profile in enumerate(strategy.profiles):
         if profile.measure not in measures:

@@ -70,9 +70,11 @@ def schedule_inputs(strategy: Strategy, priority: Sequence[str] | None = None) -
     Every measure (all fields but the text-only ones, see
     :func:`~kommunal_digital.model.fingerprints.measure_inputs`), the
     limits (``strategy.limits``; for an old file without limits those its
-    stored schedule records) and the order the scheduler takes the measures
-    up in (from ``priority``, by default :func:`default_priority`). Right
-    after :func:`plan_strategy` it equals ``strategy.schedule.inputs``.
+    stored schedule records), the order the scheduler takes the measures
+    up in (from ``priority``, by default :func:`default_priority`) and the
+    external milestones (all but their ``note``: the dates move measures,
+    title and owner appear in the schedule's notes). Right after
+    :func:`plan_strategy` it equals ``strategy.schedule.inputs``.
 
     Args:
         strategy: The strategy.
@@ -85,6 +87,10 @@ def schedule_inputs(strategy: Strategy, priority: Sequence[str] | None = None) -
         [measure_inputs(m) for m in strategy.measures],
         _limits(strategy),
         priority_order(strategy.measures, priority),
+        [
+            (m.key, m.title, m.owner, m.expected_on, m.reached_on)
+            for m in strategy.external_milestones
+        ],
     )
 
 
@@ -138,7 +144,8 @@ def plan_strategy(
     :func:`schedule_inputs`, ``roadmap.inputs`` from :func:`roadmap_inputs`,
     each with the ``priority`` and ``preset`` given).
 
-    The schedule is made under ``strategy.limits``; the roadmap is generated
+    The schedule is made under ``strategy.limits`` and respects the dates of
+    ``strategy.external_milestones``; the roadmap is generated
     from ``preset`` (by default the one the strategy names, else
     ``standard``) and carries the
     scheduled measures and their profile milestones. Milestones already
@@ -168,7 +175,9 @@ def plan_strategy(
     given = priority
     if priority is None:
         priority = default_priority(strategy)
-    schedule = schedule_measures(strategy.measures, strategy.limits, priority)
+    schedule = schedule_measures(
+        strategy.measures, strategy.limits, priority, external=strategy.external_milestones
+    )
     start = roadmap_start or (strategy.roadmap.start if strategy.roadmap else strategy.limits.start)
     if preset is None:
         key = strategy.roadmap_preset or DEFAULT_ROADMAP_PRESET
@@ -206,7 +215,9 @@ def schedule_strategy(strategy: Strategy, priority: Sequence[str] | None = None)
             "the strategy has no 'limits' (start, horizon, budget, staff) to plan with"
         )
     order = default_priority(strategy) if priority is None else priority
-    schedule = schedule_measures(strategy.measures, limits, order)
+    schedule = schedule_measures(
+        strategy.measures, limits, order, external=strategy.external_milestones
+    )
     schedule = attrs.evolve(schedule, inputs=schedule_inputs(strategy, priority))
     return attrs.evolve(strategy, schedule=schedule)
 

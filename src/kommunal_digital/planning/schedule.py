@@ -41,6 +41,25 @@ Status and dates:
   :func:`~kommunal_digital.planning.plan_strategy` without a ranking puts
   measures with earlier deadlines first.
 
+External milestones:
+
+- A measure that ``waits_for`` external milestones (things outside the
+  municipality, e.g. the Land's service portal) starts no earlier than the
+  first of the month on or after the day the last of them is expected
+  (``expected_on``), or was reached (``reached_on``) when it has been; a
+  reached milestone never holds a measure back longer than that. Measures
+  that build on it wait with it. The notes say what the measure waits for
+  and when it is expected, and whether that set the start. When the
+  measure could then no longer end within the horizon, it is unplaced
+  (``Constraint.HORIZON``) and the reason names the milestone.
+- A milestone not yet reached without an expected date holds nothing back
+  (nobody knows for how long it would): the measure is placed, and a note
+  says that it waits for an undated milestone and that the plan assumes it
+  is there when the measure starts. So does a milestone expected before the
+  plan start but not recorded as reached.
+- A running measure keeps its real start; a note says when it runs before
+  a milestone it waits for is expected.
+
 Unknowns:
 
 - A measure without an estimated duration is placed with
@@ -63,7 +82,7 @@ import attrs
 import networkx as nx
 
 from kommunal_digital.german import euro, kurzdatum
-from kommunal_digital.model import Measure, MeasureStatus
+from kommunal_digital.model import ExternalMilestone, Measure, MeasureStatus
 from kommunal_digital.model.schedule import (
     Constraint,
     DoneMeasure,
@@ -244,6 +263,79 @@ def priority_order(measures: Iterable[Measure], priority: Sequence[str] | None) 
 
 
 @attrs.frozen
+class _Wait:
+    """An external milestone a measure waits for, and the first month it allows."""
+
+    key: str
+    milestone: ExternalMilestone | None
+    month: int | None  # None: undated (or not recorded at all)
+
+    @property
+    def name(self) -> str:
+        if self.milestone is None:
+            return f"„{self.key}“"
+        owner = f" ({self.milestone.owner})" if self.milestone.owner else ""
+        return f"„{self.milestone.title}“{owner}"
+
+
+def _waits(measure: Measure, external: dict[str, ExternalMilestone], start: dt.date) -> list[_Wait]:
+    waits = []
+    for key in measure.waits_for:
+        milestone = external.get(key)
+        day = milestone.available_from if milestone is not None else None
+        month = None
+        if day is not None:
+            month = months_between(start, day) + (1 if day.day > 1 else 0)
+        waits.append(_Wait(key, milestone, month))
+    return waits
+
+
+def _gate(waits: Sequence[_Wait]) -> int | None:
+    """The first month the dated milestones allow, ``None`` when none is dated."""
+    return max((w.month for w in waits if w.month is not None), default=None)
+
+
+def _wait_notes(
+    waits: Sequence[_Wait], capacity: _Capacity, binding: int | None, start: int
+) -> list[str]:
+    """Sentences about what a measure waits for; ``binding`` is the month they set."""
+    notes = []
+    for wait in waits:
+        milestone = wait.milestone
+        if milestone is None:
+            notes.append(f"Sie wartet auf {wait.name}; dazu ist kein externer Meilenstein erfasst.")
+            continue
+        sets_start = binding is not None and wait.month == binding and start == binding
+        because = (
+            f"; sie beginnt deshalb nicht vor {_month(capacity.day(binding))}"
+            if sets_start and binding is not None
+            else ""
+        )
+        if milestone.reached_on is not None:
+            if sets_start:
+                notes.append(
+                    f"Sie wartet auf {wait.name}, erreicht am "
+                    f"{kurzdatum(milestone.reached_on)}{because}."
+                )
+        elif milestone.expected_on is None:
+            notes.append(
+                f"Sie wartet auf {wait.name}, Termin offen; der Beginn im Plan setzt voraus, "
+                "dass dies bis dahin erreicht ist."
+            )
+        elif milestone.expected_on < capacity.limits.start:
+            notes.append(
+                f"Sie wartet auf {wait.name}, erwartet am {kurzdatum(milestone.expected_on)} "
+                "(vor dem Planungsbeginn); als erreicht ist dies nicht erfasst."
+            )
+        else:
+            notes.append(
+                f"Sie wartet auf {wait.name}, erwartet am "
+                f"{kurzdatum(milestone.expected_on)}{because}."
+            )
+    return notes
+
+
+@attrs.frozen
 class _Job:
     """A measure to place, with the duration the plan uses (``None``: unknown)."""
 
@@ -251,17 +343,20 @@ class _Job:
     duration: int | None
     assumed: bool
     dropped_dependencies: tuple[str, ...]
+    waits: tuple[_Wait, ...] = ()
 
 
 def schedule_measures(
     measures: Iterable[Measure],
     limits: ScheduleLimits,
     priority: Sequence[str] | None = None,
+    *,
+    external: Iterable[ExternalMilestone] = (),
 ) -> Schedule:
     """Place measures in time under yearly budgets and monthly staff capacity.
 
-    See the module documentation for how status, dates and unknown
-    estimates are treated.
+    See the module documentation for how status, dates, external
+    milestones and unknown estimates are treated.
 
     Args:
         measures: The measures; finished ones go to ``done``, dropped ones
@@ -270,6 +365,9 @@ def schedule_measures(
             assumed for measures without one.
         priority: Measure keys, most important first (e.g. a ranking). Keys
             not listed follow in the order the measures were given.
+        external: The external milestones the measures' ``waits_for`` name
+            (``strategy.external_milestones``); a key not among them holds
+            nothing back and is stated in the notes.
 
     Returns:
         A schedule with every measure placed, listed as unplaced with the
@@ -284,6 +382,7 @@ def schedule_measures(
     done = [
         DoneMeasure(m.key, m.finished_on) for m in given if m.status is MeasureStatus.ABGESCHLOSSEN
     ]
+    milestones = {m.key: m for m in external}
     jobs: dict[str, _Job] = {}
     active: list[Measure] = []
     for measure in given:
@@ -299,7 +398,13 @@ def schedule_measures(
         assumed = duration is None and limits.assumed_duration_months is not None
         if assumed:
             duration = limits.assumed_duration_months
-        jobs[measure.key] = _Job(measure, duration, assumed, tuple(d for d in gone if d in dropped))
+        jobs[measure.key] = _Job(
+            measure,
+            duration,
+            assumed,
+            tuple(d for d in gone if d in dropped),
+            tuple(_waits(measure, milestones, limits.start)),
+        )
     graph = dependency_graph(active)
     order = priority_order(active, priority)
     ranks = {key: index for index, key in enumerate(order)}
@@ -391,14 +496,29 @@ def _schedule_one(
             fixed = None
         else:
             earliest = max(after, fixed)
+    gate = _gate(job.waits)
+    binding = None
+    if gate is not None and gate > earliest:
+        binding = earliest = gate
+        if gate + job.duration > capacity.months:
+            return _too_late(job, job.duration, gate, capacity)
     outcome = _place(job, job.duration, earliest, capacity)
     if isinstance(outcome, Unplaced):
         return outcome
     start, block = outcome
+    if binding is not None and start > binding:
+        # A limit moved it further; the delay reason says which.
+        binding = None
+    notes.extend(_wait_notes(job.waits, capacity, binding, start))
     kept = fixed is not None and start == fixed
     if fixed is not None and measure.start_on is not None:
         if kept:
             notes.append(f"Beginn wie vorgegeben im Monat {_month(capacity.day(start))}.")
+        elif gate is not None and gate > fixed and gate >= after:
+            notes.append(
+                f"Der vorgegebene Beginn am {kurzdatum(measure.start_on)} ist nicht möglich, "
+                "weil die Maßnahme auf einen externen Meilenstein wartet."
+            )
         elif after > fixed:
             late = [p for p in predecessors if finish[p] > fixed]
             notes.append(
@@ -432,6 +552,17 @@ def _keep_running(
     measure = job.measure
     assert measure.start_on is not None  # only called with a real start
     notes = [f"Die Maßnahme läuft seit {kurzdatum(measure.start_on)}; dieser Beginn bleibt."]
+    for wait in job.waits:
+        milestone = wait.milestone
+        if milestone is None or milestone.reached_on is not None:
+            continue
+        if milestone.expected_on is None:
+            notes.append(f"Sie wartet auf {wait.name}, Termin offen.")
+        elif wait.month is not None and wait.month > start:
+            notes.append(
+                f"Sie läuft bereits, obwohl {wait.name}, worauf sie wartet, erst am "
+                f"{kurzdatum(milestone.expected_on)} erwartet wird."
+            )
     if start + duration <= 0:
         estimated = capacity.day(start + duration) - dt.timedelta(days=1)
         duration = 1 - start
@@ -578,6 +709,28 @@ def _place(
         # The last limit met is the one that kept it from starting a month earlier.
         return start, last_block
     return _explain(job, duration, capacity, first_block)
+
+
+def _too_late(job: _Job, duration: int, gate: int, capacity: _Capacity) -> Unplaced:
+    """The measure would wait for an external milestone past the end of the horizon."""
+    last_year = capacity.year(capacity.months - 1)
+    late = [w for w in job.waits if w.month == gate]
+    names = ", ".join(w.name for w in late)
+    days = [w.milestone.available_from for w in late if w.milestone is not None]
+    when = ", ".join(kurzdatum(d) for d in days if d is not None)
+    state = (
+        "erreicht am"
+        if all(w.milestone is not None and w.milestone.reached for w in late)
+        else "erwartet am"
+    )
+    assumed = " (angenommen)" if job.assumed else ""
+    return Unplaced(
+        measure=job.measure.key,
+        constraint=Constraint.HORIZON,
+        year=last_year,
+        reason=f"Die Maßnahme wartet auf {names}, {state} {when}; mit {duration} Monaten "
+        f"Dauer{assumed} wäre sie erst nach dem Planungszeitraum (bis Ende {last_year}) fertig.",
+    )
 
 
 def _affordable(measure: Measure, duration: int, capacity: _Capacity, year: int) -> int:
