@@ -10,12 +10,88 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kommunal_digital.funding.cash_plan import cash_plan
+from kommunal_digital.funding.cash_plan import CashPlan, CashYear, cash_plan
 from kommunal_digital.maturity.scoring import assess_maturity, format_percent
 from kommunal_digital.model import Strategy
 from kommunal_digital.workspace.workspace import Workspace
 
-__all__ = ["funding_data", "maturity_data", "monitoring_data"]
+__all__ = [
+    "cash_plan_data",
+    "cash_year_data",
+    "funding_data",
+    "maturity_data",
+    "monitoring_data",
+    "open_income_measures",
+]
+
+
+def open_income_measures(strategy: Strategy, plan: CashPlan) -> set[str]:
+    """Keys of the plan's measures with a grant whose amount is not known yet.
+
+    A grant named without an amount, or as a share of a cost nobody has
+    estimated, leaves the income open.
+
+    Args:
+        strategy: The strategy the plan was made from.
+        plan: A cash plan of the strategy (or of one partner's share of it).
+    """
+    measures = {m.key: m for m in strategy.measures}
+    return {
+        mc.measure
+        for mc in plan.measures
+        if any(
+            s.kind.external and s.covers(measures[mc.measure].cost.one_off) is None
+            for s in measures[mc.measure].funding_sources
+        )
+    }
+
+
+def cash_year_data(year: CashYear, unquantified: int) -> dict[str, Any]:
+    """One year of a cash plan as plain data, with the counts of what is not estimated.
+
+    Args:
+        year: The year's figures.
+        unquantified: Measures in the year whose grant amount is not known.
+    """
+    return {
+        "year": year.year,
+        "one_off": year.one_off,
+        "follow_on": year.follow_on,
+        "income": year.income,
+        "own_share": year.own_share,
+        "total": year.total,
+        "uncosted": year.uncosted,
+        "uncosted_follow_on": year.uncosted_follow_on,
+        "incomplete": year.uncosted + year.uncosted_follow_on,
+        "unquantified": unquantified,
+    }
+
+
+def cash_plan_data(plan: CashPlan, open_income: set[str]) -> dict[str, Any]:
+    """A cash plan's years and sums as plain data (see the ``funding`` context keys).
+
+    Args:
+        plan: The cash plan.
+        open_income: Keys of measures whose grant amount is not known
+            (:func:`open_income_measures`).
+    """
+    running = {mc.measure: {y.year for y in mc.years} for mc in plan.measures}
+    open_keys = [key for key in open_income if key in running]
+    return {
+        "years": [
+            cash_year_data(y, sum(1 for key in open_keys if y.year in running[key]))
+            for y in plan.years
+        ],
+        "one_off": plan.one_off,
+        "follow_on": plan.follow_on,
+        "income": plan.income,
+        "own_share": plan.own_share,
+        "total": plan.total,
+        "uncosted": len(plan.uncosted),
+        "uncosted_follow_on": len(plan.uncosted_follow_on),
+        "incomplete": len(set(plan.uncosted) | set(plan.uncosted_follow_on)),
+        "unquantified": len(open_keys),
+    }
 
 
 def maturity_data(strategy: Strategy, workspace: Workspace) -> dict[str, Any] | None:
@@ -85,44 +161,9 @@ def funding_data(strategy: Strategy, today: dt.date | None) -> dict[str, Any]:
         start = (today or dt.date.today()).replace(day=1)
     plan = cash_plan(strategy, start=start)
     titles = {m.key: m.title for m in strategy.measures}
-    # Grants named without an amount (or a share of an unknown cost): income still open.
-    open_income = {
-        m.key
-        for m in strategy.measures
-        if any(s.kind.external and s.covers(m.cost.one_off) is None for s in m.funding_sources)
-    }
-    running = {mc.measure: {y.year for y in mc.years} for mc in plan.measures}
-
-    def unquantified(year: int | None) -> int:
-        return sum(
-            1 for key in open_income if key in running and (year is None or year in running[key])
-        )
-
+    open_income = open_income_measures(strategy, plan)
     return {
-        "years": [
-            {
-                "year": y.year,
-                "one_off": y.one_off,
-                "follow_on": y.follow_on,
-                "income": y.income,
-                "own_share": y.own_share,
-                "total": y.total,
-                "uncosted": y.uncosted,
-                "uncosted_follow_on": y.uncosted_follow_on,
-                "incomplete": y.uncosted + y.uncosted_follow_on,
-                "unquantified": unquantified(y.year),
-            }
-            for y in plan.years
-        ],
-        "one_off": plan.one_off,
-        "follow_on": plan.follow_on,
-        "income": plan.income,
-        "own_share": plan.own_share,
-        "total": plan.total,
-        "uncosted": len(plan.uncosted),
-        "uncosted_follow_on": len(plan.uncosted_follow_on),
-        "incomplete": len(set(plan.uncosted) | set(plan.uncosted_follow_on)),
-        "unquantified": unquantified(None),
+        **cash_plan_data(plan, open_income),
         "costed": sum(
             1 for mc in plan.measures if mc.one_off is not None or mc.follow_on is not None
         ),

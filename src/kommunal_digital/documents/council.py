@@ -19,7 +19,11 @@ from typing import Any
 import attrs
 
 from kommunal_digital.documents import statements
-from kommunal_digital.documents.assessment_context import funding_data
+from kommunal_digital.documents.assessment_context import (
+    cash_plan_data,
+    funding_data,
+    open_income_measures,
+)
 from kommunal_digital.documents.context import head_context, sums
 from kommunal_digital.documents.numbering import measure_numbers
 from kommunal_digital.documents.partners_context import (
@@ -371,40 +375,11 @@ def _partner_measures(strategy: Strategy, plan: PartnerPlan) -> list[Measure]:
     return measures
 
 
-def _open_income(strategy: Strategy, plan: CashPlan) -> set[str]:
-    """Measures of the plan with a grant whose amount is not known yet."""
-    measures = {m.key: m for m in strategy.measures}
-    return {
-        mc.measure
-        for mc in plan.measures
-        if any(
-            s.kind.external and s.covers(measures[mc.measure].cost.one_off) is None
-            for s in measures[mc.measure].funding_sources
-        )
-    }
-
-
 def _plan_years(strategy: Strategy, plan: CashPlan) -> list[dict[str, Any]]:
     """A partner's cash plan per year, with the keys of the whole strategy's years."""
-    open_income = _open_income(strategy, plan)
-    running = {mc.measure: {y.year for y in mc.years} for mc in plan.measures}
-    return [
-        {
-            "year": y.year,
-            "one_off": y.one_off,
-            "follow_on": y.follow_on,
-            "income": y.income,
-            "own_share": y.own_share,
-            "total": y.total,
-            "uncosted": y.uncosted,
-            "uncosted_follow_on": y.uncosted_follow_on,
-            "incomplete": y.uncosted + y.uncosted_follow_on,
-            "unquantified": sum(1 for k in open_income if y.year in running[k]),
-            # The schedule's staff per year is the strategy's; a partner's is not planned.
-            "staff_fte": None,
-        }
-        for y in plan.years
-    ]
+    years = cash_plan_data(plan, open_income_measures(strategy, plan))["years"]
+    # The schedule's staff per year is the strategy's; a partner's is not planned.
+    return [{**year, "staff_fte": None} for year in years]
 
 
 def _joint_decision(
@@ -482,7 +457,7 @@ def partner_beschlussvorlage_context(
     if strategy.schedule is not None:
         own_plan = partner_cash_plans(strategy, cash_plan(strategy))[partner]
         years = _plan_years(strategy, own_plan)
-        unquantified = len(_open_income(strategy, own_plan))
+        unquantified = len(open_income_measures(strategy, own_plan))
     totals = sums(
         [
             {"cost_one_off": s.one_off, "cost_yearly": s.yearly, "staff_fte": plan.staff[s.measure]}

@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from kommunal_digital.documents.assessment_context import cash_plan_data
 from kommunal_digital.documents.statements import council_name
 from kommunal_digital.funding.cash_plan import cash_plan, partner_cash_plans, programme_cash
 from kommunal_digital.model import CostSharing, Measure, Partner, Strategy, StrategyFunding
@@ -190,14 +191,11 @@ def partner_cash(strategy: Strategy, today: dt.date | None) -> list[dict[str, An
         {
             "key": key,
             "name": names[key],
-            "one_off": plan.one_off,
-            "follow_on": plan.follow_on,
-            "income": plan.income,
-            "own_share": plan.own_share,
-            "total": plan.total,
-            "uncosted": len(plan.uncosted),
-            "uncosted_follow_on": len(plan.uncosted_follow_on),
-            "incomplete": len(set(plan.uncosted) | set(plan.uncosted_follow_on)),
+            **{
+                name: value
+                for name, value in cash_plan_data(plan, set()).items()
+                if name not in ("years", "unquantified")
+            },
             "measures": len(plan.measures),
         }
         for key, plan in plans.items()
