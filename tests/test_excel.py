@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import kommunal_digital as kd
 from kommunal_digital.io.excel import WorkbookError, export_workbook, import_workbook
-from kommunal_digital.model import MeasureStatus, PackReference
+from kommunal_digital.model import MeasureStatus, PackReference, ShareBasis
 from kommunal_digital.testing import strategies as kst
 
 
@@ -170,9 +170,9 @@ def test_missing_and_unknown_sheets_and_columns_are_reported(tmp_path: Path) -> 
     with pytest.raises(WorkbookError) as info:
         import_workbook(path)
     assert info.value.problems == (
-        "Notizen: unbekanntes Blatt (erwartet werden: Kommune, Ortsgemeinden, "
+        "Notizen: unbekanntes Blatt (erwartet werden: Kommune, Ortsgemeinden, Partner, "
         "Handlungsfelder, Ziele, Indikatoren, Maßnahmen, Abhängigkeiten, Beteiligte, "
-        "Beteiligung, Werkstatt, Quellen)",
+        "Beteiligung, Förderung, Externe Meilensteine, Werkstatt, Quellen)",
         "Beteiligte: das Blatt fehlt",
         "Maßnahmen!B1: unbekannte Spalte 'Überschrift'",
         "Maßnahmen: die Spalte 'Titel' fehlt",
@@ -223,7 +223,7 @@ def test_dropdowns_offer_keys_and_choices(tmp_path: Path) -> None:
     assert measures["C2:C1000"] == "'Handlungsfelder'!$A$2:$A$1000"  # field keys
     assert measures["D2:D1000"] == "'Ziele'!$B$2:$B$1000"  # goal keys
     assert measures["O2:O1000"].startswith("'_listen'!$C$2")  # status
-    assert measures["W2:W1000"].startswith("'_listen'!$G$2")  # yes/no
+    assert measures["W2:W1000"].startswith("'_listen'!$H$2")  # yes/no (after ShareBasis)
     assert validations(book["Abhängigkeiten"])["B2:B1000"] == "'Maßnahmen'!$A$2:$A$1000"
     involvement = validations(book["Beteiligung"])
     assert involvement["B2:B1000"] == "'Beteiligte'!$A$2:$A$1000"
@@ -233,7 +233,8 @@ def test_dropdowns_offer_keys_and_choices(tmp_path: Path) -> None:
     choices = book["_listen"]
     status = [c.value for c in choices["C"][1:] if c.value]
     assert status == [s.label for s in MeasureStatus]
-    assert [c.value for c in choices["G"][1:] if c.value] == ["ja", "nein"]
+    assert [c.value for c in choices["G"][1:] if c.value] == [b.label for b in ShareBasis]
+    assert [c.value for c in choices["H"][1:] if c.value] == ["ja", "nein"]
     assert choices.sheet_state == "hidden"
     assert book["_daten"].sheet_state == "hidden"
 

@@ -544,6 +544,15 @@ SINGLE_OBJECTS: list[tuple[str, st.SearchStrategy[Any]]] = [
     ("operators", kst.operators()),
     ("funding_programmes", kst.funding_programmes()),
     ("pack_references", kst.pack_references()),
+    ("partners", kst.partners()),
+    (
+        "cost_sharings",
+        st.lists(kst.partners(), min_size=1, max_size=3, unique_by=lambda p: p.key).flatmap(
+            lambda partners: kst.cost_sharings(partners=partners)
+        ),
+    ),
+    ("strategy_fundings", kst.strategy_fundings()),
+    ("external_milestones", kst.external_milestones()),
     ("strategies", kst.strategies()),
     ("thin_strategies", kst.thin_strategies()),
     ("workshop_sources", kst.workshop_sources()),

@@ -230,7 +230,7 @@ def test_strategies_generate_partners_funding_milestones_and_org_states() -> Non
     assert sorted(set(JOINT_CASES) - seen) == []
 
 
-@given(strategy=kst.strategies(max_measures=4) | kst.thin_strategies(max_measures=4))
+@given(strategy=kst.strategies(max_measures=4))
 def test_joint_strategies_are_consistent_and_share_every_cost(strategy: Strategy) -> None:
     if not strategy.partners:
         return

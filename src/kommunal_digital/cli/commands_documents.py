@@ -193,6 +193,11 @@ def _refuse_organisation_errors(
 )
 @click.option("--format", "output_format", help="Output format, instead of the suffix's.")
 @click.option("--measure", help="The measure's key, for the steckbrief of one measure.")
+@click.option(
+    "--partner",
+    help="The partner's key, for the beschlussvorlage of a joint strategy "
+    "(one per partner council).",
+)
 @date_option("--date", "today", help=_DATE_HELP)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def render(
@@ -202,6 +207,7 @@ def render(
     document_type: str,
     output_format: str | None,
     measure: str | None,
+    partner: str | None,
     today: dt.date | None,
     force: bool,
 ) -> None:
@@ -221,6 +227,7 @@ def render(
             today=today,
             output_format=output_format,
             measure=measure,
+            partner=partner,
         )
     click.echo(f"wrote {path}")
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import kommunal_digital.model
 from kommunal_digital.cli.output import count, date_option, fail, installation, reported
 
-__all__ = ["init", "parse_fields", "parse_own_field"]
+__all__ = ["init", "parse_fields", "parse_own_field", "parse_partner"]
 
 #: The file ``init`` writes, and the optional workshop workbook next to it.
 STRATEGY_NAME = "strategy.yaml"
@@ -92,6 +92,47 @@ def _own_fields(
     return parsed
 
 
+def parse_partner(answer: str) -> tuple[str, str, str]:
+    """A partner of a joint strategy from ``"nord=verbandsgemeinde:VG Nord"``: key, kind, name.
+
+    The kind may be left out (``"nord=Verbandsgemeinde Nord"``): it is then
+    taken from the name's first word, as for ``--name``, or ``unbekannt``.
+
+    Raises:
+        click.BadParameter: No ``=``, an invalid key or an empty name.
+    """
+    key, sep, rest = answer.partition("=")
+    key = key.strip()
+    kind, colon, name = rest.partition(":")
+    if not colon or kind.strip().lower() not in _KINDS:
+        kind, name = "", rest
+    name = name.strip()
+    if not sep or not name:
+        raise click.BadParameter(
+            f"{answer!r}: expected KEY=KIND:NAME or KEY=NAME, e.g. "
+            "'nord=verbandsgemeinde:Verbandsgemeinde Nord'"
+        )
+    if not kd.model.checks.is_key(key):
+        raise click.BadParameter(
+            f"{key!r} is not a valid key (lower-case letters, digits, '-' and '_')"
+        )
+    return key, kind.strip().lower() or _kind_from_name(name), name
+
+
+def _partners(
+    ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> tuple[tuple[str, str, str], ...]:
+    parsed = tuple(parse_partner(value) for value in values)
+    for position, what in ((0, "key"), (2, "name")):
+        items = [item[position] for item in parsed]
+        duplicates = sorted({item for item in items if items.count(item) > 1})
+        if duplicates:
+            raise click.BadParameter(
+                f"the partner {what}(s) {', '.join(duplicates)} are given twice"
+            )
+    return parsed
+
+
 def _population(answer: str) -> int | None:
     text = answer.strip().replace(".", "").replace(" ", "")
     if not text:
@@ -158,6 +199,17 @@ def _folder_for(name: str) -> Path:
     "only these and the pack fields --fields chooses.",
 )
 @click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    callback=_partners,
+    metavar="KEY=KIND:NAME",
+    help="A partner of a joint strategy, with its own council, e.g. "
+    "'nord=verbandsgemeinde:Verbandsgemeinde Nord' (KIND may be left out: then it comes from "
+    "the name's first word); repeat for each, the municipality of --name included. The "
+    "partners share every measure's costs equally until the strategy file says otherwise.",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -184,6 +236,7 @@ def init(
     pack_name: str | None,
     fields: str | None,
     own_fields: tuple[tuple[str, str], ...],
+    partners: tuple[tuple[str, str, str], ...],
     out_dir: Path | None,
     start: dt.date | None,
     workbook: bool,
@@ -256,12 +309,28 @@ def init(
             fields=chosen,
             own_fields=[kd.ActionField(key, title) for key, title in own_fields],
         )
+        if partners:
+            import attrs  # lazy, like the model: the command line starts fast
+
+            strategy = attrs.evolve(
+                strategy,
+                partners=tuple(
+                    kd.model.Partner(key, partner, kd.MunicipalityKind(kind))
+                    for key, kind, partner in partners
+                ),
+            )
         folder.mkdir(parents=True, exist_ok=True)
         written = [kd.dump_strategy(strategy, targets[0], force=force)]
         if workbook:
             written.append(kd.dump_strategy(strategy, targets[1], force=force))
     for path in written:
         click.echo(f"wrote {path}")
+    if partners and name not in [partner for _, _, partner in partners]:
+        click.echo(
+            f"note: {name} is not among the partners; add it with --partner (or edit "
+            "'partners' in the file) if its council adopts the strategy too.",
+            err=True,
+        )
     # A pack given as a folder or zip is not registered: the commands need it again.
     given = None if pack_name in installed.packs else pack_name
     _next_steps(strategy, targets[0], pack.name, given)
@@ -293,3 +362,11 @@ def _next_steps(strategy: kd.Strategy, path: Path, pack: str, given: str | None 
         f"  4. kommunal-digital build {file} --out {out}{option}\n"
         f"{note}"
     )
+    if strategy.partners:
+        keys = ", ".join(partner.key for partner in strategy.partners)
+        click.echo(
+            f"A joint strategy of {count(len(strategy.partners), 'partner')} ({keys}): build "
+            "writes one Beschlussvorlage per partner council; render one with "
+            "--type beschlussvorlage --partner KEY. How the partners share the costs: "
+            "'cost_sharing' and each measure's 'sharing' in docs/strategy-file.md."
+        )

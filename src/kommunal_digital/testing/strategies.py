@@ -49,7 +49,9 @@ from kommunal_digital.model import (
     ActionField,
     Budgeting,
     Cost,
+    CostSharing,
     Delivery,
+    ExternalMilestone,
     Goal,
     Indicator,
     Involvement,
@@ -62,6 +64,7 @@ from kommunal_digital.model import (
     MunicipalityKind,
     Organigram,
     PackReference,
+    Partner,
     Phase,
     ProjectProfile,
     Raci,
@@ -73,10 +76,12 @@ from kommunal_digital.model import (
     RoleHolding,
     RoleKind,
     RoleState,
+    ShareBasis,
     Source,
     Stakeholder,
     StakeholderGroup,
     Strategy,
+    StrategyFunding,
     Task,
     Workshop,
 )
@@ -100,11 +105,13 @@ __all__ = [
     "action_fields",
     "budgetings",
     "comparisons",
+    "cost_sharings",
     "costs",
     "criteria",
     "dates",
     "digicheck",
     "extension_data",
+    "external_milestones",
     "funding_programmes",
     "funding_sources",
     "goals",
@@ -121,6 +128,7 @@ __all__ = [
     "organigrams",
     "ozg_services",
     "pack_references",
+    "partners",
     "phases",
     "progress_updates",
     "project_profiles",
@@ -132,6 +140,7 @@ __all__ = [
     "schedule_limits",
     "stakeholders",
     "strategies",
+    "strategy_fundings",
     "tasks",
     "texts",
     "thin_strategies",
@@ -1059,6 +1068,210 @@ def municipalities(*, kind: MunicipalityKind | None = None) -> st.SearchStrategy
     return _municipalities(kind)
 
 
+_KNOWN_SHARE = _numbers(0, 1000)
+_KNOWN_PEOPLE = st.integers(min_value=0, max_value=5_000_000)
+_PARTNER_COST_SHARE = st.none() | _KNOWN_SHARE
+_SHARE_WEIGHT = st.one_of(
+    st.integers(min_value=0, max_value=10**6).map(Decimal),
+    st.decimals(min_value=0, max_value=1000, places=3, allow_nan=False, allow_infinity=False),
+)
+_BASIS = st.sampled_from(ShareBasis)
+
+
+def _partner(draw: st.DrawFn, key: str | None) -> Partner:
+    return Partner(
+        key=draw(_KEY) if key is None else key,
+        name=draw(_REQUIRED_LINE),
+        kind=draw(st.sampled_from(MunicipalityKind)),
+        council=draw(_LINE),
+        official_key=draw(st.none() | _OFFICIAL_KEY),
+        population=draw(_POPULATION),
+        cost_share=draw(_PARTNER_COST_SHARE),
+    )
+
+
+_partners = st.composite(_partner)
+
+
+def partners(*, key: str | None = None) -> st.SearchStrategy[Partner]:
+    """Partners of a joint strategy, of every kind, with optional figures.
+
+    Population and agreed share (``cost_share``) are each sometimes unknown.
+
+    Args:
+        key: Use this key instead of drawing one.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.Partner`.
+    """
+    return _partners(key)
+
+
+def _feasible_bases(taking_part: Sequence[Partner]) -> list[ShareBasis]:
+    """The bases the partners' own figures allow (without a measure's own shares)."""
+    bases = [ShareBasis.EQUAL]
+    if all(p.population is not None for p in taking_part):
+        bases.append(ShareBasis.POPULATION)
+    if all(p.cost_share is not None for p in taking_part):
+        bases.append(ShareBasis.AGREED)
+    return bases
+
+
+def _cost_sharing(draw: st.DrawFn, partners: Sequence[Partner], default: ShareBasis) -> CostSharing:
+    keys = [p.key for p in partners]
+    named = _subset(draw, keys)
+    taking_part = [p for p in partners if not named or p.key in named]
+    choices = [b for b in _feasible_bases(taking_part) if b is not ShareBasis.AGREED]
+    basis = draw(st.none() | st.sampled_from([*choices, ShareBasis.AGREED]))
+    needed: set[str] = set()
+    if (basis or default) is ShareBasis.AGREED:
+        needed = {p.key for p in taking_part if p.cost_share is None}
+    extra = set(_subset(draw, [p.key for p in taking_part], max_size=3))
+    shares = {k: draw(_SHARE_WEIGHT) for k in keys if k in needed | extra}
+    return CostSharing(partners=tuple(named), basis=basis, shares=shares)
+
+
+def cost_sharings(
+    *, partners: Sequence[Partner], default: ShareBasis = ShareBasis.EQUAL
+) -> st.SearchStrategy[CostSharing]:
+    """How a measure's (or strategy funding's) costs are shared among partners.
+
+    Some or all partners take part (none named means all); the basis is
+    drawn among those the figures allow (by population only when every
+    partner taking part has one) or left to the strategy (``None``); agreed
+    shares are given for every partner taking part that has no
+    ``cost_share`` when the basis (or ``default``) is ``agreed``, and
+    sometimes for others.
+
+    Args:
+        partners: The strategy's partners (at least one).
+        default: The strategy's ``cost_sharing``, which must suit all partners.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.CostSharing`.
+    """
+    return st.composite(_cost_sharing)(list(partners), default)
+
+
+def _strategy_funding(
+    draw: st.DrawFn, key: str | None, partners: Sequence[Partner], default: ShareBasis
+) -> StrategyFunding:
+    start = draw(_OPTIONAL_DATE)
+    sharing = None
+    if bool(partners) and draw(st.booleans()):
+        sharing = _cost_sharing(draw, partners, default)
+    return StrategyFunding(
+        key=draw(_KEY) if key is None else key,
+        title=draw(_REQUIRED_LINE),
+        programme=draw(_OPTIONAL_KEY),
+        provider=draw(_LINE),
+        amount=draw(_OPTIONAL_MONEY),
+        own_share=draw(_OPTIONAL_PERCENT),
+        start=start,
+        end=_date_from(draw, start),
+        sharing=sharing,
+    )
+
+
+def strategy_fundings(
+    *,
+    key: str | None = None,
+    partners: Sequence[Partner] = (),
+    default: ShareBasis = ShareBasis.EQUAL,
+) -> st.SearchStrategy[StrategyFunding]:
+    """Money for a strategy as a whole; amount, own share and period each optional.
+
+    Args:
+        key: Use this key instead of drawing one.
+        partners: In a joint strategy its partners: the own share is then
+            sometimes shared by a :func:`cost_sharings` of them.
+        default: The strategy's ``cost_sharing``, which must suit all partners.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.StrategyFunding`.
+    """
+    return st.composite(_strategy_funding)(key, list(partners), default)
+
+
+def _external_milestone(draw: st.DrawFn, key: str | None) -> ExternalMilestone:
+    return ExternalMilestone(
+        key=draw(_KEY) if key is None else key,
+        title=draw(_REQUIRED_LINE),
+        owner=draw(_LINE),
+        expected_on=draw(_OPTIONAL_DATE),
+        reached_on=draw(_OPTIONAL_DATE),
+        note=draw(_TEXT),
+    )
+
+
+_external_milestones = st.composite(_external_milestone)
+
+
+def external_milestones(*, key: str | None = None) -> st.SearchStrategy[ExternalMilestone]:
+    """Milestones outside the municipality, expected and reached dates each optional.
+
+    Args:
+        key: Use this key instead of drawing one.
+
+    Returns:
+        A strategy of :class:`~kommunal_digital.model.ExternalMilestone`.
+    """
+    return _external_milestones(key)
+
+
+@attrs.frozen
+class _Joint:
+    """The parts of a strategy that tie measures to partners and outside milestones."""
+
+    municipality: Municipality
+    partners: tuple[Partner, ...] = ()
+    cost_sharing: ShareBasis = ShareBasis.EQUAL
+    milestones: tuple[ExternalMilestone, ...] = ()
+
+
+# One strategy in four is a joint one (a single municipality is the usual case).
+_JOINT = st.integers(min_value=0, max_value=3).map(lambda n: n == 3)
+
+
+def _joint(draw: st.DrawFn, municipality: Municipality, *, partners: bool = True) -> _Joint:
+    """Partners (a joint strategy has no member municipalities) and external milestones."""
+    milestones = tuple(_external_milestone(draw, k) for k in draw(_key_lists(max_size=3)))
+    if not partners or not draw(_JOINT):
+        # Without partners the basis concerns nothing, but it is still stored.
+        return _Joint(municipality, (), draw(_BASIS), milestones)
+    found = [_partner(draw, k) for k in draw(_key_lists(min_size=1, max_size=4))]
+    unique = list({p.name: p for p in found}.values())
+    basis = draw(_BASIS)
+    # The strategy's basis needs its figure from every partner.
+    if basis is ShareBasis.POPULATION:
+        unique = [
+            p if p.population is not None else attrs.evolve(p, population=draw(_KNOWN_PEOPLE))
+            for p in unique
+        ]
+    elif basis is ShareBasis.AGREED:
+        unique = [
+            p if p.cost_share is not None else attrs.evolve(p, cost_share=draw(_KNOWN_SHARE))
+            for p in unique
+        ]
+    return _Joint(attrs.evolve(municipality, members=()), tuple(unique), basis, milestones)
+
+
+def _joined(draw: st.DrawFn, measure: Measure, joint: _Joint) -> Measure:
+    """The measure with a partners' sharing and waits for some external milestones."""
+    sharing = None
+    if bool(joint.partners) and draw(st.booleans()):
+        sharing = _cost_sharing(draw, joint.partners, joint.cost_sharing)
+    waits = _subset(draw, [m.key for m in joint.milestones], max_size=2)
+    if sharing is None and not waits:
+        return measure
+    return attrs.evolve(measure, sharing=sharing, waits_for=tuple(waits))
+
+
+def _fundings(draw: st.DrawFn, joint: _Joint) -> tuple[StrategyFunding, ...]:
+    keys = draw(_key_lists(max_size=2))
+    return tuple(_strategy_funding(draw, k, joint.partners, joint.cost_sharing) for k in keys)
+
+
 _SCALE = st.integers(min_value=1, max_value=5)
 
 
@@ -1594,7 +1807,8 @@ _TITLE = st.just("Digitalstrategie") | _REQUIRED_LINE
 
 
 def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]) -> Strategy:
-    municipality = _municipality(draw, None)
+    joint = _joint(draw, _municipality(draw, None))
+    municipality = joint.municipality
     member_names = [m.name for m in municipality.members]
 
     field_keys = draw(_FIELD_KEYS) if draw(_USUALLY) else []
@@ -1621,16 +1835,20 @@ def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]
     for index, measure_key in enumerate(measure_keys):
         field = draw(st.sampled_from(chosen))
         planned.append(
-            _measure(
+            _joined(
                 draw,
-                key=measure_key,
-                field_key=field.key,
-                goal_keys=[g.key for g in field.goals],
-                depends_on=measure_keys[:index],
-                stakeholder_keys=people_keys,
-                member_names=member_names,
-                scored_by=scored_by,
-                fully_scored=True,
+                _measure(
+                    draw,
+                    key=measure_key,
+                    field_key=field.key,
+                    goal_keys=[g.key for g in field.goals],
+                    depends_on=measure_keys[:index],
+                    stakeholder_keys=people_keys,
+                    member_names=member_names,
+                    scored_by=scored_by,
+                    fully_scored=True,
+                ),
+                joint,
             )
         )
     profiled = _subset(draw, measure_keys, max_size=3)
@@ -1658,6 +1876,10 @@ def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]
         progress_history=_history(draw, measure_keys),
         reporting=draw(_REPORTING),
         workshop=draw(_SOMETIMES_WORKSHOP),
+        partners=joint.partners,
+        cost_sharing=joint.cost_sharing,
+        funding=_fundings(draw, joint),
+        external_milestones=joint.milestones,
     )
 
 
@@ -1676,7 +1898,13 @@ def strategies(
     measures; organigram roles look after existing action fields; the
     progress history is in date order and reports on existing measures;
     some strategies record the template pack they were made with, some a
-    workshop (empty or in any detail). Measures may lack cost, duration or
+    workshop (empty or in any detail). One in four is a joint strategy:
+    partners (no member municipalities) whose figures suit the strategy's
+    ``cost_sharing``, measures and strategy funding shared among some or all
+    of them (see :func:`cost_sharings`); any strategy may have strategy
+    funding and external milestones its measures wait for (``waits_for``),
+    and organigram roles carry states, head counts, departments and former
+    holders. Measures may lack cost, duration or
     staff estimates (see :func:`measures`); for strategies in which much
     more is missing use :func:`thin_strategies`. Schedules and rankings,
     which the library computes, are left out.
@@ -1725,7 +1953,10 @@ def _thin_values(
 
 
 def _thin_strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]) -> Strategy:
-    municipality = _municipality(draw, None)
+    # Not joint (yet): code that renders every document type of a thin strategy
+    # would need to name a partner for the Beschlussvorlage of a joint one.
+    joint = _joint(draw, _municipality(draw, None), partners=False)
+    municipality = joint.municipality
     member_names = [m.name for m in municipality.members]
 
     field_keys = draw(_FIELD_KEYS) if draw(_USUALLY) else []
@@ -1764,17 +1995,21 @@ def _thin_strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence
     for index, measure_key in enumerate(measure_keys):
         field = fields[field_keys.index(draw(st.sampled_from(filled)))]
         planned.append(
-            _measure(
+            _joined(
                 draw,
-                key=measure_key,
-                field_key=field.key,
-                goal_keys=[g.key for g in field.goals],
-                depends_on=measure_keys[:index],
-                stakeholder_keys=people_keys,
-                member_names=member_names,
-                scored_by=scored_by if scoring in ("some", "all") else (),
-                fully_scored=scoring == "all",
-                gaps=gaps,
+                _measure(
+                    draw,
+                    key=measure_key,
+                    field_key=field.key,
+                    goal_keys=[g.key for g in field.goals],
+                    depends_on=measure_keys[:index],
+                    stakeholder_keys=people_keys,
+                    member_names=member_names,
+                    scored_by=scored_by if scoring in ("some", "all") else (),
+                    fully_scored=scoring == "all",
+                    gaps=gaps,
+                ),
+                joint,
             )
         )
     profiled = _subset(draw, measure_keys, max_size=3)
@@ -1802,6 +2037,10 @@ def _thin_strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence
         progress_history=_history(draw, measure_keys) if draw(st.booleans()) else (),
         reporting=draw(st.just(Reporting()) | _REPORTING),
         workshop=draw(_SOMETIMES_WORKSHOP),
+        partners=joint.partners,
+        cost_sharing=joint.cost_sharing,
+        funding=_fundings(draw, joint),
+        external_milestones=joint.milestones,
     )
 
 
@@ -1829,6 +2068,8 @@ def thin_strategies(
       criterion; pairwise comparisons present or not;
     * goals, stakeholders, organigram, profiles, progress history, limits,
       roadmap, maturity check: each present or absent;
+    * strategy funding and external milestones as in :func:`strategies`
+      (thin strategies are never joint ones: they have no partners);
     * the workshop: not recorded, recorded empty, or recorded in any detail;
     * texts (vision, starting point, descriptions): often empty.
 

@@ -89,6 +89,12 @@ def assemble(
     for index, row in enumerate(members):
         _locate(locations, f"municipality.members[{index}]", row)
     data["municipality"] = municipality
+    partner_keys = _keyed(tables, layout.PARTNER, "partners", data, problems, locations)
+    milestone_keys = _keyed(
+        tables, layout.EXTERNE_MEILENSTEINE, "external_milestones", data, problems, locations
+    )
+    _keyed(tables, layout.FOERDERUNG, "funding", data, problems, locations)
+    _sharing_references(tables, layout.FOERDERUNG, partner_keys, problems)
 
     orphans: set[str] = set()
     fields = _fields(tables, problems, locations, orphans)
@@ -96,6 +102,16 @@ def assemble(
     names = {r.values.get("name") for r in members}
     measures = _measures(tables, fields, names, orphans, problems, locations)
     data["measures"] = measures
+    _sharing_references(tables, layout.MASSNAHMEN, partner_keys, problems)
+    for row in tables[layout.MASSNAHMEN]:
+        for key in row.values.get("waits_for", ()):
+            if milestone_keys is not None and key not in milestone_keys:
+                problems.at(
+                    row,
+                    "waits_for",
+                    f"unbekannter externer Meilenstein {key!r} "
+                    f"(Blatt {layout.EXTERNE_MEILENSTEINE})",
+                )
     stakeholder_rows = tables[layout.BETEILIGTE]
     data["stakeholders"] = [_nest(row.values) for row in stakeholder_rows]
     for index, row in enumerate(stakeholder_rows):
@@ -106,6 +122,46 @@ def assemble(
     _indicators(tables, fields, measures, orphans, problems, locations)
     locations["measures"] = (layout.ABHAENGIGKEITEN, None)
     return data, locations
+
+
+def _keyed(
+    tables: dict[str, list[Row]],
+    sheet: str,
+    field: str,
+    data: dict[str, Any],
+    problems: Problems,
+    locations: Locations,
+) -> set[str] | None:
+    """Put the rows of an optional sheet of keyed objects into ``data[field]``.
+
+    Returns:
+        The keys found, or ``None`` when the sheet is missing (the objects
+        then come from the hidden sheet, unchecked here).
+    """
+    if sheet not in tables:
+        return None
+    rows = tables[sheet]
+    data[field] = [_nest(row.values) for row in rows]
+    for index, row in enumerate(rows):
+        _locate(locations, f"{field}[{index}]", row)
+    return set(_unique(rows, problems))
+
+
+def _sharing_references(
+    tables: dict[str, list[Row]], sheet: str, partners: set[str] | None, problems: Problems
+) -> None:
+    """Report partners named in a sharing that the ``Partner`` sheet does not list."""
+    if partners is None:
+        return
+    for row in tables.get(sheet, ()):
+        named = [*row.values.get("sharing.partners", ()), *row.values.get("sharing.shares", {})]
+        path = "sharing.partners"
+        for index, key in enumerate(named):
+            if index >= len(row.values.get("sharing.partners", ())):
+                path = "sharing.shares"
+            if key not in partners:
+                problems.at(row, path, f"unbekannter Partner {key!r} (Blatt {layout.PARTNER})")
+                break
 
 
 def _workshop(

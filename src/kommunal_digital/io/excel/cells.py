@@ -60,6 +60,8 @@ def write_cell(column: Column, value: Any) -> Any:
         return value.label
     if kind == "json":
         return _write_json(value)
+    if kind == "shares":
+        return "\n".join(f"{key}: {weight}" for key, weight in value.items()) or None
     if kind == "money":
         return float(value)
     return value  # int, number, date
@@ -121,6 +123,8 @@ def read_cell(column: Column, raw: object, exact: str | None = None) -> Any:
         return _read_date(label, raw)
     if kind == "json":
         return _read_json(label, raw)
+    if kind == "shares":
+        return _read_shares(label, raw)
     number = _read_number(label, raw, exact)
     if kind == "money":
         return _read_money(label, number)
@@ -196,6 +200,33 @@ def _read_json(label: str, raw: object) -> dict[str, Any]:
             f'{label} muss ein JSON-Objekt sein, z. B. {{"hessen": {{"interkommunal": true}}}}'
         )
     return data
+
+
+def _read_shares(label: str, raw: object) -> dict[str, Decimal]:
+    shares: dict[str, Decimal] = {}
+    for line in _as_text(raw).splitlines():
+        if not line.strip():
+            continue
+        key, colon, number = line.partition(":")
+        key = key.strip()
+        if not colon or not is_key(key):
+            raise CellError(
+                f"{label}: {line.strip()!r} ist kein Anteil; bitte je Zeile "
+                "„Schlüssel: Zahl“, z. B. „stadt: 2“"
+            )
+        if key in shares:
+            raise CellError(f"{label}: der Partner {key!r} steht doppelt")
+        try:
+            weight = Decimal(number.strip().replace(",", "."))
+        except InvalidOperation:
+            weight = Decimal("NaN")
+        if not weight.is_finite() or weight < 0:
+            raise CellError(
+                f"{label}: der Anteil von {key!r} muss eine Zahl ab 0 sein, "
+                f"nicht {number.strip()!r}"
+            )
+        shares[key] = weight
+    return shares
 
 
 def _read_enum(label: str, enum: type[LabelledEnum], raw: object) -> str:

@@ -36,6 +36,7 @@ _NUMBER_FORMATS = {
     "key": "@",
     "text": "@",
     "json": "@",
+    "shares": "@",
 }
 
 Row = dict[str, Any]
@@ -131,6 +132,15 @@ def _rows(sheet: str, strategy: Strategy) -> Iterator[tuple[object, Row]]:
     if sheet == layout.ORTSGEMEINDEN:
         for member in strategy.municipality.members:
             yield member, {}
+    elif sheet == layout.PARTNER:
+        for partner in strategy.partners:
+            yield partner, {}
+    elif sheet == layout.FOERDERUNG:
+        for funding in strategy.funding:
+            yield funding, {}
+    elif sheet == layout.EXTERNE_MEILENSTEINE:
+        for milestone in strategy.external_milestones:
+            yield milestone, {}
     elif sheet == layout.HANDLUNGSFELDER:
         for field in strategy.action_fields:
             yield field, {}

@@ -67,8 +67,11 @@ def import_workbook(path: str | os.PathLike[str]) -> Strategy:
         exact = {}
     kommune = read_kommune(book, shape, exact, problems)
     werkstatt = read_form(book, layout.WERKSTATT, shape, exact, problems)
+    # A missing optional sheet gives no table: its data may still come from the hidden sheet.
     tables = {
-        table.name: read_rows(book, table.name, shape, exact, problems) for table in layout.TABLES
+        table.name: read_rows(book, table.name, shape, exact, problems)
+        for table in layout.TABLES
+        if table.name in shape.columns
     }
     body, locations = assemble(kommune, tables, problems, werkstatt)
     data: dict[str, Any] = {"schema_version": stored.get("schema_version", SCHEMA_VERSION), **body}

@@ -22,16 +22,22 @@ from kommunal_digital.model.labels import (
     StakeholderGroup,
 )
 from kommunal_digital.model.measure import MAX_DURATION_MONTHS
+from kommunal_digital.model.partners import ShareBasis
 
 #: What a cell holds. ``list`` is a list of texts, one per line in the cell;
-#: ``json`` a JSON object written compactly (the extension data).
-Kind = Literal["key", "text", "list", "int", "number", "money", "date", "bool", "enum", "json"]
+#: ``json`` a JSON object written compactly (the extension data); ``shares``
+#: agreed shares by partner key, one ``key: number`` per line.
+Kind = Literal[
+    "key", "text", "list", "int", "number", "money", "date", "bool", "enum", "json", "shares"
+]
 
 #: Key lists a column's dropdown offers: the key columns of other sheets.
 KeySource = Literal["fields", "goals", "measures", "stakeholders"]
 
 KOMMUNE = "Kommune"
 ORTSGEMEINDEN = "Ortsgemeinden"
+#: Table of the partners of a joint strategy (one council each).
+PARTNER = "Partner"
 HANDLUNGSFELDER = "Handlungsfelder"
 ZIELE = "Ziele"
 INDIKATOREN = "Indikatoren"
@@ -39,6 +45,10 @@ MASSNAHMEN = "Maßnahmen"
 ABHAENGIGKEITEN = "Abhängigkeiten"
 BETEILIGTE = "Beteiligte"
 BETEILIGUNG = "Beteiligung"
+#: Table of the money for the strategy as a whole (``Strategy.funding``).
+FOERDERUNG = "Förderung"
+#: Table of the milestones outside the municipality that measures wait for.
+EXTERNE_MEILENSTEINE = "Externe Meilensteine"
 #: Label/value sheet on the workshop the strategy was worked out in.
 WERKSTATT = "Werkstatt"
 #: Table of the sources the strategy draws on (title, web address).
@@ -141,6 +151,7 @@ KOMMUNE_ROWS: tuple[Column, ...] = (
     Column("Beschlossen am", "adopted_on", "date"),
     Column("Vorlagenpaket", "pack.name", "key"),
     Column("Version des Vorlagenpakets", "pack.version"),
+    Column("Kostenteilung", "cost_sharing", "enum", enum=ShareBasis),
 )
 KOMMUNE_HEADERS = ("Angabe", "Wert")
 
@@ -173,11 +184,33 @@ class Form:
 FORMS: tuple[Form, ...] = (Form(KOMMUNE, KOMMUNE_ROWS), Form(WERKSTATT, WERKSTATT_ROWS))
 FORM = {form.name: form for form in FORMS}
 
+
+def _sharing(prefix: str) -> tuple[Column, ...]:
+    """The columns of a cost sharing (of a measure or of strategy funding)."""
+    return (
+        Column("Beteiligte Partner", f"{prefix}partners", "list", 20),
+        Column("Kostenteilung", f"{prefix}basis", "enum", 22, enum=ShareBasis),
+        Column("Vereinbarte Anteile", f"{prefix}shares", "shares", 20),
+    )
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         ORTSGEMEINDEN,
         (
             Column("Name", "name", width=28, required=True),
+            Column("AGS/ARS", "official_key"),
+            Column("Einwohner", "population", "int", low=0),
+            Column("Kostenanteil", "cost_share", "number", low=0),
+        ),
+    ),
+    Table(
+        PARTNER,
+        (
+            _KEY,
+            Column("Name", "name", width=28, required=True),
+            Column("Art", "kind", "enum", 20, required=True, enum=MunicipalityKind),
+            Column("Beschlussgremium", "council", width=24),
             Column("AGS/ARS", "official_key"),
             Column("Einwohner", "population", "int", low=0),
             Column("Kostenanteil", "cost_share", "number", low=0),
@@ -244,6 +277,9 @@ TABLES: tuple[Table, ...] = (
             Column("Kooperation nötig", "budgeting.needs_cooperation", "bool", 14),
             Column("Umsetzung", "budgeting.delivery", "enum", 22, enum=Delivery),
             _EXTENSIONS,
+            # Added later: after the older columns, so that their letters stay.
+            *_sharing("sharing."),
+            Column("Wartet auf", "waits_for", "list", 20),
         ),
     ),
     Table(
@@ -272,6 +308,31 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        FOERDERUNG,
+        (
+            _KEY,
+            Column("Titel", "title", width=32, required=True),
+            Column("Förderprogramm", "programme", "key", 18),
+            Column("Fördergeber", "provider", width=20),
+            Column("Volumen (€)", "amount", "money", 16),
+            Column("Eigenanteil (%)", "own_share", "number", 14, low=0, high=100),
+            Column("Beginn", "start", "date", 14),
+            Column("Ende", "end", "date", 14),
+            *_sharing("sharing."),
+        ),
+    ),
+    Table(
+        EXTERNE_MEILENSTEINE,
+        (
+            _KEY,
+            Column("Titel", "title", width=32, required=True),
+            Column("Verantwortlich", "owner", width=24),
+            Column("Erwartet am", "expected_on", "date", 14),
+            Column("Erreicht am", "reached_on", "date", 14),
+            Column("Anmerkung", "note", width=40),
+        ),
+    ),
+    Table(
         QUELLEN,
         (
             Column("Titel", "title", width=40, required=True),
@@ -290,7 +351,7 @@ VISIBLE_SHEETS = (
     QUELLEN,
 )
 #: Sheets a workbook may lack: workbooks written before they existed still import.
-OPTIONAL_SHEETS = (WERKSTATT, QUELLEN)
+OPTIONAL_SHEETS = (PARTNER, FOERDERUNG, EXTERNE_MEILENSTEINE, WERKSTATT, QUELLEN)
 #: The sheets every workbook must have, in order.
 REQUIRED_SHEETS = tuple(name for name in VISIBLE_SHEETS if name not in OPTIONAL_SHEETS)
 
@@ -310,6 +371,7 @@ ENUMS: tuple[type[LabelledEnum], ...] = (
     Delivery,
     StakeholderGroup,
     Raci,
+    ShareBasis,
 )
 
 #: What the sheets carry, per kind of object: the field paths of the columns
@@ -325,6 +387,8 @@ CARRIED: dict[str, tuple[str, ...]] = {
         *(c.path for c in KOMMUNE_ROWS if not c.path.startswith("municipality.")),
         *(c.path for c in WERKSTATT_ROWS),
         "workshop.sources",
+        # ``partners``, ``funding`` and ``external_milestones`` stay in the hidden
+        # sheet as well: a workbook without their (optional) sheets keeps them.
     ),
     "municipality": (
         "members",
@@ -335,6 +399,9 @@ CARRIED: dict[str, tuple[str, ...]] = {
         ),
     ),
     "member": tuple(c.path for c in TABLE[ORTSGEMEINDEN].columns),
+    "partner": tuple(c.path for c in TABLE[PARTNER].columns),
+    "funding": tuple(c.path for c in TABLE[FOERDERUNG].columns),
+    "external": tuple(c.path for c in TABLE[EXTERNE_MEILENSTEINE].columns),
     "field": ("goals", *(c.path for c in TABLE[HANDLUNGSFELDER].columns)),
     "goal": ("indicators", *(c.path for c in TABLE[ZIELE].columns if c.path[0] != "@")),
     "indicator": tuple(c.path for c in TABLE[INDIKATOREN].columns if c.path[0] != "@"),

@@ -1,7 +1,7 @@
 """What the sheets do not carry, kept in the hidden ``_daten`` sheet.
 
 The sheets hold what a workshop edits. Everything else a strategy holds
-(profiles, roadmap, organigram, schedule, ranking, funding details, and any
+(profiles, roadmap, organigram, schedule, ranking, funding sources, and any
 field a later release adds) is split off the strategy's plain data here,
 object by object, and merged back in on import. Objects are matched by
 their key (member municipalities by name), so the hidden data stays with
@@ -67,6 +67,12 @@ def _objects(data: Data) -> Iterator[tuple[str, str, Data]]:
             yield f"indicator:measure:{key}:{index}", "indicator", indicator
     for stakeholder in data.get("stakeholders", ()):
         yield f"stakeholder:{stakeholder.get('key')}", "stakeholder", stakeholder
+    for partner in data.get("partners", ()):
+        yield f"partner:{partner.get('key')}", "partner", partner
+    for funding in data.get("funding", ()):
+        yield f"funding:{funding.get('key')}", "funding", funding
+    for milestone in data.get("external_milestones", ()):
+        yield f"external:{milestone.get('key')}", "external", milestone
 
 
 def split_residue(data: Data) -> Data:
