@@ -62,11 +62,25 @@ TYPES = (
 
 
 def render(
-    strategy: kd.Strategy, workspace: kd.Workspace, kind: str, measure: str | None = None
+    strategy: kd.Strategy,
+    workspace: kd.Workspace,
+    kind: str,
+    measure: str | None = None,
+    partner: str | None = None,
 ) -> str:
-    """The Markdown text of one document, without pictures (they hold no claims)."""
+    """The Markdown text of one document, without pictures (they hold no claims).
+
+    A joint strategy's Beschlussvorlage is written per partner council: without
+    ``partner`` all of them are rendered, one after the other.
+    """
+    if kind == "beschlussvorlage" and strategy.partners and partner is None:
+        return "\n".join(
+            render(strategy, workspace, kind, partner=p.key) for p in strategy.partners
+        )
     fmt = workspace.output_formats["markdown"]
-    context = kd.document_context(strategy, workspace, kind, measure=measure, today=TODAY)
+    context = kd.document_context(
+        strategy, workspace, kind, measure=measure, partner=partner, today=TODAY
+    )
     template = workspace.template(kind, fmt.template_kind)
     return fmt.render(template, context, {}).decode("utf-8")
 
@@ -153,6 +167,8 @@ def test_thin_strategies_get_documents_that_claim_nothing_unknown(
     money_known = any(
         m.cost.one_off is not None or m.cost.yearly is not None for m in strategy.measures
     ) or any(s.amount is not None for m in strategy.measures for s in m.funding_sources)
+    # Programme money of the strategy as a whole is known money too.
+    money_known = money_known or any(f.amount is not None for f in strategy.funding)
     if strategy.measures and not money_known:
         # Sums and sentences about costs; a year of the schedule in which
         # nothing runs does cost 0 €, so year rows are not checked here.

@@ -1953,9 +1953,7 @@ def _thin_values(
 
 
 def _thin_strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]) -> Strategy:
-    # Not joint (yet): code that renders every document type of a thin strategy
-    # would need to name a partner for the Beschlussvorlage of a joint one.
-    joint = _joint(draw, _municipality(draw, None), partners=False)
+    joint = _joint(draw, _municipality(draw, None))
     municipality = joint.municipality
     member_names = [m.name for m in municipality.members]
 
@@ -2068,8 +2066,9 @@ def thin_strategies(
       criterion; pairwise comparisons present or not;
     * goals, stakeholders, organigram, profiles, progress history, limits,
       roadmap, maturity check: each present or absent;
-    * strategy funding and external milestones as in :func:`strategies`
-      (thin strategies are never joint ones: they have no partners);
+    * partners (a joint strategy), strategy funding and external milestones
+      as in :func:`strategies` (a joint strategy's Beschlussvorlage is
+      written per partner: code rendering it names one);
     * the workshop: not recorded, recorded empty, or recorded in any detail;
     * texts (vision, starting point, descriptions): often empty.
 
