@@ -460,6 +460,18 @@ def test_the_organisation_the_strategy_has_is_the_one_documents_name(
     assert "Funktion" not in decision
 
 
+#: Two measures ranked by dot voting, before an import adds the most voted one.
+TWO_VOTED = kd.Strategy(
+    municipality=MUNICIPALITY,
+    action_fields=(VERWALTUNG,),
+    measures=(
+        kd.Measure("a", "Erste Maßnahme", "verwaltung", votes=3),
+        kd.Measure("b", "Zweite Maßnahme", "verwaltung", votes=2),
+    ),
+    ranking_rule=RankingChoice("punktabfrage"),
+)
+
+
 def test_a_stale_ranking_is_reported_and_recomputed_in_memory(
     workspace: kd.Workspace, tmp_path: Any
 ) -> None:
@@ -467,15 +479,7 @@ def test_a_stale_ranking_is_reported_and_recomputed_in_memory(
 
     from kommunal_digital.cli.main import cli
 
-    two = kd.Strategy(
-        municipality=MUNICIPALITY,
-        action_fields=(VERWALTUNG,),
-        measures=(
-            kd.Measure("a", "Erste Maßnahme", "verwaltung", votes=3),
-            kd.Measure("b", "Zweite Maßnahme", "verwaltung", votes=2),
-        ),
-        ranking_rule=RankingChoice("punktabfrage"),
-    )
+    two = TWO_VOTED
     ranked = kd.workspace.rank(two, workspace)
     assert kd.workspace.derived_freshness(ranked)[0].state == "current"
     # An import adds the measure most participants voted for.
@@ -527,15 +531,7 @@ def test_an_excel_import_that_adds_measures_makes_the_stored_ranking_stale(
     from kommunal_digital.io.excel.export import export_workbook
     from kommunal_digital.io.excel.import_ import import_workbook
 
-    two = kd.Strategy(
-        municipality=MUNICIPALITY,
-        action_fields=(VERWALTUNG,),
-        measures=(
-            kd.Measure("a", "Erste Maßnahme", "verwaltung", votes=3),
-            kd.Measure("b", "Zweite Maßnahme", "verwaltung", votes=2),
-        ),
-        ranking_rule=RankingChoice("punktabfrage"),
-    )
+    two = TWO_VOTED
     path = export_workbook(kd.workspace.rank(two, workspace), tmp_path / "werkstatt.xlsx")
     book = openpyxl.load_workbook(path)
     sheet = book["Maßnahmen"]
