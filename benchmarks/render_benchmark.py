@@ -46,9 +46,11 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    template = kd.get_pack("rlp").document_template("digitalstrategie")
-    assert template is not None
-    context = kd.strategy_context(kd.demo_strategy(), today=dt.date(2027, 3, 31))
+    workspace = kd.open_workspace("rlp")
+    template = workspace.template("digitalstrategie")
+    context = kd.document_context(
+        kd.demo_strategy(workspace), workspace, "digitalstrategie", today=dt.date(2027, 3, 31)
+    )
     bare_docxtpl(template, context)  # warm imports
 
     single_bare, single_ours = [], []

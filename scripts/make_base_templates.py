@@ -769,7 +769,11 @@ def appendix(doc: Document) -> None:
     tag(doc, "if workshop.sources")
     caption(doc, "Quellen")
     tag(doc, "for source in workshop.sources")
-    para(doc, "{{ source.title }}{% if source.url %}: {{ source.url }}{% endif %}", "List Bullet")
+    para(
+        doc,
+        "{{ source.title }}{% if source.url %}: {{ source.url|link }}{% endif %}",
+        "List Bullet",
+    )
     tag(doc, "endfor")
     tag(doc, "endif")
     tag(doc, "endif")

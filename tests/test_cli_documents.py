@@ -166,7 +166,7 @@ def test_build_refuses_to_overwrite(demo_file: Path, tmp_path: Path) -> None:
     ("option", "value", "message"),
     [
         ("--type", "haushaltsplan", "error: unknown document type 'haushaltsplan'"),
-        ("--format", "pdf", "error: unknown output format 'pdf'"),
+        ("--format", "odt", "error: unknown output format 'odt'"),
         ("--pack", "gibtsnicht", "error: no pack named 'gibtsnicht' is registered"),
     ],
 )

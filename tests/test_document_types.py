@@ -410,8 +410,8 @@ def test_unknown_names_are_listed(
 ) -> None:
     with pytest.raises(kd.DocumentError, match=r"unknown document type 'flyer' \(known: "):
         kd.build_documents(demo, tmp_path, workspace, document_types=["flyer"])
-    with pytest.raises(kd.DocumentError, match="unknown output format 'pdf'"):
-        kd.build_documents(demo, tmp_path, workspace, formats=["pdf"])
+    with pytest.raises(kd.DocumentError, match="unknown output format 'odt'"):
+        kd.build_documents(demo, tmp_path, workspace, formats=["odt"])
 
 
 def test_pack_without_markdown_template_names_what_is_missing(

@@ -266,5 +266,5 @@ def test_context_as_json_and_plugin_formats(workspace: kd.Workspace, tmp_path: P
     isolated = kd.open_workspace(entry_points=False, plugins=[Plugin()])
     out = kd.render_document(demo, tmp_path / "k.txt", isolated, document_type="kurz")
     assert out.read_text(encoding="utf-8") == demo.municipality.name
-    with pytest.raises(kd.DocumentError, match=r"no output format for the suffix '\.pdf'"):
-        kd.render_document(demo, tmp_path / "x.pdf", workspace)
+    with pytest.raises(kd.DocumentError, match=r"no output format for the suffix '\.odt'"):
+        kd.render_document(demo, tmp_path / "x.odt", workspace)

@@ -82,7 +82,7 @@ def render(
         strategy, workspace, kind, measure=measure, partner=partner, today=TODAY
     )
     template = workspace.template(kind, fmt.template_kind)
-    return fmt.render(template, context, {}).decode("utf-8")
+    return fmt.produce(template, context, {}).decode("utf-8")
 
 
 def prepared(strategy: kd.Strategy, workspace: kd.Workspace) -> kd.Strategy:
@@ -349,7 +349,10 @@ def test_workshop_and_members_appear_only_as_recorded(workspace: kd.Workspace) -
     assert "im Format „Digital-Werkstatt“ am 14. März 2026 erarbeitet" in strategie  # rlp wording
     assert "Teilnehmende: Verwaltung und Gemeinderat (insgesamt 23 Personen)." in strategie
     assert "Moderation: Entwicklungsagentur." in strategie
-    assert "- Protokoll der Werkstatt: <https://example.org/protokoll.pdf>" in strategie
+    assert (
+        "- Protokoll der Werkstatt: [https://example.org/protokoll.pdf]"
+        "(https://example.org/protokoll.pdf)" in strategie
+    )
     assert "Dorf-App (für Oberdorf)" in strategie
     assert "| Gilt für | Oberdorf |" in texts["steckbrief/app"]
     assert "| Gilt für | alle Mitgliedsgemeinden |" in texts["steckbrief/akte"]

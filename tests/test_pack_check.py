@@ -99,7 +99,7 @@ def test_unknown_template_variable_and_syntax(pack: Path) -> None:
     ]
     make_template(template, "{% for m in measures %}")
     assert messages(pack) == [
-        "templates/digitalstrategie.docx: template syntax error: "
+        "templates/digitalstrategie.docx: template syntax error (the body): "
         "Unexpected end of template. Jinja was looking for the following "
         "tags: 'endfor' or 'else'. The innermost block that needs to be "
         "closed is 'for'."
@@ -243,3 +243,103 @@ def test_cli_pack_new_check_and_plugins(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "kommunal_digital.builtin" in result.output
     assert "kd_ranking_rules" in result.output
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ("{% include 'kopf.docx' %}", "include"),
+        ("{% import 'makros' as m %}", "import"),
+        ("{% from 'makros' import zeile %}", "from ... import"),
+        ("{% extends 'basis' %}", "extends"),
+    ],
+)
+def test_file_tags_in_a_word_template_are_a_problem_not_a_traceback(
+    pack: Path, tag: str, name: str
+) -> None:
+    make_template(
+        pack / "templates" / "digitalstrategie.docx",
+        "Digitalstrategie {{ municipality.name }}",
+        f"Anlage & Verweise: {tag}",
+        "Schluss",
+    )
+    result = CliRunner().invoke(cli, ["pack", "check", str(pack)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (
+        "templates/digitalstrategie.docx: refused by the sandbox (the body, paragraph "
+        f'"Anlage & Verweise: {tag}"): {{% {name} %}} is not allowed: templates cannot read '
+        "other templates or files"
+    ) in result.output
+    assert "probe: 1 problem" in result.output
+
+
+def test_file_tags_in_headers_footers_and_properties_name_the_part(pack: Path) -> None:
+    import docx
+
+    template = pack / "templates" / "digitalstrategie.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ municipality.name }}")
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Kopf {% include 'kopf' %}"
+    section.footer.paragraphs[0].text = "Seite {{ document.date|unbekannt }}"
+    document.core_properties.title = "{% import 'titel' as t %}"
+    document.save(str(template))
+    assert messages(pack) == [
+        "templates/digitalstrategie.docx: refused by the sandbox (header 1, paragraph "
+        "\"Kopf {% include 'kopf' %}\"): {% include %} is not allowed: templates cannot read "
+        "other templates or files",
+        "templates/digitalstrategie.docx: uses the filter 'unbekannt' (footer 1, paragraph "
+        '"Seite {{ document.date|unbekannt }}"), which is neither built in nor added by a '
+        "plugin of this pack",
+        "templates/digitalstrategie.docx: refused by the sandbox (document property 'title'): "
+        "{% import %} is not allowed: templates cannot read other templates or files",
+    ]
+
+
+def test_a_tag_in_a_table_cell_quotes_the_cell_paragraph(pack: Path) -> None:
+    import docx
+
+    template = pack / "templates" / "digitalstrategie.docx"
+    document = docx.Document()
+    document.add_paragraph("Übersicht")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(1, 1).text = "Summe {% extends 'x' %}"
+    document.save(str(template))
+    assert messages(pack) == [
+        "templates/digitalstrategie.docx: refused by the sandbox (the body, paragraph "
+        "\"Summe {% extends 'x' %}\" (table 1, row 2, column 2)): {% extends %} is not "
+        "allowed: templates cannot read "
+        "other templates or files"
+    ]
+
+
+def test_file_tags_in_a_markdown_template_name_the_line(pack: Path) -> None:
+    (pack / "templates" / "kurz.md").write_text(
+        "# {{ municipality.name }}\n\nVorwort\n{% include 'anhang.md' %}\n", encoding="utf-8"
+    )
+    manifest = pack / "pack.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + 'digitalstrategie-markdown = "templates/kurz.md"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["pack", "check", str(pack)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert (
+        "templates/kurz.md: refused by the sandbox (line 4): {% include %} is not allowed: "
+        "templates cannot read other templates or files"
+    ) in result.output
+
+
+def test_an_unknown_filter_is_reported_with_its_paragraph(pack: Path) -> None:
+    make_template(
+        pack / "templates" / "digitalstrategie.docx",
+        "{{ municipality.name|gross }} und {{ municipality.name|upper }}",
+    )
+    assert messages(pack) == [
+        "templates/digitalstrategie.docx: uses the filter 'gross' (the body, paragraph "
+        '"{{ municipality.name|gross }} und {{ municipality.name|upper }}"), which is neither '
+        "built in nor added by a plugin of this pack"
+    ]

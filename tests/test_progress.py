@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import kommunal_digital as kd
@@ -238,6 +238,15 @@ def test_finishing_a_measure_never_lowers_a_parent(
     if not strategy.measures:
         return
     key = data.draw(st.sampled_from([m.key for m in strategy.measures]))
+    chosen = strategy.measure(key)
+    # A dropped measure whose cost is unknown counts again once finished;
+    # its unknown weight switches cost-weighted figures to equal weights
+    # (unknown is not zero), a different basis the figures say they use.
+    assume(
+        weighting is not Weighting.COST
+        or chosen.status is not MeasureStatus.VERWORFEN
+        or (chosen.cost.one_off is not None and chosen.cost.yearly is not None)
+    )
     finished = tuple(
         attrs.evolve(m, status=DONE, progress=100) if m.key == key else m for m in strategy.measures
     )

@@ -170,8 +170,13 @@ def test_model_refuses_characters_word_cannot_hold(
     assert f"U+{ord(bad):04X}" in caught.value.reason
 
 
+#: Bell and form feed are breaks (docxtpl's Listing), not removed.
+BREAKS = ("\a", "\f")
+REMOVED = [c for c in FORBIDDEN if c not in BREAKS]
+
+
 @settings(max_examples=30, deadline=None)
-@given(text=hostile_texts, bad=st.lists(st.sampled_from(FORBIDDEN), min_size=1, max_size=3))
+@given(text=hostile_texts, bad=st.lists(st.sampled_from(REMOVED), min_size=1, max_size=3))
 def test_plugin_context_control_characters_are_removed(
     tmp_path_factory: pytest.TempPathFactory, text: str, bad: list[str]
 ) -> None:
@@ -184,6 +189,21 @@ def test_plugin_context_control_characters_are_removed(
     clean = _normalised("".join(c for c in dirty if c not in FORBIDDEN))
     assert _paragraphs(data)[0] == f"[{clean}]"
     assert render_text("{{ v }}", {"v": dirty}, name="v.txt", finalize=_verbatim) == clean
+
+
+def test_bell_and_form_feed_break_instead_of_gluing_words(tmp_path: Path) -> None:
+    # In Word a bell starts a new paragraph and a form feed a new page (as
+    # docxtpl's Listing does); in text formats both become a line break.
+    template = make_template(tmp_path / "t.docx", "[{{ v }}]")
+    data = render_docx_bytes(template, {"v": "Absatz 1\aAbsatz 2\fSeite 2"})
+    _assert_valid_docx(data)
+    paragraphs = _paragraphs(data)
+    assert paragraphs[:2] == ["[Absatz 1", "Absatz 2"]
+    assert paragraphs[-1] == "Seite 2]"
+    body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    assert body.count('<w:br w:type="page"/>') == 1
+    text = render_text("{{ v }}", {"v": "Absatz 1\aAbsatz 2\fSeite 2"}, name="v.txt")
+    assert text == "Absatz 1\nAbsatz 2\nSeite 2"
 
 
 def _verbatim(value: object) -> object:

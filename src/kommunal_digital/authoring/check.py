@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
+from jinja2.exceptions import SecurityError
 
 from kommunal_digital.documents.contexts import BUILTIN_DOCUMENT_TYPES
+from kommunal_digital.documents.contributions import BUILTIN_PICTURES
+from kommunal_digital.documents.docx_errors import docx_error_location, part_label
 from kommunal_digital.documents.environment import hide_block_lines, make_environment
 from kommunal_digital.errors import InputFileError, KommunalDigitalError, PackError
 from kommunal_digital.packs.archive import check_zip
+from kommunal_digital.packs.assets import asset_type, load_asset
 from kommunal_digital.packs.chain import with_parents
 from kommunal_digital.packs.data import DATA_KINDS
 from kommunal_digital.packs.manifest import EXCLUDE_ALL
 from kommunal_digital.packs.pack import TemplatePack, load_pack
 from kommunal_digital.workspace.workspace import TEMPLATE_KINDS, DocumentType, template_name
 
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+
 __all__ = [
     "CONTEXT_VARIABLES",
     "PackProblem",
+    "builtin_filter_names",
     "check_pack",
     "lint_template",
     "lint_text_template",
@@ -31,6 +41,23 @@ __all__ = [
 
 #: Top-level variables of the Digitalstrategie render context (docs/render-context.md).
 CONTEXT_VARIABLES = BUILTIN_DOCUMENT_TYPES[0].variables
+
+# docxtpl puts each paragraph on a line of its own before compiling, so a
+# Jinja line number points at a paragraph (documents/template_cache.py).
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+# The document properties docxtpl renders as templates.
+_PROPERTIES = ("title", "subject", "author", "comments", "identifier", "language")
+_PARTS = ("the body", "header", "footer", "the footnotes")
+
+
+@functools.cache
+def builtin_filter_names() -> frozenset[str]:
+    """The names of the filters every template has: Jinja's, the German ones, ``bild``, ``link``.
+
+    A plugin's filter (hook ``kd_template_filters``) cannot take one of them.
+    """
+    return frozenset(make_environment().filters)
 
 
 @attrs.frozen
@@ -49,30 +76,161 @@ class PackProblem:
         return f"{self.where}: {self.message}"
 
 
-def lint_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES) -> list[str]:
-    """Check a .docx template's Jinja syntax and its variables against the context.
+def lint_template(
+    path: Path,
+    variables: frozenset[str] = CONTEXT_VARIABLES,
+    *,
+    filters: Collection[str] = (),
+) -> list[str]:
+    """Check a .docx template's Jinja syntax, variables and filters.
+
+    The body, headers, footers, footnotes and the document properties are
+    checked; a problem names the part and quotes the paragraph it sits in.
 
     Args:
         path: The Word template.
         variables: The top-level variables the template may use (those of
             its document type); empty: not checked.
+        filters: The names of the filters plugins add for the pack (the
+            keys of ``workspace.template_filters``); a filter that is
+            neither one of them nor built in is reported.
 
     Returns:
         One message per problem (empty when the template is fine).
     """
+    return _lint_word(path, variables, filters, frozenset())
+
+
+def _lint_word(
+    path: Path, variables: frozenset[str], filters: Collection[str], svg: frozenset[str]
+) -> list[str]:
+    """:func:`lint_template`, also reporting uses of the pack's SVG pictures ``svg``."""
     from docx.opc.exceptions import PackageNotFoundError  # lazy: lxml
     from docxtpl import DocxTemplate  # lazy: heavy
 
     try:
-        template = DocxTemplate(str(path))
-        undeclared = template.get_undeclared_template_variables(jinja_env=make_environment())
-    except jinja2.TemplateSyntaxError as exc:
-        return [f"template syntax error: {exc.message}"]
+        sources = _word_sources(DocxTemplate(str(path)))
     except PackageNotFoundError:
         return ["not a Word (.docx) document"]
     except (KeyError, ValueError, OSError) as exc:
         return [f"cannot be read: {exc}"]
-    return _unknown_variables(set(undeclared), variables)
+    env = make_environment()
+    known = builtin_filter_names() | frozenset(filters)
+    problems: list[str] = []
+    used: set[str] = set()
+    for part, source, original in sources:
+        place = functools.partial(_paragraph_place, part, source, original)
+        try:
+            tree = env.parse(source)
+            problems.extend(_unknown_filters(tree, known, env.tests, place))
+            problems.extend(_svg_pictures(tree, svg, place))
+            used |= _undeclared(env, tree)
+        except jinja2.TemplateError as exc:
+            problems.append(_compile_problem(exc, place(getattr(exc, "lineno", None))))
+    return problems + _unknown_variables(used, variables)
+
+
+def _svg_pictures(
+    tree: nodes.Template, svg: frozenset[str], place: Callable[[int | None], str]
+) -> list[str]:
+    """Places where a Word template shows an SVG picture, which Word documents cannot hold."""
+    problems = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr):
+            target, name = node.node, node.attr
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            target, name = node.node, node.arg.value
+        else:
+            continue
+        if isinstance(target, nodes.Name) and target.name == "images" and name in svg:
+            problems.append(
+                f"shows the SVG picture {name!r} ({place(node.lineno)}); Word documents take "
+                "PNG or JPEG pictures only, so ship a PNG of it"
+            )
+    return problems
+
+
+def _word_sources(template: DocxTemplate) -> list[tuple[str, str, str]]:
+    """The parts of a Word template docxtpl compiles, as (part, compiled source, original)."""
+    template.init_docx()
+    raw = [(part_label("/word/document.xml"), template.get_xml())]
+    for uri in (template.HEADER_URI, template.FOOTER_URI):
+        raw.extend(
+            (part_label(str(part.partname)), template.get_part_xml(part))
+            for _, part in template.get_headers_footers(uri)
+        )
+    for part in template.docx.part.package.parts:
+        if part.content_type == _FOOTNOTES:
+            blob = part.blob
+            raw.append(
+                (
+                    part_label(str(part.partname)),
+                    blob.decode("utf-8") if isinstance(blob, bytes) else blob,
+                )
+            )
+    sources = [
+        (label, _PARAGRAPH.sub(r"\n<w:p\1", template.patch_xml(xml)), xml) for label, xml in raw
+    ]
+    for name in _PROPERTIES:
+        value = getattr(template.docx.core_properties, name)
+        if value:
+            sources.append((f"document property {name!r}", value, ""))
+    return sources
+
+
+def _paragraph_place(part: str, source: str, original: str, lineno: int | None) -> str:
+    """Name the part, quote the paragraph and give the table cell of a line of compiled XML."""
+    if part.startswith("document property"):
+        return part
+    return docx_error_location(source, lineno, part, original or None).removeprefix("in ")
+
+
+def _compile_problem(error: jinja2.TemplateError, place: str) -> str:
+    where = f" ({place})" if place else ""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        if place.startswith(_PARTS) and (error.message or "").startswith("Unexpected end"):
+            # Jinja points at the last paragraph, not at the block left open.
+            where = f" ({place.partition(',')[0]})"
+        return f"template syntax error{where}: {error.message}"
+    if isinstance(error, SecurityError):
+        return f"refused by the sandbox{where}: {error}"
+    return f"template error{where}: {error}"
+
+
+def _placeholder(value: object, *args: object, **kwargs: object) -> object:
+    return value
+
+
+def _undeclared(env: jinja2.Environment, tree: nodes.Template) -> set[str]:
+    """The template's undeclared variables; its filters and tests are checked separately."""
+    # Finding the variables compiles the template, which fails at the first
+    # unknown filter or test; those are reported on their own, with their place.
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        registry = env.filters if isinstance(node, nodes.Filter) else env.tests
+        registry.setdefault(node.name, _placeholder)
+    return meta.find_undeclared_variables(tree)
+
+
+def _unknown_filters(
+    tree: nodes.Template,
+    filters: Collection[str],
+    tests: Collection[str],
+    place: Callable[[int | None], str],
+) -> list[str]:
+    problems = []
+    seen: set[tuple[str, str]] = set()
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        kind, known = ("filter", filters) if isinstance(node, nodes.Filter) else ("test", tests)
+        if node.name in known or (kind, node.name) in seen:
+            continue
+        seen.add((kind, node.name))
+        remedy = (
+            "which is neither built in nor added by a plugin of this pack"
+            if kind == "filter"
+            else "which Jinja does not have"
+        )
+        problems.append(f"uses the {kind} {node.name!r} ({place(node.lineno)}), {remedy}")
+    return problems
 
 
 def _check_paths(root: Path) -> list[PackProblem]:
@@ -93,15 +251,17 @@ def check_pack(
     packs: Mapping[str, TemplatePack],
     document_types: Mapping[str, DocumentType],
     supplied: Collection[tuple[str, str]] = (),
+    filters: Collection[str] = (),
 ) -> list[PackProblem]:
-    """Validate a pack folder or zip: manifest, data, references, templates, paths.
+    """Validate a pack folder or zip: manifest, data, references, templates, pictures, paths.
 
     Every problem found is reported; nothing stops at the first one except a
     manifest that cannot be read at all. Besides defects in what the pack
     has, it reports what it lacks: a document type without a Word or a
     Markdown template (own, inherited or from ``supplied``), which
     ``build`` could not write, and ``[exclude]`` keys that name nothing
-    inherited.
+    inherited. Each picture in ``[assets]`` is checked on its own (name,
+    path, type, size; see :mod:`kommunal_digital.packs.assets`).
 
     Args:
         path: The pack folder or zip file.
@@ -111,6 +271,8 @@ def check_pack(
             checked against (``installation.document_types()``).
         supplied: Templates plugins supply for the pack, as (document type,
             template kind) pairs (the keys of ``workspace.templates``).
+        filters: The names of the filters plugins add for the pack (the
+            keys of ``workspace.template_filters``); templates may use them.
     """
     source = Path(path)
     problems: list[PackProblem] = []
@@ -170,7 +332,8 @@ def check_pack(
                     "which the pack does not have",
                 )
             )
-    problems.extend(_check_templates(pack, document_types))
+    problems.extend(_check_templates(pack, document_types, filters))
+    problems.extend(_check_assets(pack, chained))
     if chained:
         problems.extend(_missing_templates(pack, document_types, supplied))
     return problems
@@ -235,26 +398,41 @@ def _missing_templates(
     return problems
 
 
-def lint_text_template(path: Path, variables: frozenset[str] = CONTEXT_VARIABLES) -> list[str]:
-    """Check a Markdown (Jinja text) template's syntax and variables against the context.
+def lint_text_template(
+    path: Path,
+    variables: frozenset[str] = CONTEXT_VARIABLES,
+    *,
+    filters: Collection[str] = (),
+) -> list[str]:
+    """Check a Markdown (Jinja text) template's syntax, variables and filters.
 
     Args:
         path: The text template.
         variables: The top-level variables the template may use (those of
             its document type); empty: not checked.
+        filters: The names of the filters plugins add for the pack, see
+            :func:`lint_template`.
 
     Returns:
         One message per problem (empty when the template is fine).
     """
     try:
         source = path.read_text(encoding="utf-8")
-        env = make_environment()
-        undeclared = meta.find_undeclared_variables(env.parse(hide_block_lines(source)))
-    except jinja2.TemplateSyntaxError as exc:
-        return [f"template syntax error (line {exc.lineno}): {exc.message}"]
     except (OSError, UnicodeDecodeError) as exc:
         return [f"cannot be read: {exc}"]
-    return _unknown_variables(undeclared, variables)
+    env = make_environment()
+
+    def place(lineno: int | None) -> str:
+        return f"line {lineno}" if lineno else ""
+
+    known = builtin_filter_names() | frozenset(filters)
+    try:
+        tree = env.parse(hide_block_lines(source))
+        unknown = _unknown_filters(tree, known, env.tests, place)
+        used = _undeclared(env, tree)
+    except jinja2.TemplateError as exc:
+        return [_compile_problem(exc, place(getattr(exc, "lineno", None)))]
+    return [*unknown, *_unknown_variables(used, variables)]
 
 
 def _unknown_variables(used: set[str], variables: frozenset[str]) -> list[str]:
@@ -267,8 +445,50 @@ def _unknown_variables(used: set[str], variables: frozenset[str]) -> list[str]:
     ]
 
 
-def _check_templates(pack: Any, types: Mapping[str, DocumentType]) -> list[PackProblem]:
+def _check_assets(pack: TemplatePack, chained: bool) -> list[PackProblem]:
     problems = []
+    for name, relative in pack.manifest.assets.items():
+        where = f"assets.{name}"
+        if name in BUILTIN_PICTURES:
+            problems.append(
+                PackProblem(
+                    where,
+                    "the name is taken by a built-in picture "
+                    f"({', '.join(sorted(BUILTIN_PICTURES))}); give the picture another name",
+                )
+            )
+        try:
+            path = pack.resolve(relative)
+        except PackError as exc:
+            problems.append(PackProblem(where, str(exc)))
+            continue
+        try:
+            load_asset(path)
+        except PackError as exc:
+            problems.append(PackProblem(relative, f"picture {name!r}: {exc}"))
+    if chained and not problems:
+        # The inherited pictures and the total size of all of them.
+        try:
+            pack.asset_data()
+        except PackError as exc:
+            problems.append(PackProblem("assets", str(exc)))
+    return problems
+
+
+def _svg_names(pack: TemplatePack) -> frozenset[str]:
+    """The names of the SVG pictures of a pack (with inherited ones); empty if any is broken."""
+    try:
+        pictures = pack.asset_data()
+    except PackError:
+        return frozenset()  # reported with the pictures
+    return frozenset(name for name, data in pictures.items() if asset_type(data) == "svg")
+
+
+def _check_templates(
+    pack: TemplatePack, types: Mapping[str, DocumentType], filters: Collection[str]
+) -> list[PackProblem]:
+    problems = []
+    svg = _svg_names(pack)
     for name, relative in pack.manifest.documents.items():
         document_type, _, kind = name.partition("-")
         kind = kind or "docx"
@@ -296,6 +516,9 @@ def _check_templates(pack: Any, types: Mapping[str, DocumentType]) -> list[PackP
             problems.append(PackProblem(relative, "template not found"))
             continue
         variables = types[document_type].variables
-        lint = lint_template if kind == "docx" else lint_text_template
-        problems.extend(PackProblem(relative, m) for m in lint(template, variables))
+        if kind == "docx":
+            found = _lint_word(template, variables, filters, svg)
+        else:
+            found = lint_text_template(template, variables, filters=filters)
+        problems.extend(PackProblem(relative, m) for m in found)
     return problems

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     # The namespaces are imported on first access; this tells the type checker.
     import kommunal_digital.batch
+    import kommunal_digital.documents
 
 __all__ = ["batch"]
 
@@ -121,8 +122,8 @@ def _table(result: kd.batch.BatchResult) -> Any:
     "formats",
     multiple=True,
     metavar="FORMAT",
-    help="Output format: docx, markdown, html or json (repeat or separate with commas); "
-    "docx by default.",
+    help="Output format: docx, pdf, markdown, html or json (repeat or separate with commas); "
+    "docx by default. pdf needs LibreOffice and writes only the PDFs; docx,pdf writes both.",
 )
 @click.option(
     "--workers",
@@ -161,8 +162,12 @@ def batch(
     )
 
     chosen = _sources(sources)
+    wanted = split_list(formats) or ("docx",)
     with reported():
         installation()  # plugins left out are named once here, not by every worker
+        if "pdf" in wanted:
+            # Without LibreOffice every file would fail for it; say so once, up front.
+            kd.documents.find_soffice()
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -183,7 +188,7 @@ def batch(
             out_dir,
             executor=pool,
             pack=pack,
-            formats=split_list(formats) or ("docx",),
+            formats=wanted,
             force=force,
             today=today,
             progress=advance,

@@ -58,8 +58,9 @@ _DATE_HELP = "The date printed in the documents (YYYY-MM-DD); today by default."
     "formats",
     multiple=True,
     metavar="FORMAT",
-    help="An output format: docx, markdown, html or json (repeat it or separate with "
-    "commas); docx by default.",
+    help="An output format: docx, pdf, markdown, html or json (repeat it or separate with "
+    "commas); docx by default. pdf needs LibreOffice and writes only the PDFs; "
+    "docx,pdf writes both.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files of an earlier run.")
 @date_option("--date", "today", help=_DATE_HELP)
@@ -180,9 +181,11 @@ def _refuse_organisation_errors(
         )
 
 
-@click.command(help="Render one document of a strategy file (Word, Markdown, HTML or JSON).")
+@click.command(help="Render one document of a strategy file (Word, PDF, Markdown, HTML or JSON).")
 @strategy_argument
-@out_file_option("The file to write; its suffix (.docx, .md, .html, .json) decides the format.")
+@out_file_option(
+    "The file to write; its suffix (.docx, .pdf, .md, .html, .json) decides the format."
+)
 @pack_option
 @click.option(
     "--type",
@@ -191,7 +194,11 @@ def _refuse_organisation_errors(
     show_default=True,
     help="Document type.",
 )
-@click.option("--format", "output_format", help="Output format, instead of the suffix's.")
+@click.option(
+    "--format",
+    "output_format",
+    help="Output format, instead of the suffix's (pdf needs LibreOffice).",
+)
 @click.option("--measure", help="The measure's key, for the steckbrief of one measure.")
 @click.option(
     "--partner",

@@ -86,16 +86,22 @@ def pack_check(path: Path) -> None:
     with reported():
         installed = installation()
         supplied: list[tuple[str, str]] = []
+        filters: list[str] = []
         try:
             # The types this pack's workspace knows (plugins are scoped to packs),
-            # and the templates its plugins supply.
+            # the templates its plugins supply and the filters they add.
             opened = installed.workspace(path)
             types = dict(opened.document_types)
             supplied = list(opened.templates)
+            filters = list(opened.template_filters)
         except kd.KommunalDigitalError:
             types = installed.document_types()  # the pack itself is broken: check_pack says how
         problems = kd.authoring.check_pack(
-            path, packs=installed.packs, document_types=types, supplied=supplied
+            path,
+            packs=installed.packs,
+            document_types=types,
+            supplied=supplied,
+            filters=filters,
         )
     for problem in problems:
         click.echo(str(problem))

@@ -17,7 +17,9 @@ from kommunal_digital.documents.council import (
     beschlussvorlage_context,
     partner_beschlussvorlage_context,
 )
+from kommunal_digital.documents.formats import BUILTIN_OUTPUT_FORMATS
 from kommunal_digital.documents.numbering import measure_numbers
+from kommunal_digital.documents.pdf import convert_to_pdf, find_soffice
 from kommunal_digital.errors import DocumentError, KommunalDigitalError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.model import Strategy
@@ -102,7 +104,7 @@ def _render(
         if images is None:
             images = document_images(strategy, workspace)
         pictures = images
-    return chosen.render(template, context, pictures)
+    return chosen.produce(template, context, pictures, workspace.template_filters)
 
 
 def _check_measure(
@@ -191,8 +193,9 @@ def render_document(
             or ``"steckbrief"``.
         force: Overwrite an existing output file.
         today: The date printed in the document; today by default.
-        output_format: A registered format (``docx``, ``markdown``, ``html``,
-            ``json``, ...); by default the one whose suffix ``output`` has.
+        output_format: A registered format (``docx``, ``pdf``, ``markdown``,
+            ``html``, ``json``, ...); by default the one whose suffix ``output``
+            has. ``pdf`` needs LibreOffice (see :func:`convert_to_pdf`).
         measure: The measure's key, for types written per measure
             (``steckbrief``).
         partner: The partner's key, for the Beschlussvorlage of a joint
@@ -309,6 +312,120 @@ def _pictures(strategy: Strategy, out_dir: Path, workspace: Workspace) -> dict[P
     return {out_dir / PICTURE_FOLDER / name: data for name, data in pictures.items()}
 
 
+#: The built-in Word and PDF formats: a build converts the PDFs of the
+#: built-in format in one LibreOffice run from Word documents (a format a
+#: plugin registers under the name ``pdf`` renders each document itself).
+_WORD = next(f for f in BUILTIN_OUTPUT_FORMATS if f.name == "docx")
+_PDF = next(f for f in BUILTIN_OUTPUT_FORMATS if f.name == "pdf")
+#: At most this many documents go to one LibreOffice run, so a run that
+#: fails or runs out of time fails no more than these.
+_PDF_RUN = 40
+
+#: A build job: type, format, measure key, partner key.
+_Job = tuple[DocumentType, OutputFormat, str | None, str | None]
+#: A document regardless of its format: type name, measure key, partner key.
+_Key = tuple[str, str | None, str | None]
+
+
+def _produce(
+    strategy: Strategy,
+    workspace: Workspace,
+    kind: DocumentType,
+    fmt: OutputFormat,
+    measure: str | None,
+    partner: str | None,
+    *,
+    today: dt.date | None,
+    images: Mapping[str, bytes] | None,
+    reported_as: str | None = None,
+) -> bytes | DocumentFailure:
+    """One document's bytes, or its failure (reported in ``reported_as``, else in ``fmt``)."""
+    try:
+        return _render(
+            strategy,
+            workspace,
+            kind,
+            fmt,
+            today=today,
+            measure=measure,
+            images=images,
+            partner=partner,
+        )
+    except KommunalDigitalError as error:
+        return DocumentFailure(kind.name, reported_as or fmt.name, measure, str(error), partner)
+    finally:
+        if gc.get_freeze_count():
+            # docxtpl leaves object cycles behind; where the long-lived
+            # objects are frozen (batch workers) collecting them after
+            # each document is cheap and keeps memory flat.
+            gc.collect()
+
+
+def _pdf_documents(
+    strategy: Strategy,
+    workspace: Workspace,
+    jobs: Mapping[int, _Job],
+    word: Mapping[_Key, bytes],
+    *,
+    today: dt.date | None,
+    images: Mapping[str, bytes] | None,
+) -> tuple[dict[int, bytes], dict[int, DocumentFailure]]:
+    """The PDFs of a build's ``pdf`` jobs (by job index), and those that failed.
+
+    Each document's Word file (the one the build wrote anyway, else
+    rendered here) is converted with the others in one LibreOffice run of
+    up to ``_PDF_RUN`` documents; LibreOffice starts in about two seconds,
+    a document converts in a fraction of one.
+    """
+
+    def failure(index: int, message: str) -> DocumentFailure:
+        kind, fmt, measure, partner = jobs[index]
+        return DocumentFailure(kind.name, fmt.name, measure, message, partner)
+
+    try:
+        find_soffice()
+    except DocumentError as error:
+        return {}, {index: failure(index, str(error)) for index in jobs}
+    failures: dict[int, DocumentFailure] = {}
+    sources: dict[int, bytes] = {}
+    for index, (kind, fmt, measure, partner) in jobs.items():
+        found = word.get((kind.name, measure, partner))
+        if found is None:
+            produced = _produce(
+                strategy,
+                workspace,
+                kind,
+                _WORD,
+                measure,
+                partner,
+                today=today,
+                images=images,
+                reported_as=fmt.name,
+            )
+            if isinstance(produced, DocumentFailure):
+                failures[index] = produced
+                continue
+            found = produced
+        sources[index] = found
+    converted: dict[int, bytes] = {}
+    pending = list(sources)
+    for start in range(0, len(pending), _PDF_RUN):
+        run = pending[start : start + _PDF_RUN]
+        try:
+            pdfs = convert_to_pdf({str(index): sources[index] for index in run}, partial=True)
+        except DocumentError as error:
+            failures.update({index: failure(index, str(error)) for index in run})
+            continue
+        for index in run:
+            if str(index) in pdfs:
+                converted[index] = pdfs[str(index)]
+            else:
+                failures[index] = failure(
+                    index, "LibreOffice produced no PDF from the rendered Word document"
+                )
+    return converted, failures
+
+
 def build_documents(
     strategy: Strategy,
     out_dir: str | os.PathLike[str],
@@ -338,6 +455,15 @@ def build_documents(
 
     A context extension that fails or adds a variable the context has
     already fails the documents it extends, like any other document error.
+
+    PDF (format ``pdf``) is the Word document converted by LibreOffice
+    (see :func:`convert_to_pdf`). The build
+    converts all its PDFs together, in one LibreOffice run per 40
+    documents, from the Word documents it renders anyway or renders for
+    the purpose; ``formats=("pdf",)`` writes only the PDFs, ``("docx",
+    "pdf")`` both. Without LibreOffice, or when a run fails, every PDF
+    affected is a failure with the reason (what to install, the time limit
+    that ran out) and the other formats are still written.
 
     Args:
         strategy: The strategy.
@@ -391,34 +517,33 @@ def build_documents(
     images = None
     if any(f.needs_template for f in chosen_formats):
         images = document_images(strategy, workspace)
-    rendered: list[tuple[Path, bytes]] = []
-    failures: list[DocumentFailure] = []
-    for (kind, fmt, measure, partner), target in zip(jobs, targets, strict=True):
-        try:
-            data = _render(
-                strategy,
-                workspace,
-                kind,
-                fmt,
-                today=today,
-                measure=measure,
-                images=images,
-                partner=partner,
-            )
-        except KommunalDigitalError as error:
-            failures.append(DocumentFailure(kind.name, fmt.name, measure, str(error), partner))
+    outputs: dict[int, bytes] = {}
+    failures: dict[int, DocumentFailure] = {}
+    word: dict[_Key, bytes] = {}  # Word documents rendered anyway, reused for their PDFs
+    for index, (kind, fmt, measure, partner) in enumerate(jobs):
+        if fmt == _PDF:
+            continue  # converted together below
+        produced = _produce(
+            strategy, workspace, kind, fmt, measure, partner, today=today, images=images
+        )
+        if isinstance(produced, DocumentFailure):
+            failures[index] = produced
             continue
-        finally:
-            if gc.get_freeze_count():
-                # docxtpl leaves object cycles behind; where the long-lived
-                # objects are frozen (batch workers) collecting them after
-                # each document is cheap and keeps memory flat.
-                gc.collect()
-        rendered.append((target, data))
+        outputs[index] = produced
+        if fmt == _WORD:
+            word[(kind.name, measure, partner)] = produced
+    pdf_jobs = {index: job for index, job in enumerate(jobs) if job[1] == _PDF}
+    if pdf_jobs and not (strict and failures):
+        converted, failed = _pdf_documents(
+            strategy, workspace, pdf_jobs, word, today=today, images=images
+        )
+        outputs.update(converted)
+        failures.update(failed)
+    rendered = [(targets[index], outputs[index]) for index in sorted(outputs)]
     if strict and failures:
         raise DocumentError(
             f"{folder}: {len(failures)} document(s) failed, nothing written: "
-            + "; ".join(str(f) for f in failures)
+            + "; ".join(str(failures[index]) for index in sorted(failures))
         )
     documents = tuple(write_atomic(path, data, force=force) for path, data in rendered)
     written_pictures = tuple(
@@ -428,5 +553,5 @@ def build_documents(
         out_dir=folder,
         documents=documents,
         pictures=written_pictures,
-        failures=tuple(failures),
+        failures=tuple(failures[index] for index in sorted(failures)),
     )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from kommunal_digital.documents.contributions import contributed_pictures
+from kommunal_digital.documents.contributions import BUILTIN_PICTURES, contributed_pictures
 from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
 from kommunal_digital.model.labels import RelationKind, RoleKind, RoleState
@@ -226,24 +226,34 @@ def chart_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
 
 
 def document_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
-    """The PNG pictures a document embeds, by the name templates use (``images.<name>``).
+    """The pictures a document embeds, by the name templates use (``images.<name>``).
 
-    The built-in pictures ``organigramm``, ``stakeholder``, ``zeitplan`` and
-    ``reifegrad`` (each only when the strategy has what it shows; the
-    workspace supplies the questionnaire of a maturity check), then the
+    First the pack's own pictures (``[assets]`` in ``pack.toml``, merged
+    along its ``extends`` chain), then the built-in pictures ``organigramm``,
+    ``stakeholder``, ``zeitplan`` and ``reifegrad`` (each only when the
+    strategy has what it shows; the workspace supplies the questionnaire of
+    a maturity check), then the
     pictures of the workspace's picture sources (hook
-    ``kd_picture_sources``) under their names.
+    ``kd_picture_sources``) under their names; a picture source's picture
+    replaces a pack picture of the same name. Pack pictures named like a
+    built-in picture are left out (``pack check`` reports them).
 
     Args:
         strategy: The strategy to draw.
-        workspace: Supplies the questionnaires and the picture sources.
+        workspace: Supplies the pack's pictures, the questionnaires and the
+            picture sources.
 
     Raises:
         DocumentError: A picture source has a name that is not a key or
             that a built-in picture has, fails, or returns something other
             than PNG bytes; the message names the source.
+        PackError: A picture of the pack is bad (type, size, path).
     """
-    images: dict[str, bytes] = {}
+    images: dict[str, bytes] = {
+        name: data
+        for name, data in workspace.pack.asset_data().items()
+        if name not in BUILTIN_PICTURES  # reported by pack check, never shown
+    }
     if strategy.organigram is not None:
         images["organigramm"] = organigram_image(strategy.organigram, "png")
     if strategy.stakeholders:

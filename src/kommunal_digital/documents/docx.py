@@ -5,13 +5,20 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from kommunal_digital.documents.docx_errors import dangling_references, part_label
+from kommunal_digital.documents.docx_parts import docx_pictures, rendering
 from kommunal_digital.documents.environment import template_error_message
-from kommunal_digital.documents.template_cache import cached_document, make_docx_environment
+from kommunal_digital.documents.template_cache import (
+    TemplatePartError,
+    cached_document,
+    make_docx_environment,
+)
 from kommunal_digital.errors import DocumentError, TemplateRenderError
 from kommunal_digital.io.atomic import write_atomic
 
@@ -22,8 +29,9 @@ def render_docx_bytes(
     template: str | os.PathLike[str],
     context: dict[str, Any],
     *,
-    images: dict[str, bytes] | None = None,
+    images: Mapping[str, bytes] | None = None,
     image_width_mm: float = 160,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
 ) -> bytes:
     """Render a docxtpl template with ``context`` and return the .docx bytes.
 
@@ -33,16 +41,24 @@ def render_docx_bytes(
     Args:
         template: The .docx template.
         context: The render context.
-        images: PNG pictures by name; the template shows them with
-            ``{{ images.<name> }}`` (each ``image_width_mm`` wide).
-        image_width_mm: Width of the pictures in the document.
+        images: PNG or JPEG pictures by name; the template shows them with
+            ``{{ images.<name> }}`` in their natural size, at most
+            ``image_width_mm`` wide, or ``{{ images.<name>|bild(hoehe_mm=15) }}``
+            in a size of its own.
+        image_width_mm: Widest a picture without a size of its own is placed.
+        filters: Plugin filters by name (see
+            :class:`~kommunal_digital.workspace.TemplateFilter`).
 
     Raises:
         TemplateRenderError: The template has a syntax error, uses a variable
             the context lacks, tries something the sandbox refuses (see
             :mod:`kommunal_digital.documents.environment`) or fails in any
-            other way. The message names the template file.
-        DocumentError: The template file is missing or not a Word document.
+            other way. The message names the template file and where the
+            tag sits: the part (body, header, footer, footnotes), the
+            paragraph's text and, in a table, the table, row and column.
+        DocumentError: The template file is missing or not a Word document,
+            or the rendered document refers to a picture or link it does
+            not have (one built for another document).
     """
     from docx.opc.exceptions import PackageNotFoundError  # lazy: pulls in lxml
     from lxml.etree import LxmlError
@@ -51,22 +67,19 @@ def render_docx_bytes(
     if not path.is_file():
         raise DocumentError(f"{path}: template not found")
     try:
-        document = cached_document(path)
+        document = cached_document(path, filters)
         document.init_docx()
         if images is not None:
-            from docx.shared import Mm
-            from docxtpl import InlineImage
-
-            context = {
-                **context,
-                "images": {
-                    name: InlineImage(document, io.BytesIO(data), width=Mm(image_width_mm))
-                    for name, data in images.items()
-                },
-            }
-        document.render(context, jinja_env=make_docx_environment(), autoescape=True)
+            context = {**context, "images": docx_pictures(images, image_width_mm)}
+        with rendering(document):
+            document.render(context, jinja_env=make_docx_environment(filters), autoescape=True)
+        _check_references(document, path.name)
         buffer = io.BytesIO()
         document.save(buffer)
+    except TemplatePartError as exc:
+        raise TemplateRenderError(
+            f"{template_error_message(path.name, exc.error, line=False)} ({exc.where})"
+        ) from None
     except jinja2.TemplateError as exc:
         # Line numbers would count lines of the document's XML, not of
         # anything the author sees in Word, so they are left out.
@@ -77,6 +90,35 @@ def render_docx_bytes(
         # Broken zip members or invalid XML produced by a template.
         raise DocumentError(f"{path.name}: cannot produce the document: {exc}") from None
     return buffer.getvalue()
+
+
+def _check_references(document: Any, name: str) -> None:
+    """Refuse a rendered document whose parts refer to relationships they lack."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT  # lazy: python-docx
+
+    main = document.docx.part
+    parts = [(main, document.docx.element.xml)]
+    for relationship in main.rels.values():
+        if relationship.is_external or relationship.reltype not in (
+            RT.HEADER,
+            RT.FOOTER,
+            RT.FOOTNOTES,
+        ):
+            continue
+        target = relationship.target_part
+        blob = target.blob
+        parts.append((target, blob.decode("utf-8") if isinstance(blob, bytes) else str(blob)))
+    problems = [
+        problem
+        for part, xml in parts
+        for problem in dangling_references(xml, part.rels, part_label(str(part.partname)))
+    ]
+    if problems:
+        raise DocumentError(
+            f"{name}: the rendered document would be damaged: {'; '.join(problems)} "
+            "(a picture or link built for another document, e.g. docxtpl's InlineImage or "
+            "RichText(url_id=...); use images and the bild and link filters instead)"
+        )
 
 
 def render_docx(

@@ -54,7 +54,11 @@ __all__ = [
     "MAX_RANGE",
     "MAX_STEPS",
     "MAX_VALUE_SIZE",
+    "LINK_SCHEMES",
+    "MAX_URL_LENGTH",
+    "PICTURE_MM",
     "make_environment",
+    "safe_url",
     "hide_block_lines",
     "render_text",
     "strip_xml_forbidden",
@@ -76,6 +80,7 @@ MAX_OUTPUT = 20_000_000
 # feed and carriage return, lone surrogates and the two non-characters. The
 # same set the model refuses (model/checks.py).
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_FORBIDDEN_BUT_BREAKS = re.compile("[\x00-\x06\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A %-conversion with a width or precision: the numbers that make it big.
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _FILE_TAGS: dict[type[nodes.Node], str] = {
@@ -88,22 +93,38 @@ _ITERATE = "_kd_iterate"
 _SIZED = "_kd_sized"
 
 
-def strip_xml_forbidden(text: str) -> str:
+def strip_xml_forbidden(text: str, *, keep_breaks: bool = False) -> str:
     """Remove the characters XML 1.0 cannot hold.
 
     These are the C0 controls except tab, line feed and carriage return, lone
     surrogates, U+FFFE and U+FFFF. Markup stays markup.
+
+    Args:
+        text: The text.
+        keep_breaks: Keep bell (U+0007) and form feed (U+000C), which the
+            Word renderer turns into a new paragraph and a page break
+            before the XML is parsed.
     """
-    if not _XML_FORBIDDEN.search(text):
+    pattern = _XML_FORBIDDEN_BUT_BREAKS if keep_breaks else _XML_FORBIDDEN
+    if not pattern.search(text):
         return text
-    cleaned = _XML_FORBIDDEN.sub("", text)
+    cleaned = pattern.sub("", text)
     return Markup(cleaned) if isinstance(text, Markup) else cleaned
 
 
-def _clean(value: object) -> object:
+_BREAKS = re.compile("[\a\f]")
+
+
+def _clean(value: object, *, keep_breaks: bool = False) -> object:
     if isinstance(value, str):
+        if not keep_breaks and ("\a" in value or "\f" in value):
+            # Bell (new paragraph) and form feed (new page) are breaks in
+            # docxtpl's Listing; where a format has no such break they
+            # become line breaks instead of gluing the words together.
+            broken = _BREAKS.sub("\n", value)
+            value = Markup(broken) if isinstance(value, Markup) else broken
         # Forbidden characters go first: "\r\x00\n" is one line break, not two.
-        value = strip_xml_forbidden(value)
+        value = strip_xml_forbidden(value, keep_breaks=keep_breaks)
         if "\r" in value:
             normalised = value.replace("\r\n", "\n").replace("\r", "\n")
             value = Markup(normalised) if isinstance(value, Markup) else normalised
@@ -384,8 +405,87 @@ def _wrap(node: nodes.Node, filter_name: str) -> nodes.Expr:
     return nodes.Filter(node, filter_name, [], [], None, None, lineno=node.lineno)
 
 
+#: Schemes the ``link`` filter makes links for; any other value is printed as text.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Longest address the ``link`` filter links.
+MAX_URL_LENGTH = 2_000
+#: Smallest and largest side (millimetres) the ``bild`` filter accepts.
+PICTURE_MM = (1.0, 500.0)
+_URL_REFUSED = re.compile(r"[\x00-\x20\x7f<>\"\\`{}|^]")
+
+
+def safe_url(value: object) -> str | None:
+    """The address if the ``link`` filter may link it, else ``None``.
+
+    Allowed are absolute ``http``, ``https`` and ``mailto`` addresses of at
+    most :data:`MAX_URL_LENGTH` characters without blanks, control
+    characters, quotes or angle brackets.
+    """
+    from urllib.parse import urlsplit  # lazy: rarely needed
+
+    if not isinstance(value, str) or not value or len(value) > MAX_URL_LENGTH:
+        return None
+    if _URL_REFUSED.search(value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    if parts.scheme.lower() == "mailto" and "@" not in parts.path:
+        return None
+    return value
+
+
+def _plain_link(url: str | None, label: str) -> object:
+    """The ``link`` filter of formats without links: the text alone."""
+    return label
+
+
+def _link_filter(
+    make: Callable[[str | None, str], object],
+) -> Callable[..., object]:
+    def link(value: object, text: object = None) -> object:
+        """Make ``value`` a link (http, https, mailto) showing ``text`` (default: the address)."""
+        if isinstance(value, Undefined) or value is None:
+            raise TemplateRuntimeError("link: no address given (the value is empty)")
+        label = str(value) if text is None or isinstance(text, Undefined) else str(text)
+        return make(safe_url(value), label)
+
+    return link
+
+
+def _bild(picture: object, breite_mm: object = None, hoehe_mm: object = None) -> object:
+    """Place a picture from ``images`` with a width and/or height in millimetres."""
+    sized = getattr(picture, "sized", None)
+    if sized is None or not callable(sized):
+        raise TemplateRuntimeError(
+            "bild: expects a picture from images (e.g. images.logo|bild(hoehe_mm=15))"
+        )
+    sides: list[float | None] = []
+    for label, side in (("breite_mm", breite_mm), ("hoehe_mm", hoehe_mm)):
+        if side is None:
+            sides.append(None)
+            continue
+        if isinstance(side, bool) or not isinstance(side, int | float):
+            raise TemplateRuntimeError(f"bild: {label} must be a number of millimetres")
+        if not PICTURE_MM[0] <= side <= PICTURE_MM[1]:
+            raise TemplateRuntimeError(
+                f"bild: {label}={side} is outside {PICTURE_MM[0]:g}..{PICTURE_MM[1]:g} mm"
+            )
+        sides.append(float(side))
+    return sized(sides[0], sides[1])
+
+
 def make_environment(
-    *, finalize: Callable[[object], object] | None = None
+    *,
+    finalize: Callable[[object], object] | None = None,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+    links: Callable[[str | None, str], object] | None = None,
+    keep_breaks: bool = False,
 ) -> ImmutableSandboxedEnvironment:
     """Build a new sandboxed, autoescaping environment with the German filters.
 
@@ -394,6 +494,20 @@ def make_environment(
             normalised and the characters XML cannot hold are removed.
             Return :class:`markupsafe.Markup` to bypass the HTML escaping
             (for example to escape for another format yourself).
+        filters: More filters by name (from plugins, see
+            :class:`~kommunal_digital.workspace.TemplateFilter`), bounded
+            like the built-in ones. A name the environment has already is
+            refused.
+        links: Makes what the ``link`` filter prints from a safe address
+            (``None`` when the value is not one, see :func:`safe_url`) and
+            the text to show. By default the text alone.
+        keep_breaks: Print bell and form feed characters as they are (the
+            Word renderer makes them a new paragraph and a page break);
+            otherwise they become line breaks.
+
+    Raises:
+        TemplateRenderError: A filter has the name of a built-in one or a
+            name that is not an identifier.
 
     Returns:
         A new environment; environments share nothing.
@@ -401,7 +515,7 @@ def make_environment(
 
     @pass_context
     def finish(context: Context, value: object) -> object:
-        value = _clean(value)
+        value = _clean(value, keep_breaks=keep_breaks)
         if finalize is not None:
             value = finalize(value)
         if isinstance(value, str) and isinstance(context, _RenderContext):
@@ -419,6 +533,16 @@ def make_environment(
     )
     env.globals = {"range": _safe_range, "dict": dict, "namespace": _BoundedNamespace}
     env.filters.update(FILTERS)
+    env.filters["bild"] = _bild
+    env.filters["link"] = _link_filter(links or _plain_link)
+    for name, func in (filters or {}).items():
+        if not name.isidentifier() or name.startswith("_"):
+            raise TemplateRenderError(f"template filter {name!r}: not a valid filter name")
+        if name in env.filters:
+            raise TemplateRenderError(
+                f"template filter {name!r}: a built-in filter has that name already"
+            )
+        env.filters[name] = func
     env.filters = {name: _bounded_filter(name, func) for name, func in env.filters.items()}
     env.filters[_ITERATE] = _iterate
     env.filters[_SIZED] = _sized
@@ -471,6 +595,8 @@ def render_text(
     name: str,
     finalize: Callable[[object], object] | None = None,
     block_lines: bool = False,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+    links: Callable[[str | None, str], object] | None = None,
 ) -> str:
     """Render a text template (Markdown, HTML, plain text) in the sandbox.
 
@@ -483,6 +609,8 @@ def render_text(
             (``{% for %}``, ``{% endif %}``, ``{# … #}``) leaves no trace in
             the output, as line-based formats such as Markdown tables need;
             see :func:`hide_block_lines`.
+        filters: More filters by name, see :func:`make_environment`.
+        links: What the ``link`` filter prints, see :func:`make_environment`.
 
     Returns:
         The rendered text.
@@ -493,7 +621,7 @@ def render_text(
             (private attributes, other files, too much work) or fails in any
             other way. The message names ``name`` and, where known, the line.
     """
-    env = make_environment(finalize=finalize)
+    env = make_environment(finalize=finalize, filters=filters, links=links)
     if block_lines:
         source = hide_block_lines(source)
     try:

@@ -18,30 +18,36 @@ import io
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import jinja2
+from jinja2.exceptions import TemplateRuntimeError
 from markupsafe import Markup, escape
 
-from kommunal_digital.documents.environment import make_environment
+from kommunal_digital.documents.docx_errors import docx_error_location, part_label
+from kommunal_digital.documents.docx_parts import DocxPicture, docx_link
+from kommunal_digital.documents.environment import _template_line, make_environment
 
 if TYPE_CHECKING:
-    import jinja2
     from docxtpl import DocxTemplate
 
 __all__ = [
     "CompiledTemplate",
+    "TemplatePartError",
     "cached_document",
     "clear_cache",
     "make_docx_environment",
+    "make_properties_environment",
     "preserve_space",
 ]
 
 #: Templates kept at most; the least recently used is dropped first.
 CACHE_SIZE = 32
 
-_CACHE: OrderedDict[tuple[str, int, int], CompiledTemplate] = OrderedDict()
+_CACHE: OrderedDict[tuple[Any, ...], CompiledTemplate] = OrderedDict()
 _LOCK = threading.Lock()
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
@@ -49,6 +55,10 @@ _LISTING = re.compile("[\t\a\n\f]")
 # A text element whose content (up to its end) holds a Jinja tag.
 _TEXT_WITH_TAG = re.compile(r"<w:t((?:\s[^>]*)?)>(?=(?:(?!</w:t>).)*?(?:\{\{|\{%))", re.DOTALL)
 _SPACE_ATTRIBUTE = re.compile(r"\sxml:space=\"[^\"]*\"")
+# The inside of a Jinja tag, as docxtpl's own clean-up finds it.
+_IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
+# The core properties docxtpl renders (the others cannot all be written as text).
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 
 
 def preserve_space(xml: str) -> str:
@@ -77,38 +87,170 @@ def _protect_markers(value: object) -> object:
     ):
         escaped = str(escape(value)).replace("{_", "&#123;_").replace("_}", "_&#125;")
         return Markup(escaped)
+    return _foreign_object(value)
+
+
+def _foreign_object(value: object) -> object:
+    """Refuse or adopt docxtpl objects built outside the renderer."""
+    module = type(value).__module__
+    if not module.startswith("docxtpl"):
+        return value
+    from docxtpl import InlineImage  # lazy: docxtpl
+
+    if type(value).__name__ == "Subdoc":  # docxtpl.subdoc needs docxcompose: not imported
+        raise TemplateRuntimeError(
+            "a docxtpl Subdoc in the render context cannot be used: it belongs to another "
+            "document, and its pictures and styles would point nowhere; put the text into "
+            "the context or a text block instead"
+        )
+    if isinstance(value, InlineImage):
+        # An InlineImage is bound to the template object it was made with;
+        # placed as a picture of its own it lands in the document rendered.
+        descriptor = value.image_descriptor
+        if hasattr(descriptor, "read"):
+            descriptor.seek(0)
+            data = descriptor.read()
+        else:
+            data = Path(descriptor).read_bytes()
+        width = None if value.width is None else int(value.width) / 36_000
+        height = None if value.height is None else int(value.height) / 36_000
+        return DocxPicture("InlineImage", data, width, height)
     return value
 
 
-def make_docx_environment() -> jinja2.Environment:
-    """The sandboxed environment for Word templates (see :func:`make_environment`)."""
-    return make_environment(finalize=_protect_markers)
+def _plain_text(value: object) -> object:
+    # Document properties are plain text, not XML: nothing is escaped.
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(value)
+    return value
+
+
+def _filter_key(filters: Mapping[str, Callable[..., Any]] | None) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((name, id(func)) for name, func in (filters or {}).items()))
+
+
+def make_docx_environment(
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+) -> jinja2.Environment:
+    """The sandboxed environment for Word templates (see :func:`make_environment`).
+
+    Besides the common filters it makes ``link`` insert real hyperlinks and
+    keeps bell and form feed characters, which become a new paragraph and a
+    page break as in docxtpl's ``Listing``.
+
+    Args:
+        filters: Plugin filters by name.
+    """
+    return make_environment(
+        finalize=_protect_markers, filters=filters, links=docx_link, keep_breaks=True
+    )
+
+
+def make_properties_environment(
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+) -> jinja2.Environment:
+    """The sandboxed environment for document properties: plain text, not escaped."""
+    return make_environment(finalize=_plain_text, filters=filters)
+
+
+def _unescape_tags(xml: str) -> str:
+    """Turn the XML escapes Word stores inside Jinja tags back into characters.
+
+    Word writes ``&`` in ``{{ x|default("F&E") }}`` as ``&amp;``; docxtpl
+    already restores ``<`` and ``>``. Left as is, the literal would print as
+    ``F&amp;E`` once autoescaped.
+    """
+    return _IN_TAG.sub(
+        lambda m: m.group(0).replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&"),
+        xml,
+    )
+
+
+def _patch(document: DocxTemplate, xml: str) -> str:
+    return preserve_space(_unescape_tags(document.patch_xml_docxtpl(xml)))
 
 
 @attrs.frozen
 class CompiledTemplate:
-    """A template file's bytes and its compiled body."""
+    """A template file's bytes, its compiled body and the body's source."""
 
     data: bytes
     body: jinja2.Template
+    source: str = ""
+    original: str = ""
+    filters: Mapping[str, Callable[..., Any]] | None = None
 
     def document(self) -> DocxTemplate:
         """A fresh docxtpl document whose body renders with the compiled template."""
         return _make_cached_document(self)
 
 
+class TemplatePartError(jinja2.TemplateError):
+    """A template error located in a part of a Word template."""
+
+    def __init__(self, error: jinja2.TemplateError, where: str) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.where = where
+
+
+def _located(
+    error: jinja2.TemplateError, xml: str, partname: str, original: str | None = None
+) -> TemplatePartError:
+    if isinstance(error, TemplatePartError):
+        return error
+    lineno = getattr(error, "lineno", None) or _template_line(error.__traceback__)
+    where = docx_error_location(xml, lineno, part_label(partname), original)
+    return TemplatePartError(error, where)
+
+
 def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
     from docxtpl import DocxTemplate
 
     class _Cached(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type hints
+        def patch_xml_docxtpl(self, src_xml: str) -> str:
+            return str(super().patch_xml(src_xml))
+
         def patch_xml(self, src_xml: str) -> str:
             # Headers, footers and footnotes are compiled by docxtpl itself.
-            return preserve_space(super().patch_xml(src_xml))
+            return _patch(self, src_xml)
+
+        def render_xml_part(
+            self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None
+        ) -> str:
+            try:
+                return str(super().render_xml_part(src_xml, part, context, jinja_env))
+            except jinja2.TemplateError as error:
+                numbered = _PARAGRAPH.sub(r"\n<w:p\1", src_xml)
+                original = self.get_part_xml(part) if hasattr(part, "blob") else None
+                raise _located(error, numbered, str(part.partname), original) from None
+
+        def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+            env = make_properties_environment(compiled.filters)
+            for name in _PROPERTIES:
+                initial = getattr(self.docx.core_properties, name)
+                if not initial or ("{{" not in initial and "{%" not in initial):
+                    continue
+                try:
+                    rendered = env.from_string(initial).render(context)
+                except jinja2.TemplateError as error:
+                    raise TemplatePartError(error, f"in the document property {name!r}") from None
+                try:
+                    setattr(self.docx.core_properties, name, rendered)
+                except ValueError as error:
+                    raise TemplatePartError(
+                        jinja2.TemplateError(str(error)), f"in the document property {name!r}"
+                    ) from None
 
         def build_xml(self, context: dict[str, Any], jinja_env: Any = None) -> str:
             # Mirrors DocxTemplate.render_xml_part, with the compile step cached.
             self.current_rendering_part = self.docx._part
-            xml: str = compiled.body.render(context)
+            try:
+                xml: str = compiled.body.render(context)
+            except jinja2.TemplateError as error:
+                raise _located(
+                    error, compiled.source, "/word/document.xml", compiled.original
+                ) from None
             xml = _PARAGRAPH_BACK.sub(r"<w:p\1", xml)
             xml = (
                 xml.replace("{_{", "{{")
@@ -126,37 +268,52 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
     return _Cached(io.BytesIO(compiled.data))
 
 
-def _compile(data: bytes) -> tuple[CompiledTemplate, DocxTemplate]:
+def _compile(
+    data: bytes, filters: Mapping[str, Callable[..., Any]] | None
+) -> tuple[CompiledTemplate, DocxTemplate]:
     """Compile a template; also return a document ready to render with it.
 
     Reading the XML does not change the loaded package, so the package
     parsed for compiling serves the first render too.
     """
-    from docxtpl import DocxTemplate
-
-    loaded = DocxTemplate(io.BytesIO(data))
+    placeholder = CompiledTemplate(data=data, body=None)  # type: ignore[arg-type]
+    loaded = placeholder.document()
     loaded.init_docx()
-    xml = _PARAGRAPH.sub(r"\n<w:p\1", preserve_space(loaded.patch_xml(loaded.get_xml())))
-    compiled = CompiledTemplate(data=data, body=make_docx_environment().from_string(xml))
+    original = loaded.get_xml()
+    xml = _PARAGRAPH.sub(r"\n<w:p\1", _patch(loaded, original))
+    try:
+        body = make_docx_environment(filters).from_string(xml)
+    except jinja2.TemplateError as error:
+        raise _located(error, xml, "/word/document.xml", original) from None
+    compiled = CompiledTemplate(
+        data=data, body=body, source=xml, original=original, filters=filters
+    )
     document = compiled.document()
     document.docx = loaded.docx
     return compiled, document
 
 
-def cached_document(path: Path) -> DocxTemplate:
+def cached_document(
+    path: Path, filters: Mapping[str, Callable[..., Any]] | None = None
+) -> DocxTemplate:
     """A document to render from ``path``, compiling the template on first use.
 
-    A changed file (other size or modification time) is compiled again.
+    A changed file (other size or modification time) is compiled again, and
+    so is a template rendered with other plugin filters.
+
+    Raises:
+        TemplatePartError: The template does not compile; the error says
+            where (part, paragraph, table cell).
     """
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, _filter_key(filters))
     with _LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
             _CACHE.move_to_end(key)
     if hit is not None:
         return hit.document()
-    compiled, document = _compile(path.read_bytes())
+    compiled, document = _compile(path.read_bytes(), filters)
     with _LOCK:
         _CACHE[key] = compiled
         while len(_CACHE) > CACHE_SIZE:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,13 @@ from markupsafe import Markup, escape
 from kommunal_digital.documents.environment import render_text
 from kommunal_digital.errors import DocumentError
 
-__all__ = ["IMAGE_CAPTIONS", "escape_markdown", "render_html", "render_markdown"]
+__all__ = [
+    "IMAGE_CAPTIONS",
+    "MarkdownPicture",
+    "escape_markdown",
+    "render_html",
+    "render_markdown",
+]
 
 #: Alternative texts of the pictures documents embed, by image name.
 IMAGE_CAPTIONS = {
@@ -96,25 +102,81 @@ def _finalize(value: object) -> object:
     return value
 
 
-def _images(images: Mapping[str, bytes]) -> dict[str, Markup]:
-    pictures = {}
-    for name, data in images.items():
-        encoded = base64.b64encode(data).decode("ascii")
-        alt = IMAGE_CAPTIONS.get(name, name)
-        pictures[name] = Markup(f"![{alt}](data:image/png;base64,{encoded})")
-    return pictures
+def _media_type(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    if b"<svg" in data[:1024]:
+        return "image/svg+xml"
+    return "application/octet-stream"
+
+
+class MarkdownPicture:
+    """A picture of a Markdown or HTML document: ``{{ images.<name> }}``.
+
+    Printed alone it is Markdown image syntax with the picture embedded as
+    a data URI; ``|bild(breite_mm=..., hoehe_mm=...)`` gives an ``<img>``
+    of that size (Markdown passes it through, HTML shows it).
+    """
+
+    __slots__ = ("_alt", "_data", "_height_mm", "_width_mm")
+
+    def __init__(
+        self, alt: str, data: bytes, width_mm: float | None = None, height_mm: float | None = None
+    ) -> None:
+        self._alt = alt
+        self._data = data
+        self._width_mm = width_mm
+        self._height_mm = height_mm
+
+    def sized(self, width_mm: float | None, height_mm: float | None) -> MarkdownPicture:
+        """The same picture with a width and/or height in millimetres."""
+        return MarkdownPicture(self._alt, self._data, width_mm, height_mm)
+
+    def __html__(self) -> str:
+        uri = f"data:{_media_type(self._data)};base64,{base64.b64encode(self._data).decode()}"
+        if self._width_mm is None and self._height_mm is None:
+            return f"![{escape_markdown(self._alt)}]({uri})"
+        style = "; ".join(
+            f"{side}: {value:g}mm"
+            for side, value in (("width", self._width_mm), ("height", self._height_mm))
+            if value is not None
+        )
+        return f'<img src="{uri}" alt="{escape(self._alt)}" style="{style}">'
+
+
+def _images(images: Mapping[str, bytes]) -> dict[str, MarkdownPicture]:
+    return {
+        name: MarkdownPicture(IMAGE_CAPTIONS.get(name, name), data) for name, data in images.items()
+    }
+
+
+def _markdown_link(url: str | None, label: str) -> Markup:
+    text = escape_markdown(label)
+    if url is None:
+        return Markup(text)
+    target = url.replace("(", "%28").replace(")", "%29")
+    return Markup(f"[{text}]({target})")
 
 
 def render_markdown(
-    template: str | Path, context: Mapping[str, Any], images: Mapping[str, bytes]
+    template: str | Path,
+    context: Mapping[str, Any],
+    images: Mapping[str, bytes],
+    *,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
 ) -> str:
     """Render a Markdown template of a pack with a render context.
 
     Args:
         template: The Markdown (Jinja) template file.
         context: The render context of the document type.
-        images: PNG pictures by name, available as ``images.<name>``
-            (Markdown image syntax with an embedded data URI).
+        images: Pictures (PNG, JPEG, SVG) by name, available as
+            ``images.<name>`` (Markdown image syntax with an embedded data
+            URI; ``|bild(...)`` for a size of its own).
+        filters: More template filters by name (a plugin's), see
+            :func:`~kommunal_digital.documents.environment.make_environment`.
 
     Raises:
         DocumentError: The template file cannot be read.
@@ -126,12 +188,24 @@ def render_markdown(
     except (OSError, UnicodeDecodeError) as exc:
         raise DocumentError(f"{path.name}: cannot read the template: {exc}") from None
     full = {**context, "images": _images(images)}
-    text = render_text(source, full, name=path.name, finalize=_finalize, block_lines=True)
+    text = render_text(
+        source,
+        full,
+        name=path.name,
+        finalize=_finalize,
+        block_lines=True,
+        filters=filters,
+        links=_markdown_link,
+    )
     return text if text.endswith("\n") else text + "\n"
 
 
 def render_html(
-    template: str | Path, context: Mapping[str, Any], images: Mapping[str, bytes]
+    template: str | Path,
+    context: Mapping[str, Any],
+    images: Mapping[str, bytes],
+    *,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
 ) -> str:
     """Render a Markdown template and convert it into one standalone HTML page.
 
@@ -140,7 +214,7 @@ def render_html(
     import markdown  # lazy: only HTML needs it
 
     body = markdown.markdown(
-        render_markdown(template, context, images),
+        render_markdown(template, context, images, filters=filters),
         extensions=["tables", "sane_lists"],
         output_format="html",
     )

@@ -12,6 +12,7 @@ from packaging.version import InvalidVersion, Version
 
 from kommunal_digital.errors import ModelValidationError, PackError
 from kommunal_digital.model import checks
+from kommunal_digital.packs.assets import is_asset_name
 from kommunal_digital.packs.data import DATA_KINDS
 
 __all__ = ["CHECK_SEVERITIES", "EXCLUDE_ALL", "MANIFEST_NAME", "PackManifest", "read_manifest"]
@@ -44,6 +45,18 @@ def _relative_paths(
             raise ModelValidationError(attribute.name, f"{name!r} is not a valid name")
         if not isinstance(path, str) or not path:
             raise ModelValidationError(f"{attribute.name}.{name}", "expected a relative path")
+
+
+def _assets(instance: object, attribute: attrs.Attribute[Any], value: dict[str, str]) -> None:
+    for name, path in value.items():
+        if not is_asset_name(name):
+            raise ModelValidationError(
+                "assets",
+                f"{name!r} is not a valid picture name (lower-case letters, digits and '_', "
+                "starting with a letter; templates use it as images.<name>)",
+            )
+        if not isinstance(path, str) or not path:
+            raise ModelValidationError(f"assets.{name}", "expected a relative path")
 
 
 def _wording(instance: object, attribute: attrs.Attribute[Any], value: dict[str, str]) -> None:
@@ -132,6 +145,10 @@ class PackManifest:
         checks: Severity per governance check (table ``[checks]``), e.g.
             ``pilot-per-field = "error"``: every finding of the check gets it
             (``error``, ``warning`` or ``info``).
+        assets: Pictures the pack ships, by the name templates use
+            (``images.<name>``), relative to the pack (table ``[assets]``),
+            e.g. ``{"logo": "bilder/logo.png"}``; see
+            :mod:`kommunal_digital.packs.assets`.
     """
 
     name: str = attrs.field(validator=checks.key)
@@ -149,6 +166,7 @@ class PackManifest:
     wording: dict[str, str] = attrs.field(factory=dict, validator=_wording, hash=False)
     exclude: dict[str, tuple[str, ...]] = attrs.field(factory=dict, validator=_exclude, hash=False)
     checks: dict[str, str] = attrs.field(factory=dict, validator=_check_severities, hash=False)
+    assets: dict[str, str] = attrs.field(factory=dict, validator=_assets, hash=False)
 
     def supports(self, version: str) -> bool:
         """Tell whether the pack declares support for a kommunal-digital version.
@@ -159,6 +177,8 @@ class PackManifest:
         return Version(version) in SpecifierSet(self.kommunal_digital)
 
 
+#: The tables of ``pack.toml`` besides ``[pack]``.
+_TABLES = ("data", "documents", "defaults", "plugins", "wording", "exclude", "checks", "assets")
 _PACK_KEYS = {"name", "version", "title", "region", "language", "kommunal_digital", "extends"}
 
 
@@ -183,7 +203,7 @@ def read_manifest(root: Path) -> PackManifest:
     unknown = set(pack) - _PACK_KEYS
     if unknown:
         raise PackError(f"{label}: pack: unknown key(s) {', '.join(sorted(unknown))}")
-    for table in ("data", "documents", "defaults", "plugins", "wording", "exclude", "checks"):
+    for table in _TABLES:
         if not isinstance(raw.get(table, {}), dict):
             raise PackError(f"{label}: [{table}] must be a table")
     unknown_data = set(raw.get("data", {})) - set(DATA_KINDS)
@@ -192,16 +212,7 @@ def read_manifest(root: Path) -> PackManifest:
             f"{label}: data: unknown kind(s) {', '.join(sorted(unknown_data))} "
             f"(known: {', '.join(DATA_KINDS)})"
         )
-    unknown_tables = set(raw) - {
-        "pack",
-        "data",
-        "documents",
-        "defaults",
-        "plugins",
-        "wording",
-        "exclude",
-        "checks",
-    }
+    unknown_tables = set(raw) - {"pack", *_TABLES}
     if unknown_tables:
         raise PackError(f"{label}: unknown table(s) {', '.join(sorted(unknown_tables))}")
     missing = [k for k in ("name", "version", "title") if k not in pack]
@@ -240,9 +251,10 @@ def read_manifest(root: Path) -> PackManifest:
             defaults={str(k): str(v) for k, v in raw.get("defaults", {}).items()},
             wording=dict(raw.get("wording", {})),
             checks=dict(raw.get("checks", {})),
+            assets=dict(raw.get("assets", {})),
             **pack,
         )
     except ModelValidationError as exc:
-        own_tables = ("data", "documents", "wording", "exclude", "checks")
+        own_tables = ("data", "documents", "wording", "exclude", "checks", "assets")
         table = "pack." if exc.field.split(".")[0] not in own_tables else ""
         raise PackError(f"{label}: {table}{exc}") from None

@@ -21,6 +21,7 @@ from kommunal_digital.io.errors import describe_problems
 from kommunal_digital.io.yaml_io import YamlError, load_yaml
 from kommunal_digital.model import ActionField
 from kommunal_digital.packs.archive import unpack_zip_pack
+from kommunal_digital.packs.assets import MAX_PACK_ASSET_BYTES, load_asset
 from kommunal_digital.packs.data import DATA_KINDS, DataKind
 from kommunal_digital.packs.manifest import EXCLUDE_ALL, PackManifest, read_manifest
 
@@ -229,6 +230,62 @@ class TemplatePack:
         inherited = self.parent.documents() if self.parent is not None else {}
         own = {kind: self.resolve(rel) for kind, rel in self.manifest.documents.items()}
         return {**inherited, **own}
+
+    def asset(self, name: str) -> bytes:
+        """One of this pack's own pictures (``[assets]``), checked.
+
+        Args:
+            name: The picture's name, e.g. ``"logo"``.
+
+        Returns:
+            The picture's bytes (PNG, JPEG or SVG; see
+            :func:`~kommunal_digital.packs.asset_type` to tell which).
+
+        Raises:
+            PackError: The pack declares no such picture, or the file is
+                missing, outside the pack, too big or no acceptable picture;
+                the message names the pack, the picture and the file.
+        """
+        relative = self.manifest.assets.get(name)
+        if relative is None:
+            known = ", ".join(sorted(self.manifest.assets)) or "none"
+            raise PackError(f"{self.name}: no picture {name!r} in [assets] (known: {known})")
+        try:
+            path = self.resolve(relative)
+        except UnsafePathError:
+            raise UnsafePathError(
+                f"{self.name}: picture {name!r}: {relative!r} points outside the pack"
+            ) from None
+        try:
+            return load_asset(path)
+        except PackError as exc:
+            raise PackError(f"{self.name}: picture {name!r} ({relative}): {exc}") from None
+
+    def asset_data(self) -> dict[str, bytes]:
+        """The pictures templates can place, by name, merged along the ``extends`` chain.
+
+        A picture of this pack replaces an inherited one of the same name.
+        Every picture is checked (see :mod:`kommunal_digital.packs.assets`).
+
+        Returns:
+            Picture bytes by name, inherited ones first.
+
+        Raises:
+            PackError: A picture of this pack or a pack it extends is bad
+                (the message names that pack, the picture and the file), or
+                the pictures together exceed
+                :data:`~kommunal_digital.packs.MAX_PACK_ASSET_BYTES`.
+        """
+        merged = self.parent.asset_data() if self.parent is not None else {}
+        for name in self.manifest.assets:
+            merged[name] = self.asset(name)
+        total = sum(len(data) for data in merged.values())
+        if total > MAX_PACK_ASSET_BYTES:
+            raise PackError(
+                f"{self.name}: its pictures (own and inherited) take {total:,} bytes together, "
+                f"more than the {MAX_PACK_ASSET_BYTES:,} allowed"
+            )
+        return merged
 
 
 def _key(item: Any) -> str:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         DocumentType,
         OutputFormat,
         PictureSource,
+        TemplateFilter,
     )
 
 
@@ -200,7 +201,8 @@ def kd_output_formats() -> Sequence[OutputFormat]:  # type: ignore[empty-body]  
     function taking (template or ``None``, context, pictures) and returning
     the file's bytes. Formats are collected by name; a later-registered plugin
     replaces a format of the same name. The built-in plugin supplies
-    ``docx``, ``markdown``, ``html`` and ``json`` (the render context itself).
+    ``docx``, ``pdf`` (the Word document converted by LibreOffice),
+    ``markdown``, ``html`` and ``json`` (the render context itself).
 
     Returns:
         Output formats.
@@ -281,4 +283,26 @@ def kd_picture_sources() -> Sequence[PictureSource]:  # type: ignore[empty-body]
 
     Returns:
         Picture sources.
+    """
+
+
+@hookspec
+def kd_template_filters() -> Sequence[TemplateFilter]:  # type: ignore[empty-body]  # a spec: never called
+    """Add filters to the template language (Word and Markdown templates alike).
+
+    A :class:`~kommunal_digital.workspace.TemplateFilter` has a ``name``
+    (how templates use it, ``{{ measure.key|aktenzeichen }}``) and a
+    ``function`` taking the filtered value first. The function runs in the
+    sandbox with the limits of the built-in filters; an exception it raises
+    fails the document with a message naming the filter.
+
+    Filters are collected by name; a later-registered plugin replaces a
+    filter of the same name (a reported conflict). A name that is not a
+    Python identifier, starts with ``_`` or is that of a built-in filter
+    (Jinja's, the German ones such as ``euro`` and ``datum``, ``bild``,
+    ``link``) is left out and reported in ``workspace.problems``, as is a
+    filter whose ``function`` cannot be called.
+
+    Returns:
+        Template filters.
     """

@@ -28,6 +28,7 @@ from typing import Any, TypeVar, cast
 import attrs
 import pluggy
 
+from kommunal_digital.authoring.check import builtin_filter_names
 from kommunal_digital.errors import KommunalDigitalError, PackError, PluginError
 from kommunal_digital.model import ActionField, PackReference
 from kommunal_digital.model.catalogue import CatalogueEntry, TextBlock
@@ -58,6 +59,7 @@ from kommunal_digital.workspace.workspace import (
     DocumentType,
     OutputFormat,
     PictureSource,
+    TemplateFilter,
     Workspace,
 )
 
@@ -267,6 +269,13 @@ class _Resolver:
                     "name",
                 ).values()
             ),
+            template_filters=self.merge(
+                "template_filters",
+                "kd_template_filters",
+                TemplateFilter,
+                "name",
+                refuse=_refused_filter,
+            ),
             plugins=tuple(p.name for p in self.scope),
             conflicts=tuple(self.conflicts),
             problems=tuple(self.problems),
@@ -317,8 +326,13 @@ class _Resolver:
         key: str = "key",
         *,
         data: bool = False,
+        refuse: Callable[[T], str | None] | None = None,
     ) -> dict[str, T]:
-        """Merge a registry: the pack chain's data first (with ``data``), then the hooks."""
+        """Merge a registry: the pack chain's data first (with ``data``), then the hooks.
+
+        ``refuse`` tells why an item cannot be used (``None`` when it can);
+        such an item is left out like one of the wrong type.
+        """
         sources: list[tuple[str, Iterable[Any]]] = []
         if data:
             sources.append((f"pack {self.pack.name}", self.pack.data(registry)))
@@ -330,11 +344,16 @@ class _Resolver:
         for source, items in sources:
             for item in items:
                 if not isinstance(item, item_type):
-                    message = f"{hook} returned {item!r}, not a {item_type.__name__}"
+                    reason: str | None = f"{hook} returned {item!r}, not a {item_type.__name__}"
+                elif refuse is not None:
+                    reason = refuse(item)
+                else:
+                    reason = None
+                if reason is not None:
                     plugin = source.removeprefix("plugin ")
                     if not self._installed(plugin):
-                        raise PluginError(message)
-                    self.problems.append(f"plugin {plugin!r}: {message}; left out")
+                        raise PluginError(f"plugin {plugin!r}: {reason}")
+                    self.problems.append(f"plugin {plugin!r}: {reason}; left out")
                     continue
                 name = str(getattr(item, key))
                 if name not in merged:
@@ -369,6 +388,18 @@ class _Resolver:
             if answer is not None:
                 return answer
         return None
+
+
+def _refused_filter(item: TemplateFilter) -> str | None:
+    """Why a plugin's template filter cannot be used, or ``None``."""
+    name = item.name
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        return f"kd_template_filters: {name!r} is not a valid filter name (a Python identifier)"
+    if name in builtin_filter_names():
+        return f"kd_template_filters: {name!r} is the name of a built-in filter"
+    if not callable(item.function):
+        return f"kd_template_filters: the filter {name!r} has no function to call"
+    return None
 
 
 def _check_pack_data(pack: TemplatePack) -> None:

@@ -31,6 +31,7 @@ from kommunal_digital.workspace.workspace import (
     OutputFormat,
     PictureSource,
     Renderer,
+    TemplateFilter,
     Workspace,
     template_name,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Refreshed",
     "Renderer",
     "TEMPLATE_KINDS",
+    "TemplateFilter",
     "Workspace",
     "check",
     "check_extensions",

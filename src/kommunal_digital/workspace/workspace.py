@@ -39,6 +39,7 @@ __all__ = [
     "OutputFormat",
     "PictureSource",
     "Renderer",
+    "TemplateFilter",
     "Workspace",
     "template_name",
 ]
@@ -57,6 +58,11 @@ MeasureContextBuilder = Callable[[Strategy, "Workspace", str, dt.date | None], d
 #: ``template`` is ``None`` for formats that need none, ``pictures`` are PNG
 #: bytes by the name templates use.
 Renderer = Callable[[Path | None, Mapping[str, Any], Mapping[str, bytes]], bytes]
+#: Like :data:`Renderer`, with the filters plugins add to the template
+#: language as a fourth argument (by name); see :attr:`OutputFormat.takes_filters`.
+FilterRenderer = Callable[
+    [Path | None, Mapping[str, Any], Mapping[str, bytes], Mapping[str, Callable[..., Any]]], bytes
+]
 
 #: The kinds of template a pack can supply: Word, and Jinja text (Markdown, HTML).
 TEMPLATE_KINDS = ("docx", "markdown")
@@ -155,13 +161,61 @@ class OutputFormat:
         needs_template: Whether the format renders a pack template.
         template_kind: Which kind of template it renders: ``"docx"`` (Word)
             or ``"markdown"`` (a Jinja text template, also the source of HTML).
+        takes_filters: Whether ``render`` takes the workspace's template
+            filters (:class:`TemplateFilter`, by name) as a fourth argument
+            (a :data:`FilterRenderer`); formats written before filters
+            existed leave it false and are called with three.
     """
 
     name: str
     suffix: str
-    render: Renderer
+    render: Renderer | FilterRenderer
     needs_template: bool = True
     template_kind: str = "docx"
+    takes_filters: bool = False
+
+    def produce(
+        self,
+        template: Path | None,
+        context: Mapping[str, Any],
+        pictures: Mapping[str, bytes],
+        filters: Mapping[str, TemplateFilter] | None = None,
+    ) -> bytes:
+        """Render a document in this format, handing over the filters if it takes them.
+
+        Args:
+            template: The template, or ``None`` for formats that need none.
+            context: The render context.
+            pictures: Pictures by the name templates use.
+            filters: The workspace's template filters by name.
+        """
+        if self.takes_filters:
+            functions = {name: f.function for name, f in (filters or {}).items()}
+            return self.render(template, context, pictures, functions)  # type: ignore[call-arg]
+        return self.render(template, context, pictures)  # type: ignore[call-arg]
+
+
+@attrs.frozen
+class TemplateFilter:
+    """A filter a plugin adds to the template language of the packs it serves.
+
+    Returned by the ``kd_template_filters`` hook. Templates use it like the
+    built-in filters, ``{{ measure.key|aktenzeichen }}``. The function runs
+    inside the sandbox with the same limits as the built-in filters: its
+    result counts against the size limit, an exception it raises fails the
+    document with a message naming the filter and the template, and it
+    cannot replace a built-in filter.
+
+    It should be pure: take a value (and optional arguments) and return a
+    new one, without reading files, the network or global state.
+
+    Attributes:
+        name: The filter's name in templates, a Python identifier.
+        function: The function; the first argument is the filtered value.
+    """
+
+    name: str
+    function: Callable[..., Any]
 
 
 @runtime_checkable
@@ -308,6 +362,7 @@ class Workspace:
         extension_schemas: The shapes of plugins' extension data, by key.
         context_extensions: What plugins add to render contexts.
         picture_sources: Pictures plugins draw for templates.
+        template_filters: Filters plugins add to the template language, by name.
         plugins: Names of the plugins the registries came from, in merge
             order (plugins out of the pack's scope are not among them).
         conflicts: Keys that more than one source supplied (the last won).
@@ -332,6 +387,7 @@ class Workspace:
     extension_schemas: Mapping[str, ExtensionSchema] = _field()
     context_extensions: tuple[ContextExtension, ...] = ()
     picture_sources: tuple[PictureSource, ...] = ()
+    template_filters: Mapping[str, TemplateFilter] = _field()
     plugins: tuple[str, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     problems: tuple[str, ...] = ()
