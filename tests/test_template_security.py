@@ -192,3 +192,20 @@ def test_block_lines_keep_the_line_numbers_of_errors() -> None:
     source = "{# Kommentar #}\n{% for i in items %}\n{{ i.nicht_da }}\n{% endfor %}\n"
     with pytest.raises(kd.TemplateRenderError, match=r"a\.md: .*\(line 3\)"):
         render_text(source, {"items": [{}]}, name="a.md", block_lines=True)
+
+
+def test_every_text_method_is_accounted_for() -> None:
+    # The sandbox bounds what text methods can allocate: each public method
+    # of str and bytes is known to stay small, estimated before it runs, or
+    # refused. A method a new Python adds is refused until it is judged.
+    from kommunal_digital.documents import environment
+
+    judged = environment._TEXT_METHODS | environment._GROWING_METHODS
+    refused = {"format", "format_map"}
+    static = {"maketrans", "fromhex"}  # bound to the type, they build no text of a value
+    for kind in (str, bytes):
+        public = {name for name in dir(kind) if not name.startswith("_")}
+        assert public - judged - refused - static == set(), kind
+    for name in sorted(refused | {"__len__"}):
+        with pytest.raises(kd.TemplateRenderError, match="refused by the sandbox"):
+            render_text(f"{{{{ 'abc'.{name}() }}}}", {}, name="t.md")

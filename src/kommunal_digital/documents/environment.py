@@ -151,7 +151,7 @@ def _step(context: object) -> None:
 
 def _size(value: object, depth: int = 0) -> int:
     """Characters or items a value holds (nested lists counted through)."""
-    if isinstance(value, str | bytes):
+    if isinstance(value, str | bytes | bytearray):
         return len(value)
     if isinstance(value, list | tuple) and depth < 3:
         return len(value) + sum(_size(item, depth + 1) for item in value)
@@ -181,7 +181,7 @@ def _check_percent(spec: str) -> None:
 
 def _binop_size(operator: str, left: Any, right: Any) -> None:
     """Refuse an operation whose result would be too big, before computing it."""
-    sequence = (str, bytes, list, tuple)
+    sequence = (str, bytes, bytearray, list, tuple)
     if operator == "*":
         if isinstance(left, int) and isinstance(right, sequence):
             left, right = right, left
@@ -195,19 +195,57 @@ def _binop_size(operator: str, left: Any, right: Any) -> None:
     elif operator == "+":
         if isinstance(left, sequence) and isinstance(right, sequence):
             _refuse_size(_size(left) + _size(right), "'+'")
-    elif operator == "%" and isinstance(left, str):
-        _check_percent(left)
+    elif operator == "%" and isinstance(left, str | bytes | bytearray):
+        _check_percent(left if isinstance(left, str) else bytes(left).decode("latin-1"))
+
+
+#: Methods of text (``str``, ``bytes``) whose result is at most a small
+#: multiple of the text itself; any other method is refused, and those that
+#: can grow without bound (:data:`_GROWING_METHODS`) are estimated first.
+_TEXT_METHODS = frozenset(
+    {
+        "capitalize", "casefold", "count", "decode", "encode", "endswith", "find", "hex",
+        "index", "isalnum", "isalpha", "isascii", "isdecimal", "isdigit", "isidentifier",
+        "islower", "isnumeric", "isprintable", "isspace", "istitle", "isupper", "lower",
+        "lstrip", "partition", "removeprefix", "removesuffix", "rfind", "rindex",
+        "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip",
+        "swapcase", "title", "upper",
+    }
+)  # fmt: skip
+_GROWING_METHODS = frozenset(
+    {"center", "expandtabs", "join", "ljust", "replace", "rjust", "translate", "zfill"}
+)
+_TEXT = (str, bytes, bytearray)
+
+
+def _length(value: object) -> int:
+    return len(value) if isinstance(value, str | bytes | bytearray) else len(str(value))
+
+
+def _translation_growth(table: object) -> int:
+    """The most characters one character can become under a ``translate`` table."""
+    if not isinstance(table, Mapping):
+        return 1  # a bytes table maps each byte to one byte
+    longest = 1
+    for value in table.values():
+        if isinstance(value, str | bytes):
+            longest = max(longest, len(value))
+    return longest
 
 
 def _estimate(name: str, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
     """Size of the result of a filter or text method that can amplify its input."""
-    if not isinstance(target, str | list | tuple):
+    if not isinstance(target, str | bytes | bytearray | list | tuple):
         return 0
     width = next(iter([*args, *kwargs.values()]), 0)
-    if name == "replace" and len(args) >= 2 and isinstance(target, str):
-        old, new = str(args[0]), str(args[1])
+    if name == "translate" and isinstance(target, _TEXT) and args:
+        return len(target) * _translation_growth(args[0])
+    if name == "replace" and len(args) >= 2 and isinstance(target, _TEXT):
+        old, new = args[0], args[1]
+        if isinstance(target, str):
+            old, new = str(old), str(new)
         hits = target.count(old) if old else len(target) + 1
-        return len(target) + hits * max(len(new) - len(old), 0)
+        return len(target) + hits * max(_length(new) - _length(old), 0)
     if name == "join":
         return _size(target) + len(target) * len(str(args[0] if args else ""))
     if name in ("center", "ljust", "rjust", "zfill", "batch", "slice") and isinstance(width, int):
@@ -327,12 +365,14 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         _step(__context)
         target = getattr(__obj, "__self__", None)
         name = getattr(__obj, "__name__", "")
-        if name == "join" and isinstance(target, str) and args:
+        if isinstance(target, _TEXT) and name not in _TEXT_METHODS | _GROWING_METHODS:
+            raise SecurityError(f"the text method {name}() is not available in templates")
+        if name == "join" and isinstance(target, _TEXT) and args:
             _refuse_size(_estimate(name, args[0], (target,), {}), "join()")
-        elif isinstance(target, str | list | tuple):
+        elif isinstance(target, (*_TEXT, list, tuple)):
             _refuse_size(_estimate(name, target, args, kwargs), f"{name}()")
         result = super().call(__context, __obj, *args, **kwargs)
-        if isinstance(result, str | list | tuple):
+        if isinstance(result, (*_TEXT, list, tuple)):
             _refuse_size(_size(result), f"{name or 'the call'}()")
         return result
 
