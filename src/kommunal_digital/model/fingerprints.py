@@ -30,11 +30,27 @@ __all__ = ["MEASURE_TEXT_FIELDS", "fingerprint", "measure_inputs", "ranking_inpu
 MEASURE_TEXT_FIELDS = frozenset({"description", "indicators", "progress"})
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The attrs field names of a class, or ``None`` for other classes."""
+    if kind not in _FIELD_NAMES:
+        names = tuple(field.name for field in attrs.fields(kind)) if attrs.has(kind) else None
+        _FIELD_NAMES[kind] = names
+    return _FIELD_NAMES[kind]
+
+
 def _plain(value: Any) -> Any:
-    if attrs.has(type(value)):
-        return {
-            field.name: _plain(getattr(value, field.name)) for field in attrs.fields(type(value))
-        }
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return _plain(value.value)
     if isinstance(value, dict):

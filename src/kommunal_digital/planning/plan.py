@@ -120,13 +120,19 @@ def roadmap_inputs(
     start = strategy.roadmap.start if strategy.roadmap is not None else None
     if start is None and limits is not None:
         start = limits.start
-    return fingerprint(
-        "roadmap",
+    return _roadmap_fingerprint(
+        strategy,
         schedule_inputs(strategy, priority),
         preset_key or strategy.roadmap_preset or DEFAULT_ROADMAP_PRESET,
         start,
-        strategy.profiles,
-        strategy.organigram,
+    )
+
+
+def _roadmap_fingerprint(
+    strategy: Strategy, schedule: str, preset_key: str, start: dt.date | None
+) -> str:
+    return fingerprint(
+        "roadmap", schedule, preset_key, start, strategy.profiles, strategy.organigram
     )
 
 
@@ -172,7 +178,6 @@ def plan_strategy(
         raise PlanningError(
             "the strategy has no 'limits' (start, horizon, budget, staff) to plan with"
         )
-    given = priority
     if priority is None:
         priority = default_priority(strategy)
     schedule = schedule_measures(
@@ -188,10 +193,15 @@ def plan_strategy(
     roadmap = build_roadmap(strategy, start, preset=preset, schedule=schedule)
     if strategy.roadmap is not None:
         roadmap = _keep_reached(strategy.roadmap, roadmap)
-    schedule = attrs.evolve(schedule, inputs=schedule_inputs(strategy, given))
-    planned = attrs.evolve(strategy, schedule=schedule, roadmap=roadmap)
-    stamp = roadmap_inputs(planned, given, preset_key=preset.key)
-    return attrs.evolve(planned, roadmap=attrs.evolve(roadmap, inputs=stamp))
+    # The default priority is what schedule_inputs would compute again, and
+    # the planned strategy's roadmap_inputs would fingerprint the same
+    # measures, limits and order: each fingerprint is computed once.
+    stamp = schedule_inputs(strategy, priority)
+    schedule = attrs.evolve(schedule, inputs=stamp)
+    roadmap = attrs.evolve(
+        roadmap, inputs=_roadmap_fingerprint(strategy, stamp, preset.key, roadmap.start)
+    )
+    return attrs.evolve(strategy, schedule=schedule, roadmap=roadmap)
 
 
 def schedule_strategy(strategy: Strategy, priority: Sequence[str] | None = None) -> Strategy:

@@ -14,6 +14,7 @@ from kommunal_digital.model import (
     Task,
     measure_owner,
 )
+from kommunal_digital.model.checks import MAX_PLAN_START, MIN_DATE
 from kommunal_digital.model.ownership import held_role, role_of_kind
 from kommunal_digital.model.preset import PresetTask, RoadmapPreset
 from kommunal_digital.model.schedule import Schedule
@@ -72,7 +73,18 @@ def build_roadmap(
         start: The first day of the roadmap.
         preset: The procedure (e.g. ``workspace.roadmap_presets["standard"]``).
         schedule: Where the measures lie in time; ``strategy.schedule`` when omitted.
+
+    Raises:
+        PlanningError: ``start`` lies outside 1900-01-01 to 2159-12-31 (see
+            :data:`~kommunal_digital.model.checks.MAX_PLAN_START`).
     """
+    if not MIN_DATE <= start <= MAX_PLAN_START:
+        # The preset's offsets (at most MAX_PLAN_OFFSET_MONTHS) must keep every
+        # due date within the dates the model accepts.
+        raise PlanningError(
+            f"roadmap.start: {start.isoformat()} lies outside the dates a roadmap may start on "
+            f"({MIN_DATE.isoformat()} to {MAX_PLAN_START.isoformat()})"
+        )
     schedule = schedule or strategy.schedule
     phases: list[Phase] = []
     offset = 0
@@ -88,8 +100,14 @@ def build_roadmap(
             if not held_role(strategy, m.unless_role)
         ]
         if phase.implementation and schedule is not None:
+            # Looked up by key once: a scan per placed measure would make
+            # the roadmap quadratic in the number of measures.
+            measures = {m.key: m for m in strategy.measures}
+            profiles = {}
+            for each in reversed(strategy.profiles):
+                profiles[each.measure] = each  # the first profile of a measure wins
             for item in schedule.placed:
-                measure = strategy.measure(item.measure)
+                measure = measures[item.measure]
                 tasks.append(
                     Task(
                         f"Maßnahme umsetzen: {measure.title}",
@@ -97,7 +115,7 @@ def build_roadmap(
                         max(item.end, start),
                     )
                 )
-                profile = strategy.profile_for(item.measure)
+                profile = profiles.get(item.measure)
                 if profile is not None:
                     milestones.extend(
                         Milestone(f"{measure.title}: {m.what}", m.planned, m.reached_on)
