@@ -11,10 +11,12 @@ added under their own names.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import textwrap
-from collections import defaultdict
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -22,6 +24,7 @@ import attrs
 from kommunal_digital.documents.contributions import BUILTIN_PICTURES, contributed_pictures
 from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
+from kommunal_digital.model.fingerprints import fingerprint
 from kommunal_digital.model.labels import RelationKind, RoleKind, RoleState
 from kommunal_digital.model.organigram import Role
 from kommunal_digital.organisation.stakeholders import Quadrant
@@ -31,11 +34,15 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "GANTT_MAX_ROWS",
     "BoxLayout",
+    "GanttRow",
     "box_text",
     "chart_images",
+    "clear_picture_cache",
     "document_images",
     "gantt_image",
+    "gantt_rows",
     "organigram_image",
     "organigram_layout",
     "stakeholder_grid_image",
@@ -193,6 +200,79 @@ def _save(figure: Figure, fmt: ImageFormat) -> bytes:
     return buffer.getvalue()
 
 
+#: Pictures kept in memory, by what they are drawn from; the least recently
+#: used is dropped first.
+PICTURE_CACHE_SIZE = 64
+_PICTURES: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+_PICTURES_LOCK = threading.Lock()
+
+
+def _cached(
+    kind: str, fmt: ImageFormat, inputs: tuple[Any, ...], draw: Callable[[], bytes]
+) -> bytes:
+    """A picture drawn once per distinct input: the same strategy redraws nothing.
+
+    ``inputs`` must hold everything the drawing reads; the key is their
+    fingerprint, so equal inputs in another strategy object hit the cache
+    too.
+    """
+    key = (kind, fmt, fingerprint(kind, *inputs))
+    with _PICTURES_LOCK:
+        hit = _PICTURES.get(key)
+        if hit is not None:
+            _PICTURES.move_to_end(key)
+            return hit
+    data = draw()
+    with _PICTURES_LOCK:
+        _PICTURES[key] = data
+        while len(_PICTURES) > PICTURE_CACHE_SIZE:
+            _PICTURES.popitem(last=False)
+    return data
+
+
+def clear_picture_cache() -> None:
+    """Forget every picture drawn so far."""
+    with _PICTURES_LOCK:
+        _PICTURES.clear()
+
+
+def _organigram(organigram: Organigram, fmt: ImageFormat) -> bytes:
+    return _cached("organigramm", fmt, (organigram,), lambda: organigram_image(organigram, fmt))
+
+
+def _stakeholders(strategy: Strategy, fmt: ImageFormat) -> bytes:
+    return _cached(
+        "stakeholder",
+        fmt,
+        (strategy.stakeholders,),
+        lambda: stakeholder_grid_image(strategy, fmt),
+    )
+
+
+def _gantt(strategy: Strategy, fmt: ImageFormat) -> bytes:
+    measures = [(m.key, m.title, m.action_field) for m in strategy.measures]
+    fields = [(f.key, f.title, f.chosen) for f in strategy.action_fields]
+    placed = strategy.schedule.placed if strategy.schedule is not None else ()
+    return _cached("zeitplan", fmt, (placed, measures, fields), lambda: gantt_image(strategy, fmt))
+
+
+def _radar(strategy: Strategy, workspace: Workspace, fmt: ImageFormat) -> bytes | None:
+    check = strategy.maturity_check
+    if check is None:
+        return None
+    questionnaire = workspace.questionnaires.get(check.questionnaire)
+    if questionnaire is None:
+        return strategy_maturity_image(strategy, workspace.questionnaires, fmt)  # raises
+    inputs = (check, questionnaire, strategy.municipality.maturity)
+    image = _cached(
+        "reifegrad",
+        fmt,
+        inputs,
+        lambda: strategy_maturity_image(strategy, workspace.questionnaires, fmt) or b"",
+    )
+    return image or None
+
+
 def chart_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
     """All pictures of a strategy by file name, as ``build`` writes them into ``Bilder/``.
 
@@ -210,14 +290,15 @@ def chart_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
             picture has (see :func:`document_images`).
     """
     images: dict[str, bytes] = {}
-    for fmt in ("png", "svg"):
+    formats: tuple[ImageFormat, ...] = ("png", "svg")
+    for fmt in formats:
         if strategy.organigram is not None:
-            images[f"Organigramm.{fmt}"] = organigram_image(strategy.organigram, fmt)
+            images[f"Organigramm.{fmt}"] = _organigram(strategy.organigram, fmt)
         if strategy.stakeholders:
-            images[f"Stakeholder-Matrix.{fmt}"] = stakeholder_grid_image(strategy, fmt)
+            images[f"Stakeholder-Matrix.{fmt}"] = _stakeholders(strategy, fmt)
         if strategy.schedule is not None and strategy.schedule.placed:
-            images[f"Zeitplan.{fmt}"] = gantt_image(strategy, fmt)
-        radar = strategy_maturity_image(strategy, workspace.questionnaires, fmt)
+            images[f"Zeitplan.{fmt}"] = _gantt(strategy, fmt)
+        radar = _radar(strategy, workspace, fmt)
         if radar is not None:
             images[f"Reifegrad.{fmt}"] = radar
     for name, data in contributed_pictures(strategy, workspace).items():
@@ -255,46 +336,105 @@ def document_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes
         if name not in BUILTIN_PICTURES  # reported by pack check, never shown
     }
     if strategy.organigram is not None:
-        images["organigramm"] = organigram_image(strategy.organigram, "png")
+        images["organigramm"] = _organigram(strategy.organigram, "png")
     if strategy.stakeholders:
-        images["stakeholder"] = stakeholder_grid_image(strategy, "png")
+        images["stakeholder"] = _stakeholders(strategy, "png")
     if strategy.schedule is not None and strategy.schedule.placed:
-        images["zeitplan"] = gantt_image(strategy, "png")
+        images["zeitplan"] = _gantt(strategy, "png")
     check = strategy.maturity_check
     # Without its questionnaire there is no radar to embed; a document that
     # shows the maturity check says so itself (its context names the field).
     if check is not None and check.questionnaire in workspace.questionnaires:
-        radar = strategy_maturity_image(strategy, workspace.questionnaires, "png")
+        radar = _radar(strategy, workspace, "png")
         if radar is not None:
             images["reifegrad"] = radar
     images.update(contributed_pictures(strategy, workspace))
     return images
 
 
+#: Most bars a Gantt chart shows one per measure; a larger schedule is
+#: summarised with one bar per action field (see :func:`gantt_rows`).
+GANTT_MAX_ROWS = 40
+
+
+@attrs.frozen
+class GanttRow:
+    """One bar of the Gantt chart: a measure, or an action field's measures together."""
+
+    label: str
+    field: str
+    start: dt.date
+    end: dt.date
+
+
+def gantt_rows(strategy: Strategy) -> list[GanttRow]:
+    """The bars of the Gantt chart, by start.
+
+    Up to :data:`GANTT_MAX_ROWS` placed measures, one bar each, labelled with
+    the measure's title. A larger schedule would give a picture nobody can
+    read (and one whose size grows without bound), so each action field
+    gets one bar from its first start to its last end, labelled with the
+    field's title and the number of its measures; the documents list every
+    measure with its dates in their tables.
+    """
+    schedule = strategy.schedule
+    placed = list(schedule.placed) if schedule is not None else []
+    measures = {m.key: m for m in strategy.measures}
+    if len(placed) <= GANTT_MAX_ROWS:
+        return [
+            GanttRow(
+                textwrap.shorten(measures[item.measure].title, 42, placeholder="…"),
+                measures[item.measure].action_field,
+                item.start,
+                item.end,
+            )
+            for item in placed
+        ]
+    titles = {f.key: f.title for f in strategy.action_fields}
+    spans: dict[str, list[Any]] = {}
+    for item in placed:
+        field = measures[item.measure].action_field
+        span = spans.setdefault(field, [item.start, item.end, 0])
+        span[0] = min(span[0], item.start)
+        span[1] = max(span[1], item.end)
+        span[2] += 1
+    rows = [
+        GanttRow(
+            textwrap.shorten(
+                f"{titles.get(field, field)} ({count} Maßnahmen)", 42, placeholder="…"
+            ),
+            field,
+            start,
+            end,
+        )
+        for field, (start, end, count) in spans.items()
+    ]
+    return sorted(rows, key=lambda row: (row.start, row.label))
+
+
 def gantt_figure(strategy: Strategy) -> Figure:
-    """Draw the schedule as a Gantt chart: one bar per placed measure, by start."""
+    """Draw the schedule as a Gantt chart: one bar per placed measure (or field), by start."""
     import importlib
 
     # matplotlib.dates has no type hints; used through Any on purpose.
     mdates: Any = importlib.import_module("matplotlib.dates")
     plt = _pyplot()
-    schedule = strategy.schedule
-    placed = list(schedule.placed) if schedule is not None else []
+    rows = gantt_rows(strategy)
     fields = [f.key for f in strategy.chosen_fields]
     palette = ["#1f5f99", "#2e7d32", "#c0392b", "#8e44ad", "#d35400", "#16a085", "#7f8c8d"]
-    height = max(1.6, 0.32 * len(placed) + 1.0)
+
+    def colour_of(field: str) -> str:
+        return palette[fields.index(field) % len(palette)] if field in fields else "#7f8c8d"
+
+    height = max(1.6, 0.32 * len(rows) + 1.0)
     figure: Figure
     figure, axes = plt.subplots(figsize=(TEXT_WIDTH, height))
-    labels = []
-    for row, item in enumerate(placed):
-        measure = strategy.measure(item.measure)
-        colour = palette[fields.index(measure.action_field) % len(palette)]
-        start = mdates.date2num(item.start)
-        width = mdates.date2num(item.end) - start + 1
-        axes.barh(row, width, left=start, height=0.6, color=colour)
-        labels.append(textwrap.shorten(measure.title, 42, placeholder="…"))
-    axes.set_yticks(range(len(placed)))
-    axes.set_yticklabels(labels, fontsize=_FONT)
+    for index, row in enumerate(rows):
+        start = mdates.date2num(row.start)
+        width = mdates.date2num(row.end) - start + 1
+        axes.barh(index, width, left=start, height=0.6, color=colour_of(row.field))
+    axes.set_yticks(range(len(rows)))
+    axes.set_yticklabels([row.label for row in rows], fontsize=_FONT)
     axes.invert_yaxis()
     axes.xaxis_date()
     axes.xaxis.set_major_locator(mdates.YearLocator())
@@ -307,15 +447,10 @@ def gantt_figure(strategy: Strategy) -> Figure:
         axes.spines[side].set_visible(False)
     from matplotlib.patches import Patch
 
-    used = [
-        f
-        for f in strategy.chosen_fields
-        if any(strategy.measure(p.measure).action_field == f.key for p in placed)
-    ]
+    shown = {row.field for row in rows}
+    used = [f for f in strategy.chosen_fields if f.key in shown]
     axes.legend(
-        handles=[
-            Patch(color=palette[fields.index(f.key) % len(palette)], label=f.title) for f in used
-        ],
+        handles=[Patch(color=colour_of(f.key), label=f.title) for f in used],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
         # Two columns: four long field titles side by side do not fit 16 cm.
