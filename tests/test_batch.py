@@ -268,11 +268,16 @@ def test_a_dying_worker_process_only_fails_its_file(tmp_path: Path) -> None:
     ]
 
 
+# The scheduler's HTTP server takes port 8787 even without a dashboard
+# (dashboard_address=None); ":0" lets the system choose a free port. Without
+# any network route (a sandbox) Dask cannot tell its own address and warns;
+# the in-process cluster needs none.
+@pytest.mark.filterwarnings("ignore:Couldn't detect a suitable IP address:RuntimeWarning")
 def test_dask_executor(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     files = write_files(tmp_path / "in", [f"Gemeinde Dask {i}" for i in range(6)])
     (tmp_path / "in" / "kaputt.yaml").write_text(BROKEN_FIELD, encoding="utf-8")
-    with distributed.Client(processes=False, dashboard_address=None) as client:
+    with distributed.Client(processes=False, dashboard_address=":0") as client:
         result = run_batch(
             tmp_path / "in", tmp_path / "out", executor=client.get_executor(), builder=fake_build
         )

@@ -213,3 +213,14 @@ def test_render_format_option_overrides_the_suffix(demo_file: Path, tmp_path: Pa
     status, _, _ = run("render", str(demo_file), "--out", str(out), "--format", "json")
     assert status == 0
     assert json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_outside_what_the_model_takes_is_refused(
+    demo_file: Path, tmp_path: Path, day: str
+) -> None:
+    code, out, err = run("build", str(demo_file), "--out", str(tmp_path / "o"), "--date", day)
+    assert code == 2
+    assert f"Invalid value for '--date': {day} is outside 1900-01-01 to 2199-12-31" in err + out
+    assert "Traceback" not in err + out
+    assert not (tmp_path / "o").exists()

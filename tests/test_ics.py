@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kommunal_digital as kd
-from kommunal_digital.calendars import calendar_events, calendar_ics, export_calendar
+from kommunal_digital.calendars import (
+    CalendarEvent,
+    calendar_events,
+    calendar_ics,
+    export_calendar,
+)
+from kommunal_digital.calendars.events import strategy_label
+from kommunal_digital.calendars.ics import events_ics
 from kommunal_digital.model import Milestone, Phase, Task
 from kommunal_digital.testing import strategies as kst
 
@@ -251,12 +259,17 @@ def test_any_model_text_survives(what: str, who: str, title: str, due: dt.date) 
     data = calendar_ics(strategy, now=NOW)
     assert_rfc5545_structure(data)
     (event,) = events_of(data)
-    assert str(event["SUMMARY"]) == "Aufgabe: " + " ".join(what.split())
+    assert str(event["SUMMARY"]) == "Aufgabe: " + one_line(what)
     assert event.decoded("DTSTART") == due
     lines = str(event["DESCRIPTION"]).split("\n")
-    assert lines[0] == "Phase: " + " ".join(title.split())
+    assert lines[0] == "Phase: " + one_line(title)
     if who.strip():
-        assert lines[1] == "Verantwortlich: " + " ".join(who.split())
+        assert lines[1] == "Verantwortlich: " + one_line(who)
+
+
+def one_line(text: str) -> str:
+    """A model text as the calendar writes it on one line: DEL (an RFC 5545 CONTROL) removed."""
+    return " ".join(text.replace("\x7f", "").split())
 
 
 def test_unknown_part_is_refused(demo: kd.Strategy) -> None:
@@ -301,3 +314,99 @@ def test_import_does_not_load_icalendar() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# Calendar injection: a name or text with line breaks must never start a line of its own.
+INJECTED_NAMES = [
+    "Gemeinde\rTestdorf",
+    "Gemeinde\nTestdorf",
+    "Gemeinde\r\nTestdorf",
+    "Gemeinde; Testdorf, Ortsteil \\ Nord",
+    "Gemeinde Testdorf\r\nBEGIN:VCALENDAR\r\nX-WR-CALNAME:Falle",
+    "Gemeinde Testdorf\nEND:VCALENDAR\nBEGIN:VCALENDAR",
+    "Gemeinde\u2028Testdorf\x85Ort\x7f",
+]
+
+
+def unescape_text(value: str) -> str:
+    r"""RFC 5545 text unescaped (3.3.11): ``\\``, ``\;``, ``\,`` and ``\n``/``\N``."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
+def strategy_named(name: str) -> kd.Strategy:
+    task = Task(f"Aufgabe von {name}", who=name, due=dt.date(2027, 2, 1))
+    strategy = small_strategy([task])
+    return attrs.evolve(strategy, municipality=attrs.evolve(strategy.municipality, name=name))
+
+
+@pytest.mark.parametrize("name", INJECTED_NAMES)
+def test_line_breaks_in_the_name_cannot_break_the_calendar(name: str) -> None:
+    strategy = strategy_named(name)
+    data = calendar_ics(strategy, now=NOW)
+    assert_rfc5545_structure(data)
+    lines = data.split(b"\r\n")
+    assert lines.count(b"BEGIN:VCALENDAR") == 1
+    assert lines.count(b"END:VCALENDAR") == 1
+    assert sum(1 for line in lines if line.startswith(b"X-WR-CALNAME")) == 1
+    calendar = icalendar.Calendar.from_ical(data)
+    expected = one_line(strategy_label(strategy))
+    assert unescape_text(str(calendar["X-WR-CALNAME"])) == expected
+    (event,) = events_of(data)
+    assert str(event["SUMMARY"]) == "Aufgabe: " + one_line(f"Aufgabe von {name}")
+    description = str(event["DESCRIPTION"]).split("\n")
+    assert description[1] == "Verantwortlich: " + one_line(name)
+    assert description[-1] == expected
+
+
+def test_events_ics_escapes_texts_a_plugin_hands_it() -> None:
+    # CalendarEvent is public: texts that never went through the model.
+    hostile = "a\r\nBEGIN:VCALENDAR\rb\nc;d,e\\f\x00\x07\ud800"
+    event = CalendarEvent(
+        uid=hostile,
+        kind="task",
+        summary=hostile,
+        start=dt.date(2027, 1, 1),
+        end=dt.date(2027, 1, 1),
+        description=hostile,
+        categories=(hostile, "x,y"),
+    )
+    data = events_ics([event], name=hostile, now=NOW)
+    assert_rfc5545_structure(data)
+    assert data.split(b"\r\n").count(b"BEGIN:VCALENDAR") == 1
+    (parsed,) = events_of(data)
+    flat = "a BEGIN:VCALENDAR b c;d,e\\f"
+    assert str(parsed["SUMMARY"]) == flat
+    assert str(parsed["DESCRIPTION"]) == "a\nBEGIN:VCALENDAR\nb\nc;d,e\\f"
+    assert [str(c) for c in parsed["CATEGORIES"].cats] == [flat, "x,y"]
+    calendar = icalendar.Calendar.from_ical(data)
+    assert unescape_text(str(calendar["X-WR-CALNAME"])) == flat
+
+
+def test_calendar_is_escaped_without_asserts(tmp_path: Path) -> None:
+    # Under python -O, icalendar's own check (an assert) is gone: the escaping must not need it.
+    name = "Gemeinde Testdorf\r\nBEGIN:VCALENDAR\r\nX-WR-CALNAME:Falle"
+    strategy = strategy_named(name)
+    source = tmp_path / "strategie.yaml"
+    kd.dump_strategy(strategy, source)
+    code = (
+        "import sys, datetime as dt, kommunal_digital as kd\n"
+        "from kommunal_digital.calendars import calendar_ics\n"
+        "assert False, 'asserts must be off'\n"
+    )
+    probe = subprocess.run(
+        [sys.executable, "-O", "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert probe.returncode == 0, probe.stderr
+    code = (
+        "import sys, datetime as dt, kommunal_digital as kd\n"
+        "from kommunal_digital.calendars import calendar_ics\n"
+        f"strategy = kd.load_strategy({str(source)!r})\n"
+        "now = dt.datetime(2027, 1, 2, 9, 30, tzinfo=dt.UTC)\n"
+        "sys.stdout.buffer.write(calendar_ics(strategy, now=now))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-O", "-c", code], capture_output=True, timeout=120, check=True
+    )
+    assert result.stdout == calendar_ics(strategy, now=NOW)
+    assert_rfc5545_structure(result.stdout)
+    assert result.stdout.split(b"\r\n").count(b"BEGIN:VCALENDAR") == 1

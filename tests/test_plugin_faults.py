@@ -40,6 +40,8 @@ def _module(case: str, root: Path) -> str | None:
     head = "from kommunal_digital import hookimpl\n\n"
     if case == "missing-module":
         return None
+    if case == "exit-on-import":
+        return head + "raise SystemExit(3)\n"
     if case == "misspelt-hook":
         return head + "@hookimpl\ndef kd_action_feilds(pack):\n    return []\n"
     if case == "wrong-argument":
@@ -53,9 +55,17 @@ def _module(case: str, root: Path) -> str | None:
     raise AssertionError(case)
 
 
-CASES = ["missing-module", "misspelt-hook", "wrong-argument", "excluded-version", "invalid-yaml"]
+CASES = [
+    "missing-module",
+    "exit-on-import",
+    "misspelt-hook",
+    "wrong-argument",
+    "excluded-version",
+    "invalid-yaml",
+]
 REASONS = {
     "missing-module": "cannot be imported",
+    "exit-on-import": "cannot be imported: it called sys.exit(3) (SystemExit)",
     "misspelt-hook": "unknown hook 'kd_action_feilds'",
     "wrong-argument": "paket",
     "excluded-version": "supports kommunal-digital >=9.0",
@@ -199,12 +209,122 @@ def test_a_plugin_failing_in_a_hook_is_left_out_of_that_hook(
     assert installation.disabled == ()
     workspace = installation.workspace("wackel")
     assert workspace.problems == (
-        "plugin 'wackel' failed in kd_ranking_rules and is left out of it: "
+        "plugin 'wackel' (kd-wackel 0.3) failed in kd_ranking_rules and is left out of it: "
         "RuntimeError: Regeln nicht erreichbar",
     )
     assert "nutzwert" in workspace.ranking_rules  # the others still answer
     assert installation.workspace("rlp").problems == ()  # out of scope, never asked
     code, _, stderr = run(["validate", strategy_file, "--pack", "wackel"])
     assert code == 0
-    assert "warning: plugin 'wackel' failed in kd_ranking_rules" in stderr
+    assert "warning: plugin 'wackel' (kd-wackel 0.3) failed in kd_ranking_rules" in stderr
     assert "Traceback" not in stderr
+
+
+def _install_module(site: Path, name: str, source: str, version: str = "0.3") -> None:
+    """A distribution ``kd-<name>`` with an entry point ``<name>`` into ``kd_<name>.py``."""
+    (site / f"kd_{name}.py").write_text(textwrap.dedent(source), "utf-8")
+    info = site / f"kd_{name}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: kd-{name}\nVersion: {version}\n", "utf-8"
+    )
+    (info / "entry_points.txt").write_text(f"[kommunal_digital]\n{name} = kd_{name}\n", "utf-8")
+
+
+def test_a_plugin_calling_sys_exit_in_a_hook_is_left_out_of_that_hook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strategy_file: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    folder = _pack(site, "ausgang", ">=0.1", GOOD_FIELDS)
+    _install_module(
+        site,
+        "ausgang",
+        f"""
+        import sys
+        from kommunal_digital import hookimpl
+
+        @hookimpl
+        def kd_template_packs():
+            return [{str(folder)!r}]
+
+        @hookimpl
+        def kd_ranking_rules():
+            sys.exit(3)
+        """,
+    )
+    monkeypatch.syspath_prepend(str(site))
+    code, _, stderr = run(["validate", strategy_file, "--pack", "ausgang"])
+    assert code == 0, stderr
+    assert (
+        "warning: plugin 'ausgang' (kd-ausgang 0.3) failed in kd_ranking_rules and is left "
+        "out of it: it called sys.exit(3) (SystemExit)"
+    ) in stderr
+
+
+RULE_PLUGIN = """
+import sys
+from kommunal_digital import hookimpl
+
+class Rule:
+    name = "abbruch"
+    title = "Abbruch"
+
+    def rank(self, request):
+        {action}
+
+@hookimpl
+def kd_template_packs():
+    return [{folder!r}]
+
+@hookimpl
+def kd_ranking_rules():
+    return [Rule()]
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "action", "reason"),
+    [
+        (
+            "ausstieg",
+            "sys.exit(3)",
+            "it called sys.exit(3) (SystemExit); plugins must raise errors instead",
+        ),
+        ("absturz", "raise RuntimeError('Regel kaputt')", "RuntimeError: Regel kaputt"),
+    ],
+)
+def test_plugin_code_failing_in_a_command_is_an_error_naming_the_plugin(
+    name: str,
+    action: str,
+    reason: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    strategy_file: Path,
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    folder = _pack(site, name, ">=0.1", GOOD_FIELDS)
+    _install_module(site, name, RULE_PLUGIN.format(action=action, folder=str(folder)))
+    monkeypatch.syspath_prepend(str(site))
+    out = tmp_path / "rangfolge.yaml"
+    args: list[str | Path] = ["rank", strategy_file, "--pack", name, "--rule", "abbruch"]
+    args += ["--out", out]
+    code, stdout, stderr = run(args)
+    # Never the plugin's exit status: 3 means "gate not passed".
+    assert code == 1
+    assert stderr.splitlines()[-1] == f"error: plugin {name!r} (kd-{name} 0.3) failed: {reason}"
+    assert "Traceback" not in stdout + stderr
+    assert not out.exists()
+
+
+def test_a_plugin_of_the_application_calling_sys_exit_raises_a_plugin_error() -> None:
+    class Leaving:
+        @kd.hookimpl
+        def kd_action_fields(self) -> list[kd.ActionField]:
+            raise SystemExit(3)
+
+    with pytest.raises(
+        kd.PluginError, match=r"failed in kd_action_fields: it called sys.exit\(3\)"
+    ):
+        kd.open_workspace(entry_points=False, plugins=[Leaving()])

@@ -9,6 +9,7 @@ format the figures in the German messages the library writes itself
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from decimal import Decimal
@@ -168,16 +169,38 @@ _UMLAUTS = str.maketrans(
 )
 
 
+_SLUG_LENGTH = 80
+_SLUG_HASH = 8
+# Device names Windows reserves, whatever the case (a folder "con" cannot be made).
+_RESERVED_SLUGS = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"{port}{digit}" for port in ("com", "lpt") for digit in "0123456789"}
+)
+
+
 def slug(text: str) -> str:
     """A lower-case ASCII folder name: ``"Mühlbach am Wald"`` becomes ``"muehlbach-am-wald"``.
 
+    The name is safe on Windows, macOS and Linux: letters ``a``-``z``,
+    digits and ``-``, never a name Windows reserves for a device (``con``
+    becomes ``con_``), at most 80 characters. A longer name is cut and ends
+    with ``-`` and eight hex digits of a hash of the whole text, so that
+    two long names that differ only at the end get different folders.
+    Empty when the text has no letter or digit (callers choose a fallback).
+
     Args:
-        text: Any text, e.g. a municipality's name; the result has at most
-            80 characters.
+        text: Any text, e.g. a municipality's name.
     """
     ascii_text = (
         unicodedata.normalize("NFKD", text.translate(_UMLAUTS))
         .encode("ascii", "ignore")
         .decode("ascii")
     )
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(result) > _SLUG_LENGTH:
+        whole = unicodedata.normalize("NFC", text).encode("utf-8", "surrogatepass")
+        digest = hashlib.sha256(whole).hexdigest()[:_SLUG_HASH]
+        result = f"{result[: _SLUG_LENGTH - _SLUG_HASH - 1].strip('-')}-{digest}"
+    if result in _RESERVED_SLUGS:
+        result += "_"
+    return result

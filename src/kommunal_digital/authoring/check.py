@@ -19,6 +19,7 @@ from kommunal_digital.documents.contributions import BUILTIN_PICTURES
 from kommunal_digital.documents.docx_errors import docx_error_location, part_label
 from kommunal_digital.documents.environment import hide_block_lines, make_environment
 from kommunal_digital.errors import InputFileError, KommunalDigitalError, PackError
+from kommunal_digital.io.zipguard import office_zip_problems
 from kommunal_digital.packs.archive import check_zip
 from kommunal_digital.packs.assets import asset_type, load_asset
 from kommunal_digital.packs.chain import with_parents
@@ -107,12 +108,20 @@ def _lint_word(
     """:func:`lint_template`, also reporting uses of the pack's SVG pictures ``svg``."""
     from docx.opc.exceptions import PackageNotFoundError  # lazy: lxml
     from docxtpl import DocxTemplate  # lazy: heavy
+    from lxml.etree import LxmlError  # lazy: lxml
 
+    # A .docx is a zip: nothing opens it unless it keeps to the limits.
+    refused = office_zip_problems(path)
+    if any(problem.no_zip for problem in refused):
+        return ["not a Word (.docx) document"]
+    if refused:
+        return [str(problem) for problem in refused]
     try:
         sources = _word_sources(DocxTemplate(str(path)))
     except PackageNotFoundError:
         return ["not a Word (.docx) document"]
-    except (KeyError, ValueError, OSError) as exc:
+    except (KeyError, ValueError, OSError, LxmlError) as exc:
+        # LxmlError: a part whose XML is broken.
         return [f"cannot be read: {exc}"]
     env = make_environment()
     known = builtin_filter_names() | frozenset(filters)

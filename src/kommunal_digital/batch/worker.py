@@ -4,6 +4,8 @@ Only a :class:`BatchJob` (paths and options) crosses the process boundary;
 the worker loads the file itself and returns a small :class:`BatchItem`.
 Documents are built in a hidden folder next to their final place and moved
 there only when every document succeeded, so a failed file leaves nothing.
+A worker of the default pool watches the batch process and ends itself
+when that process is gone, so a killed batch leaves no worker behind.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import datetime as dt
 import gc
 import os
 import shutil
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,14 +35,30 @@ from kommunal_digital.errors import (
 )
 from kommunal_digital.german import slug
 from kommunal_digital.io.files import load_strategy
+from kommunal_digital.io.folders import exchange
 from kommunal_digital.model import PackReference, Strategy
 from kommunal_digital.plugins.installation import Installation, load_installation
+from kommunal_digital.plugins.manager import describe_fault, plugin_in_traceback
 from kommunal_digital.workspace.check import content_diagnostics
 from kommunal_digital.workspace.extensions import check_extensions
 from kommunal_digital.workspace.freshness import refresh_derived
 from kommunal_digital.workspace.workspace import Workspace
 
-__all__ = ["BatchJob", "Builder", "build_one", "folder_name"]
+__all__ = [
+    "OLD_SUFFIX",
+    "STARTED_PREFIX",
+    "BatchJob",
+    "Builder",
+    "build_one",
+    "dedicate_worker",
+    "folder_name",
+]
+
+#: A job's mark in its run's private folder while it runs (``<prefix><ticket>``):
+#: a mark left behind by a worker that died names the files it was building.
+STARTED_PREFIX = ".started-"
+#: The suffix of the folder that holds a replaced municipality folder for a moment.
+OLD_SUFFIX = ".old"
 
 
 class BuildOutcome(Protocol):
@@ -69,6 +89,8 @@ class BatchJob:
         today: The date printed in the documents.
         builder: The function that builds the documents (a top-level
             function, so it pickles by reference); ``build_documents`` if ``None``.
+        ticket: The job's name in ``claims`` while it runs (its index in
+            the run); ``""`` leaves no mark.
     """
 
     source: Path
@@ -79,6 +101,7 @@ class BatchJob:
     force: bool = False
     today: dt.date | None = None
     builder: Builder | None = None
+    ticket: str = ""
 
 
 def folder_name(strategy: Strategy, source: Path) -> str:
@@ -87,19 +110,69 @@ def folder_name(strategy: Strategy, source: Path) -> str:
 
 
 _DEDICATED = False
+#: How often a worker looks whether the batch process still runs, in seconds.
+_WATCH_INTERVAL = 0.25
+#: The exit status of a worker that ends itself because the batch process is gone.
+_ORPHANED = 70
 
 
-def dedicate_worker() -> None:
-    """Mark this process as a batch worker of its own (the default pool's initializer).
+def dedicate_worker(parent: int | None = None) -> None:
+    """Prepare this process as a batch worker of its own (the default pool's initializer).
 
     Only then does :func:`build_one` freeze what survives a job (imports,
     caches) out of the garbage collector's reach, so that the collection
     after every document stays cheap and memory stays at one document's
     worth over thousands of documents. A caller's own process, running jobs
     on threads, is left alone.
+
+    Args:
+        parent: The batch process. When it is gone (killed, crashed) the
+            worker ends itself at once, even in the middle of a file: what it
+            was building is in the run's private folder, which the next run
+            removes.
     """
     global _DEDICATED  # one flag per worker process
     _DEDICATED = True
+    if parent is not None:
+        _watch(parent)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process by now: ours is gone
+        return False
+    return True
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent ends (``PR_SET_PDEATHSIG``)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes  # lazy: only worker processes ask for it
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        pr_set_pdeathsig = 1  # linux/prctl.h
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+
+
+def _watch(parent: int) -> None:
+    # The pool's parent may be a fork server rather than the batch process;
+    # it ends with the batch process, so a changed parent means the same.
+    # PR_SET_PDEATHSIG is immediate on Linux; the thread works everywhere.
+    first = os.getppid()
+    _die_with_parent()
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != first or not _alive(parent):
+                os._exit(_ORPHANED)
+            time.sleep(_WATCH_INTERVAL)
+
+    threading.Thread(target=watch, name="kd-batch-parent-watch", daemon=True).start()
 
 
 def _settle() -> None:
@@ -120,6 +193,30 @@ def build_one(job: BatchJob) -> BatchItem:
     """
     _settle()  # the previous job's garbage, before this job's work
     started = time.perf_counter()
+    mark = _mark(job)
+    try:
+        return _build_item(job, started)
+    finally:
+        if mark is not None:
+            with contextlib.suppress(OSError):
+                mark.unlink()
+
+
+def _mark(job: BatchJob) -> Path | None:
+    # Written before the work starts and removed after it, whatever happens:
+    # if the process dies, the mark stays and tells the run which file was
+    # being built. A worker on another machine may not see the folder.
+    if not job.ticket:
+        return None
+    mark = job.claims / f"{STARTED_PREFIX}{job.ticket}"
+    try:
+        mark.touch()
+    except OSError:
+        return None
+    return mark
+
+
+def _build_item(job: BatchJob, started: float) -> BatchItem:
     name = ""
     try:
         strategy = load_strategy(job.source)
@@ -129,8 +226,8 @@ def build_one(job: BatchJob) -> BatchItem:
         documents, warnings = _build_into(folder, strategy, job, replace=retry)
     except KommunalDigitalError as error:
         message = str(error)
-    except Exception as error:  # one file's crash must not stop the batch
-        message = f"unexpected {type(error).__name__}: {error}"
+    except (Exception, SystemExit) as error:  # one file's crash must not stop the batch
+        message = _unexpected(error)
     else:
         return BatchItem(
             source=job.source,
@@ -148,6 +245,16 @@ def build_one(job: BatchJob) -> BatchItem:
         seconds=time.perf_counter() - started,
         municipality=name,
     )
+
+
+def _unexpected(error: BaseException) -> str:
+    """An error our code did not foresee, with the plugin whose code raised it, if any."""
+    found = plugin_in_traceback(error)
+    if found is None:
+        return f"unexpected {type(error).__name__}: {error}"
+    name, distribution, version = found
+    origin = " ".join(part for part in (distribution, version) if part)
+    return f"plugin {name!r} ({origin or 'unknown distribution'}) failed: {describe_fault(error)}"
 
 
 def _claim(job: BatchJob, folder: Path) -> bool:
@@ -245,8 +352,15 @@ def _build_into(
 def _replace(staging: Path, folder: Path) -> None:
     try:
         if folder.exists():
+            if exchange(staging, folder):
+                # One step: readers see the old set or the new one, never neither.
+                shutil.rmtree(staging, ignore_errors=True)
+                return
+            # Where the system cannot swap folders, the old one goes aside
+            # into the run's private folder first; a run killed in between
+            # leaves it there, and the next run puts it back (see run.py).
             old = Path(
-                tempfile.mkdtemp(prefix=f"{folder.name}.", suffix=".old", dir=staging.parent)
+                tempfile.mkdtemp(prefix=f"{folder.name}.", suffix=OLD_SUFFIX, dir=staging.parent)
             )
             os.replace(folder, old / folder.name)
             os.replace(staging, folder)

@@ -58,15 +58,14 @@ def _sources(sources: tuple[Path, ...]) -> Path | list[Path]:
 
 @contextlib.contextmanager
 def _executor(workers: int | None, threads: bool) -> Iterator[cf.Executor | None]:
-    if workers is None and not threads:
-        yield None  # run_batch's own process pool, one worker per CPU
+    if not threads:
+        # run_batch's own process pool (--workers sizes it): it survives a
+        # dead worker and its workers end when this process is killed.
+        yield None
         return
     import concurrent.futures as cf  # lazy: only when a batch runs
 
-    pool: cf.Executor = (
-        cf.ThreadPoolExecutor(workers) if threads else cf.ProcessPoolExecutor(workers)
-    )
-    with pool:
+    with cf.ThreadPoolExecutor(workers) as pool:
         yield pool
 
 
@@ -187,6 +186,7 @@ def batch(
             chosen,
             out_dir,
             executor=pool,
+            workers=workers,
             pack=pack,
             formats=wanted,
             force=force,

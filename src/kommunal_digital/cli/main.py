@@ -11,6 +11,7 @@ library error, 2 wrong usage (click's), 3 a completeness gate not passed.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
@@ -55,6 +56,26 @@ class _LazyGroup(click.Group):
         command.short_help = short_help
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; what plugin code raises and no command caught becomes an error line.
+
+        Plugin code runs inside the commands. Whatever it raises that no
+        command caught, ``SystemExit`` included, ends the command with an
+        ``error:`` line naming the plugin and its distribution and exit
+        status 1, never with a traceback or with the status the plugin
+        chose (3 means "gate not passed").
+        """
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except BaseException as error:
+            message = _plugin_fault(error)
+            if message is None:
+                raise
+            click.echo(f"error: {message}", err=True)
+            ctx.exit(1)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # The list comes from COMMANDS, so --help imports no command module.
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
@@ -69,6 +90,44 @@ class _LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="kommunal-digital")
 def cli() -> None:
     """Entry group of the command line."""
+
+
+#: Modules whose ``SystemExit`` is the command line's own exit status.
+_OWN_EXITS = ("kommunal_digital.cli", "click")
+
+
+def _innermost_module(error: BaseException) -> str:
+    tb = error.__traceback__
+    module = ""
+    while tb is not None:
+        name = tb.tb_frame.f_globals.get("__name__")
+        module = name if isinstance(name, str) else ""
+        tb = tb.tb_next
+    return module
+
+
+def _plugin_fault(error: BaseException) -> str | None:
+    """The error line for a failure of plugin code that escaped, or ``None`` when it is ours."""
+    from kommunal_digital.plugins.manager import (  # lazy: only when a command failed
+        describe_fault,
+        plugin_in_traceback,
+    )
+
+    if isinstance(error, SystemExit):
+        module = _innermost_module(error)
+        if module == "__main__" or module.startswith(_OWN_EXITS):
+            return None
+    found = plugin_in_traceback(error)
+    if found is None:
+        if not isinstance(error, SystemExit):
+            return None  # our own fault: the traceback is what a bug report needs
+        where = _innermost_module(error) or "unknown code"
+        return f"the command was ended by code outside kommunal-digital ({where}): " + (
+            describe_fault(error)
+        )
+    name, distribution, version = found
+    origin = " ".join(part for part in (distribution, version) if part)
+    return f"plugin {name!r} ({origin or 'unknown distribution'}) failed: {describe_fault(error)}"
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import click
 
 import kommunal_digital as kd
 from kommunal_digital.errors import KommunalDigitalError, OutputExistsError
+from kommunal_digital.model.bounds import MAX_DATE, MIN_DATE
 
 if TYPE_CHECKING:
     # The namespaces are imported on first access; this tells the type checker.
@@ -125,7 +126,16 @@ def split_list(values: tuple[str, ...]) -> tuple[str, ...]:
 def _to_date(
     ctx: click.Context, param: click.Parameter, value: dt.datetime | None
 ) -> dt.date | None:
-    return None if value is None else value.date()
+    if value is None:
+        return None
+    day = value.date()
+    if not MIN_DATE <= day <= MAX_DATE:
+        # The model takes no date outside these; documents and plans
+        # computed from one could not be written.
+        raise click.BadParameter(
+            f"{day.isoformat()} is outside {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+        )
+    return day
 
 
 def out_file_option(help: str) -> Callable[[_F], _F]:

@@ -19,9 +19,11 @@ from kommunal_digital.documents.council import (
 )
 from kommunal_digital.documents.formats import BUILTIN_OUTPUT_FORMATS
 from kommunal_digital.documents.numbering import measure_numbers
+from kommunal_digital.documents.output_set import existing_message, recover, write_set
 from kommunal_digital.documents.pdf import convert_to_pdf, find_soffice
 from kommunal_digital.errors import DocumentError, KommunalDigitalError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
+from kommunal_digital.io.filenames import MAX_FILE_NAME_BYTES, safe_file_name
 from kommunal_digital.model import Strategy
 from kommunal_digital.workspace.workspace import DocumentType, OutputFormat, Workspace
 
@@ -251,13 +253,24 @@ def document_path(
         measure: The measure's key for a per-measure type, else ``None``.
         partner: The partner's key for a per-partner document
             (``Beschlussvorlage-<partner>.docx``), else ``None``.
+
+    The name is made safe for Windows, macOS and Linux (see
+    :func:`kommunal_digital.io.filenames.safe_file_name`): at most
+    :data:`~kommunal_digital.io.filenames.MAX_FILE_NAME_BYTES` bytes with
+    the suffix, no reserved device name, no characters Windows refuses.
     """
+    folder = out_dir
     if partner is not None:
-        return out_dir / f"{kind.title}-{partner}{chosen.suffix}"
-    if measure is None:
-        return out_dir / f"{kind.title}{chosen.suffix}"
-    number = measure_numbers(strategy)[measure]
-    return out_dir / MEASURE_FOLDER / f"{kind.title}-{number:02d}-{measure}{chosen.suffix}"
+        stem = f"{kind.title}-{partner}"
+    elif measure is None:
+        stem = kind.title
+    else:
+        stem = f"{kind.title}-{measure_numbers(strategy)[measure]:02d}-{measure}"
+        folder = out_dir / MEASURE_FOLDER
+    # Titles come from plugins and keys from strategy files: the name must
+    # suit every file system (see kommunal_digital.io.filenames).
+    room = max(MAX_FILE_NAME_BYTES - len(chosen.suffix.encode("utf-8")), 32)
+    return folder / (safe_file_name(stem, max_bytes=room) + chosen.suffix)
 
 
 @attrs.frozen
@@ -440,8 +453,12 @@ def build_documents(
 ) -> BuildResult:
     """Produce the full document set of a strategy in one folder.
 
-    Every document is rendered in memory first; files are written only
-    afterwards, each atomically. A document that fails is reported in the
+    Every document is rendered in memory first; then the whole set is
+    written into a hidden staging folder inside ``out_dir`` and moved into
+    place, replacing the files of an earlier set only once the new set is
+    complete. Builds into one folder take turns (a lock on the folder), and
+    what a killed build left there is finished or removed by the next one
+    (see ``docs/documents.md``). A document that fails is reported in the
     result and the others are still written, unless ``strict`` is set: then
     nothing is written and the failures are raised together.
 
@@ -487,6 +504,8 @@ def build_documents(
             ``strict``, any failed document (all are listed).
         OutputExistsError: A file to be written exists and ``force`` is false
             (checked before anything is written).
+        OutputError: The set cannot be written (the old set is kept then), or
+            another build held the folder for longer than two minutes.
     """
     folder = Path(out_dir)
     types = workspace.document_types
@@ -508,12 +527,13 @@ def build_documents(
         for kind, fmt, measure, partner in jobs
     ]
     picture_data = _pictures(strategy, folder, workspace) if pictures else {}
-    existing = [str(p) for p in (*targets, *picture_data) if p.exists()]
+    # What an interrupted build left is finished or removed first, so the
+    # check below sees whole sets. It is repeated under the folder's lock
+    # before anything is written; this early one saves the rendering.
+    recover(folder)
+    existing = [p for p in (*targets, *picture_data) if p.exists() or p.is_symlink()]
     if existing and not force:
-        raise OutputExistsError(
-            f"{', '.join(existing[:5])}{' …' if len(existing) > 5 else ''}: "
-            "exist(s) already; pass force to overwrite"
-        )
+        raise OutputExistsError(existing_message(existing))
     images = None
     if any(f.needs_template for f in chosen_formats):
         images = document_images(strategy, workspace)
@@ -545,13 +565,12 @@ def build_documents(
             f"{folder}: {len(failures)} document(s) failed, nothing written: "
             + "; ".join(str(failures[index]) for index in sorted(failures))
         )
-    documents = tuple(write_atomic(path, data, force=force) for path, data in rendered)
-    written_pictures = tuple(
-        write_atomic(path, data, force=force) for path, data in picture_data.items()
-    )
+    files = {**dict(rendered), **picture_data}
+    if files:
+        write_set(folder, files, force=force)
     return BuildResult(
         out_dir=folder,
-        documents=documents,
-        pictures=written_pictures,
+        documents=tuple(path for path, _ in rendered),
+        pictures=tuple(picture_data),
         failures=tuple(failures[index] for index in sorted(failures)),
     )

@@ -107,7 +107,7 @@ def extend_context(
             variables = extension.extend(
                 strategy, workspace, document_type, MappingProxyType(extended), today
             )
-        except Exception as error:  # plugin code: whatever it raises fails this document only
+        except (Exception, SystemExit) as error:  # plugin code: fails this document only
             raise DocumentError(
                 f"context extension {name!r} failed for the document type "
                 f"{document_type!r}: {_describe(error)}"
@@ -175,7 +175,7 @@ def contributed_pictures(strategy: Strategy, workspace: Workspace) -> dict[str, 
         seen.add(name)
         try:
             data = source.draw(strategy, workspace)
-        except Exception as error:  # plugin code: whatever it raises is reported with its name
+        except (Exception, SystemExit) as error:  # plugin code: reported with its name
             raise DocumentError(f"picture source {name!r} failed: {_describe(error)}") from error
         if data is None:
             continue

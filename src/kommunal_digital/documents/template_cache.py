@@ -30,6 +30,8 @@ from markupsafe import Markup, escape
 from kommunal_digital.documents.docx_errors import docx_error_location, part_label
 from kommunal_digital.documents.docx_parts import DocxPicture, docx_link
 from kommunal_digital.documents.environment import _template_line, make_environment
+from kommunal_digital.errors import DocumentError
+from kommunal_digital.io.zipguard import check_office_zip
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -304,6 +306,9 @@ def cached_document(
     Raises:
         TemplatePartError: The template does not compile; the error says
             where (part, paragraph, table cell).
+        DocumentError: The template's zip breaks a limit of
+            :data:`~kommunal_digital.io.zipguard.OFFICE_LIMITS` or an XML part
+            declares a DOCTYPE; the message names the template and the member.
     """
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, _filter_key(filters))
@@ -313,7 +318,10 @@ def cached_document(
             _CACHE.move_to_end(key)
     if hit is not None:
         return hit.document()
-    compiled, document = _compile(path.read_bytes(), filters)
+    data = path.read_bytes()
+    # A .docx is a zip: checked (sizes, CRC, no DOCTYPE) before docxtpl opens it.
+    check_office_zip(data, path.name, DocumentError)
+    compiled, document = _compile(data, filters)
     with _LOCK:
         _CACHE[key] = compiled
         while len(_CACHE) > CACHE_SIZE:

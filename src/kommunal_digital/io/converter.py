@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -25,6 +26,7 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, mapping_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from kommunal_digital.io.yaml_io import ImpossibleDate
 from kommunal_digital.model.checks import Extensions, extensions_as_data
 from kommunal_digital.model.funding import FundingKind, FundingSource
 from kommunal_digital.model.labels import LabelledEnum
@@ -62,22 +64,29 @@ def _unstructure_decimal(value: Decimal) -> int | float:
     return float(value)
 
 
+# A text shaped like an ISO date: when it does not parse, it names no day.
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _structure_date(value: object, _: type) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError(f"expected a date without a time, got {value.isoformat()!r}")
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, ImpossibleDate):
+        raise ValueError(value.describe())
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if _DATE_SHAPE.fullmatch(value.strip()):
+                raise ValueError(f"{value.strip()!r} is not a date: {exc}") from None
     raise ValueError(f"expected a date like 2027-03-31, got {_describe(value)}")
 
 
 def _structure_str(value: object, _: type) -> str:
     if not isinstance(value, str):
-        quoting = isinstance(value, int | float | dt.date)  # bool is an int
+        quoting = isinstance(value, int | float | dt.date | ImpossibleDate)  # bool is an int
         hint = " (put it in quotes)" if quoting else ""
         raise ValueError(f"expected text, got {_describe(value)}{hint}")
     return value

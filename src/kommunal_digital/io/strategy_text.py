@@ -93,6 +93,46 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+# No field accepts a whole number of more digits (the largest bound, 2**63,
+# has 19), and converting very long digit strings is slow or refused.
+_MAX_JSON_DIGITS = 30
+
+
+def _json_int(literal: str) -> int | float:
+    digits = literal.lstrip("-")
+    if len(digits) > _MAX_JSON_DIGITS:
+        # Read as a float (linear in its length, infinite when too long):
+        # the field that receives it refuses it by its bounds and names
+        # itself, which a parse error could not.
+        return float(literal)
+    return int(literal)
+
+
+def _load_json(text: str, source: str) -> Any:
+    """Parse JSON: no duplicate keys; very long whole numbers read as floats.
+
+    ``NaN``, ``Infinity``, numbers too large for a float (``1e400``) and
+    whole numbers of more than 30 digits are read as floats (not finite,
+    or far beyond every bound); every number field of the model refuses
+    them with its field path (``measures[0].staff_fte: expected a finite
+    number``), which says more than a line number would.
+
+    Raises:
+        InputFileError: The text is not valid JSON; the message names line
+            and column.
+    """
+    try:
+        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys, parse_int=_json_int)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            source, [f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]
+        ) from None
+    except RecursionError:
+        raise InputFileError(source, ["the document is nested too deeply"]) from None
+    except ValueError as exc:
+        raise InputFileError(source, [str(exc)]) from None
+
+
 def dumps_strategy(strategy: Strategy, *, format: Format = "yaml") -> str:
     """Serialise a strategy to YAML or JSON text.
 
@@ -118,16 +158,7 @@ def loads_strategy(text: str, *, format: Format = "yaml", source: str = "<string
         InputFileError: The text is not valid YAML/JSON or not a valid strategy.
     """
     if format == "json":
-        try:
-            data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(
-                source, [f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]
-            ) from None
-        except RecursionError:
-            raise InputFileError(source, ["the document is nested too deeply"]) from None
-        except ValueError as exc:
-            raise InputFileError(source, [str(exc)]) from None
+        data = _load_json(text, source)
     else:
         try:
             data = load_yaml(text)

@@ -8,12 +8,14 @@ import attrs
 
 from kommunal_digital.model import checks
 
+_MEASURED = checks.magnitude(checks.MAX_MEASURED)
+
 
 def _optional_number(
     instance: object, attribute: attrs.Attribute[Any], value: float | None
 ) -> None:
     if value is not None:
-        checks.finite(instance, attribute, value)
+        _MEASURED(instance, attribute, value)
 
 
 @attrs.frozen
@@ -46,7 +48,7 @@ class Goal:
 
     key: str = attrs.field(validator=checks.key)
     statement: str = attrs.field(validator=checks.required_text)
-    weight: float = attrs.field(default=1.0, validator=checks.non_negative)
+    weight: float = attrs.field(default=1.0, validator=checks.up_to(checks.MAX_WEIGHT))
     indicators: tuple[Indicator, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )

@@ -80,7 +80,9 @@ class CatalogueEntry:
     description: str = attrs.field(default="", validator=checks.text)
     duration_months: int | None = attrs.field(
         default=None,
-        validator=attrs.validators.optional([checks.whole, checks.between(1, 120)]),
+        validator=attrs.validators.optional(
+            [checks.whole, checks.between(1, checks.MAX_DURATION_MONTHS)]
+        ),
     )
     one_off: CostRange | None = None
     yearly: CostRange | None = None

@@ -32,8 +32,8 @@ class ExternalMilestone:
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)
     owner: str = attrs.field(default="", validator=checks.text)
-    expected_on: dt.date | None = None
-    reached_on: dt.date | None = None
+    expected_on: dt.date | None = attrs.field(default=None, validator=checks.optional_date)
+    reached_on: dt.date | None = attrs.field(default=None, validator=checks.optional_date)
     note: str = attrs.field(default="", validator=checks.text)
 
     @property

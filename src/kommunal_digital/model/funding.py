@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -74,7 +73,7 @@ def _optional_percent(
 ) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not checks.is_finite_number(value):
         raise ModelValidationError(attribute.name, f"expected a percentage, got {value!r}")
     if not 0 < value <= 100:
         raise ModelValidationError(
@@ -117,7 +116,7 @@ class FundingSource:
     amount: Decimal | None = attrs.field(default=None, converter=_amount, validator=_optional_money)
     share: float | None = attrs.field(default=None, validator=_optional_percent)
     rate: float | None = attrs.field(default=None, validator=_optional_percent)
-    deadline: date | None = None
+    deadline: date | None = attrs.field(default=None, validator=checks.optional_date)
     co_financing_required: bool | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -231,7 +230,13 @@ class Operator:
 
 
 def _deadlines(value: Iterable[date]) -> tuple[date, ...]:
-    return tuple(sorted(value))
+    if isinstance(value, str | bytes):
+        return value  # refused by is_tuple with the field name
+    items = tuple(value)
+    for index, item in enumerate(items):
+        # Checked before sorting: a text among dates could not be compared.
+        checks.check_date(item, f"deadlines[{index}]")
+    return tuple(sorted(items))
 
 
 @attrs.frozen
@@ -258,7 +263,9 @@ class FundingProgramme:
     max_amount: Decimal | None = attrs.field(
         default=None, converter=_max_amount, validator=_optional_money
     )
-    deadlines: tuple[date, ...] = attrs.field(default=(), converter=_deadlines)
+    deadlines: tuple[date, ...] = attrs.field(
+        default=(), converter=_deadlines, validator=[checks.is_tuple, checks.dates]
+    )
     co_financing_required: bool | None = None
 
 
@@ -308,8 +315,8 @@ class StrategyFunding:
     provider: str = attrs.field(default="", validator=checks.text)
     amount: Decimal | None = attrs.field(default=None, converter=_volume, validator=_optional_money)
     own_share: float | None = attrs.field(default=None, validator=_optional_percent)
-    start: date | None = None
-    end: date | None = None
+    start: date | None = attrs.field(default=None, validator=checks.optional_date)
+    end: date | None = attrs.field(default=None, validator=checks.optional_date)
     sharing: CostSharing | None = None
 
     def __attrs_post_init__(self) -> None:

@@ -186,7 +186,7 @@ class MaturityCheck:
     """
 
     questionnaire: str = attrs.field(default="digicheck", validator=checks.key)
-    answered_on: date | None = None
+    answered_on: date | None = attrs.field(default=None, validator=checks.optional_date)
     answers: dict[str, str | int] = attrs.field(factory=dict, hash=False)
     ozg_services: tuple[OzgService, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple

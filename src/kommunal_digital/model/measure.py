@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,7 +21,7 @@ from kommunal_digital.model.labels import Delivery, MeasureStatus, Raci
 from kommunal_digital.model.partners import CostSharing
 
 #: Longest duration accepted for one measure, in months (ten years).
-MAX_DURATION_MONTHS = 120
+MAX_DURATION_MONTHS = checks.MAX_DURATION_MONTHS
 
 
 @attrs.frozen
@@ -161,9 +160,7 @@ class Measure:
     goal: str | None = attrs.field(default=None)
     duration_months: int | None = attrs.field(default=None, validator=_duration)
     cost: Cost = attrs.field(factory=Cost)
-    staff_fte: float | None = attrs.field(
-        default=None, validator=attrs.validators.optional(checks.non_negative)
-    )
+    staff_fte: float | None = attrs.field(default=None, validator=checks.fte)
     owner_role: str = attrs.field(default="", validator=checks.text)
     partners: tuple[str, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
@@ -182,16 +179,16 @@ class Measure:
     )
     operator: Operator | None = attrs.field(default=None)
     legal_driver: str = attrs.field(default="", validator=checks.text)
-    legal_deadline: date | None = None
+    legal_deadline: date | None = attrs.field(default=None, validator=checks.optional_date)
     scores: dict[str, float] = attrs.field(factory=dict, hash=False)
     status: MeasureStatus = attrs.field(
         default=MeasureStatus.GEPLANT, validator=checks.member_of(MeasureStatus)
     )
     progress: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 100)])
-    start_on: date | None = None
-    target_on: date | None = None
-    deadline: date | None = None
-    finished_on: date | None = None
+    start_on: date | None = attrs.field(default=None, validator=checks.optional_date)
+    target_on: date | None = attrs.field(default=None, validator=checks.optional_date)
+    deadline: date | None = attrs.field(default=None, validator=checks.optional_date)
+    finished_on: date | None = attrs.field(default=None, validator=checks.optional_date)
     indicators: tuple[Indicator, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
@@ -245,11 +242,13 @@ class Measure:
         for criterion, score in value.items():
             if not isinstance(criterion, str) or not checks.is_key(criterion):
                 raise ModelValidationError("scores", f"{criterion!r} is not a valid criterion key")
-            if (
-                isinstance(score, bool)
-                or not isinstance(score, int | float)
-                or not math.isfinite(score)
-            ):
+            if not checks.is_finite_number(score):
                 raise ModelValidationError(
                     f"scores.{criterion}", f"expected a number, got {score!r}"
+                )
+            if abs(score) > checks.MAX_WEIGHT:
+                raise ModelValidationError(
+                    f"scores.{criterion}",
+                    f"must be between -{checks.show_number(checks.MAX_WEIGHT)} and "
+                    f"{checks.show_number(checks.MAX_WEIGHT)}, got {score:g}",
                 )

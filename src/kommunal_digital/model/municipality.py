@@ -36,13 +36,15 @@ def _official_key(instance: object, attribute: attrs.Attribute[Any], value: str 
 def _optional_population(
     instance: object, attribute: attrs.Attribute[Any], value: int | None
 ) -> None:
-    if value is not None and (isinstance(value, bool) or value < 0):
-        raise ModelValidationError(attribute.name, f"must be zero or more, got {value}")
+    checks.population(instance, attribute, value)
+
+
+_SHARE = checks.up_to(checks.MAX_SHARE)
 
 
 def _optional_share(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None:
-        checks.non_negative(instance, attribute, value)
+        _SHARE(instance, attribute, value)
 
 
 @attrs.frozen
@@ -57,7 +59,7 @@ class MemberMunicipality:
             of the population when costs are shared by agreement.
     """
 
-    name: str = attrs.field(validator=checks.required_text)
+    name: str = attrs.field(validator=checks.name)
     official_key: str | None = attrs.field(default=None, validator=_official_key)
     population: int | None = attrs.field(default=None, validator=_optional_population)
     cost_share: float | None = attrs.field(default=None, validator=_optional_share)
@@ -79,7 +81,7 @@ class Municipality:
         maturity: Current phase of digital maturity, if assessed.
     """
 
-    name: str = attrs.field(validator=checks.required_text)
+    name: str = attrs.field(validator=checks.name)
     kind: MunicipalityKind = attrs.field(validator=checks.member_of(MunicipalityKind))
     land: str = attrs.field(validator=checks.required_text)
     official_key: str | None = attrs.field(default=None, validator=_official_key)

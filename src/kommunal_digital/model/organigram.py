@@ -33,15 +33,23 @@ _UNHELD = (RoleState.VACANT, RoleState.REJECTED)
 
 
 def _optional_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-        raise ModelValidationError(attribute.name, f"expected a date (YYYY-MM-DD), got {value!r}")
+    if value is not None:
+        checks.check_date(value, attribute.name)
 
 
 def _optional_count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ModelValidationError(attribute.name, f"expected a whole number from 1, got {value!r}")
+        raise ModelValidationError(
+            attribute.name, f"expected a whole number from 1, got {checks.show_value(value)}"
+        )
+    if value > checks.MAX_COUNT:
+        raise ModelValidationError(
+            attribute.name,
+            f"must be at most {checks.show_number(checks.MAX_COUNT)}, "
+            f"got {checks.show_value(value)}",
+        )
 
 
 @attrs.frozen

@@ -56,7 +56,7 @@ class Partner:
     """
 
     key: str = attrs.field(validator=checks.key)
-    name: str = attrs.field(validator=checks.required_text)
+    name: str = attrs.field(validator=checks.name)
     kind: MunicipalityKind = attrs.field(validator=checks.member_of(MunicipalityKind))
     council: str = attrs.field(default="", validator=checks.text)
     official_key: str | None = attrs.field(default=None, validator=_official_key)
@@ -80,6 +80,11 @@ def _weights(value: dict[str, Any]) -> dict[str, Decimal]:
         if not number.is_finite() or number < 0:
             raise ModelValidationError(
                 f"shares.{name}", f"must be a number of zero or more, got {weight!r}"
+            )
+        if number > checks.MAX_SHARE:
+            raise ModelValidationError(
+                f"shares.{name}",
+                f"must be at most {checks.show_number(checks.MAX_SHARE)}, got {weight!r}",
             )
         shares[name] = number
     return shares

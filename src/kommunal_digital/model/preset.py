@@ -125,3 +125,33 @@ class RoadmapPreset:
             raise ModelValidationError(
                 "phases", "at most one phase can be the implementation phase"
             )
+        _check_offsets(value)
+
+
+def _check_offsets(phases: tuple[PresetPhase, ...]) -> None:
+    """Refuse due dates further from the roadmap's start than a plan may reach.
+
+    A roadmap starts at the latest on
+    :data:`~kommunal_digital.model.checks.MAX_PLAN_START`; keeping every due
+    date within :data:`~kommunal_digital.model.checks.MAX_PLAN_OFFSET_MONTHS`
+    of it keeps the generated roadmap within the dates the model accepts.
+    """
+    limit = checks.MAX_PLAN_OFFSET_MONTHS
+    offset = 0
+    for index, phase in enumerate(phases):
+        items = [("tasks", i, t.due_month) for i, t in enumerate(phase.tasks)] + [
+            ("milestones", i, m.due_month) for i, m in enumerate(phase.milestones)
+        ]
+        for part, item_index, due_month in items:
+            if due_month is not None and offset + due_month > limit:
+                raise ModelValidationError(
+                    f"phases[{index}].{part}[{item_index}].due_month",
+                    f"lies {offset + due_month} months after the roadmap's start "
+                    f"(the phases before it take {offset}); at most {limit} months are allowed",
+                )
+        offset += phase.months
+        if offset > limit:
+            raise ModelValidationError(
+                f"phases[{index}].months",
+                f"the phases up to this one take {offset} months; at most {limit} are allowed",
+            )

@@ -61,16 +61,11 @@ class ProgressUpdate:
     """
 
     measure: str = attrs.field(validator=checks.key)
-    date: dt.date = attrs.field()
+    date: dt.date = attrs.field(validator=checks.date)
     status: MeasureStatus = attrs.field(validator=checks.member_of(MeasureStatus))
     progress: int | None = attrs.field(default=None, validator=_optional_progress)
     note: str = attrs.field(default="", validator=checks.text)
     author: str = attrs.field(default="", validator=checks.text)
-
-    @date.validator
-    def _check_date(self, attribute: attrs.Attribute[Any], value: dt.date) -> None:
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise ModelValidationError("date", f"expected a date, got {value!r}")
 
     @progress.validator
     def _check_finished(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -103,7 +98,7 @@ class Reporting:
     weighting: Weighting = attrs.field(
         default=Weighting.EQUAL, validator=checks.member_of(Weighting)
     )
-    last_report_on: dt.date | None = None
+    last_report_on: dt.date | None = attrs.field(default=None, validator=checks.optional_date)
 
 
 def check_history(updates: Iterable[ProgressUpdate], measures: dict[str, int]) -> None:

@@ -10,6 +10,16 @@ from kommunal_digital.errors import ModelValidationError
 from kommunal_digital.model import checks
 from kommunal_digital.model.labels import Direction as Direction  # re-exported
 
+_SCALE = checks.magnitude(checks.MAX_WEIGHT)
+_MEASURED = checks.magnitude(checks.MAX_MEASURED)
+
+
+def _optional_measured(
+    instance: object, attribute: attrs.Attribute[Any], value: float | None
+) -> None:
+    if value is not None:
+        _MEASURED(instance, attribute, value)
+
 
 @attrs.frozen
 class Criterion:
@@ -27,9 +37,9 @@ class Criterion:
 
     key: str = attrs.field(validator=checks.key)
     title: str = attrs.field(validator=checks.required_text)
-    weight: float = attrs.field(default=1.0, validator=checks.non_negative)
-    scale_min: float = attrs.field(default=1.0, validator=checks.finite)
-    scale_max: float = attrs.field(default=5.0, validator=checks.finite)
+    weight: float = attrs.field(default=1.0, validator=checks.up_to(checks.MAX_WEIGHT))
+    scale_min: float = attrs.field(default=1.0, validator=_SCALE)
+    scale_max: float = attrs.field(default=5.0, validator=_SCALE)
     direction: Direction = attrs.field(
         default=Direction.BENEFIT, validator=checks.member_of(Direction)
     )
@@ -73,11 +83,23 @@ class RankingChoice:
 
     Attributes:
         rule: Name of a registered rule, e.g. ``"nutzwert"``.
-        options: Options of the rule (see the rule's documentation).
+        options: Options of the rule (see the rule's documentation); plain data
+            (text, finite numbers, booleans, null, lists, mappings), as in extensions.
     """
 
     rule: str = attrs.field(default="nutzwert", validator=checks.key)
     options: dict[str, Any] = attrs.field(factory=dict, hash=False)
+
+    @options.validator
+    def _check_options(self, attribute: attrs.Attribute[Any], value: dict[str, Any]) -> None:
+        # Rules read their options themselves; the model keeps them plain data
+        # with finite numbers, so that no file can hand a rule NaN or 1e400.
+        if not isinstance(value, dict):
+            raise ModelValidationError("options", f"expected a mapping, got {value!r}")
+        for name, item in value.items():
+            if not isinstance(name, str):
+                raise ModelValidationError("options", f"the name {name!r} is not text")
+            checks.check_plain(item, f"options.{name}")
 
 
 @attrs.frozen
@@ -93,10 +115,10 @@ class ScorePart:
     """
 
     label: str = attrs.field(validator=checks.required_text)
-    value: float | None = None
-    normalized: float | None = None
-    weight: float | None = None
-    contribution: float | None = None
+    value: float | None = attrs.field(default=None, validator=_optional_measured)
+    normalized: float | None = attrs.field(default=None, validator=_optional_measured)
+    weight: float | None = attrs.field(default=None, validator=_optional_measured)
+    contribution: float | None = attrs.field(default=None, validator=_optional_measured)
 
 
 @attrs.frozen
@@ -114,8 +136,8 @@ class RankingEntry:
     """
 
     measure: str = attrs.field(validator=checks.key)
-    rank: int = attrs.field(validator=[checks.whole, checks.between(1, 10**6)])
-    score: float = attrs.field(validator=checks.finite)
+    rank: int = attrs.field(validator=[checks.whole, checks.between(1, checks.MAX_COUNT)])
+    score: float = attrs.field(validator=_MEASURED)
     parts: tuple[ScorePart, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
@@ -148,7 +170,7 @@ class Ranking:
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )
     weights: dict[str, float] = attrs.field(factory=dict, hash=False)
-    consistency_ratio: float | None = None
+    consistency_ratio: float | None = attrs.field(default=None, validator=_optional_measured)
     explanation: str = attrs.field(default="", validator=checks.text)
     assessed: bool = True
     inputs: str = attrs.field(default="", validator=checks.text)
@@ -162,6 +184,20 @@ class Ranking:
             if entry.rank != index + 1:
                 raise ModelValidationError(
                     f"entries[{index}].rank", f"expected {index + 1}, got {entry.rank}"
+                )
+
+    @weights.validator
+    def _check_weights(self, attribute: attrs.Attribute[Any], value: dict[str, float]) -> None:
+        if not isinstance(value, dict):
+            raise ModelValidationError("weights", f"expected a mapping, got {value!r}")
+        for name, weight in value.items():
+            if not isinstance(name, str):
+                raise ModelValidationError("weights", f"{name!r} is not a criterion key")
+            if not checks.is_finite_number(weight) or abs(weight) > checks.MAX_MEASURED:
+                raise ModelValidationError(
+                    f"weights.{name}",
+                    f"expected a finite number up to {checks.show_number(checks.MAX_MEASURED)}, "
+                    f"got {weight!r}",
                 )
 
     @property

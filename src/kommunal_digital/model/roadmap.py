@@ -23,7 +23,7 @@ class Task:
 
     what: str = attrs.field(validator=checks.required_text)
     who: str = attrs.field(default="", validator=checks.text)
-    due: date | None = None
+    due: date | None = attrs.field(default=None, validator=checks.optional_date)
 
 
 @attrs.frozen
@@ -37,8 +37,8 @@ class Milestone:
     """
 
     what: str = attrs.field(validator=checks.required_text)
-    planned: date | None = None
-    reached_on: date | None = None
+    planned: date | None = attrs.field(default=None, validator=checks.optional_date)
+    reached_on: date | None = attrs.field(default=None, validator=checks.optional_date)
 
     @property
     def reached(self) -> bool:
@@ -78,7 +78,7 @@ class Roadmap:
             generated from; ``""`` for a roadmap written by hand (never stale).
     """
 
-    start: date
+    start: date = attrs.field(validator=checks.plan_start)
     phases: tuple[Phase, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )

@@ -14,7 +14,11 @@ from kommunal_digital.model.labels import Constraint as Constraint  # re-exporte
 from kommunal_digital.model.measure import MAX_DURATION_MONTHS
 
 #: Longest planning horizon accepted, in years.
-MAX_HORIZON_YEARS = 30
+MAX_HORIZON_YEARS = checks.MAX_HORIZON_YEARS
+
+_MONTH_OFFSET = checks.between(-checks.MAX_MONTHS, checks.MAX_MONTHS)
+_MONTH_COUNT = checks.between(1, checks.MAX_MONTHS)
+_TOTAL_FTE = checks.up_to(checks.MAX_TOTAL_FTE)
 
 
 def _optional_money(
@@ -25,8 +29,15 @@ def _optional_money(
 
 
 def _optional_fte(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None:
-        checks.non_negative(instance, attribute, value)
+    checks.fte(instance, attribute, value)
+
+
+def _total_one_off(value: checks.Money) -> Decimal:
+    return checks.to_total(value, "one_off")
+
+
+def _total_follow_on(value: checks.Money) -> Decimal:
+    return checks.to_total(value, "follow_on")
 
 
 @attrs.frozen
@@ -39,7 +50,7 @@ class YearLimit:
         staff_fte: Staff available for measures in every month of that year.
     """
 
-    year: int = attrs.field(validator=checks.whole)
+    year: int = attrs.field(validator=checks.year)
     one_off_budget: Decimal | None = attrs.field(
         default=None, converter=checks.budget_amount, validator=_optional_money
     )
@@ -51,7 +62,10 @@ class ScheduleLimits:
     """What the schedule must respect.
 
     Attributes:
-        start: The first day of the plan; measures start on the first of a month.
+        start: The first day of the plan; measures start on the first of a
+            month. At most :data:`~kommunal_digital.model.checks.MAX_PLAN_START`
+            (2159-12-31), so that the longest horizon plus the longest
+            measure still ends within the dates the model accepts.
         horizon_years: Years planned; a measure must end within them.
         one_off_budget: Default budget per year for one-off costs (``None``: unlimited).
         staff_fte: Default staff capacity per month in FTE (``None``: unlimited).
@@ -61,7 +75,7 @@ class ScheduleLimits:
             measures unplaced ("Dauer noch offen") instead of guessing.
     """
 
-    start: dt.date
+    start: dt.date = attrs.field(validator=checks.plan_start)
     horizon_years: int = attrs.field(
         default=5, validator=[checks.whole, checks.between(1, MAX_HORIZON_YEARS)]
     )
@@ -137,14 +151,14 @@ class ScheduledMeasure:
     """
 
     measure: str = attrs.field(validator=checks.key)
-    start: dt.date
-    end: dt.date = attrs.field()
-    start_month: int = attrs.field(validator=checks.whole)
-    duration_months: int = attrs.field(validator=checks.whole)
+    start: dt.date = attrs.field(validator=checks.date)
+    end: dt.date = attrs.field(validator=checks.date)
+    start_month: int = attrs.field(validator=[checks.whole, _MONTH_OFFSET])
+    duration_months: int = attrs.field(validator=[checks.whole, _MONTH_COUNT])
     delayed_by: Constraint | None = attrs.field(
         default=None, validator=attrs.validators.optional(checks.member_of(Constraint))
     )
-    delay_year: int | None = None
+    delay_year: int | None = attrs.field(default=None, validator=checks.year)
     delay_reason: str = attrs.field(default="", validator=checks.text)
     assumed_duration: bool = False
     fixed_start: bool = False
@@ -172,7 +186,7 @@ class DoneMeasure:
     """
 
     measure: str = attrs.field(validator=checks.key)
-    finished_on: dt.date | None = None
+    finished_on: dt.date | None = attrs.field(default=None, validator=checks.optional_date)
 
 
 @attrs.frozen
@@ -189,7 +203,7 @@ class Unplaced:
     measure: str = attrs.field(validator=checks.key)
     constraint: Constraint = attrs.field(validator=checks.member_of(Constraint))
     reason: str = attrs.field(validator=checks.required_text)
-    year: int | None = None
+    year: int | None = attrs.field(default=None, validator=checks.year)
 
 
 @attrs.frozen
@@ -216,11 +230,11 @@ class YearTotals:
     must also say how many measures the counts leave out.
     """
 
-    year: int
-    one_off: Decimal = attrs.field(converter=checks.one_off_amount, validator=checks.money)
-    follow_on: Decimal = attrs.field(converter=checks.follow_on_amount, validator=checks.money)
-    staff_fte: float = attrs.field(validator=checks.non_negative)
-    staff_fte_peak: float = attrs.field(validator=checks.non_negative)
+    year: int = attrs.field(validator=checks.year)
+    one_off: Decimal = attrs.field(converter=_total_one_off, validator=checks.total_money)
+    follow_on: Decimal = attrs.field(converter=_total_follow_on, validator=checks.total_money)
+    staff_fte: float = attrs.field(validator=_TOTAL_FTE)
+    staff_fte_peak: float = attrs.field(validator=_TOTAL_FTE)
     uncosted: int = attrs.field(default=0, validator=[checks.whole, checks.between(0, 10**6)])
     uncosted_follow_on: int = attrs.field(
         default=0, validator=[checks.whole, checks.between(0, 10**6)]

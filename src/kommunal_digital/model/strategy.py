@@ -90,7 +90,7 @@ class Strategy:
     title: str = attrs.field(default="Digitalstrategie", validator=checks.required_text)
     vision: str = attrs.field(default="", validator=checks.text)
     starting_point: str = attrs.field(default="", validator=checks.text)
-    adopted_on: date | None = None
+    adopted_on: date | None = attrs.field(default=None, validator=checks.optional_date)
     action_fields: tuple[ActionField, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=checks.is_tuple
     )

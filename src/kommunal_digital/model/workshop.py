@@ -51,8 +51,8 @@ class Workshop:
         sources: Records and papers the strategy draws on.
     """
 
-    held_on: dt.date | None = None
-    ended_on: dt.date | None = attrs.field(default=None)
+    held_on: dt.date | None = attrs.field(default=None, validator=checks.optional_date)
+    ended_on: dt.date | None = attrs.field(default=None, validator=checks.optional_date)
     participants: tuple[str, ...] = attrs.field(
         default=(), converter=checks.to_tuple, validator=[checks.is_tuple, checks.texts]
     )

@@ -378,7 +378,7 @@ def run_checks(
             continue
         try:
             findings.extend(check.check(strategy, options or {}))
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # a plugin's check: SystemExit included
             findings.append(
                 Finding(
                     name,

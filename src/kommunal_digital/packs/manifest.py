@@ -197,6 +197,8 @@ def read_manifest(root: Path) -> PackManifest:
         raise PackError(f"{label}: not found; a pack needs a {MANIFEST_NAME}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PackError(f"{label}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise PackError(f"{label}: not valid TOML: nested too deeply") from None
     pack = raw.get("pack")
     if not isinstance(pack, dict):
         raise PackError(f"{label}: the table [pack] is missing")

@@ -45,9 +45,11 @@ from kommunal_digital.packs.guides import phase_guides
 from kommunal_digital.packs.pack import TemplatePack, load_pack
 from kommunal_digital.plugins.builtin import DEFAULT_PACK
 from kommunal_digital.plugins.manager import (
+    BUILTIN_NAME,
     DisabledPlugin,
     PluginInfo,
     PluginSet,
+    describe_fault,
     load_plugins,
 )
 from kommunal_digital.ranking.request import RankingRule
@@ -300,16 +302,28 @@ class _Resolver:
         """
         try:
             return impl.function(**{a: arguments[a] for a in impl.argnames if a in arguments})
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # plugin code: SystemExit included
+            if impl.plugin_name == BUILTIN_NAME and isinstance(exc, KommunalDigitalError):
+                # The built-in plugin reports the pack's own faults (an unsafe
+                # template path, a broken data file) with the pack's error.
+                raise
             if not self._installed(impl.plugin_name):
                 raise PluginError(
-                    f"plugin {impl.plugin_name!r} failed in {hook}: {type(exc).__name__}: {exc}"
+                    f"plugin {impl.plugin_name!r} failed in {hook}: {describe_fault(exc)}"
                 ) from exc
             self.problems.append(
-                f"plugin {impl.plugin_name!r} failed in {hook} and is left out of it: "
-                f"{type(exc).__name__}: {exc}"
+                f"plugin {self._origin(impl.plugin_name)} failed in {hook} and is left out "
+                f"of it: {describe_fault(exc)}"
             )
             return None
+
+    def _origin(self, plugin: str) -> str:
+        """``'name'`` with its distribution and version: ``'wackel' (kd-wackel 0.3)``."""
+        info = self.installation.plugins.info(plugin)
+        origin = " ".join(p for p in (info.distribution, info.version) if p) if info else ""
+        return f"{plugin!r} ({origin})" if origin else repr(plugin)
 
     def call(self, hook: str, **arguments: Any) -> Iterator[tuple[str, Any]]:
         """Each plugin's answer, oldest first; a failing installed plugin is left out."""
@@ -341,10 +355,13 @@ class _Resolver:
         )
         merged: dict[str, T] = {}
         supplied: dict[str, list[str]] = {}
-        for source, items in sources:
+        for source, answer in sources:
+            items = self._listed(source, hook, answer)
             for item in items:
                 if not isinstance(item, item_type):
-                    reason: str | None = f"{hook} returned {item!r}, not a {item_type.__name__}"
+                    reason: str | None = (
+                        f"{hook} returned {_shown(item)}, not a {item_type.__name__}"
+                    )
                 elif refuse is not None:
                     reason = refuse(item)
                 else:
@@ -353,7 +370,7 @@ class _Resolver:
                     plugin = source.removeprefix("plugin ")
                     if not self._installed(plugin):
                         raise PluginError(f"plugin {plugin!r}: {reason}")
-                    self.problems.append(f"plugin {plugin!r}: {reason}; left out")
+                    self.problems.append(f"plugin {self._origin(plugin)}: {reason}; left out")
                     continue
                 name = str(getattr(item, key))
                 if name not in merged:
@@ -365,6 +382,26 @@ class _Resolver:
             if len(origins) > 1:
                 self.conflicts.append(Conflict(registry, name, origins[-1], tuple(origins[:-1])))
         return merged
+
+    def _listed(self, source: str, hook: str, answer: Iterable[Any]) -> list[Any]:
+        """A plugin's answer as a list; one that fails while iterated counts as failing."""
+        if not source.startswith("plugin "):
+            return list(answer)
+        plugin = source.removeprefix("plugin ")
+        try:
+            return list(answer)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # plugin code: a generator may raise anything
+            if not self._installed(plugin):
+                raise PluginError(
+                    f"plugin {plugin!r} failed in {hook}: {describe_fault(exc)}"
+                ) from exc
+            self.problems.append(
+                f"plugin {self._origin(plugin)} failed in {hook} and is left out "
+                f"of it: {describe_fault(exc)}"
+            )
+            return []
 
     def templates(self, types: Mapping[str, DocumentType]) -> dict[tuple[str, str], Path]:
         found: dict[tuple[str, str], Path] = {}
@@ -388,6 +425,14 @@ class _Resolver:
             if answer is not None:
                 return answer
         return None
+
+
+def _shown(item: object) -> str:
+    """``repr`` of a plugin's object, even one whose ``repr`` raises."""
+    try:
+        return repr(item)[:200]
+    except Exception:  # plugin code
+        return f"a {type(item).__name__} object"
 
 
 def _refused_filter(item: TemplateFilter) -> str | None:
@@ -431,10 +476,16 @@ def _load_packs(
                 raise
             disable(plugin, f"its pack is broken: {exc}")
             continue
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # plugin code: SystemExit included
             if info is None or not info.installed:
-                raise
-            disable(plugin, f"kd_template_packs failed: {type(exc).__name__}: {exc}")
+                if isinstance(exc, Exception):
+                    raise
+                raise PluginError(
+                    f"plugin {plugin!r} failed in kd_template_packs: {describe_fault(exc)}"
+                ) from exc
+            disable(plugin, f"kd_template_packs failed: {describe_fault(exc)}")
             continue
         for pack in loaded:
             packs[pack.name] = pack

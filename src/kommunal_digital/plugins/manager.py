@@ -5,14 +5,16 @@ plugins sorted by their priority (``KD_PRIORITY``, default 0) and name, then
 the plugins an application passes in. Where two plugins supply the same key,
 the later one wins, and the workspace reports the conflict.
 
-An installed plugin that cannot be imported, implements a hook that does
-not exist, or implements one with wrong argument names is left out and
-reported (:class:`DisabledPlugin`); every other plugin keeps working.
+An installed plugin that cannot be imported (whatever its import raises,
+``SystemExit`` included), implements a hook that does not exist, or
+implements one with wrong argument names is left out and reported
+(:class:`DisabledPlugin`); every other plugin keeps working.
 Plugins passed in by an application are its own code: their faults raise.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, TypeVar
@@ -32,7 +34,10 @@ __all__ = [
     "DisabledPlugin",
     "PluginInfo",
     "PluginSet",
+    "describe_fault",
     "describe_plugins",
+    "installed_plugin_of",
+    "plugin_in_traceback",
     "load_plugins",
     "make_plugin_manager",
     "merge_by_key",
@@ -181,11 +186,14 @@ def load_plugins(*, entry_points: bool = True, plugins: Iterable[object] = ()) -
             dist, version = _origin(entry_point)
             try:
                 plugin = entry_point.load()
-            except Exception as exc:
-                reason = f"cannot be imported: {type(exc).__name__}: {exc}"
+                priority = _priority(plugin)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # plugin code: SystemExit included
+                reason = f"cannot be imported: {describe_fault(exc)}"
                 disabled.append(DisabledPlugin(entry_point.name, dist, version, reason))
                 continue
-            loaded.append((_priority(plugin), entry_point.name, plugin, entry_point))
+            loaded.append((priority, entry_point.name, plugin, entry_point))
         seen: set[str] = set()
         for priority, name, plugin, entry_point in sorted(loaded, key=lambda item: item[:2]):
             dist, version = _origin(entry_point)
@@ -196,10 +204,18 @@ def load_plugins(*, entry_points: bool = True, plugins: Iterable[object] = ()) -
             seen.add(name)
             try:
                 _register(manager, plugin, name)
+                warnings.extend(_unmarked(name, plugin))
             except ValueError as exc:
                 disabled.append(DisabledPlugin(name, dist, version, str(exc)))
                 continue
-            warnings.extend(_unmarked(name, plugin))
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # plugin code run while registering (attributes)
+                with contextlib.suppress(ValueError):
+                    manager.unregister(name=name)
+                reason = f"cannot be registered: {describe_fault(exc)}"
+                disabled.append(DisabledPlugin(name, dist, version, reason))
+                continue
             infos.append(PluginInfo(name, dist, version, priority, True, _hooks(manager, plugin)))
     for plugin in plugins:
         try:
@@ -213,6 +229,65 @@ def load_plugins(*, entry_points: bool = True, plugins: Iterable[object] = ()) -
 
 def _entry_points() -> list[EntryPoint]:
     return list(entry_points(group=PROJECT_NAME))
+
+
+def describe_fault(error: BaseException) -> str:
+    """What plugin code raised, in one line: ``RuntimeError: ...``, ``SystemExit(3)``.
+
+    A plugin that calls ``sys.exit()`` is said so, since that is never what a
+    plugin should do; the code it passed is not the command's exit status.
+    """
+    if isinstance(error, SystemExit):
+        return f"it called sys.exit({error.code!r}) (SystemExit); plugins must raise errors instead"
+    try:
+        text = str(error)
+    except Exception:  # an exception whose __str__ raises: plugin code
+        text = "(its message cannot be shown)"
+    return f"{type(error).__name__}: {text}"
+
+
+def plugin_in_traceback(error: BaseException) -> tuple[str, str, str] | None:
+    """The installed plugin whose code raised ``error``: entry point name, distribution, version.
+
+    The innermost frame of the traceback that belongs to an installed plugin
+    (see :func:`installed_plugin_of`) names it; ``None`` when no plugin code
+    is in the traceback.
+
+    Args:
+        error: An exception, with its traceback.
+    """
+    frames = []
+    tb = error.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        module = frame.f_globals.get("__name__")
+        if not isinstance(module, str) or module.startswith(("kommunal_digital.", "pluggy.")):
+            continue
+        found = installed_plugin_of(module)
+        if found is not None:
+            return found
+    return None
+
+
+def installed_plugin_of(module: str) -> tuple[str, str, str] | None:
+    """The installed plugin a module belongs to: entry point name, distribution, version.
+
+    A module belongs to a plugin when it is the plugin's module or lies in
+    the same top-level package (``kd_lindenau.rules`` belongs to the plugin
+    whose entry point is ``kd_lindenau.plugin``). Used to name the plugin
+    when its code fails outside a hook call.
+
+    Args:
+        module: A module's ``__name__``.
+    """
+    top = module.partition(".")[0]
+    for entry_point in _entry_points():
+        if entry_point.module.partition(".")[0] == top:
+            dist, version = _origin(entry_point)
+            return entry_point.name, dist, version
+    return None
 
 
 def _origin(entry_point: EntryPoint) -> tuple[str, str]:

@@ -474,6 +474,10 @@ def dates(
 ) -> st.SearchStrategy[dt.date]:
     """Dates (without a time), by default from 1990 to 2100.
 
+    The model accepts dates from 1900-01-01 to 2199-12-31 (the first day of
+    a plan at most 2159-12-31, see :mod:`kommunal_digital.model.checks`);
+    bounds outside that range yield dates the model refuses.
+
     Args:
         min_value: The earliest date.
         max_value: The latest date.

@@ -107,7 +107,7 @@ def _structure(data: Mapping[str, Any], schema: ExtensionSchema, path: str) -> A
         return _CONVERTER.structure(data, schema.shape)
     except RecursionError:
         raise _UnfitError([ExtensionProblem(path, "the data is nested too deeply")]) from None
-    except Exception as exc:  # the shape is a plugin's class: its validators may raise anything
+    except (Exception, SystemExit) as exc:  # a plugin's class: its validators raise anything
         problems = []
         for line in describe_problems(exc, path):
             where, _, message = line.removeprefix(path).partition(": ")

@@ -354,6 +354,30 @@ VISIBLE_SHEETS = (
 OPTIONAL_SHEETS = (PARTNER, FOERDERUNG, EXTERNE_MEILENSTEINE, WERKSTATT, QUELLEN)
 #: The sheets every workbook must have, in order.
 REQUIRED_SHEETS = tuple(name for name in VISIBLE_SHEETS if name not in OPTIONAL_SHEETS)
+#: Optional table sheets whose objects the hidden sheet also keeps, with the
+#: strategy field they hold: a workbook without the sheet takes them from there.
+OPTIONAL_TABLE_FIELDS = {
+    PARTNER: "partners",
+    FOERDERUNG: "funding",
+    EXTERNE_MEILENSTEINE: "external_milestones",
+}
+#: The parts of a strategy only the hidden sheet ``_daten`` carries, with
+#: their German names (an import without ``_daten`` names them as lost).
+HIDDEN_PARTS = {
+    "profiles": "Projektsteckbriefe",
+    "roadmap": "Roadmap",
+    "roadmap_preset": "Roadmap-Vorlage",
+    "organigram": "Organigramm",
+    "limits": "Planungsrahmen",
+    "schedule": "Zeitplan",
+    "criteria": "Bewertungskriterien",
+    "comparisons": "Paarvergleiche",
+    "ranking_rule": "Rangfolge-Regel",
+    "ranking": "Rangfolge",
+    "maturity_check": "Reifegrad-Check",
+    "progress_history": "Fortschrittsverlauf",
+    "reporting": "Berichtswesen",
+}
 
 #: Where each key list lives: sheet and column of the keys.
 KEY_SOURCES: dict[KeySource, tuple[str, str]] = {

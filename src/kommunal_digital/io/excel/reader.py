@@ -8,25 +8,23 @@ its cells. Then every cell is read by its column's kind.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from kommunal_digital.io.excel import layout
+from kommunal_digital.io.excel import bounds, layout
+from kommunal_digital.io.excel.bounds import BoundedBook, BoundedSheet
 from kommunal_digital.io.excel.cells import CellError, is_empty, read_cell
 from kommunal_digital.io.excel.layout import Column
 from kommunal_digital.io.excel.problems import WorkbookProblem
 from kommunal_digital.model.checks import is_key
-
-if TYPE_CHECKING:
-    from openpyxl.workbook.workbook import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "Problems",
     "Row",
     "Shape",
     "check_shape",
+    "missing_hidden_data",
     "read_data_sheet",
     "read_form",
     "read_kommune",
@@ -90,7 +88,7 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def check_shape(book: Workbook, problems: Problems) -> Shape:
+def check_shape(book: BoundedBook, problems: Problems) -> Shape:
     """Check sheets and headers; record every problem; return where things are."""
     shape = Shape()
     names = book.sheetnames
@@ -113,14 +111,12 @@ def check_shape(book: Workbook, problems: Problems) -> Shape:
 
 
 def _form_rows(
-    sheet: Worksheet, rows: tuple[Column, ...], problems: Problems
+    sheet: BoundedSheet, rows: tuple[Column, ...], problems: Problems
 ) -> list[tuple[int, Column]]:
     by_label = {column.header.casefold(): column for column in rows}
     found: list[tuple[int, Column]] = []
     seen: dict[str, int] = {}
-    for number, (label, *_) in enumerate(
-        sheet.iter_rows(min_row=2, max_col=1, values_only=True), start=2
-    ):
+    for number, (label, *_) in enumerate(sheet.iter_rows(min_row=2, max_col=1), start=2):
         text = _text(label)
         if not text:
             continue
@@ -144,12 +140,12 @@ def _form_rows(
 
 
 def _table_columns(
-    sheet: Worksheet, table: layout.Table, problems: Problems
+    sheet: BoundedSheet, table: layout.Table, problems: Problems
 ) -> list[tuple[int, Column]]:
     by_header = {column.header.casefold(): column for column in table.columns}
     found: list[tuple[int, Column]] = []
     seen: dict[str, str] = {}
-    headers = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    headers = next(sheet.iter_rows(min_row=1, max_row=1), ())
     for number, value in enumerate(headers, start=1):
         text = _text(value)
         if not text:
@@ -185,16 +181,28 @@ def _table_columns(
     return found
 
 
-def read_data_sheet(book: Workbook, problems: Problems) -> dict[str, Any]:
-    """Return the content of the hidden ``_daten`` sheet (empty if there is none)."""
+def read_data_sheet(book: BoundedBook, problems: Problems) -> dict[str, Any]:
+    """Return the content of the hidden ``_daten`` sheet (empty if there is none).
+
+    At most :data:`~kommunal_digital.io.excel.bounds.MAX_HIDDEN_CHARS`
+    characters are read; longer hidden data is reported.
+    """
     if layout.DATEN not in book.sheetnames:
         return {}
-    sheet = book[layout.DATEN]
-    text = "".join(
-        value
-        for (value,) in sheet.iter_rows(min_row=2, max_col=1, values_only=True)
-        if isinstance(value, str)
-    )
+    parts: list[str] = []
+    length = 0
+    for number, (value,) in enumerate(book[layout.DATEN].iter_rows(min_row=2, max_col=1), 2):
+        if not isinstance(value, str):
+            continue
+        length += len(value)
+        if length > bounds.MAX_HIDDEN_CHARS:
+            limit = f"{bounds.MAX_HIDDEN_CHARS:,}".replace(",", ".")
+            problems.add(
+                layout.DATEN, f"A{number}", f"die verborgenen Daten sind länger als {limit} Zeichen"
+            )
+            return {}
+        parts.append(value)
+    text = "".join(parts)
     if not text.strip():
         return {}
     try:
@@ -206,6 +214,41 @@ def read_data_sheet(book: Workbook, problems: Problems) -> dict[str, Any]:
         problems.add(layout.DATEN, "A2", "die verborgenen Daten sind beschädigt")
         return {}
     return data
+
+
+def missing_hidden_data(book: BoundedBook, stored: dict[str, Any], problems: Problems) -> None:
+    """Report hidden data that a workbook written by ``export_workbook`` has lost.
+
+    ``export_workbook`` always writes both hidden sheets, ``_listen`` and
+    ``_daten``, and ``_daten`` is never empty. A workbook that still has
+    ``_listen`` but no (or an empty) ``_daten`` has lost the parts of the
+    strategy only ``_daten`` carries; importing it would drop them without
+    a word, so that is a problem. A workbook without either hidden sheet
+    was built by hand (or stripped on purpose) and has nothing to lose.
+
+    Args:
+        book: The workbook.
+        stored: What :func:`read_data_sheet` returned.
+        problems: Where the problem is recorded.
+    """
+    if stored or problems.found or layout.LISTEN not in book.sheetnames:
+        return
+    state = "ist leer" if layout.DATEN in book.sheetnames else "fehlt"
+    parts = [f"{label} ({key})" for key, label in layout.HIDDEN_PARTS.items()]
+    parts.extend(
+        f"{name} ({layout.OPTIONAL_TABLE_FIELDS[name]})"
+        for name in layout.OPTIONAL_TABLE_FIELDS
+        if name not in book.sheetnames
+    )
+    problems.add(
+        layout.DATEN,
+        None,
+        f"das verborgene Blatt {state}; es trägt die Teile der Strategie, für die es kein "
+        f"Blatt und keine Spalte gibt, und ohne es gingen sie verloren: {', '.join(parts)} "
+        "sowie die Angaben zu Maßnahmen und Handlungsfeldern ohne eigene Spalte. Bitte das "
+        "Blatt aus der exportierten Datei wiederherstellen oder, wenn diese Teile wirklich "
+        f"entfallen sollen, auch das Blatt {layout.LISTEN!r} löschen",
+    )
 
 
 def _read(
@@ -222,30 +265,34 @@ def _read(
         return False, None
 
 
-def read_kommune(book: Workbook, shape: Shape, exact: dict[str, str], problems: Problems) -> Row:
+def read_kommune(book: BoundedBook, shape: Shape, exact: dict[str, str], problems: Problems) -> Row:
     """Read the values of the ``Kommune`` sheet into one row."""
     return read_form(book, layout.KOMMUNE, shape, exact, problems)
 
 
 def read_form(
-    book: Workbook, name: str, shape: Shape, exact: dict[str, str], problems: Problems
+    book: BoundedBook, name: str, shape: Shape, exact: dict[str, str], problems: Problems
 ) -> Row:
     """Read the values of a label/value sheet into one row (empty if the sheet is missing)."""
     row = Row(name, 2, {}, {})
     if name not in book.sheetnames:
         return row
     sheet = book[name]
+    values = {
+        number: cells[1] if len(cells) > 1 else None
+        for number, cells in enumerate(sheet.iter_rows(max_col=2), start=1)
+    }
     for number, column in shape.forms.get(name, ()):
         cell = f"B{number}"
         row.refs[column.path] = cell
-        ok, value = _read(sheet.title, cell, column, sheet[cell].value, exact, problems)
+        ok, value = _read(sheet.title, cell, column, values.get(number), exact, problems)
         if ok:
             row.values[column.path] = value
     return row
 
 
 def read_rows(
-    book: Workbook, name: str, shape: Shape, exact: dict[str, str], problems: Problems
+    book: BoundedBook, name: str, shape: Shape, exact: dict[str, str], problems: Problems
 ) -> list[Row]:
     """Read every non-empty row of a table sheet (none if an optional sheet is missing)."""
     if name not in shape.columns:
@@ -254,7 +301,7 @@ def read_rows(
     columns = shape.columns[name]
     wanted = {number for number, _ in columns}
     rows: list[Row] = []
-    for number, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
         if all(is_empty(cells[i - 1]) for i in wanted if i <= len(cells)):
             stray = [i for i, raw in enumerate(cells, start=1) if not is_empty(raw)]
             for i in stray:
