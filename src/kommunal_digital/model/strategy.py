@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Protocol, TypeVar
@@ -155,7 +156,7 @@ class Strategy:
         Raises:
             KeyError: No action field has the key.
         """
-        return _find(self.action_fields, key)
+        return _lookup(_index(self).action_fields, key)
 
     def measure(self, key: str) -> Measure:
         """Return the measure with this key.
@@ -166,7 +167,7 @@ class Strategy:
         Raises:
             KeyError: No measure has the key.
         """
-        return _find(self.measures, key)
+        return _lookup(_index(self).measures, key)
 
     def measures_in(self, field_key: str) -> tuple[Measure, ...]:
         """Return the measures of one action field, in their order.
@@ -182,10 +183,7 @@ class Strategy:
         Args:
             measure_key: The measure's key.
         """
-        for profile in self.profiles:
-            if profile.measure == measure_key:
-                return profile
-        return None
+        return _index(self).profiles.get(measure_key)
 
     def external_milestone(self, key: str) -> ExternalMilestone:
         """Return the external milestone with this key.
@@ -196,7 +194,7 @@ class Strategy:
         Raises:
             KeyError: No external milestone has the key.
         """
-        return _find(self.external_milestones, key)
+        return _lookup(_index(self).external_milestones, key)
 
     def goal(self, key: str) -> Goal:
         """Return the goal with this key, from any action field.
@@ -207,11 +205,7 @@ class Strategy:
         Raises:
             KeyError: No goal has the key.
         """
-        for field in self.action_fields:
-            for goal in field.goals:
-                if goal.key == key:
-                    return goal
-        raise KeyError(key)
+        return _lookup(_index(self).goals, key)
 
 
 class _Keyed(Protocol):
@@ -220,13 +214,63 @@ class _Keyed(Protocol):
 
 
 K = TypeVar("K", bound=_Keyed)
+V = TypeVar("V")
 
 
-def _find(items: tuple[K, ...], key: str) -> K:
+@attrs.frozen
+class _Index:
+    """A strategy's items by key, built on the first look-up (the first of a key wins)."""
+
+    action_fields: dict[str, ActionField]
+    measures: dict[str, Measure]
+    goals: dict[str, Goal]
+    profiles: dict[str, ProjectProfile]
+    external_milestones: dict[str, ExternalMilestone]
+
+
+# Indexes by id() of their strategy, each with a weak reference that drops
+# it when the strategy goes: a frozen attrs class has no room for a cache of
+# its own, and a look-up by scanning made planning quadratic.
+_INDEXES: dict[int, tuple[weakref.ref[Strategy], _Index]] = {}
+
+
+def _by_key(items: Iterable[K]) -> dict[str, K]:
+    found: dict[str, K] = {}
     for item in items:
-        if item.key == key:
-            return item
-    raise KeyError(key)
+        found.setdefault(item.key, item)
+    return found
+
+
+def _index(strategy: Strategy) -> _Index:
+    number = id(strategy)
+    entry = _INDEXES.get(number)
+    if entry is not None and entry[0]() is strategy:
+        return entry[1]
+    profiles: dict[str, ProjectProfile] = {}
+    for profile in strategy.profiles:
+        profiles.setdefault(profile.measure, profile)
+    index = _Index(
+        action_fields=_by_key(strategy.action_fields),
+        measures=_by_key(strategy.measures),
+        goals=_by_key(goal for field in strategy.action_fields for goal in field.goals),
+        profiles=profiles,
+        external_milestones=_by_key(strategy.external_milestones),
+    )
+
+    def forget(reference: weakref.ref[Strategy]) -> None:
+        current = _INDEXES.get(number)
+        if current is not None and current[0] is reference:
+            del _INDEXES[number]
+
+    _INDEXES[number] = (weakref.ref(strategy, forget), index)
+    return index
+
+
+def _lookup(items: Mapping[str, V], key: str) -> V:
+    try:
+        return items[key]
+    except KeyError:
+        raise KeyError(key) from None
 
 
 def _check_strategy(strategy: Strategy) -> None:
