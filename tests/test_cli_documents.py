@@ -224,3 +224,19 @@ def test_a_date_outside_what_the_model_takes_is_refused(
     assert f"Invalid value for '--date': {day} is outside 1900-01-01 to 2199-12-31" in err + out
     assert "Traceback" not in err + out
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("choice", "suffixes"), [("png", {".png"}), ("png,svg", {".png", ".svg"}), ("none", set())]
+)
+def test_pictures_are_written_in_the_formats_asked_for(
+    demo_file: Path, tmp_path: Path, choice: str, suffixes: set[str]
+) -> None:
+    out = tmp_path / "o"
+    code, _, err = run(
+        "build", str(demo_file), "--out", str(out), "--type", "organigramm", "--pictures", choice
+    )
+    assert code == 0, err
+    written = {p.suffix for p in (out / "Bilder").iterdir()} if (out / "Bilder").exists() else set()
+    assert written == suffixes
+    assert (out / "Organigramm.docx").exists()

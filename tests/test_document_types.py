@@ -77,7 +77,8 @@ def test_build_writes_the_documented_layout(demo: kd.Strategy, built: kd.BuildRe
     assert len(sheets) == len(demo.measures)
     first = kd.documents.numbered_measures(demo)[0]
     assert sheets[0] == f"Maßnahmen-Steckbrief-01-{first.key}.docx"
-    assert {p.name for p in (out / "Bilder").iterdir()} >= {"Organigramm.png", "Zeitplan.svg"}
+    assert {p.name for p in (out / "Bilder").iterdir()} >= {"Organigramm.png", "Zeitplan.png"}
+    assert not list((out / "Bilder").glob("*.svg"))  # SVG only on request
     assert len(built.documents) == (5 + len(demo.measures)) * 3
     mode = stat.S_IMODE(os.stat(out / "Digitalstrategie.docx").st_mode)
     assert mode & 0o044 == 0o044  # readable by others, like any new file

@@ -47,7 +47,9 @@ def test_a_build_draws_each_picture_once_per_format(
     draws: collections.Counter[str], workspace: kd.Workspace, tmp_path: Path
 ) -> None:
     demo = kd.demo_strategy(workspace)
-    result = kd.build_documents(demo, tmp_path / "a", workspace, today=dt.date(2027, 1, 1))
+    result = kd.build_documents(
+        demo, tmp_path / "a", workspace, today=dt.date(2027, 1, 1), picture_formats=("png", "svg")
+    )
     assert result.ok
     # Every picture the demo has, once as PNG (documents and Bilder/ share it)
     # and once as SVG (Bilder/ only).
@@ -58,6 +60,7 @@ def test_a_build_draws_each_picture_once_per_format(
     again = kd.build_documents(demo, tmp_path / "b", workspace, today=dt.date(2027, 1, 1))
     assert again.ok
     assert draws == {}  # an unchanged strategy redraws nothing
+    assert not list((tmp_path / "b" / "Bilder").glob("*.svg"))  # PNG unless SVG is asked for
     assert (tmp_path / "a" / "Bilder" / "Zeitplan.png").read_bytes() == (
         tmp_path / "b" / "Bilder" / "Zeitplan.png"
     ).read_bytes()

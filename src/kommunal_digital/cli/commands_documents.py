@@ -64,7 +64,16 @@ _DATE_HELP = "The date printed in the documents (YYYY-MM-DD); today by default."
 )
 @click.option("--force", is_flag=True, help="Overwrite files of an earlier run.")
 @date_option("--date", "today", help=_DATE_HELP)
-@click.option("--no-pictures", is_flag=True, help="Do not write the pictures into Bilder/.")
+@click.option(
+    "--pictures",
+    "picture_formats",
+    default="png",
+    show_default=True,
+    metavar="FORMATS",
+    help="The formats of the pictures in Bilder/: png, svg or png,svg; none writes no "
+    "pictures (the documents still embed theirs).",
+)
+@click.option("--no-pictures", is_flag=True, help="Do not write the pictures (--pictures none).")
 @click.option(
     "--strict",
     is_flag=True,
@@ -92,6 +101,7 @@ def build(
     formats: tuple[str, ...],
     force: bool,
     today: dt.date | None,
+    picture_formats: str,
     no_pictures: bool,
     strict: bool,
     keep_current: bool,
@@ -126,7 +136,8 @@ def build(
             formats=split_list(formats) or ("docx",),
             force=force,
             today=today,
-            pictures=not no_pictures,
+            pictures=not no_pictures and picture_formats.strip().lower() != "none",
+            picture_formats=split_list((picture_formats.lower(),)) or ("png",),
             strict=strict,
         )
     if as_json:

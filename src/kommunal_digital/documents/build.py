@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from kommunal_digital.documents.charts import chart_images, document_images
+from kommunal_digital.documents.charts import ImageFormat, chart_images, document_images
 from kommunal_digital.documents.contributions import extend_context
 from kommunal_digital.documents.council import (
     beschlussvorlage_context,
@@ -320,8 +320,19 @@ class BuildResult:
         return not self.failures
 
 
-def _pictures(strategy: Strategy, out_dir: Path, workspace: Workspace) -> dict[Path, bytes]:
-    pictures = chart_images(strategy, workspace)
+#: The formats pictures can be written in (``Bilder/``): PNG, and SVG, whose
+#: labels stay text (searchable, editable).
+PICTURE_FORMATS: tuple[ImageFormat, ...] = ("png", "svg")
+
+
+def _pictures(
+    strategy: Strategy, out_dir: Path, workspace: Workspace, formats: Sequence[str]
+) -> dict[Path, bytes]:
+    unknown = [f for f in formats if f not in PICTURE_FORMATS]
+    if unknown:
+        raise _known("picture format", unknown[0], PICTURE_FORMATS)
+    chosen = tuple(f for f in PICTURE_FORMATS if f in formats)  # as ImageFormat, in order
+    pictures = chart_images(strategy, workspace, formats=chosen)
     return {out_dir / PICTURE_FOLDER / name: data for name, data in pictures.items()}
 
 
@@ -450,6 +461,7 @@ def build_documents(
     today: dt.date | None = None,
     pictures: bool = True,
     strict: bool = False,
+    picture_formats: Sequence[str] = ("png",),
 ) -> BuildResult:
     """Produce the full document set of a strategy in one folder.
 
@@ -493,6 +505,10 @@ def build_documents(
         today: The date printed in the documents.
         pictures: Also write the pictures (organigram, stakeholder grid,
             Gantt chart, maturity radar, the picture sources' pictures).
+        picture_formats: The formats of the built-in pictures in ``Bilder/``
+            (:data:`PICTURE_FORMATS`): PNG by default, SVG on request. Each
+            picture is drawn once per format and strategy; the documents
+            embed the same PNG.
         strict: Write nothing unless every document succeeds.
 
     Returns:
@@ -526,7 +542,7 @@ def build_documents(
         document_path(folder, kind, fmt, strategy, measure, partner)
         for kind, fmt, measure, partner in jobs
     ]
-    picture_data = _pictures(strategy, folder, workspace) if pictures else {}
+    picture_data = _pictures(strategy, folder, workspace, picture_formats) if pictures else {}
     # What an interrupted build left is finished or removed first, so the
     # check below sees whole sets. It is repeated under the folder's lock
     # before anything is written; this early one saves the rendering.

@@ -273,24 +273,31 @@ def _radar(strategy: Strategy, workspace: Workspace, fmt: ImageFormat) -> bytes 
     return image or None
 
 
-def chart_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
+def chart_images(
+    strategy: Strategy,
+    workspace: Workspace,
+    *,
+    formats: Sequence[ImageFormat] = ("png", "svg"),
+) -> dict[str, bytes]:
     """All pictures of a strategy by file name, as ``build`` writes them into ``Bilder/``.
 
-    The built-in pictures in PNG and SVG (``Organigramm.png``,
+    The built-in pictures in each of ``formats`` (``Organigramm.png``,
     ``Organigramm.svg``, ...), then the PNG of each of the workspace's
     picture sources as ``<name>.png``. The workspace also supplies the
-    questionnaire of a maturity check (``Reifegrad``).
+    questionnaire of a maturity check (``Reifegrad``). A picture already
+    drawn for the same inputs (by :func:`document_images`, say) is not
+    drawn again.
 
     Args:
         strategy: The strategy to draw.
         workspace: Supplies the questionnaires and the picture sources.
+        formats: ``"png"``, ``"svg"`` or both.
 
     Raises:
         DocumentError: A picture source fails or has a name a built-in
             picture has (see :func:`document_images`).
     """
     images: dict[str, bytes] = {}
-    formats: tuple[ImageFormat, ...] = ("png", "svg")
     for fmt in formats:
         if strategy.organigram is not None:
             images[f"Organigramm.{fmt}"] = _organigram(strategy.organigram, fmt)
