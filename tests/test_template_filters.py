@@ -140,8 +140,10 @@ def test_an_installed_plugins_bad_filters_are_left_out_and_reported(
     workspace = installation.workspace("akten")
     assert list(workspace.template_filters) == ["aktenzeichen"]
     assert workspace.problems == (
-        "plugin 'akten': kd_template_filters: 'euro' is the name of a built-in filter; left out",
-        "plugin 'akten': kd_template_filters: 'nicht gut' is not a valid filter name "
+        "plugin 'akten' (kd-akten 1.0): kd_template_filters: 'euro' is the name of a built-in "
+        "filter; left out",
+        "plugin 'akten' (kd-akten 1.0): kd_template_filters: 'nicht gut' is not a valid filter "
+        "name "
         "(a Python identifier); left out",
     )
     # Out of the plugin's scope: the filters do not apply, nothing is reported.

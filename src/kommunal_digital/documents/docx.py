@@ -97,7 +97,7 @@ def _check_references(document: Any, name: str) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE as RT  # lazy: python-docx
 
     main = document.docx.part
-    parts = [(main, document.docx.element.xml)]
+    parts: list[tuple[Any, Any]] = [(main, document.docx.element)]
     for relationship in main.rels.values():
         if relationship.is_external or relationship.reltype not in (
             RT.HEADER,
@@ -106,12 +106,12 @@ def _check_references(document: Any, name: str) -> None:
         ):
             continue
         target = relationship.target_part
-        blob = target.blob
-        parts.append((target, blob.decode("utf-8") if isinstance(blob, bytes) else str(blob)))
+        element = getattr(target, "element", None)  # XML parts: the tree docxtpl rendered
+        parts.append((target, element if element is not None else target.blob))
     problems = [
         problem
-        for part, xml in parts
-        for problem in dangling_references(xml, part.rels, part_label(str(part.partname)))
+        for part, source in parts
+        for problem in dangling_references(source, part.rels, part_label(str(part.partname)))
     ]
     if problems:
         raise DocumentError(

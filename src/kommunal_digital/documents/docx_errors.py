@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["docx_error_location", "dangling_references", "part_label"]
@@ -21,7 +22,6 @@ _BLOCK_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}")
 _TABLE_MARK = re.compile(r"<(/?)w:(tbl|tr|tc)(?=[ >/])[^>]*?(/?)>")
 #: Longest paragraph excerpt an error message shows.
 EXCERPT = 80
-_R_ATTRIBUTE = re.compile(r'<(w:hyperlink)?[^<>]*?\br:(id|embed|link|pict)="([^"]*)"')
 _RELATIONSHIP_KIND = {"embed": "image", "link": "image", "pict": "image", "hyperlink": "hyperlink"}
 
 
@@ -143,7 +143,28 @@ def docx_error_location(
     return where
 
 
-def dangling_references(xml: str, relationships: Any, part: str) -> list[str]:
+_R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_W_HYPERLINK = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink"
+
+
+def _references(source: Any) -> Iterator[tuple[str, str]]:
+    """(kind of use, relationship id) of every ``r:`` attribute of a part's XML tree."""
+    from lxml import etree  # lazy: lxml
+
+    # A compiled XPath: python-docx's elements override .xpath() with their own
+    # namespace map.
+    find = etree.XPath(
+        "//@r:id | //@r:embed | //@r:link | //@r:pict", namespaces={"r": _R_NAMESPACE}
+    )
+    found: Any = find(source)
+    for value in found:
+        attribute = value.attrname.rsplit("}", 1)[-1]
+        if attribute == "id" and value.getparent().tag == _W_HYPERLINK:
+            attribute = "hyperlink"
+        yield attribute, str(value)
+
+
+def dangling_references(source: Any, relationships: Any, part: str) -> list[str]:
     """References in a rendered part's XML to relationships the part lacks.
 
     A picture or link made for another document (docxtpl's ``InlineImage``
@@ -152,22 +173,22 @@ def dangling_references(xml: str, relationships: Any, part: str) -> list[str]:
     such a file as damaged.
 
     Args:
-        xml: The rendered part's XML.
+        source: The rendered part: its XML tree (an lxml element, searched
+            in C) or its XML text (parsed without DTD or entities).
         relationships: The part's relationships (python-docx ``part.rels``).
         part: The part's name for readers.
 
     Returns:
         One description per bad reference; empty when all are sound.
     """
+    if isinstance(source, str | bytes):
+        from lxml import etree  # lazy: lxml
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        text = source.encode("utf-8") if isinstance(source, str) else source
+        source = etree.fromstring(text, parser)
     problems = []
-    seen = set()
-    for match in _R_ATTRIBUTE.finditer(xml):
-        hyperlink, attribute, rid = match.groups()
-        if hyperlink:
-            attribute = "hyperlink"
-        if (attribute, rid) in seen:
-            continue
-        seen.add((attribute, rid))
+    for attribute, rid in sorted(set(_references(source))):
         relationship = relationships.get(rid)
         if relationship is None:
             problems.append(f"{part} refers to {rid!r}, which the document does not have")

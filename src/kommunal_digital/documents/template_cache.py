@@ -54,6 +54,8 @@ _LOCK = threading.Lock()
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
 _LISTING = re.compile("[\t\a\n\f]")
+# A paragraph as docxtpl's resolve_listing finds it.
+_WHOLE_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 # A text element whose content (up to its end) holds a Jinja tag.
 _TEXT_WITH_TAG = re.compile(r"<w:t((?:\s[^>]*)?)>(?=(?:(?!</w:t>).)*?(?:\{\{|\{%))", re.DOTALL)
 _SPACE_ATTRIBUTE = re.compile(r"\sxml:space=\"[^\"]*\"")
@@ -264,7 +266,16 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
             # text when a context value carried one; skipping the regex pass
             # otherwise gives the same XML.
             if _LISTING.search(xml):
-                xml = self.resolve_listing(xml)
+                # Only the paragraphs holding such a character need docxtpl's
+                # pass, which otherwise runs its regexes over every paragraph.
+                xml = _WHOLE_PARAGRAPH.sub(
+                    lambda m: (
+                        self.resolve_listing(m.group(0))
+                        if _LISTING.search(m.group(0))
+                        else m.group(0)
+                    ),
+                    xml,
+                )
             return xml
 
     return _Cached(io.BytesIO(compiled.data))

@@ -1,0 +1,107 @@
+"""Benchmark of the demo's document set as ``kommunal-digital build`` makes it, step by step.
+
+Builds the demo strategy's full document set (Word, every document type,
+PNG pictures in ``Bilder/``) into a fresh folder with cold caches (no
+compiled template, no picture drawn), --repeat times, and times the steps
+inside the same runs:
+
+- docxtpl's own work: ``DocxTemplate.render`` and ``DocxTemplate.save``
+  (the baseline: what rendering the documents with bare docxtpl costs);
+- drawing the pictures (matplotlib);
+- building the render contexts;
+- the rest (compiling templates, checks, writing the set into place).
+
+Goal: the whole build at most 3 times docxtpl's own render + save time,
+measured in the same run. The best run counts.
+
+Run: python benchmarks/build_benchmark.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import kommunal_digital as kd
+from kommunal_digital.documents import build as build_module
+from kommunal_digital.documents import charts
+from kommunal_digital.documents.template_cache import clear_cache
+
+TODAY = dt.date(2027, 3, 31)
+
+
+@contextmanager
+def timed_steps(shares: dict[str, float]) -> Iterator[None]:
+    """Add the time of docxtpl's render and save, drawing and contexts to ``shares``."""
+    from docxtpl import DocxTemplate
+
+    patches: list[tuple[Any, str, Any]] = [
+        (DocxTemplate, "render", "docxtpl render"),
+        (DocxTemplate, "save", "docxtpl save"),
+        (charts, "organigram_image", "pictures"),
+        (charts, "stakeholder_grid_image", "pictures"),
+        (charts, "gantt_image", "pictures"),
+        (charts, "strategy_maturity_image", "pictures"),
+        (build_module, "_context", "contexts"),
+    ]
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+
+    def wrap(step: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                shares[step] += time.perf_counter() - began
+
+        return wrapper
+
+    for (owner, name, step), (_, _, original) in zip(patches, originals, strict=True):
+        setattr(owner, name, wrap(step, original))
+    try:
+        yield
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+
+
+def one_build(strategy: kd.Strategy, workspace: kd.Workspace) -> tuple[float, dict[str, float]]:
+    clear_cache()
+    charts.clear_picture_cache()
+    shares: dict[str, float] = collections.defaultdict(float)
+    with tempfile.TemporaryDirectory() as folder, timed_steps(shares):
+        began = time.perf_counter()
+        result = kd.build_documents(strategy, Path(folder) / "out", workspace, today=TODAY)
+        total = time.perf_counter() - began
+    assert result.ok, result.failures
+    return total, dict(shares)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    workspace = kd.open_workspace("rlp")
+    strategy = kd.demo_strategy(workspace)
+    one_build(strategy, workspace)  # imports and font caches, not counted
+    runs = [one_build(strategy, workspace) for _ in range(args.repeat)]
+    total, shares = min(runs, key=lambda run: run[0])
+    docxtpl = shares.get("docxtpl render", 0.0) + shares.get("docxtpl save", 0.0)
+    # The docxtpl render contains the pictures' insertion but not their drawing.
+    rest = total - sum(shares.values())
+    print(f"demo document set: {total:.2f} s (best of {args.repeat}, cold caches)")
+    for step, seconds in sorted(shares.items(), key=lambda item: -item[1]):
+        print(f"  {step:<16} {seconds:6.2f} s  {seconds / total * 100:4.0f} %")
+    print(f"  {'rest':<16} {rest:6.2f} s  {rest / total * 100:4.0f} %")
+    print(f"build / docxtpl render+save: {total / docxtpl:.2f} (goal <= 3)")
+
+
+if __name__ == "__main__":
+    main()
