@@ -112,7 +112,7 @@ def sets(
         built.append(snapshot(root / stem))
     old_set, new_set = built
     assert set(old_set) == set(new_set)
-    assert "Bilder/Stakeholder-Matrix.svg" in old_set
+    assert "Bilder/Stakeholder-Matrix.png" in old_set
     assert any(name.startswith("Steckbriefe/") for name in old_set)
     return files[0], files[1], old_set, new_set
 

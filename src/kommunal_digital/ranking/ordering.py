@@ -54,6 +54,7 @@ __all__ = [
     "entry_assessed",
     "not_assessed_ranking",
     "order_scored",
+    "tie_sentence",
 ]
 
 _DIGITS = 9
@@ -162,6 +163,15 @@ def _tie_break(before: Scored, after: Scored) -> str:
             return lead + only_first.format(first=before.measure.title) + "."
         return lead + label + "."
     return lead + FILE_ORDER + "."
+
+
+def tie_sentence(before: Measure, after: Measure, score: float) -> str:
+    """What decided between two assessed measures of one group tied on ``score``.
+
+    The sentence :func:`build_ranking` writes into ``tie_break`` for such
+    neighbours (a fact of the tie-break chain, else the recorded order).
+    """
+    return _tie_break(Scored(before, score), Scored(after, score))
 
 
 def _ordered(items: Iterable[Scored], rule: str) -> list[Scored]:

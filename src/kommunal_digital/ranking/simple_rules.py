@@ -14,6 +14,7 @@ from kommunal_digital.ranking.ordering import (
     build_ranking,
     entry_assessed,
     not_assessed_ranking,
+    tie_sentence,
 )
 from kommunal_digital.ranking.request import RankingRequest
 from kommunal_digital.ranking.weighted_sum import (
@@ -240,15 +241,22 @@ class LegalFirst:
             for i, e in enumerate(inner.entries)
         }
         entries = []
+        groups = {item.measure.key: item.group for item in items}
         for index, entry in enumerate(ranking.entries):
             previous = ranking.entries[index - 1].measure if index else None
             original = inner_by_key[entry.measure]
-            same_neighbour = previous == inner_previous[entry.measure]
-            entries.append(
-                attrs.evolve(
-                    entry,
-                    score=original.score,
-                    tie_break=original.tie_break if same_neighbour else "",
-                )
-            )
+            tie_break = original.tie_break if previous == inner_previous[entry.measure] else ""
+            if (
+                previous is not None
+                and not tie_break
+                and groups[previous] == groups[entry.measure]
+                and entry_assessed(original)
+                and entry_assessed(inner_by_key[previous])
+                and round(inner_by_key[previous].score, 9) == round(original.score, 9)
+            ):
+                # Lifting the legally required measures out of the inner order
+                # made two measures neighbours that the inner rule had tied:
+                # say what decided between them there.
+                tie_break = tie_sentence(by_key[previous], by_key[entry.measure], original.score)
+            entries.append(attrs.evolve(entry, score=original.score, tie_break=tie_break))
         return attrs.evolve(ranking, entries=tuple(entries))
