@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import HealthCheck, Phase, find, given, seed, settings
 from hypothesis import strategies as st
 
 from kommunal_digital.model import Measure, MeasureStatus, RoleState, ShareBasis, Strategy
@@ -135,14 +135,15 @@ THIN_CASES: dict[str, Callable[[Strategy], bool]] = {
 
 
 def test_thin_strategies_generate_every_kind_of_gap() -> None:
-    # One pass over many generated strategies (derandomized: the same every run)
-    # instead of a search per case, which would take long for whole strategies.
+    # One pass over many generated strategies (a fixed seed: the same every
+    # run, wherever the checkout lies; derandomize hashes the test, path and
+    # all) instead of a search per case, which would take long for whole strategies.
     seen: set[str] = set()
 
+    @seed(20261204)
     @settings(
         max_examples=600,
         database=None,
-        derandomize=True,
         phases=[Phase.generate],
         suppress_health_check=[HealthCheck.too_slow],
     )
@@ -215,10 +216,10 @@ JOINT_CASES: dict[str, Callable[[Strategy], bool]] = {
 def test_strategies_generate_partners_funding_milestones_and_org_states() -> None:
     seen: set[str] = set()
 
+    @seed(20261204)  # fixed, as above
     @settings(
         max_examples=300,
         database=None,
-        derandomize=True,
         phases=[Phase.generate],
         suppress_health_check=[HealthCheck.too_slow],
     )
