@@ -18,32 +18,14 @@ Run: python benchmarks/yaml_benchmark.py [--measures 10000] [--repeat 3]
 from __future__ import annotations
 
 import argparse
-import gc
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import yaml
-from plan_benchmark import make_strategy  # type: ignore[import-not-found]  # sibling script
+from plan_benchmark import best, make_strategy  # type: ignore[import-not-found]  # sibling script
 
 import kommunal_digital as kd
 from kommunal_digital.io.yaml_io import LIBYAML, load_yaml
-
-
-def best(function: Callable[[], Any], repeat: int) -> float:
-    fastest = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        try:
-            began = time.perf_counter()
-            function()
-            fastest = min(fastest, time.perf_counter() - began)
-        finally:
-            gc.enable()
-    return fastest
 
 
 def main() -> None:

@@ -95,6 +95,31 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 _KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
+def _to_euros(value: Decimal | int | float | str, name: str, limit: Decimal) -> Decimal:
+    """A finite Decimal amount of euros and cents below ``limit`` (in absolute value)."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
+    try:
+        amount = (
+            value
+            if isinstance(value, Decimal)
+            else Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+        )
+    except InvalidOperation:
+        raise ModelValidationError(name, f"expected an amount in euros, got {value!r}") from None
+    if not amount.is_finite():
+        raise ModelValidationError(name, f"expected a finite amount, got {value!r}")
+    # copy_abs and the comparison do not round, so even 1e999999999 cannot overflow here.
+    if amount.copy_abs() >= limit:
+        raise ModelValidationError(name, f"is implausibly large: {value!r}")
+    cents = amount.quantize(_CENT)
+    if cents != amount:
+        raise ModelValidationError(
+            name, f"{value!r} has more than two decimal places; amounts are in euros and cents"
+        )
+    return cents
+
+
 def to_money(value: Decimal | int | float | str, name: str = "") -> Decimal:
     """Convert a number to a Decimal amount of euros and cents (attrs converter).
 
@@ -105,30 +130,7 @@ def to_money(value: Decimal | int | float | str, name: str = "") -> Decimal:
     Raises:
         ModelValidationError: The value is not a finite number.
     """
-    if isinstance(value, bool):
-        raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
-    if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, int | float | str):
-        try:
-            amount = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
-        except InvalidOperation:
-            raise ModelValidationError(
-                name, f"expected an amount in euros, got {value!r}"
-            ) from None
-    else:
-        raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
-    if not amount.is_finite():
-        raise ModelValidationError(name, f"expected a finite amount, got {value!r}")
-    # copy_abs and the comparison do not round, so even 1e999999999 cannot overflow here.
-    if amount.copy_abs() >= MAX_EUROS:
-        raise ModelValidationError(name, f"is implausibly large: {value!r}")
-    cents = amount.quantize(_CENT)
-    if cents != amount:
-        raise ModelValidationError(
-            name, f"{value!r} has more than two decimal places; amounts are in euros and cents"
-        )
-    return cents
+    return _to_euros(value, name, MAX_EUROS)
 
 
 def money(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
@@ -160,26 +162,7 @@ def to_total(value: Decimal | int | float | str, name: str) -> Decimal:
         ModelValidationError: The value is not a finite number with at most
             two decimal places, or not below :data:`MAX_TOTAL_EUROS`.
     """
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
-        raise ModelValidationError(name, f"expected an amount in euros, got {value!r}")
-    try:
-        amount = (
-            value
-            if isinstance(value, Decimal)
-            else Decimal(repr(value) if isinstance(value, float) else str(value).strip())
-        )
-    except InvalidOperation:
-        raise ModelValidationError(name, f"expected an amount in euros, got {value!r}") from None
-    if not amount.is_finite():
-        raise ModelValidationError(name, f"expected a finite amount, got {value!r}")
-    if amount.copy_abs() >= MAX_TOTAL_EUROS:
-        raise ModelValidationError(name, f"is implausibly large: {value!r}")
-    cents = amount.quantize(_CENT)
-    if cents != amount:
-        raise ModelValidationError(
-            name, f"{value!r} has more than two decimal places; amounts are in euros and cents"
-        )
-    return cents
+    return _to_euros(value, name, MAX_TOTAL_EUROS)
 
 
 def is_finite_number(value: object) -> bool:
