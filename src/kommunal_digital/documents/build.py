@@ -378,11 +378,24 @@ def _produce(
     except KommunalDigitalError as error:
         return DocumentFailure(kind.name, reported_as or fmt.name, measure, str(error), partner)
     finally:
-        if gc.get_freeze_count():
+        if _frozen():
             # docxtpl leaves object cycles behind; where the long-lived
             # objects are frozen (batch workers) collecting them after
             # each document is cheap and keeps memory flat.
             gc.collect()
+
+
+#: Whether this process has frozen its long-lived objects (sticky: nothing unfreezes).
+_FROZEN: list[bool] = []
+
+
+def _frozen() -> bool:
+    # gc.get_freeze_count() counts the frozen objects one by one (12 ms in
+    # a batch worker, once per document was a third of the build time); it
+    # is cheap while nothing is frozen, so ask until the answer is yes.
+    if not _FROZEN and gc.get_freeze_count():
+        _FROZEN.append(True)
+    return bool(_FROZEN)
 
 
 def _pdf_documents(
