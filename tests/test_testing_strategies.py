@@ -143,6 +143,7 @@ def test_thin_strategies_generate_every_kind_of_gap() -> None:
     @seed(20261204)
     @settings(
         max_examples=600,
+        derandomize=False,  # the seed decides
         database=None,
         phases=[Phase.generate],
         suppress_health_check=[HealthCheck.too_slow],
@@ -152,7 +153,7 @@ def test_thin_strategies_generate_every_kind_of_gap() -> None:
         seen.update(name for name, condition in THIN_CASES.items() if condition(strategy))
 
     collect()
-    assert sorted(set(THIN_CASES) - seen) == []
+    _find_the_rest(kst.thin_strategies(max_measures=4), THIN_CASES, seen)
 
 
 @given(strategy=kst.thin_strategies())
@@ -219,6 +220,7 @@ def test_strategies_generate_partners_funding_milestones_and_org_states() -> Non
     @seed(20261204)  # fixed, as above
     @settings(
         max_examples=300,
+        derandomize=False,  # the seed decides
         database=None,
         phases=[Phase.generate],
         suppress_health_check=[HealthCheck.too_slow],
@@ -228,7 +230,31 @@ def test_strategies_generate_partners_funding_milestones_and_org_states() -> Non
         seen.update(name for name, condition in JOINT_CASES.items() if condition(strategy))
 
     collect()
-    assert sorted(set(JOINT_CASES) - seen) == []
+    _find_the_rest(kst.strategies(max_measures=4), JOINT_CASES, seen)
+
+
+def _find_the_rest(
+    drawn: st.SearchStrategy[Strategy],
+    cases: dict[str, Callable[[Strategy], bool]],
+    seen: set[str],
+) -> None:
+    """Search for each case the common pass did not meet; every one must be found.
+
+    Which examples one pass draws varies between installations, so a case
+    the pass happens to miss gets a search of its own instead of failing.
+    """
+    for name in sorted(set(cases) - seen):
+        find(
+            drawn,
+            cases[name],
+            settings=settings(
+                max_examples=3000,
+                database=None,
+                derandomize=False,
+                phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            ),
+        )  # raises NoSuchExample, naming nothing found, when the case cannot be drawn
 
 
 @given(strategy=kst.strategies(max_measures=4))
