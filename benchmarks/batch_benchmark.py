@@ -33,6 +33,7 @@ from pathlib import Path
 import attrs
 
 import kommunal_digital as kd
+from kommunal_digital.batch import BatchResult, run_batch
 
 TODAY = dt.date(2027, 1, 15)
 
@@ -51,7 +52,7 @@ def write_variations(folder: Path, count: int) -> list[Path]:
 
 def documents_per_strategy() -> int:
     demo = kd.demo_strategy()
-    types = kd.document_types()
+    types = kd.load_installation().document_types()
     return sum(len(demo.measures) if kind.per_measure else 1 for kind in types.values())
 
 
@@ -59,12 +60,12 @@ def pool(workers: int) -> cf.ProcessPoolExecutor:
     return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
 
 
-def timed_batch(files: list[Path], out: Path, workers: int) -> tuple[float, kd.BatchResult]:
+def timed_batch(files: list[Path], out: Path, workers: int) -> tuple[float, BatchResult]:
     with pool(workers) as executor:
         # Warm up: start every worker and import the library before timing.
         list(executor.map(_warm, range(workers * 2)))
         started = time.perf_counter()
-        result = kd.run_batch(files, out, executor=executor, today=TODAY)
+        result = run_batch(files, out, executor=executor, today=TODAY)
         return time.perf_counter() - started, result
 
 
@@ -114,7 +115,7 @@ def measure_memory(strategies: int) -> dict[str, float]:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         with pool(2) as executor:
-            result = kd.run_batch(files, Path(tmp) / "out", executor=executor, today=TODAY)
+            result = run_batch(files, Path(tmp) / "out", executor=executor, today=TODAY)
         stop.set()
         sampler.join()
     assert not result.failed, result.summary()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 import os
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -284,6 +286,97 @@ def test_dask_executor(tmp_path: Path) -> None:
     assert len(result.ok) == len(files)
     assert "measures[0].action_field" in result.failed[0].error
     assert len(list((tmp_path / "out").iterdir())) == len(files)
+
+
+def _eventually(condition: Callable[[], bool], seconds: float = 10) -> bool:
+    # The pause and the resume are queued on the worker's event loop.
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+#: What watching_build saw: each file's worker profiler and whether it was paused.
+PROFILERS: list[tuple[Any, bool]] = []
+
+
+def watching_build(
+    strategy: kd.Strategy, out_dir: Path, workspace: kd.Workspace, **options: Any
+) -> FakeResult:
+    from distributed import get_worker
+
+    profiler = get_worker().periodic_callbacks["profile"]
+    PROFILERS.append((profiler, _eventually(lambda: not profiler.is_running())))
+    return fake_build(strategy, out_dir, workspace, **options)
+
+
+# Its stack sampling every 10 ms took the interpreter lock from the build.
+@pytest.mark.filterwarnings("ignore:Couldn't detect a suitable IP address:RuntimeWarning")
+def test_a_dask_worker_pauses_its_profiler_while_it_builds_a_file(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    files = write_files(tmp_path / "in", ["Gemeinde Profil Eins", "Gemeinde Profil Zwei"])
+    PROFILERS.clear()
+    with distributed.Client(processes=False, dashboard_address=":0") as client:
+        executor = client.get_executor()
+        result = run_batch(files, tmp_path / "out", executor=executor, builder=watching_build)
+        assert len(result.ok) == len(files)
+        assert [paused for _, paused in PROFILERS] == [True, True]
+        assert all(_eventually(profiler.is_running) for profiler, _ in PROFILERS)
+
+
+def _profiler_in_overlapping_jobs() -> tuple[bool, bool, bool, bool]:
+    from distributed import get_worker
+
+    from kommunal_digital.batch.dask_worker import profiler_paused
+
+    profiler = get_worker().periodic_callbacks["profile"]
+    before = profiler.is_running()
+    with profiler_paused():
+        with profiler_paused():
+            paused = _eventually(lambda: not profiler.is_running())
+        # One job still runs: the profiler stays paused.
+        still = not _eventually(profiler.is_running, seconds=0.3)
+    return before, paused, still, _eventually(profiler.is_running)
+
+
+@pytest.mark.filterwarnings("ignore:Couldn't detect a suitable IP address:RuntimeWarning")
+def test_the_last_of_overlapping_jobs_resumes_the_profiler() -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(processes=False, dashboard_address=":0") as client:
+        states = client.submit(_profiler_in_overlapping_jobs, pure=False).result()
+    assert states == (True, True, True, True)
+
+
+def test_outside_a_dask_worker_the_profiler_pause_does_nothing() -> None:
+    from kommunal_digital.batch.dask_worker import profiler_paused
+
+    with profiler_paused():
+        pass
+
+
+def test_frozen_objects_are_counted_only_until_some_are_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Counting them walks every frozen object: once per document it was a
+    # third of a batch worker's time.
+    import gc
+
+    from kommunal_digital.documents import build
+
+    counted: list[int] = []
+
+    def count() -> int:
+        counted.append(1)
+        return 0 if len(counted) == 1 else 7
+
+    monkeypatch.setattr(gc, "get_freeze_count", count)
+    monkeypatch.setattr(build, "_FROZEN", [])
+    assert not build._frozen()
+    assert build._frozen()
+    assert build._frozen()
+    assert len(counted) == 2
 
 
 def test_a_retried_file_replaces_the_folder_its_lost_run_built(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from kommunal_digital.batch.dask_worker import profiler_paused
 from kommunal_digital.batch.result import BatchItem, BatchStatus
 from kommunal_digital.documents.build import build_documents
 from kommunal_digital.errors import (
@@ -195,7 +196,8 @@ def build_one(job: BatchJob) -> BatchItem:
     started = time.perf_counter()
     mark = _mark(job)
     try:
-        return _build_item(job, started)
+        with profiler_paused():  # on a Dask worker; nothing elsewhere
+            return _build_item(job, started)
     finally:
         if mark is not None:
             with contextlib.suppress(OSError):
