@@ -81,12 +81,11 @@ def _render_pdf(
 ) -> bytes:
     # One document: the Word file, converted by its own LibreOffice run.
     # build_documents converts all of a build's PDFs in one run instead.
-    from kommunal_digital.documents.docx import render_docx_bytes  # lazy: docxtpl, lxml
     from kommunal_digital.documents.pdf import convert_to_pdf, find_soffice  # lazy: LibreOffice
 
     assert template is not None  # the format needs a template; callers supply one
     find_soffice()  # without LibreOffice, say so before rendering anything
-    word = render_docx_bytes(template, dict(context), images=dict(images), filters=filters)
+    word = _render_docx(template, context, images, filters)
     return convert_to_pdf({template.name: word})[template.name]
 
 
