@@ -23,6 +23,7 @@ import kommunal_digital as kd
 from kommunal_digital.documents import output_set
 from kommunal_digital.errors import OutputError
 from kommunal_digital.io.atomic import write_atomic
+from kommunal_digital.io.folders import exchange
 
 FIELD = kd.ActionField("verwaltung", "Kommunale Verwaltung")
 OLD = "Gemeinde Altdorf"
@@ -69,7 +70,23 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".kd-"))
+    """What a run leaves while it writes: staging folders in the folder, swap folders beside it."""
+    inside = [p.name for p in folder.iterdir() if p.name.startswith(".kd-")]
+    swap = f".{folder.name}{output_set.SWAP_INFIX}"
+    beside = [p.name for p in folder.parent.iterdir() if p.name.startswith(swap)]
+    return sorted(inside + beside)
+
+
+def swaps_folders(tmp_path: Path) -> bool:
+    """Whether this system and file system swap two folders in one step."""
+    first, second = tmp_path / "probe-a", tmp_path / "probe-b"
+    first.mkdir()
+    second.mkdir()
+    try:
+        return exchange(first, second)
+    finally:
+        first.rmdir()
+        second.rmdir()
 
 
 def restore(folder: Path, files: dict[str, bytes]) -> None:
@@ -127,12 +144,15 @@ def whose(files: dict[str, bytes]) -> set[str]:
 
 
 def test_a_killed_build_leaves_the_old_or_the_new_set(sets: Sets, tmp_path: Path) -> None:
+    if not swaps_folders(tmp_path):
+        pytest.skip("this file system cannot swap two folders in one step (renameat2)")
     _, new, old_set, new_set = sets
     out = tmp_path / "out"
     out.mkdir()
+    (out / "notizen.txt").write_text("meine Notizen", encoding="utf-8")
     moments = random.Random(19)
     workspace = kd.open_workspace(entry_points=False)
-    for _ in range(3):
+    for _ in range(4):
         restore(out, old_set)
         child = subprocess.Popen(
             build_command(new, out, "--force"),
@@ -141,21 +161,24 @@ def test_a_killed_build_leaves_the_old_or_the_new_set(sets: Sets, tmp_path: Path
         )
         try:
             # Wait for the writing to begin, then kill at a random moment of it
-            # (13 files staged and moved at 25 ms each: about 0.7 s).
+            # (13 files written at 25 ms each, the swap, the old folder's removal).
             deadline = time.monotonic() + 30
             while not leftovers(out) and child.poll() is None:
                 assert time.monotonic() < deadline
                 time.sleep(0.005)
             assert leftovers(out), "the build stopped before it wrote"
-            time.sleep(moments.uniform(0.0, 0.8))
+            time.sleep(moments.uniform(0.0, 0.5))
             child.send_signal(signal.SIGKILL)
         finally:
             child.kill()
             child.wait(timeout=30)
+        # At once, without any next run: the whole old set or the whole new one,
+        # and the user's own file kept.
         found = snapshot(out)
-        if not any(name.startswith(output_set.COMMIT_PREFIX) for name in leftovers(out)):
-            assert found in (old_set, new_set), whose(found)
-        # The next run into the folder finishes a committed set or drops a staged one.
+        assert found.pop("notizen.txt") == b"meine Notizen"
+        assert found in (old_set, new_set), whose(found)
+        assert not [name for name in leftovers(out) if output_set.COMMIT_PREFIX in name]
+        # The next run into the folder removes what the killed one left beside it.
         with pytest.raises(kd.OutputExistsError):
             kd.build_documents(
                 small_strategy(OLD),
@@ -166,7 +189,56 @@ def test_a_killed_build_leaves_the_old_or_the_new_set(sets: Sets, tmp_path: Path
                 pictures=False,
             )
         assert leftovers(out) == []
-        assert snapshot(out) in (old_set, new_set), whose(snapshot(out))
+        assert snapshot(out) == {**found, "notizen.txt": b"meine Notizen"}
+
+
+def test_a_swapped_set_keeps_the_folders_other_files_and_modes(tmp_path: Path) -> None:
+    if not swaps_folders(tmp_path):
+        pytest.skip("this file system cannot swap two folders in one step (renameat2)")
+    out = tmp_path / "out"
+    workspace = kd.open_workspace(entry_points=False)
+    kd.build_documents(small_strategy(OLD), out, workspace, formats=("json",), today=TODAY)
+    (out / "eigenes").mkdir()
+    (out / "eigenes" / "plan.txt").write_text("Entwurf", encoding="utf-8")
+    (out / "Steckbriefe" / "alt.txt").write_text("von Hand", encoding="utf-8")
+    (out / "verweis").symlink_to("eigenes/plan.txt")
+    (out / "Digitalstrategie.json").chmod(0o600)
+    out.chmod(0o750)
+    before = os.stat(out / "eigenes" / "plan.txt").st_ino
+    kd.build_documents(
+        small_strategy(NEW), out, workspace, formats=("json",), today=TODAY, force=True
+    )
+    assert leftovers(out) == []
+    assert (out / "eigenes" / "plan.txt").read_text(encoding="utf-8") == "Entwurf"
+    assert os.stat(out / "eigenes" / "plan.txt").st_ino == before  # the same file, linked
+    assert (out / "Steckbriefe" / "alt.txt").read_text(encoding="utf-8") == "von Hand"
+    assert os.readlink(out / "verweis") == "eigenes/plan.txt"
+    assert (out / "Digitalstrategie.json").stat().st_mode & 0o777 == 0o600
+    assert out.stat().st_mode & 0o777 == 0o750
+    assert NEW in (out / "Digitalstrategie.json").read_text(encoding="utf-8")
+
+
+def test_a_folder_with_a_pipe_is_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    workspace = kd.open_workspace(entry_points=False)
+    kd.build_documents(small_strategy(OLD), out, workspace, formats=("json",), today=TODAY)
+    os.mkfifo(out / "rohr")
+    swapped: list[tuple[object, ...]] = []
+
+    def exchange_spy(*paths: object) -> bool:
+        swapped.append(paths)
+        return exchange(*paths)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output_set, "exchange", exchange_spy)
+    kd.build_documents(
+        small_strategy(NEW), out, workspace, formats=("json",), today=TODAY, force=True
+    )
+    assert swapped == []  # a FIFO cannot be carried over: staged and moved instead
+    assert (out / "rohr").is_fifo()
+    assert whose(snapshot(out)) == {NEW}
+    assert leftovers(out) == []
 
 
 def test_a_build_dying_while_files_move_is_finished_by_the_next_run(
@@ -189,6 +261,7 @@ def test_a_build_dying_while_files_move_is_finished_by_the_next_run(
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", dying_replace)
+    monkeypatch.setattr(output_set, "exchange", lambda *paths: False)  # a system without swaps
     with pytest.raises(Killed):
         kd.build_documents(
             small_strategy(NEW), tmp_path, workspace, formats=("json",), today=TODAY, force=True

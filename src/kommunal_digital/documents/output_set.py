@@ -1,8 +1,21 @@
-"""Writing a document set into its folder as a whole: staged, committed, moved into place.
+"""Writing a document set into its folder as a whole.
 
 The set is the files one build writes (documents, ``Steckbriefe/``,
-``Bilder/``); other files in the folder are never touched. Under the
-folder's lock (:func:`~kommunal_digital.io.folders.folder_lock`):
+``Bilder/``); other files in the folder are kept as they are. Everything
+happens under the folder's lock (:func:`~kommunal_digital.io.folders.folder_lock`).
+
+**Swapped whole** (where the system can swap two folders in one step,
+Linux ``renameat2``): a new folder is made next to the output folder
+(``.<name>.kd-swap-<random>/``), the folder's other files are linked into
+it, the set is written into it, and then the two folders are exchanged in
+one step. A reader, and a run killed at any moment, sees the complete old
+folder or the complete new one. The old folder, now under the swap name,
+is removed; a run killed before that leaves it, and the next run into the
+folder removes it.
+
+**Staged and moved** (other systems, and folders that cannot be swapped:
+no room next to them, a mount point, set files that are links, too many
+other files to carry over):
 
 1. every file is written into a hidden staging folder inside the output
    folder (``.kd-staging-<random>/``, same file system), with a manifest
@@ -22,20 +35,23 @@ is its one caller.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from kommunal_digital.errors import OutputError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
-from kommunal_digital.io.folders import folder_lock, sync_folder
+from kommunal_digital.io.folders import exchange, folder_lock, is_locked, sync_folder
 
 __all__ = [
     "COMMIT_PREFIX",
     "STAGING_PREFIX",
+    "SWAP_INFIX",
     "existing_message",
     "recover",
     "write_set",
@@ -45,6 +61,12 @@ __all__ = [
 STAGING_PREFIX = ".kd-staging-"
 #: A complete set being moved into place; finished by the next run.
 COMMIT_PREFIX = ".kd-commit-"
+#: A new folder next to the output folder (``.<name><infix><random>``), swapped
+#: with it; after the swap it holds the old folder until that is removed.
+SWAP_INFIX = ".kd-swap-"
+#: Other entries (files, folders, links) a swap carries over into the new
+#: folder at most; a folder holding more is written in place (staged and moved).
+MAX_CARRIED = 10_000
 #: The list of the set's files (relative POSIX paths) inside a staging or commit folder.
 _MANIFEST = ".kd-manifest.json"
 
@@ -96,11 +118,27 @@ def _roll_forward(folder: Path, commit: Path) -> None:
     shutil.rmtree(commit, ignore_errors=True)
 
 
+def _swap_leftovers(folder: Path) -> list[Path]:
+    real = Path(os.path.realpath(folder))
+    prefix = f".{real.name}{SWAP_INFIX}"
+    try:
+        names = os.listdir(real.parent)
+    except OSError:
+        return []
+    return sorted(real.parent / name for name in names if name.startswith(prefix))
+
+
 def _recover_locked(folder: Path) -> None:
     for path in _leftovers(folder):
         if path.name.startswith(COMMIT_PREFIX) and path.is_dir():
             _roll_forward(folder, path)
         elif path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+    for path in _swap_leftovers(folder):
+        # A swap folder is a killed run's half-made new folder or the old
+        # folder it swapped out; neither is the folder anyone reads. One
+        # still locked is being removed by the run that swapped it.
+        if path.is_dir() and not path.is_symlink() and not is_locked(path):
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -108,7 +146,8 @@ def recover(folder: str | os.PathLike[str]) -> None:
     """Finish or remove what an interrupted build left in a folder.
 
     A committed set (``.kd-commit-*``) is moved into place, a staging
-    folder (``.kd-staging-*``) removed. Does nothing (and takes no lock)
+    folder (``.kd-staging-*``) and a swap folder next to the folder
+    (``.<name>.kd-swap-*``) removed. Does nothing (and takes no lock)
     when there is nothing to do.
 
     Raises:
@@ -116,10 +155,108 @@ def recover(folder: str | os.PathLike[str]) -> None:
             run holds the folder for too long.
     """
     path = Path(folder)
-    if not _leftovers(path):
+    if not _leftovers(path) and not _swap_leftovers(path):
         return
     with folder_lock(path):
         _recover_locked(path)
+
+
+class _CannotSwapError(Exception):
+    """The folder cannot be swapped whole; the set is written in place instead."""
+
+
+def _swappable(folder: Path, relative: set[str]) -> bool:
+    """Whether every file of the set is missing or a regular file, under real folders.
+
+    A set file that is a link is written through the link in place (as
+    :func:`write_atomic` does); anything else in its way is refused there.
+    """
+    for name in relative:
+        place = folder
+        for part in Path(name).parts:
+            place = place / part
+            try:
+                status = os.lstat(place)
+            except FileNotFoundError:
+                break
+            except OSError:
+                return False
+            if place == folder / name:
+                if not stat.S_ISREG(status.st_mode):
+                    return False
+            elif not stat.S_ISDIR(status.st_mode):
+                return False
+    return True
+
+
+def _carry(source: Path, target: Path, skip: set[str], prefix: str, count: list[int]) -> None:
+    """Link every entry of ``source`` but the set's files into ``target``, folders made anew."""
+    with os.scandir(source) as entries:
+        listed = list(entries)
+    for entry in listed:
+        relative = f"{prefix}{entry.name}"
+        if relative in skip or (not prefix and entry.name.startswith(".kd-")):
+            continue
+        count[0] += 1
+        if count[0] > MAX_CARRIED:
+            raise _CannotSwapError
+        destination = target / entry.name
+        try:
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), destination)
+            elif entry.is_dir():
+                os.mkdir(destination)
+                _carry(Path(entry.path), destination, skip, f"{relative}/", count)
+                shutil.copystat(entry.path, destination)
+            elif entry.is_file():
+                os.link(entry.path, destination)
+            else:
+                raise _CannotSwapError  # a FIFO, a socket, a device: not ours to move
+        except OSError as error:
+            raise _CannotSwapError from error
+
+
+def _keep_modes(old: Path, new: Path, relative: set[str]) -> None:
+    """Give the set's files the permissions of the files they replace, the folder its own."""
+    for name in relative:
+        with contextlib.suppress(OSError):
+            os.chmod(new / name, stat.S_IMODE(os.stat(old / name).st_mode))
+    status = os.stat(old)
+    os.chmod(new, stat.S_IMODE(status.st_mode))
+    with contextlib.suppress(OSError):  # only the owner or root may
+        os.chown(new, status.st_uid, status.st_gid)
+
+
+def _write_by_swap(folder: Path, files: Mapping[Path, bytes]) -> bool:
+    """Write the set into a new folder beside ``folder`` and swap the two; ``False`` if not."""
+    real = Path(os.path.realpath(folder))
+    relative = {path.relative_to(folder).as_posix() for path in files}
+    if real.parent == real or not _swappable(real, relative):
+        return False
+    try:
+        new = Path(tempfile.mkdtemp(prefix=f".{real.name}{SWAP_INFIX}", dir=real.parent))
+    except OSError:
+        return False  # no room next to the folder: write in place
+    try:
+        try:
+            _carry(real, new, relative, "", [0])
+        except _CannotSwapError:
+            return False
+        for path, data in files.items():
+            write_atomic(new / path.relative_to(folder), data)
+        try:
+            _keep_modes(real, new, relative)
+            sync_folder(new)
+            swapped = exchange(new, real)
+        except OSError:
+            return False  # a mount point, a folder of another owner: write in place
+        if not swapped:
+            return False
+        sync_folder(real.parent)
+        return True
+    finally:
+        # Before the swap the half-made new folder, after it the old one.
+        shutil.rmtree(new, ignore_errors=True)
 
 
 def _stage(folder: Path, files: Mapping[Path, bytes]) -> Path:
@@ -163,6 +300,8 @@ def write_set(folder: Path, files: Mapping[Path, bytes], *, force: bool) -> None
             existing = [path for path in files if path.exists() or path.is_symlink()]
             if existing:
                 raise OutputExistsError(existing_message(existing))
+        if _write_by_swap(folder, files):
+            return
         staging = _stage(folder, files)
         commit = folder / (COMMIT_PREFIX + staging.name.removeprefix(STAGING_PREFIX))
         try:

@@ -63,6 +63,16 @@ if sys.platform == "win32":  # pragma: no cover - the suite runs on Linux
 else:
     import fcntl
 
+    def _still_there(fd: int, folder: Path) -> bool:
+        # A run that swaps the whole folder (see documents/output_set.py)
+        # puts another folder under the name; a lock on the one it replaced
+        # guards nothing any more.
+        try:
+            held, named = os.fstat(fd), os.stat(folder)
+        except OSError:
+            return True  # gone: the caller's next step says so
+        return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
+
     def _try_lock(folder: Path) -> object | None:
         fd = _open_folder(folder)
         try:
@@ -77,6 +87,9 @@ else:
                 return fd
             os.close(fd)
             raise OutputError(f"{folder}: cannot lock the folder: {error.strerror}") from error
+        if not _still_there(fd, folder):
+            os.close(fd)
+            return None  # swapped while we opened it: try the new one
         return fd
 
     def _unlock(token: object) -> None:
