@@ -116,6 +116,10 @@ def _names_a_mutated_field(message: str, mutations: list[tuple[str, Any]], base:
     for path, _ in mutations:
         if any(f"{place}:" in message or f"{place} " in message for place in _ancestors(path)):
             return True
+        # A leaf written short for a record (a funding source as its name)
+        # is checked as that record: the message names a field inside it.
+        if f"{path}." in message:
+            return True
         # A changed key breaks what referred to it; the message names the key it misses.
         if path.endswith(".key") and repr(_get(base, path)) in message:
             return True

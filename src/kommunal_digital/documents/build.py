@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from kommunal_digital.documents.charts import ImageFormat, chart_images, document_images
+from kommunal_digital.documents.charts import chart_images, document_images
 from kommunal_digital.documents.contributions import extend_context
 from kommunal_digital.documents.council import (
     beschlussvorlage_context,
@@ -21,6 +21,7 @@ from kommunal_digital.documents.formats import BUILTIN_OUTPUT_FORMATS
 from kommunal_digital.documents.numbering import measure_numbers
 from kommunal_digital.documents.output_set import existing_message, recover, write_set
 from kommunal_digital.documents.pdf import convert_to_pdf, find_soffice
+from kommunal_digital.drawing import ImageFormat
 from kommunal_digital.errors import DocumentError, KommunalDigitalError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.io.filenames import MAX_FILE_NAME_BYTES, safe_file_name

@@ -12,16 +12,16 @@ added under their own names.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import textwrap
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from kommunal_digital.documents.contributions import BUILTIN_PICTURES, contributed_pictures
+from kommunal_digital.drawing import TEXT_WIDTH, ImageFormat, figure_bytes, new_figure
 from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
 from kommunal_digital.model.fingerprints import fingerprint
@@ -48,10 +48,6 @@ __all__ = [
     "stakeholder_grid_image",
 ]
 
-ImageFormat = Literal["png", "svg"]
-
-#: Width of an A4 page's text area, in inches (16 cm).
-TEXT_WIDTH = 16 / 2.54
 _BOXES_PER_ROW = 5
 _BOX_W = 0.86  # of one column
 _BOX_H = 0.62  # of one row
@@ -186,18 +182,6 @@ def organigram_layout(organigram: Organigram) -> tuple[list[BoxLayout], int]:
                 boxes.append(BoxLayout(key=key, x=x, y=float(row), text=texts[key]))
             row += 1
     return boxes, row
-
-
-def _save(figure: Figure, fmt: ImageFormat) -> bytes:
-    import matplotlib
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    # SVG keeps labels as text, so they stay searchable and editable.
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kommunal-digital"}):
-        figure.savefig(buffer, format=fmt, dpi=200, metadata=_metadata(fmt))
-    plt.close(figure)
-    return buffer.getvalue()
 
 
 #: Pictures kept in memory, by what they are drawn from; the least recently
@@ -425,7 +409,6 @@ def gantt_figure(strategy: Strategy) -> Figure:
 
     # matplotlib.dates has no type hints; used through Any on purpose.
     mdates: Any = importlib.import_module("matplotlib.dates")
-    plt = _pyplot()
     rows = gantt_rows(strategy)
     fields = [f.key for f in strategy.chosen_fields]
     palette = ["#1f5f99", "#2e7d32", "#c0392b", "#8e44ad", "#d35400", "#16a085", "#7f8c8d"]
@@ -434,8 +417,8 @@ def gantt_figure(strategy: Strategy) -> Figure:
         return palette[fields.index(field) % len(palette)] if field in fields else "#7f8c8d"
 
     height = max(1.6, 0.32 * len(rows) + 1.0)
-    figure: Figure
-    figure, axes = plt.subplots(figsize=(TEXT_WIDTH, height))
+    figure = new_figure(TEXT_WIDTH, height)
+    axes = figure.subplots()
     for index, row in enumerate(rows):
         start = mdates.date2num(row.start)
         width = mdates.date2num(row.end) - start + 1
@@ -471,7 +454,7 @@ def gantt_figure(strategy: Strategy) -> Figure:
 
 def gantt_image(strategy: Strategy, fmt: ImageFormat = "png") -> bytes:
     """The schedule as a Gantt chart, PNG or SVG, 16 cm wide."""
-    return _save(gantt_figure(strategy), fmt)
+    return figure_bytes(gantt_figure(strategy), fmt)
 
 
 def _metadata(fmt: ImageFormat) -> dict[str, Any]:
@@ -479,27 +462,17 @@ def _metadata(fmt: ImageFormat) -> dict[str, Any]:
     return {"Date": None} if fmt == "svg" else {"Software": None}
 
 
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def organigram_figure(organigram: Organigram) -> Figure:
     """Draw the organigram and return the matplotlib figure."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    plt = _pyplot()
     boxes, rows = organigram_layout(organigram)
     kinds = {role.key: role.kind for role in organigram.roles}
     states = {role.key: role.state for role in organigram.roles}
     height = rows * 0.8 + 0.5
-    figure: Figure
-    figure, axes = plt.subplots(figsize=(TEXT_WIDTH, height))
+    figure = new_figure(TEXT_WIDTH, height)
+    axes = figure.subplots()
     axes.set_xlim(0, _BOXES_PER_ROW)
     axes.set_ylim(rows - 0.5, -0.5)
     axes.axis("off")
@@ -569,7 +542,7 @@ def _fit_labels(figure: Figure, labels: Sequence[tuple[Any, Any]]) -> None:
 
 def organigram_image(organigram: Organigram, fmt: ImageFormat = "png") -> bytes:
     """The organigram as a PNG or SVG image, 16 cm wide."""
-    return _save(organigram_figure(organigram), fmt)
+    return figure_bytes(organigram_figure(organigram), fmt)
 
 
 _QUADRANT_PLACES = {
@@ -596,11 +569,8 @@ def _spread(count: int) -> Sequence[tuple[float, float]]:
 
 def stakeholder_grid_figure(strategy: Strategy) -> Figure:
     """Draw the power/interest grid of the strategy's stakeholders."""
-    plt = _pyplot()
-    figure: Figure
-    figure, (axes, legend_axes) = plt.subplots(
-        1, 2, figsize=(TEXT_WIDTH, 3.6), gridspec_kw={"width_ratios": [1.0, 1.0]}
-    )
+    figure = new_figure(TEXT_WIDTH, 3.6)
+    axes, legend_axes = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.0]})
     axes.set_xlim(0.4, 5.6)
     axes.set_ylim(0.1, 5.9)
     axes.set_xlabel("Interesse", fontsize=_FONT + 0.5)
@@ -653,4 +623,4 @@ def stakeholder_grid_figure(strategy: Strategy) -> Figure:
 
 def stakeholder_grid_image(strategy: Strategy, fmt: ImageFormat = "png") -> bytes:
     """The power/interest grid as a PNG or SVG image, 16 cm wide."""
-    return _save(stakeholder_grid_figure(strategy), fmt)
+    return figure_bytes(stakeholder_grid_figure(strategy), fmt)

@@ -97,6 +97,9 @@ def _check_references(document: Any, name: str) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE as RT  # lazy: python-docx
 
     main = document.docx.part
+    # A body streamed child by child was checked then (docx_body.py); its
+    # tree holds an empty body then.
+    streamed = getattr(document, "streamed_problems", ())
     parts: list[tuple[Any, Any]] = [(main, document.docx.element)]
     for relationship in main.rels.values():
         if relationship.is_external or relationship.reltype not in (
@@ -108,11 +111,13 @@ def _check_references(document: Any, name: str) -> None:
         target = relationship.target_part
         element = getattr(target, "element", None)  # XML parts: the tree docxtpl rendered
         parts.append((target, element if element is not None else target.blob))
-    problems = [
+    problems = list(streamed)
+    problems += [
         problem
         for part, source in parts
         for problem in dangling_references(source, part.rels, part_label(str(part.partname)))
     ]
+    problems = list(dict.fromkeys(problems))  # a section's paragraph is in both
     if problems:
         raise DocumentError(
             f"{name}: the rendered document would be damaged: {'; '.join(problems)} "

@@ -9,6 +9,7 @@ paragraph's text and, inside a table, the table, row and column.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -147,16 +148,22 @@ _R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 _W_HYPERLINK = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink"
 
 
-def _references(source: Any) -> Iterator[tuple[str, str]]:
-    """(kind of use, relationship id) of every ``r:`` attribute of a part's XML tree."""
+@functools.cache
+def _find_references() -> Any:
     from lxml import etree  # lazy: lxml
 
     # A compiled XPath: python-docx's elements override .xpath() with their own
-    # namespace map.
-    find = etree.XPath(
-        "//@r:id | //@r:embed | //@r:link | //@r:pict", namespaces={"r": _R_NAMESPACE}
+    # namespace map. Relative to the element given: a part's root, or one
+    # child of a body.
+    return etree.XPath(
+        " | ".join(f"descendant-or-self::*/@r:{name}" for name in ("id", "embed", "link", "pict")),
+        namespaces={"r": _R_NAMESPACE},
     )
-    found: Any = find(source)
+
+
+def _references(source: Any) -> Iterator[tuple[str, str]]:
+    """(kind of use, relationship id) of every ``r:`` attribute of a part's XML tree."""
+    found: Any = _find_references()(source)
     for value in found:
         attribute = value.attrname.rsplit("}", 1)[-1]
         if attribute == "id" and value.getparent().tag == _W_HYPERLINK:

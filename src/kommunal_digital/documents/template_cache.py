@@ -15,10 +15,11 @@ shows in Word exactly as given, whoever made the template.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ import jinja2
 from jinja2.exceptions import TemplateRuntimeError
 from markupsafe import Markup, escape
 
+from kommunal_digital.documents.docx_body import StreamedBody, install_body, stream_body
 from kommunal_digital.documents.docx_errors import docx_error_location, part_label
 from kommunal_digital.documents.docx_parts import DocxPicture, docx_link
 from kommunal_digital.documents.environment import _template_line, make_environment
@@ -208,6 +210,32 @@ def _located(
     return TemplatePartError(error, where)
 
 
+#: Pieces of rendered output joined at a time (see :func:`_pieces`).
+_BATCH = 4096
+
+
+def _pieces(generated: Iterator[str]) -> Iterator[str]:
+    r"""Rendered output in parts that each end just before a line break (or at the end).
+
+    Every pattern ``build_xml`` replaces either starts with a line break
+    (``"\n<w:p"``) or holds none (``"{_{"``), so none spans two parts.
+    """
+    pending: list[str] = []
+    while batch := list(itertools.islice(generated, _BATCH)):
+        text = "".join(batch)
+        cut = text.rfind("\n")
+        if cut < 0:
+            pending.append(text)
+            continue
+        head = "".join((*pending, text[:cut]))
+        if head:
+            yield head
+        pending = [text[cut:]]
+    rest = "".join(pending)
+    if rest:
+        yield rest
+
+
 def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
     from docxtpl import DocxTemplate
 
@@ -246,26 +274,51 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
                         jinja2.TemplateError(str(error)), f"in the document property {name!r}"
                     ) from None
 
-        def build_xml(self, context: dict[str, Any], jinja_env: Any = None) -> str:
-            # Mirrors DocxTemplate.render_xml_part, with the compile step cached.
+        def fix_tables(self, xml: str) -> Any:
+            # The body child by child (docx_body.py); docxtpl's whole tree
+            # only where that cannot be done.
+            streamed = stream_body(self, xml)
+            if streamed is not None:
+                return streamed
+            return super().fix_tables(xml)
+
+        def fix_docpr_ids(self, tree: Any) -> None:
+            if not isinstance(tree, StreamedBody):  # numbered while streamed
+                super().fix_docpr_ids(tree)
+
+        def map_tree(self, tree: Any) -> None:
+            if isinstance(tree, StreamedBody):
+                install_body(self, tree)
+            else:
+                super().map_tree(tree)
+
+        def build_xml(self, context: dict[str, Any], jinja_env: Any = None) -> bytes:
+            # Mirrors DocxTemplate.render_xml_part, with the compile step cached;
+            # the body comes as UTF-8 bytes, made piece by piece (a large body
+            # never exists as one text as well).
             self.current_rendering_part = self.docx._part
+            out = io.BytesIO()
+            listing = False
             try:
-                xml: str = compiled.body.render(context)
+                for text in _pieces(compiled.body.generate(context)):
+                    text = _PARAGRAPH_BACK.sub(r"<w:p\1", text)
+                    text = (
+                        text.replace("{_{", "{{")
+                        .replace("}_}", "}}")
+                        .replace("{_%", "{%")
+                        .replace("%_}", "%}")
+                    )
+                    listing = listing or _LISTING.search(text) is not None
+                    out.write(text.encode("utf-8"))
             except jinja2.TemplateError as error:
                 raise _located(
                     error, compiled.source, "/word/document.xml", compiled.original
                 ) from None
-            xml = _PARAGRAPH_BACK.sub(r"<w:p\1", xml)
-            xml = (
-                xml.replace("{_{", "{{")
-                .replace("}_}", "}}")
-                .replace("{_%", "{%")
-                .replace("%_}", "%}")
-            )
+            xml = out.getvalue()
             # Listing escapes (tab, bell, line and page feed) only exist in the
             # text when a context value carried one; skipping the regex pass
             # otherwise gives the same XML.
-            if _LISTING.search(xml):
+            if listing:
                 # Only the paragraphs holding such a character need docxtpl's
                 # pass, which otherwise runs its regexes over every paragraph.
                 xml = _WHOLE_PARAGRAPH.sub(
@@ -274,8 +327,8 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
                         if _LISTING.search(m.group(0))
                         else m.group(0)
                     ),
-                    xml,
-                )
+                    xml.decode("utf-8"),
+                ).encode("utf-8")
             return xml
 
     return _Cached(io.BytesIO(compiled.data))

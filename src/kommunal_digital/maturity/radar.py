@@ -8,12 +8,12 @@ dimension lies in which phase.
 
 from __future__ import annotations
 
-import io
 import math
 import textwrap
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from kommunal_digital.drawing import TEXT_WIDTH, ImageFormat, figure_bytes, new_figure
 from kommunal_digital.maturity.questionnaires import questionnaire_for
 from kommunal_digital.maturity.scoring import (
     MaturityAssessment,
@@ -29,22 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["maturity_radar_figure", "maturity_radar_image", "strategy_maturity_image"]
 
-ImageFormat = Literal["png", "svg"]
-
-#: Width of an A4 page's text area, in inches (16 cm).
-TEXT_WIDTH = 16 / 2.54
 _FONT = 7.5
 _LINE = "#1f5f99"
 _RING = "#b0bec5"
-
-
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def maturity_radar_figure(assessment: MaturityAssessment, rule: PhaseRule | None = None) -> Figure:
@@ -58,13 +45,11 @@ def maturity_radar_figure(assessment: MaturityAssessment, rule: PhaseRule | None
         The matplotlib figure (closed by :func:`maturity_radar_image`).
     """
     rule = rule or PhaseRule()
-    plt = _pyplot()
     dimensions = assessment.dimensions
     count = len(dimensions)
     angles = [2 * math.pi * i / count for i in range(count)]
     values = [d.percent for d in dimensions]
-    figure: Figure
-    figure = plt.figure(figsize=(TEXT_WIDTH, 4.4))
+    figure = new_figure(TEXT_WIDTH, 4.4)
     axes: Any = figure.add_subplot(projection="polar")
     # First dimension at the top, the others clockwise.
     axes.set_theta_offset(math.pi / 2)
@@ -113,17 +98,7 @@ def maturity_radar_image(
         rule: The rule whose thresholds the chart marks; the default rule
             when ``None``.
     """
-    import matplotlib
-    import matplotlib.pyplot as plt
-
-    figure = maturity_radar_figure(assessment, rule)
-    buffer = io.BytesIO()
-    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
-    # SVG keeps labels as text; the fixed salt and metadata keep bytes stable.
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kommunal-digital"}):
-        figure.savefig(buffer, format=fmt, dpi=200, metadata=metadata)
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure_bytes(maturity_radar_figure(assessment, rule), fmt)
 
 
 def strategy_maturity_image(
