@@ -58,6 +58,8 @@ _PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
 _LISTING = re.compile("[\t\a\n\f]")
 # A paragraph as docxtpl's resolve_listing finds it.
 _WHOLE_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_WHOLE_PARAGRAPH_BYTES = re.compile(_WHOLE_PARAGRAPH.pattern.encode("ascii"), re.DOTALL)
+_LISTING_BYTES = re.compile(_LISTING.pattern.encode("ascii"))
 # A text element whose content (up to its end) holds a Jinja tag.
 _TEXT_WITH_TAG = re.compile(r"<w:t((?:\s[^>]*)?)>(?=(?:(?!</w:t>).)*?(?:\{\{|\{%))", re.DOTALL)
 _SPACE_ATTRIBUTE = re.compile(r"\sxml:space=\"[^\"]*\"")
@@ -210,6 +212,29 @@ def _located(
     return TemplatePartError(error, where)
 
 
+def _resolve_listings(xml: bytes, resolve: Callable[[str], str]) -> bytes:
+    """Docxtpl's listing pass over the paragraphs that hold a tab, bell or line or page feed.
+
+    The paragraphs are found as docxtpl's pass over the whole text finds
+    them, but on the bytes (the patterns are ASCII, so they match in UTF-8
+    where they match in the text), and only a paragraph that needs the pass
+    is copied and decoded.
+    """
+    changed: list[bytes | memoryview] = []
+    view = memoryview(xml)
+    done = 0
+    for match in _WHOLE_PARAGRAPH_BYTES.finditer(xml):
+        start, end = match.span()
+        if _LISTING_BYTES.search(xml, start, end) is None:
+            continue
+        changed += [view[done:start], resolve(xml[start:end].decode("utf-8")).encode("utf-8")]
+        done = end
+    if not changed:
+        return xml
+    changed.append(view[done:])
+    return b"".join(changed)
+
+
 #: Pieces of rendered output joined at a time (see :func:`_pieces`).
 _BATCH = 4096
 
@@ -321,14 +346,7 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
             if listing:
                 # Only the paragraphs holding such a character need docxtpl's
                 # pass, which otherwise runs its regexes over every paragraph.
-                xml = _WHOLE_PARAGRAPH.sub(
-                    lambda m: (
-                        self.resolve_listing(m.group(0))
-                        if _LISTING.search(m.group(0))
-                        else m.group(0)
-                    ),
-                    xml.decode("utf-8"),
-                ).encode("utf-8")
+                xml = _resolve_listings(xml, self.resolve_listing)
             return xml
 
     return _Cached(io.BytesIO(compiled.data))
