@@ -480,7 +480,9 @@ def organigram_figure(organigram: Organigram) -> Figure:
     for relation in organigram.relations:
         source, target = where[relation.source], where[relation.target]
         style = _EDGE_STYLE[relation.kind]
-        axes.add_patch(
+        # add_artist, not add_patch: the limits are fixed above, and working
+        # out each patch's data limits is most of the drawing's cost.
+        axes.add_artist(
             FancyArrowPatch(
                 (source.x, source.y),
                 (target.x, target.y),
@@ -495,7 +497,7 @@ def organigram_figure(organigram: Organigram) -> Figure:
         )
     labels = []
     for box in boxes:
-        patch = axes.add_patch(
+        patch = axes.add_artist(
             FancyBboxPatch(
                 (box.x - _BOX_W / 2, box.y - _BOX_H / 2),
                 _BOX_W,

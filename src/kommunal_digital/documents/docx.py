@@ -17,7 +17,7 @@ from kommunal_digital.documents.environment import template_error_message
 from kommunal_digital.documents.template_cache import (
     TemplatePartError,
     cached_document,
-    make_docx_environment,
+    docx_environment,
 )
 from kommunal_digital.errors import DocumentError, TemplateRenderError
 from kommunal_digital.io.atomic import write_atomic
@@ -72,7 +72,7 @@ def render_docx_bytes(
         if images is not None:
             context = {**context, "images": docx_pictures(images, image_width_mm)}
         with rendering(document):
-            document.render(context, jinja_env=make_docx_environment(filters), autoescape=True)
+            document.render(context, jinja_env=docx_environment(filters), autoescape=True)
         _check_references(document, path.name)
         buffer = io.BytesIO()
         document.save(buffer)

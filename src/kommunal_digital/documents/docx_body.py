@@ -48,7 +48,6 @@ _VAL = f"{{{_W}}}val"
 _DOC_PR = f"{{{_WP}}}docPr"
 _SECTION = f"{{{_W}}}sectPr"
 _SECTION_OF_PARAGRAPH = f"{{{_W}}}pPr/{{{_W}}}sectPr"
-_PLACEHOLDER = b"<w:body/>"
 #: A namespace declaration in a start tag (lxml writes them with double quotes).
 _DECLARATION = re.compile(rb' xmlns(?::([A-Za-z_][\w.-]*))?="([^"]*)"')
 
@@ -99,7 +98,10 @@ def stream_body(document: Any, xml: str | bytes) -> StreamedBody | None:
     if root.nsmap.get("w") != _W:
         return None
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    head, tail = _around_body(root)
+    around = _around_body(root)
+    if around is None:
+        return None
+    head, tail = around
     writer = _Writer(document, _declared(root))
     writer.out.write(head + b"<w:body>")
     first_id = document.docx_ids_index
@@ -141,19 +143,21 @@ def stream_body(document: Any, xml: str | bytes) -> StreamedBody | None:
     return writer.result()
 
 
-def _around_body(root: Any) -> tuple[bytes, bytes]:
-    """The document part's XML before and after its body (serialised with an empty body)."""
+def _around_body(root: Any) -> tuple[bytes, bytes] | None:
+    """The document part's XML before and after its body; ``None`` if not found plainly."""
     from docx.opc.oxml import serialize_part_xml  # lazy: python-docx
 
-    body = root.body
-    placeholder = root.makeelement(_BODY)
-    root.replace(body, placeholder)
-    try:
-        # "<" is escaped in text and attribute values: the empty body is the one match.
-        head, tail = serialize_part_xml(root).split(_PLACEHOLDER)
-    finally:
-        root.replace(placeholder, body)
-    return head, tail
+    whole = serialize_part_xml(root)
+    # "<" is escaped in text and attribute values: the first "<w:body" opens the body.
+    start = whole.find(b"<w:body")
+    if start < 0 or whole[start + 7 : start + 8] not in (b">", b" ", b"/"):
+        return None
+    if whole[start + 7 : start + 8] == b"/":
+        return whole[:start], whole[whole.index(b">", start) + 1 :]
+    end = whole.rfind(b"</w:body>")
+    if end < start:
+        return None
+    return whole[:start], whole[end + len(b"</w:body>") :]
 
 
 class _Writer:
@@ -262,11 +266,10 @@ def install_body(document: Any, body: StreamedBody) -> None:
     kept for the check after rendering (``document.streamed_problems``).
     """
     part = document.docx.part
-    root = part.element
-    placeholder = root.makeelement(_BODY)
-    root.replace(root.body, placeholder)
+    emptied = part.element.body
+    emptied.clear()
     # docxtpl renders footnotes once per section.
-    placeholder.extend(body.sections)
+    emptied.extend(body.sections)
     part.__class__ = _streamed_class(type(part))
     part.streamed_blob = body.content
     document.streamed_problems = body.problems

@@ -43,6 +43,7 @@ __all__ = [
     "TemplatePartError",
     "cached_document",
     "clear_cache",
+    "docx_environment",
     "make_docx_environment",
     "make_properties_environment",
     "preserve_space",
@@ -161,6 +162,62 @@ def make_properties_environment(
     return make_environment(finalize=_plain_text, filters=filters)
 
 
+#: Environments, compiled parts and patched parts kept at most (each an LRU).
+_SHARED_SIZE = 256
+_ENVIRONMENTS: OrderedDict[tuple[Any, ...], tuple[jinja2.Environment, object]] = OrderedDict()
+_PARTS: OrderedDict[tuple[int, str], tuple[jinja2.Environment, jinja2.Template]] = OrderedDict()
+_PATCHED: OrderedDict[str, str] = OrderedDict()
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
+    """The value of ``key`` in an LRU ``cache``, made (outside the lock) when missing."""
+    with _LOCK:
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return hit
+    value = make()
+    with _LOCK:
+        cache[key] = value
+        while len(cache) > _SHARED_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
+def _shared_environment(
+    kind: str, filters: Mapping[str, Callable[..., Any]] | None
+) -> jinja2.Environment:
+    """One environment per kind and filter set: they hold no state of a render.
+
+    The filters are kept with it, so their ids in the key stay theirs.
+    """
+    make = make_docx_environment if kind == "docx" else make_properties_environment
+    key = (kind, _filter_key(filters))
+    env, _ = _remember(_ENVIRONMENTS, key, lambda: (make(filters), dict(filters or {})))
+    return env  # type: ignore[no-any-return]
+
+
+def docx_environment(filters: Mapping[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
+    """The shared Word environment with ``filters`` (see :func:`make_docx_environment`)."""
+    return _shared_environment("docx", filters)
+
+
+class _PartCompiler:
+    """Stands in for the environment docxtpl compiles a header, footer or footnotes with.
+
+    docxtpl compiles those parts on every render; the same part of the same
+    template compiles to the same template, so it is compiled once.
+    """
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+
+    def from_string(self, source: str) -> jinja2.Template:
+        env = self.env
+        _, template = _remember(_PARTS, (id(env), source), lambda: (env, env.from_string(source)))
+        return template  # type: ignore[no-any-return]
+
+
 def _unescape_tags(xml: str) -> str:
     """Turn the XML escapes Word stores inside Jinja tags back into characters.
 
@@ -269,21 +326,23 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
             return str(super().patch_xml(src_xml))
 
         def patch_xml(self, src_xml: str) -> str:
-            # Headers, footers and footnotes are compiled by docxtpl itself.
-            return _patch(self, src_xml)
+            # Headers, footers and footnotes: docxtpl patches them on every
+            # render; the same part gives the same result.
+            return str(_remember(_PATCHED, src_xml, lambda: _patch(self, src_xml)))
 
         def render_xml_part(
             self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None
         ) -> str:
+            compiler = _PartCompiler(jinja_env) if jinja_env is not None else None
             try:
-                return str(super().render_xml_part(src_xml, part, context, jinja_env))
+                return str(super().render_xml_part(src_xml, part, context, compiler))
             except jinja2.TemplateError as error:
                 numbered = _PARAGRAPH.sub(r"\n<w:p\1", src_xml)
                 original = self.get_part_xml(part) if hasattr(part, "blob") else None
                 raise _located(error, numbered, str(part.partname), original) from None
 
         def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
-            env = make_properties_environment(compiled.filters)
+            env = _PartCompiler(_shared_environment("properties", compiled.filters))
             for name in _PROPERTIES:
                 initial = getattr(self.docx.core_properties, name)
                 if not initial or ("{{" not in initial and "{%" not in initial):
@@ -366,7 +425,7 @@ def _compile(
     original = loaded.get_xml()
     xml = _PARAGRAPH.sub(r"\n<w:p\1", _patch(loaded, original))
     try:
-        body = make_docx_environment(filters).from_string(xml)
+        body = docx_environment(filters).from_string(xml)
     except jinja2.TemplateError as error:
         raise _located(error, xml, "/word/document.xml", original) from None
     compiled = CompiledTemplate(
@@ -412,6 +471,9 @@ def cached_document(
 
 
 def clear_cache() -> None:
-    """Forget every compiled template."""
+    """Forget every compiled template (and the parts and environments kept with them)."""
     with _LOCK:
         _CACHE.clear()
+        _PARTS.clear()
+        _PATCHED.clear()
+        _ENVIRONMENTS.clear()
