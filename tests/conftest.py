@@ -1,4 +1,4 @@
-"""Shared test configuration: Hypothesis profiles and the workspaces tests use.
+"""Shared test configuration: Hypothesis profiles, the workspaces tests use, no disk cache.
 
 ``default`` keeps the suite fast on a laptop; ``ci`` (chosen when the
 environment variable ``CI`` is set) prints the reproduction blob of a
@@ -7,6 +7,11 @@ the time budget of two cores.
 """
 
 import os
+
+# No test reads or writes the user's cache folder, and every test draws and
+# compiles as a first build does (tests/test_disk_cache.py switches the
+# cache on in a folder of its own). Child processes inherit the setting.
+os.environ["KOMMUNAL_DIGITAL_CACHE"] = "off"
 
 import pytest
 from hypothesis import HealthCheck, settings

@@ -12,6 +12,7 @@ added under their own names.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import textwrap
 import threading
 from collections import OrderedDict, defaultdict
@@ -20,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from kommunal_digital._version import __version__
 from kommunal_digital.documents.contributions import BUILTIN_PICTURES, contributed_pictures
-from kommunal_digital.drawing import TEXT_WIDTH, ImageFormat, figure_bytes, new_figure
+from kommunal_digital.drawing import DPI, TEXT_WIDTH, ImageFormat, figure_bytes, new_figure
+from kommunal_digital.io.disk_cache import default_cache, key_of
 from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
 from kommunal_digital.model.fingerprints import fingerprint
@@ -206,12 +209,30 @@ def _cached(
         if hit is not None:
             _PICTURES.move_to_end(key)
             return hit
-    data = draw()
+    # A later build (a new process) finds it on disk and draws nothing.
+    cache = default_cache()
+    stored_as = key_of(_picture_version(), *key)
+    data = cache.get("pictures", stored_as)
+    if data is None or not data.startswith(_SIGNATURES[fmt]):
+        data = draw()
+        cache.put("pictures", stored_as, data)
     with _PICTURES_LOCK:
         _PICTURES[key] = data
         while len(_PICTURES) > PICTURE_CACHE_SIZE:
             _PICTURES.popitem(last=False)
     return data
+
+
+#: How each picture format begins (an entry on disk that does not is drawn anew).
+_SIGNATURES: dict[str, bytes] = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml"}
+
+
+@functools.cache
+def _picture_version() -> str:
+    """What else a picture's bytes depend on: the versions of matplotlib and ours."""
+    from importlib.metadata import version  # lazy: only when a picture is looked up
+
+    return f"matplotlib {version('matplotlib')} kd {__version__} dpi {DPI}"
 
 
 def clear_picture_cache() -> None:

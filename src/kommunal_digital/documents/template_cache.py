@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import io
 import itertools
+import marshal
 import re
+import sys
 import threading
+import types
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -28,11 +31,13 @@ import jinja2
 from jinja2.exceptions import TemplateRuntimeError
 from markupsafe import Markup, escape
 
+from kommunal_digital._version import __version__
 from kommunal_digital.documents.docx_body import StreamedBody, install_body, stream_body
 from kommunal_digital.documents.docx_errors import docx_error_location, part_label
 from kommunal_digital.documents.docx_parts import DocxPicture, docx_link
 from kommunal_digital.documents.environment import _template_line, make_environment
 from kommunal_digital.errors import DocumentError
+from kommunal_digital.io.disk_cache import default_cache, key_of
 from kommunal_digital.io.zipguard import check_office_zip
 
 if TYPE_CHECKING:
@@ -43,6 +48,7 @@ __all__ = [
     "TemplatePartError",
     "cached_document",
     "clear_cache",
+    "compile_template",
     "docx_environment",
     "make_docx_environment",
     "make_properties_environment",
@@ -202,6 +208,34 @@ def docx_environment(filters: Mapping[str, Callable[..., Any]] | None = None) ->
     return _shared_environment("docx", filters)
 
 
+def compile_template(env: jinja2.Environment, kind: str, source: str) -> jinja2.Template:
+    """``env.from_string(source)``, with the compiled code kept in the disk cache.
+
+    A later process (the next ``build``) loads the code instead of compiling
+    the template again. The key holds the source, the environment's kind
+    and its filter and test names (plugin filters decide whether a template
+    compiles) and the versions of Python, Jinja and kommunal-digital.
+    """
+    cache = default_cache()
+    key = key_of(
+        _CODE_VERSION, kind, " ".join(sorted(env.filters)), " ".join(sorted(env.tests)), source
+    )
+    stored = cache.get("templates", key)
+    if stored is not None:
+        try:
+            code = marshal.loads(stored)
+        except (ValueError, EOFError, TypeError):
+            code = None
+        if isinstance(code, types.CodeType):
+            return env.template_class.from_code(env, code, env.make_globals(None), None)
+    code = env.compile(source)
+    cache.put("templates", key, marshal.dumps(code))
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+_CODE_VERSION = f"{sys.implementation.cache_tag} jinja {jinja2.__version__} kd {__version__}"
+
+
 class _PartCompiler:
     """Stands in for the environment docxtpl compiles a header, footer or footnotes with.
 
@@ -209,12 +243,17 @@ class _PartCompiler:
     template compiles to the same template, so it is compiled once.
     """
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(self, env: jinja2.Environment, kind: str = "docx") -> None:
         self.env = env
+        self.kind = kind
 
     def from_string(self, source: str) -> jinja2.Template:
         env = self.env
-        _, template = _remember(_PARTS, (id(env), source), lambda: (env, env.from_string(source)))
+        _, template = _remember(
+            _PARTS,
+            (id(env), source),
+            lambda: (env, compile_template(env, self.kind, source)),
+        )
         return template  # type: ignore[no-any-return]
 
 
@@ -342,7 +381,7 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
                 raise _located(error, numbered, str(part.partname), original) from None
 
         def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
-            env = _PartCompiler(_shared_environment("properties", compiled.filters))
+            env = _PartCompiler(_shared_environment("properties", compiled.filters), "properties")
             for name in _PROPERTIES:
                 initial = getattr(self.docx.core_properties, name)
                 if not initial or ("{{" not in initial and "{%" not in initial):
@@ -425,7 +464,7 @@ def _compile(
     original = loaded.get_xml()
     xml = _PARAGRAPH.sub(r"\n<w:p\1", _patch(loaded, original))
     try:
-        body = docx_environment(filters).from_string(xml)
+        body = compile_template(docx_environment(filters), "docx", xml)
     except jinja2.TemplateError as error:
         raise _located(error, xml, "/word/document.xml", original) from None
     compiled = CompiledTemplate(
