@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import textwrap
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,7 @@ from kommunal_digital._version import __version__
 from kommunal_digital.documents.contributions import BUILTIN_PICTURES, contributed_pictures
 from kommunal_digital.drawing import DPI, TEXT_WIDTH, ImageFormat, figure_bytes, new_figure
 from kommunal_digital.io.disk_cache import default_cache, key_of
+from kommunal_digital.io.lru import Lru
 from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
 from kommunal_digital.model.fingerprints import fingerprint
@@ -190,8 +190,7 @@ def organigram_layout(organigram: Organigram) -> tuple[list[BoxLayout], int]:
 #: Pictures kept in memory, by what they are drawn from; the least recently
 #: used is dropped first.
 PICTURE_CACHE_SIZE = 64
-_PICTURES: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
-_PICTURES_LOCK = threading.Lock()
+_PICTURES: Lru[tuple[str, str, str], bytes] = Lru(PICTURE_CACHE_SIZE)
 
 
 def _cached(
@@ -204,23 +203,18 @@ def _cached(
     too.
     """
     key = (kind, fmt, fingerprint(kind, *inputs))
-    with _PICTURES_LOCK:
-        hit = _PICTURES.get(key)
-        if hit is not None:
-            _PICTURES.move_to_end(key)
-            return hit
-    # A later build (a new process) finds it on disk and draws nothing.
-    cache = default_cache()
-    stored_as = key_of(_picture_version(), *key)
-    data = cache.get("pictures", stored_as)
-    if data is None or not data.startswith(_SIGNATURES[fmt]):
-        data = draw()
-        cache.put("pictures", stored_as, data)
-    with _PICTURES_LOCK:
-        _PICTURES[key] = data
-        while len(_PICTURES) > PICTURE_CACHE_SIZE:
-            _PICTURES.popitem(last=False)
-    return data
+
+    def from_disk_or_drawn() -> bytes:
+        # A later build (a new process) finds it on disk and draws nothing.
+        cache = default_cache()
+        stored_as = key_of(_picture_version(), *key)
+        data = cache.get("pictures", stored_as)
+        if data is None or not data.startswith(_SIGNATURES[fmt]):
+            data = draw()
+            cache.put("pictures", stored_as, data)
+        return data
+
+    return _PICTURES.get(key, from_disk_or_drawn)
 
 
 #: How each picture format begins (an entry on disk that does not is drawn anew).
@@ -237,8 +231,7 @@ def _picture_version() -> str:
 
 def clear_picture_cache() -> None:
     """Forget every picture drawn so far."""
-    with _PICTURES_LOCK:
-        _PICTURES.clear()
+    _PICTURES.clear()
 
 
 def _organigram(organigram: Organigram, fmt: ImageFormat) -> bytes:

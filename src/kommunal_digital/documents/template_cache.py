@@ -38,6 +38,7 @@ from kommunal_digital.documents.docx_parts import DocxPicture, docx_link
 from kommunal_digital.documents.environment import _template_line, make_environment
 from kommunal_digital.errors import DocumentError
 from kommunal_digital.io.disk_cache import default_cache, key_of
+from kommunal_digital.io.lru import Lru
 from kommunal_digital.io.zipguard import check_office_zip
 
 if TYPE_CHECKING:
@@ -170,24 +171,9 @@ def make_properties_environment(
 
 #: Environments, compiled parts and patched parts kept at most (each an LRU).
 _SHARED_SIZE = 256
-_ENVIRONMENTS: OrderedDict[tuple[Any, ...], tuple[jinja2.Environment, object]] = OrderedDict()
-_PARTS: OrderedDict[tuple[int, str], tuple[jinja2.Environment, jinja2.Template]] = OrderedDict()
-_PATCHED: OrderedDict[str, str] = OrderedDict()
-
-
-def _remember(cache: OrderedDict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
-    """The value of ``key`` in an LRU ``cache``, made (outside the lock) when missing."""
-    with _LOCK:
-        hit = cache.get(key)
-        if hit is not None:
-            cache.move_to_end(key)
-            return hit
-    value = make()
-    with _LOCK:
-        cache[key] = value
-        while len(cache) > _SHARED_SIZE:
-            cache.popitem(last=False)
-    return value
+_ENVIRONMENTS: Lru[tuple[Any, ...], tuple[jinja2.Environment, object]] = Lru(_SHARED_SIZE)
+_PARTS: Lru[tuple[int, str], tuple[jinja2.Environment, jinja2.Template]] = Lru(_SHARED_SIZE)
+_PATCHED: Lru[str, str] = Lru(_SHARED_SIZE)
 
 
 def _shared_environment(
@@ -199,8 +185,8 @@ def _shared_environment(
     """
     make = make_docx_environment if kind == "docx" else make_properties_environment
     key = (kind, _filter_key(filters))
-    env, _ = _remember(_ENVIRONMENTS, key, lambda: (make(filters), dict(filters or {})))
-    return env  # type: ignore[no-any-return]
+    env, _ = _ENVIRONMENTS.get(key, lambda: (make(filters), dict(filters or {})))
+    return env
 
 
 def docx_environment(filters: Mapping[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
@@ -249,12 +235,10 @@ class _PartCompiler:
 
     def from_string(self, source: str) -> jinja2.Template:
         env = self.env
-        _, template = _remember(
-            _PARTS,
-            (id(env), source),
-            lambda: (env, compile_template(env, self.kind, source)),
+        _, template = _PARTS.get(
+            (id(env), source), lambda: (env, compile_template(env, self.kind, source))
         )
-        return template  # type: ignore[no-any-return]
+        return template
 
 
 def _unescape_tags(xml: str) -> str:
@@ -367,7 +351,7 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
         def patch_xml(self, src_xml: str) -> str:
             # Headers, footers and footnotes: docxtpl patches them on every
             # render; the same part gives the same result.
-            return str(_remember(_PATCHED, src_xml, lambda: _patch(self, src_xml)))
+            return _PATCHED.get(src_xml, lambda: _patch(self, src_xml))
 
         def render_xml_part(
             self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None
