@@ -203,8 +203,19 @@ def compile_template(env: jinja2.Environment, kind: str, source: str) -> jinja2.
     compiles) and the versions of Python, Jinja and kommunal-digital.
     """
     cache = default_cache()
+    # What shapes the generated code besides the source: the environment's
+    # class and options, and the names a template may use.
+    shape = (
+        f"{type(env).__qualname__} {env.autoescape!r} {getattr(env.finalize, '__qualname__', '')} "
+        f"{env.optimized} {env.trim_blocks} {env.lstrip_blocks} {env.keep_trailing_newline}"
+    )
     key = key_of(
-        _CODE_VERSION, kind, " ".join(sorted(env.filters)), " ".join(sorted(env.tests)), source
+        _CODE_VERSION,
+        kind,
+        shape,
+        " ".join(sorted(env.filters)),
+        " ".join(sorted(env.tests)),
+        source,
     )
     stored = cache.get("templates", key)
     if stored is not None:
