@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import datetime as dt
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -401,3 +402,35 @@ def test_non_regular_targets_are_refused(tmp_path: Path) -> None:
     if Path("/dev/null").exists():
         with pytest.raises(OutputError, match="a character device"):
             kd.io.write_atomic("/dev/null", b"x", force=True)
+
+
+def test_a_build_dying_after_the_swap_leaves_the_new_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not swaps_folders(tmp_path):
+        pytest.skip("this file system cannot swap two folders in one step (renameat2)")
+    out = tmp_path / "out"
+    workspace = kd.open_workspace(entry_points=False)
+    kd.build_documents(small_strategy(OLD), out, workspace, formats=("json",), today=TODAY)
+
+    class Killed(BaseException):
+        """Stands in for SIGKILL between the swap and the old folder's removal."""
+
+    def dying_rmtree(path: str | os.PathLike[str], *args: object, **kwargs: object) -> None:
+        if output_set.SWAP_INFIX in str(path):
+            raise Killed
+
+    monkeypatch.setattr(shutil, "rmtree", dying_rmtree)
+    with pytest.raises(Killed):
+        kd.build_documents(
+            small_strategy(NEW), out, workspace, formats=("json",), today=TODAY, force=True
+        )
+    monkeypatch.undo()
+    assert whose(snapshot(out)) == {NEW}  # at once: the swap is the commit
+    (old,) = leftovers(out)
+    assert old.startswith(f".out{output_set.SWAP_INFIX}")
+    assert whose(snapshot(tmp_path / old)) == {OLD}  # the old folder, beside it
+    kd.build_documents(
+        small_strategy(NEW), out, workspace, formats=("json",), today=TODAY, force=True
+    )
+    assert leftovers(out) == []
