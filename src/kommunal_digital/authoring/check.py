@@ -18,6 +18,7 @@ from kommunal_digital.documents.contexts import BUILTIN_DOCUMENT_TYPES
 from kommunal_digital.documents.contributions import BUILTIN_PICTURES
 from kommunal_digital.documents.docx_errors import docx_error_location, part_label
 from kommunal_digital.documents.environment import hide_block_lines, make_environment
+from kommunal_digital.documents.template_cache import RENDERED_PROPERTIES, patch_word_xml
 from kommunal_digital.errors import InputFileError, KommunalDigitalError, PackError
 from kommunal_digital.io.zipguard import office_zip_problems
 from kommunal_digital.packs.archive import check_zip
@@ -47,8 +48,6 @@ CONTEXT_VARIABLES = BUILTIN_DOCUMENT_TYPES[0].variables
 # Jinja line number points at a paragraph (documents/template_cache.py).
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-# The document properties docxtpl renders as templates.
-_PROPERTIES = ("title", "subject", "author", "comments", "identifier", "language")
 _PARTS = ("the body", "header", "footer", "the footnotes")
 
 
@@ -178,9 +177,10 @@ def _word_sources(template: DocxTemplate) -> list[tuple[str, str, str]]:
                 )
             )
     sources = [
-        (label, _PARAGRAPH.sub(r"\n<w:p\1", template.patch_xml(xml)), xml) for label, xml in raw
+        (label, _PARAGRAPH.sub(r"\n<w:p\1", patch_word_xml(template, xml)), xml)
+        for label, xml in raw
     ]
-    for name in _PROPERTIES:
+    for name in RENDERED_PROPERTIES:
         value = getattr(template.docx.core_properties, name)
         if value:
             sources.append((f"document property {name!r}", value, ""))

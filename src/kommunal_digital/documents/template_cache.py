@@ -49,10 +49,12 @@ __all__ = [
     "TemplatePartError",
     "cached_document",
     "clear_cache",
+    "RENDERED_PROPERTIES",
     "compile_template",
     "docx_environment",
     "make_docx_environment",
     "make_properties_environment",
+    "patch_word_xml",
     "preserve_space",
 ]
 
@@ -74,7 +76,8 @@ _SPACE_ATTRIBUTE = re.compile(r"\sxml:space=\"[^\"]*\"")
 # The inside of a Jinja tag, as docxtpl's own clean-up finds it.
 _IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 # The core properties docxtpl renders (the others cannot all be written as text).
-_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+#: The document properties rendered as templates (``pack check`` checks the same).
+RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 
 
 def preserve_space(xml: str) -> str:
@@ -265,8 +268,17 @@ def _unescape_tags(xml: str) -> str:
     )
 
 
-def _patch(document: DocxTemplate, xml: str) -> str:
-    return preserve_space(_unescape_tags(document.patch_xml_docxtpl(xml)))
+def patch_word_xml(template: DocxTemplate, xml: str) -> str:
+    """A Word part's XML made ready to compile, as rendering does it.
+
+    docxtpl's ``patch_xml`` (its tag syntax, ``{%p``, ``{%tr``, ... turned
+    into plain Jinja), then the XML escapes Word stores inside tags turned
+    back into characters, and ``xml:space="preserve"`` where printed text
+    needs it. ``pack check`` compiles with the same function.
+    """
+    from docxtpl import DocxTemplate  # lazy: docxtpl
+
+    return preserve_space(_unescape_tags(str(DocxTemplate.patch_xml(template, xml))))
 
 
 @attrs.frozen
@@ -356,13 +368,10 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
     from docxtpl import DocxTemplate
 
     class _Cached(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type hints
-        def patch_xml_docxtpl(self, src_xml: str) -> str:
-            return str(super().patch_xml(src_xml))
-
         def patch_xml(self, src_xml: str) -> str:
             # Headers, footers and footnotes: docxtpl patches them on every
             # render; the same part gives the same result.
-            return _PATCHED.get(src_xml, lambda: _patch(self, src_xml))
+            return _PATCHED.get(src_xml, lambda: patch_word_xml(self, src_xml))
 
         def render_xml_part(
             self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None
@@ -377,7 +386,7 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
 
         def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
             env = _PartCompiler(_shared_environment("properties", compiled.filters), "properties")
-            for name in _PROPERTIES:
+            for name in RENDERED_PROPERTIES:
                 initial = getattr(self.docx.core_properties, name)
                 if not initial or ("{{" not in initial and "{%" not in initial):
                     continue
@@ -457,7 +466,7 @@ def _compile(
     loaded = placeholder.document()
     loaded.init_docx()
     original = loaded.get_xml()
-    xml = _PARAGRAPH.sub(r"\n<w:p\1", _patch(loaded, original))
+    xml = _PARAGRAPH.sub(r"\n<w:p\1", patch_word_xml(loaded, original))
     try:
         body = compile_template(docx_environment(filters), "docx", xml)
     except jinja2.TemplateError as error:
