@@ -1810,6 +1810,65 @@ _MOSTLY_CHOSEN = st.sampled_from((True, True, False))
 _TITLE = st.just("Digitalstrategie") | _REQUIRED_LINE
 
 
+@attrs.frozen
+class _Parts:
+    """What a strategy generator has drawn before the strategy is put together."""
+
+    joint: _Joint
+    fields: list[ActionField]
+    planned: list[Measure]
+    measure_keys: list[str]
+    people: list[Stakeholder]
+    field_keys: list[str]
+    scored_by: list[Criterion]
+    judgements: list[Comparison]
+
+
+def _assembled(
+    draw: st.DrawFn,
+    parts: _Parts,
+    roadmap_presets: Sequence[str],
+    *,
+    text: st.SearchStrategy[str],
+    history_always: bool,
+    reporting: st.SearchStrategy[Reporting],
+) -> Strategy:
+    """The strategy of both generators, from their parts (draws in one fixed order)."""
+    joint = parts.joint
+    people_keys = [person.key for person in parts.people]
+    profiled = _subset(draw, parts.measure_keys, max_size=3)
+    return Strategy(
+        pack=draw(st.none() | _PACK_REFERENCE),
+        municipality=joint.municipality,
+        title=draw(_TITLE),
+        vision=draw(text),
+        starting_point=draw(text),
+        adopted_on=draw(_OPTIONAL_DATE),
+        action_fields=tuple(parts.fields),
+        measures=tuple(parts.planned),
+        profiles=tuple(_project_profile(draw, k, people_keys) for k in profiled),
+        stakeholders=tuple(parts.people),
+        roadmap=draw(st.none() | _ROADMAP),
+        roadmap_preset=draw(st.none() | st.sampled_from(list(roadmap_presets)))
+        if roadmap_presets
+        else None,
+        organigram=_organigram(draw, parts.field_keys) if draw(st.booleans()) else None,
+        limits=draw(st.none() | _SCHEDULE_LIMITS),
+        criteria=tuple(parts.scored_by),
+        comparisons=tuple(parts.judgements),
+        maturity_check=draw(st.none() | _MATURITY_CHECKS),
+        progress_history=_history(draw, parts.measure_keys)
+        if history_always or draw(st.booleans())
+        else (),
+        reporting=draw(reporting),
+        workshop=draw(_SOMETIMES_WORKSHOP),
+        partners=joint.partners,
+        cost_sharing=joint.cost_sharing,
+        funding=_fundings(draw, joint),
+        external_milestones=joint.milestones,
+    )
+
+
 def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]) -> Strategy:
     joint = _joint(draw, _municipality(draw, None))
     municipality = joint.municipality
@@ -1855,35 +1914,13 @@ def _strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence[str]
                 joint,
             )
         )
-    profiled = _subset(draw, measure_keys, max_size=3)
-
-    return Strategy(
-        pack=draw(st.none() | _PACK_REFERENCE),
-        municipality=municipality,
-        title=draw(_TITLE),
-        vision=draw(_TEXT),
-        starting_point=draw(_TEXT),
-        adopted_on=draw(_OPTIONAL_DATE),
-        action_fields=tuple(fields),
-        measures=tuple(planned),
-        profiles=tuple(_project_profile(draw, k, people_keys) for k in profiled),
-        stakeholders=tuple(people),
-        roadmap=draw(st.none() | _ROADMAP),
-        roadmap_preset=draw(st.none() | st.sampled_from(list(roadmap_presets)))
-        if roadmap_presets
-        else None,
-        organigram=_organigram(draw, field_keys) if draw(st.booleans()) else None,
-        limits=draw(st.none() | _SCHEDULE_LIMITS),
-        criteria=tuple(scored_by),
-        comparisons=tuple(judgements),
-        maturity_check=draw(st.none() | _MATURITY_CHECKS),
-        progress_history=_history(draw, measure_keys),
-        reporting=draw(_REPORTING),
-        workshop=draw(_SOMETIMES_WORKSHOP),
-        partners=joint.partners,
-        cost_sharing=joint.cost_sharing,
-        funding=_fundings(draw, joint),
-        external_milestones=joint.milestones,
+    return _assembled(
+        draw,
+        _Parts(joint, fields, planned, measure_keys, people, field_keys, scored_by, judgements),
+        roadmap_presets,
+        text=_TEXT,
+        history_always=True,
+        reporting=_REPORTING,
     )
 
 
@@ -2014,35 +2051,13 @@ def _thin_strategy(draw: st.DrawFn, max_measures: int, roadmap_presets: Sequence
                 joint,
             )
         )
-    profiled = _subset(draw, measure_keys, max_size=3)
-
-    return Strategy(
-        pack=draw(st.none() | _PACK_REFERENCE),
-        municipality=municipality,
-        title=draw(_TITLE),
-        vision=draw(_THIN_TEXT),
-        starting_point=draw(_THIN_TEXT),
-        adopted_on=draw(_OPTIONAL_DATE),
-        action_fields=tuple(fields),
-        measures=tuple(planned),
-        profiles=tuple(_project_profile(draw, k, people_keys) for k in profiled),
-        stakeholders=tuple(people),
-        roadmap=draw(st.none() | _ROADMAP),
-        roadmap_preset=draw(st.none() | st.sampled_from(list(roadmap_presets)))
-        if roadmap_presets
-        else None,
-        organigram=_organigram(draw, field_keys) if draw(st.booleans()) else None,
-        limits=draw(st.none() | _SCHEDULE_LIMITS),
-        criteria=tuple(scored_by),
-        comparisons=tuple(judgements),
-        maturity_check=draw(st.none() | _MATURITY_CHECKS),
-        progress_history=_history(draw, measure_keys) if draw(st.booleans()) else (),
-        reporting=draw(st.just(Reporting()) | _REPORTING),
-        workshop=draw(_SOMETIMES_WORKSHOP),
-        partners=joint.partners,
-        cost_sharing=joint.cost_sharing,
-        funding=_fundings(draw, joint),
-        external_milestones=joint.milestones,
+    return _assembled(
+        draw,
+        _Parts(joint, fields, planned, measure_keys, people, field_keys, scored_by, judgements),
+        roadmap_presets,
+        text=_THIN_TEXT,
+        history_always=False,
+        reporting=st.just(Reporting()) | _REPORTING,
     )
 
 
