@@ -161,3 +161,36 @@ def test_pieces_join_to_the_whole_and_split_only_at_line_breaks(
     assert "".join(parts_) == "".join(pieces)
     assert all(part.startswith("\n") for part in parts_[1:])
     assert all(part for part in parts_)
+
+
+def test_unusual_children_of_the_body_keep_their_place(folder: Path, whole_tree: Any) -> None:
+    # Children that are neither paragraphs nor tables (a bookmark, a content
+    # control holding a table, a comment) are written where they stand.
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = corpus.new_document()
+    document.add_paragraph("Vorher {{ name }}")
+    body = document.element.body
+    sdt = parse_xml(
+        f"<w:sdt {w}><w:sdtContent><w:tbl><w:tblGrid><w:gridCol w:w='2000'/>"
+        "<w:gridCol w:w='2000'/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>{{ name }}</w:t></w:r>"
+        "</w:p></w:tc></w:tr></w:tbl></w:sdtContent></w:sdt>"
+    )
+    body.insert(1, parse_xml(f'<w:bookmarkStart {w} w:id="7" w:name="anker"/>'))
+    body.insert(2, sdt)
+    body.insert(3, etree.Comment(" ein Hinweis "))
+    body.insert(4, parse_xml(f'<w:bookmarkEnd {w} w:id="7"/>'))
+    document.add_paragraph("Nachher")
+    path = folder / "besondere.docx"
+    document.save(str(path))
+    streamed = render_docx_bytes(path, {"name": "Eichenberg"})
+    with whole_tree:
+        tree = render_docx_bytes(path, {"name": "Eichenberg"})
+    assert parts(streamed) == parts(tree)
+    with zipfile.ZipFile(io.BytesIO(streamed)) as archive:
+        xml = archive.read("word/document.xml")
+    order = [xml.index(marker) for marker in (b"Vorher", b"bookmarkStart", b"<w:sdt", b"Hinweis")]
+    assert order == sorted(order)
+    # The grid of the table inside the content control was fixed as docxtpl fixes it.
+    assert xml.count(b"<w:gridCol") == 1

@@ -127,8 +127,9 @@ def stream_body(document: Any, xml: str | bytes) -> StreamedBody | None:
                     return None
             if element.getparent() is not body:
                 continue  # inside a child: written with it
-            while (before := element.getprevious()) is not None:
-                writer.write(body, before)
+            # Children not reported (written ones are removed) come first, in order.
+            while (first := body[0]) is not element:
+                writer.write(body, first)
             writer.write(body, element)
         if body is None:
             body = parser.root
