@@ -194,3 +194,69 @@ def test_unusual_children_of_the_body_keep_their_place(folder: Path, whole_tree:
     assert order == sorted(order)
     # The grid of the table inside the content control was fixed as docxtpl fixes it.
     assert xml.count(b"<w:gridCol") == 1
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_CHILDREN = {
+    "absatz": f"<w:p {_W}><w:r><w:t>Absatz {{{{ name }}}}</w:t></w:r></w:p>",
+    "leer": f"<w:p {_W}/>",
+    "marke": f'<w:bookmarkStart {_W} w:id="3" w:name="m"/>',
+    "ende": f'<w:bookmarkEnd {_W} w:id="3"/>',
+    "abschnitt": f"<w:p {_W}><w:pPr><w:sectPr/></w:pPr><w:r><w:t>Ende</w:t></w:r></w:p>",
+}
+
+
+def _table(columns: int, cells: int, span: int) -> str:
+    grid = "".join("<w:gridCol w:w='1500'/>" for _ in range(columns))
+    first = f"<w:tcPr><w:gridSpan w:val='{span}'/></w:tcPr>" if span > 1 else ""
+    row = "".join(
+        f"<w:tc>{first if index == 0 else ''}<w:p><w:r><w:t>{{{{ name }}}}</w:t></w:r></w:p></w:tc>"
+        for index in range(cells)
+    )
+    return f"<w:tbl {_W}><w:tblGrid>{grid}</w:tblGrid><w:tr>{row}</w:tr></w:tbl>"
+
+
+_CHILD = st.one_of(
+    st.sampled_from(sorted(_CHILDREN)).map(lambda name: _CHILDREN[name]),
+    st.builds(
+        _table,
+        st.integers(min_value=1, max_value=4),
+        st.integers(min_value=1, max_value=4),
+        st.integers(min_value=1, max_value=2),
+    ),
+    st.builds(
+        lambda table: (
+            f"<w:sdt {_W}><w:sdtContent>{table.replace(f'<w:tbl {_W}>', '<w:tbl>')}"
+            "</w:sdtContent></w:sdt>"
+        ),
+        st.builds(
+            _table,
+            st.integers(min_value=1, max_value=3),
+            st.integers(min_value=1, max_value=3),
+            st.just(1),
+        ),
+    ),
+    st.just("comment"),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(children=st.lists(_CHILD, min_size=1, max_size=8))
+def test_any_sequence_of_children_streams_to_the_same_xml(
+    children: list[str], folder: Path
+) -> None:
+    from docx.oxml import parse_xml
+
+    document = corpus.new_document()
+    body = document.element.body
+    for index, child in enumerate(children):
+        element = etree.Comment(" Hinweis ") if child == "comment" else parse_xml(child)
+        body.insert(index, element)
+    path = folder / "folge.docx"
+    document.save(str(path))
+    template_cache.clear_cache()
+    streamed = render_docx_bytes(path, {"name": "Eichenberg"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(template_cache, "stream_body", lambda document, xml: None)
+        tree = render_docx_bytes(path, {"name": "Eichenberg"})
+    assert parts(streamed) == parts(tree)
