@@ -16,6 +16,7 @@ import functools
 import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -223,10 +224,21 @@ _SIGNATURES: dict[str, bytes] = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml"}
 
 @functools.cache
 def _picture_version() -> str:
-    """What else a picture's bytes depend on: the versions of matplotlib and ours."""
+    """What else a picture's bytes depend on: matplotlib's version, ours, and the drawing code.
+
+    The code of the modules that draw is part of it, so a changed drawing
+    (in development, between releases) never finds an old picture on disk.
+    """
+    import sys
     from importlib.metadata import version  # lazy: only when a picture is looked up
 
-    return f"matplotlib {version('matplotlib')} kd {__version__} dpi {DPI}"
+    code = []
+    for name in (__name__, "kommunal_digital.drawing", "kommunal_digital.maturity.radar"):
+        try:
+            code.append(Path(str(sys.modules[name].__file__)).read_bytes())
+        except (KeyError, OSError, TypeError):
+            code.append(name.encode())
+    return f"matplotlib {version('matplotlib')} kd {__version__} dpi {DPI} {key_of(*code)}"
 
 
 def clear_picture_cache() -> None:
