@@ -27,6 +27,7 @@ import copy
 import io
 import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 import attrs
 
@@ -177,7 +178,7 @@ class _Writer:
         if body.tag != _BODY or body.attrib:
             return False
         if body.text:  # text before the first child (whitespace, if anything)
-            self.out.write(_text(body.text))
+            self.out.write(escape(body.text).encode("utf-8"))
         return True
 
     def write(self, body: Any, child: Any) -> None:
@@ -252,10 +253,6 @@ def _grid_to_fix(element: Any) -> bool:
         if columns > widest:
             return True
     return False
-
-
-def _text(text: str) -> bytes:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
 
 
 def install_body(document: Any, body: StreamedBody) -> None:

@@ -189,16 +189,19 @@ def _swappable(folder: Path, relative: set[str]) -> bool:
     return True
 
 
-def _carry(source: Path, target: Path, skip: set[str], prefix: str, count: list[int]) -> None:
-    """Link every entry of ``source`` but the set's files into ``target``, folders made anew."""
+def _carry(source: Path, target: Path, skip: set[str], prefix: str = "", carried: int = 0) -> int:
+    """Link every entry of ``source`` but the set's files into ``target``, folders made anew.
+
+    Returns ``carried`` plus the entries carried here (refused above :data:`MAX_CARRIED`).
+    """
     with os.scandir(source) as entries:
         listed = list(entries)
     for entry in listed:
         relative = f"{prefix}{entry.name}"
         if relative in skip or (not prefix and entry.name.startswith(".kd-")):
             continue
-        count[0] += 1
-        if count[0] > MAX_CARRIED:
+        carried += 1
+        if carried > MAX_CARRIED:
             raise _CannotSwapError
         destination = target / entry.name
         try:
@@ -206,7 +209,7 @@ def _carry(source: Path, target: Path, skip: set[str], prefix: str, count: list[
                 os.symlink(os.readlink(entry.path), destination)
             elif entry.is_dir():
                 os.mkdir(destination)
-                _carry(Path(entry.path), destination, skip, f"{relative}/", count)
+                carried = _carry(Path(entry.path), destination, skip, f"{relative}/", carried)
                 shutil.copystat(entry.path, destination)
             elif entry.is_file():
                 os.link(entry.path, destination)
@@ -214,6 +217,7 @@ def _carry(source: Path, target: Path, skip: set[str], prefix: str, count: list[
                 raise _CannotSwapError  # a FIFO, a socket, a device: not ours to move
         except OSError as error:
             raise _CannotSwapError from error
+    return carried
 
 
 def _keep_modes(old: Path, new: Path, relative: set[str]) -> None:
@@ -239,7 +243,7 @@ def _write_by_swap(folder: Path, files: Mapping[Path, bytes]) -> bool:
         return False  # no room next to the folder: write in place
     try:
         try:
-            _carry(real, new, relative, "", [0])
+            _carry(real, new, relative)
         except _CannotSwapError:
             return False
         for path, data in files.items():

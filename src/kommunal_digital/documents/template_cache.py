@@ -67,8 +67,8 @@ _PARAGRAPH = re.compile(r"<w:p([ >])")
 _PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
 _LISTING = re.compile("[\t\a\n\f]")
 # A paragraph as docxtpl's resolve_listing finds it.
-_WHOLE_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
-_WHOLE_PARAGRAPH_BYTES = re.compile(_WHOLE_PARAGRAPH.pattern.encode("ascii"), re.DOTALL)
+# (On the rendered body's UTF-8 bytes, see _resolve_listings.)
+_WHOLE_PARAGRAPH_BYTES = re.compile(rb"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _LISTING_BYTES = re.compile(_LISTING.pattern.encode("ascii"))
 # A text element whose content (up to its end) holds a Jinja tag.
 _TEXT_WITH_TAG = re.compile(r"<w:t((?:\s[^>]*)?)>(?=(?:(?!</w:t>).)*?(?:\{\{|\{%))", re.DOTALL)
