@@ -5,6 +5,8 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import io
+import os
+import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +17,7 @@ from PIL import Image
 
 import kommunal_digital as kd
 from kommunal_digital.documents import charts
+from kommunal_digital.io.forked import FORK_VARIABLE, can_fork
 from kommunal_digital.model import ActionField, Cost, Measure, Municipality, Strategy
 from kommunal_digital.model.labels import MunicipalityKind
 from kommunal_digital.model.schedule import ScheduleLimits
@@ -23,16 +26,50 @@ from kommunal_digital.planning.plan import plan_strategy
 DRAWN = ("organigram_image", "stakeholder_grid_image", "gantt_image", "strategy_maturity_image")
 
 
+class Draws:
+    """Every drawing of a built-in picture, by function and format, in any process.
+
+    A build draws its pictures in a forked child where it can (see
+    ``kommunal_digital.io.forked``), so each drawing is appended to a file
+    with the process that made it.
+    """
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.parent = os.getpid()
+
+    def record(self, what: str) -> None:
+        with self.log.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {what}\n")
+
+    def _lines(self) -> list[tuple[int, str]]:
+        if not self.log.exists():
+            return []
+        return [
+            (int(pid), what)
+            for pid, what in (line.split(" ", 1) for line in self.log.read_text().splitlines())
+        ]
+
+    def counts(self) -> collections.Counter[str]:
+        return collections.Counter(what for _, what in self._lines())
+
+    def in_this_process(self) -> int:
+        return sum(1 for pid, _ in self._lines() if pid == self.parent)
+
+    def clear(self) -> None:
+        self.log.unlink(missing_ok=True)
+
+
 @pytest.fixture
-def draws(monkeypatch: pytest.MonkeyPatch) -> Iterator[collections.Counter[str]]:
+def draws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Draws]:
     """Count every drawing of a built-in picture, by function and format."""
-    counter: collections.Counter[str] = collections.Counter()
+    counter = Draws(tmp_path / "draws.log")
     charts.clear_picture_cache()
 
     def counting(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             fmt = kwargs.get("fmt", args[-1] if isinstance(args[-1], str) else "png")
-            counter[f"{name}.{fmt}"] += 1
+            counter.record(f"{name}.{fmt}")
             return function(*args, **kwargs)
 
         return wrapper
@@ -44,7 +81,7 @@ def draws(monkeypatch: pytest.MonkeyPatch) -> Iterator[collections.Counter[str]]
 
 
 def test_a_build_draws_each_picture_once_per_format(
-    draws: collections.Counter[str], workspace: kd.Workspace, tmp_path: Path
+    draws: Draws, workspace: kd.Workspace, tmp_path: Path
 ) -> None:
     demo = kd.demo_strategy(workspace)
     result = kd.build_documents(
@@ -53,27 +90,27 @@ def test_a_build_draws_each_picture_once_per_format(
     assert result.ok
     # Every picture the demo has, once as PNG (documents and Bilder/ share it)
     # and once as SVG (Bilder/ only).
-    assert draws == {f"{name}.{fmt}": 1 for name in DRAWN for fmt in ("png", "svg")}
+    assert draws.counts() == {f"{name}.{fmt}": 1 for name in DRAWN for fmt in ("png", "svg")}
+    if can_fork():  # drawn aside in a child while the documents were rendered
+        assert draws.in_this_process() == 0
     embedded = sum(1 for p in result.documents if p.suffix == ".docx")
     assert embedded > 4  # the pictures were used by many documents, drawn once
     draws.clear()
     again = kd.build_documents(demo, tmp_path / "b", workspace, today=dt.date(2027, 1, 1))
     assert again.ok
-    assert draws == {}  # an unchanged strategy redraws nothing
+    assert draws.counts() == {}  # an unchanged strategy redraws nothing
     assert not list((tmp_path / "b" / "Bilder").glob("*.svg"))  # PNG unless SVG is asked for
     assert (tmp_path / "a" / "Bilder" / "Zeitplan.png").read_bytes() == (
         tmp_path / "b" / "Bilder" / "Zeitplan.png"
     ).read_bytes()
 
 
-def test_a_changed_schedule_is_drawn_again(
-    draws: collections.Counter[str], workspace: kd.Workspace
-) -> None:
+def test_a_changed_schedule_is_drawn_again(draws: Draws, workspace: kd.Workspace) -> None:
     demo = kd.demo_strategy(workspace)
     first = charts.document_images(demo, workspace)["zeitplan"]
     later = plan_strategy(_moved(demo), workspace.roadmap_presets)
     second = charts.document_images(later, workspace)["zeitplan"]
-    assert draws["gantt_image.png"] == 2
+    assert draws.counts()["gantt_image.png"] == 2
     assert first != second
 
 
@@ -148,3 +185,90 @@ def test_the_gantt_picture_stays_the_same_size_however_many_measures() -> None:
     assert sizes[0] == sizes[1]
     width, height = sizes[1]
     assert width * height < 5_000_000  # a few megapixels, not hundreds
+
+
+def _contents(folder: Path) -> dict[str, Any]:
+    """Every file of a document set by path; a Word file as its parts (zip dates differ)."""
+    contents: dict[str, Any] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            if path.suffix == ".docx":
+                with zipfile.ZipFile(path) as archive:
+                    contents[str(path.relative_to(folder))] = {
+                        name: archive.read(name) for name in archive.namelist()
+                    }
+            else:
+                contents[str(path.relative_to(folder))] = path.read_bytes()
+    return contents
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork, one thread and two CPUs")
+def test_pictures_drawn_aside_give_the_same_set_as_drawn_here(
+    workspace: kd.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo = kd.demo_strategy(workspace)
+    built = {}
+    for fork in ("on", "off"):
+        charts.clear_picture_cache()
+        monkeypatch.setenv(FORK_VARIABLE, fork)
+        result = kd.build_documents(
+            demo,
+            tmp_path / fork,
+            workspace,
+            today=dt.date(2027, 1, 1),
+            picture_formats=("png", "svg"),
+        )
+        assert result.ok
+        built[fork] = (
+            [p.relative_to(tmp_path / fork) for p in (*result.documents, *result.pictures)],
+            _contents(tmp_path / fork),
+        )
+    assert built["on"] == built["off"]
+    documents, contents = built["on"]
+    assert str(documents[0]) == "Digitalstrategie.docx"  # reported in the usual order
+    assert (
+        sum(1 for name in contents["Digitalstrategie.docx"] if name.startswith("word/media/")) == 4
+    )
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork, one thread and two CPUs")
+def test_a_picture_the_child_fails_to_draw_is_drawn_here(
+    draws: Draws, workspace: kd.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    gantt = charts.gantt_image
+
+    def fails_in_a_child(strategy: Strategy, fmt: Any = "png") -> bytes:
+        if os.getpid() != parent:
+            raise RuntimeError("the child cannot draw this one")
+        return gantt(strategy, fmt)
+
+    monkeypatch.setattr(charts, "gantt_image", fails_in_a_child)
+    demo = kd.demo_strategy(workspace)
+    result = kd.build_documents(demo, tmp_path / "o", workspace, today=dt.date(2027, 1, 1))
+    assert result.ok
+    assert draws.in_this_process() == 1  # the Gantt chart, drawn again here; the rest aside
+    assert sum(draws.counts().values()) == 4
+    charts.clear_picture_cache()
+    monkeypatch.setenv(FORK_VARIABLE, "off")
+    assert (tmp_path / "o" / "Bilder" / "Zeitplan.png").read_bytes() == charts.document_images(
+        demo, workspace
+    )["zeitplan"]
+
+
+def test_a_build_draws_only_the_pictures_its_documents_show(
+    draws: Draws, workspace: kd.Workspace, tmp_path: Path
+) -> None:
+    demo = kd.demo_strategy(workspace)
+    day = dt.date(2027, 1, 1)
+    result = kd.build_documents(
+        demo, tmp_path / "a", workspace, document_types=["steckbrief"], pictures=False, today=day
+    )
+    assert result.ok
+    assert len(result.documents) == len(demo.measures)
+    assert draws.counts() == {}  # Steckbriefe show no picture
+    result = kd.build_documents(
+        demo, tmp_path / "b", workspace, document_types=["vorgehensplan"], pictures=False, today=day
+    )
+    assert result.ok
+    assert draws.counts() == {"gantt_image.png": 1}

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import math
 import os
+import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from kommunal_digital.documents.charts import chart_images, document_images
-from kommunal_digital.documents.contributions import extend_context
+from kommunal_digital.documents.charts import (
+    document_images,
+    document_pictures,
+    draw_aside,
+    picture_files,
+    stop_drawing_aside,
+)
+from kommunal_digital.documents.contributions import BUILTIN_PICTURES, extend_context
 from kommunal_digital.documents.council import (
     beschlussvorlage_context,
     partner_beschlussvorlage_context,
 )
 from kommunal_digital.documents.formats import BUILTIN_OUTPUT_FORMATS
+from kommunal_digital.documents.lazy_mapping import MappedView
 from kommunal_digital.documents.numbering import measure_numbers
 from kommunal_digital.documents.output_set import existing_message, recover, write_set
 from kommunal_digital.documents.pdf import convert_to_pdf, find_soffice
@@ -326,16 +336,69 @@ class BuildResult:
 PICTURE_FORMATS: tuple[ImageFormat, ...] = ("png", "svg")
 
 
-def _pictures(
-    strategy: Strategy, out_dir: Path, workspace: Workspace, formats: Sequence[str]
-) -> dict[Path, bytes]:
+def _picture_formats(formats: Sequence[str]) -> tuple[ImageFormat, ...]:
     unknown = [f for f in formats if f not in PICTURE_FORMATS]
     if unknown:
         raise _known("picture format", unknown[0], PICTURE_FORMATS)
-    chosen = tuple(f for f in PICTURE_FORMATS if f in formats)  # as ImageFormat, in order
-    pictures = chart_images(strategy, workspace, formats=chosen)
-    return {out_dir / PICTURE_FOLDER / name: data for name, data in pictures.items()}
+    return tuple(f for f in PICTURE_FORMATS if f in formats)  # as ImageFormat, in order
 
+
+def _pictures(
+    strategy: Strategy, out_dir: Path, workspace: Workspace, formats: Sequence[ImageFormat]
+) -> Mapping[Path, bytes]:
+    """The pictures for ``Bilder/`` by path, each drawn when first read."""
+    pictures = picture_files(strategy, workspace, formats=formats)
+    return MappedView(
+        {out_dir / PICTURE_FOLDER / name: name for name in pictures},
+        lambda _, name: pictures[name],
+    )
+
+
+_PICTURE_USE = re.compile(rb"\bimages\.([A-Za-z_][A-Za-z0-9_]*)")
+_ANY_USE = re.compile(rb"\bimages\b")
+#: The parts of a Word template docxtpl renders.
+_RENDERED = re.compile(r"word/(?:document|header\d*|footer\d*|footnotes)\.xml")
+_IS_DEFINED = re.compile(rb"\bimages\s+is\s+(?:not\s+)?defined\b")
+
+
+def _pictures_shown(
+    workspace: Workspace, kind: DocumentType, fmt: OutputFormat
+) -> frozenset[str] | None:
+    """The pictures the type's template in ``fmt`` may show (names after ``images.``).
+
+    ``None`` for a template that mentions ``images`` in another way too (it
+    may show any), or that cannot be read. A build draws aside only the
+    pictures its documents show and renders the documents that show fewer
+    first, so most need not wait. It only plans the work: a wrong guess
+    costs time, never a document.
+    """
+    if not fmt.needs_template:
+        return frozenset()
+    try:
+        template = workspace.template(kind.name, fmt.template_kind)
+        if zipfile.is_zipfile(template):
+            with zipfile.ZipFile(template) as archive:
+                sources = [
+                    archive.read(name) for name in archive.namelist() if _RENDERED.fullmatch(name)
+                ]
+        else:
+            sources = [template.read_bytes()]
+    except (KommunalDigitalError, OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    names: set[str] = set()
+    for source in sources:
+        # "images is defined" shows nothing; any other use but a name may show any.
+        uses = _ANY_USE.findall(_IS_DEFINED.sub(b"", source))
+        named = _PICTURE_USE.findall(source)
+        if len(uses) > len(named):
+            return None
+        names.update(name.decode() for name in named)
+    return frozenset(names)
+
+
+#: The order a build draws the built-in pictures in: those shown alone in a
+#: document (Organigramm, Vorgehensplan) first.
+_DRAWING_ORDER = ("organigramm", "zeitplan", "stakeholder", "reifegrad")
 
 #: The built-in Word and PDF formats: a build converts the PDFs of the
 #: built-in format in one LibreOffice run from Word documents (a format a
@@ -556,7 +619,8 @@ def build_documents(
         document_path(folder, kind, fmt, strategy, measure, partner)
         for kind, fmt, measure, partner in jobs
     ]
-    picture_data = _pictures(strategy, folder, workspace, picture_formats) if pictures else {}
+    chosen_pictures = _picture_formats(picture_formats) if pictures else ()
+    picture_data = _pictures(strategy, folder, workspace, chosen_pictures) if pictures else {}
     # What an interrupted build left is finished or removed first, so the
     # check below sees whole sets. It is repeated under the folder's lock
     # before anything is written; this early one saves the rendering.
@@ -564,15 +628,68 @@ def build_documents(
     existing = [p for p in (*targets, *picture_data) if p.exists() or p.is_symlink()]
     if existing and not force:
         raise OutputExistsError(existing_message(existing))
+    try:
+        return _build(
+            strategy,
+            folder,
+            workspace,
+            jobs,
+            targets,
+            picture_data,
+            picture_formats=chosen_pictures,
+            force=force,
+            today=today,
+            strict=strict,
+        )
+    finally:
+        stop_drawing_aside()
+
+
+def _build(
+    strategy: Strategy,
+    folder: Path,
+    workspace: Workspace,
+    jobs: Sequence[_Job],
+    targets: Sequence[Path],
+    picture_data: Mapping[Path, bytes],
+    *,
+    picture_formats: Sequence[ImageFormat],
+    force: bool,
+    today: dt.date | None,
+    strict: bool,
+) -> BuildResult:
+    """Render every job (documents that show no picture first), then write the set."""
     images = None
-    if any(f.needs_template for f in chosen_formats):
-        images = document_images(strategy, workspace)
+    if any(fmt.needs_template for _, fmt, _, _ in jobs):
+        images = document_pictures(strategy, workspace)
     outputs: dict[int, bytes] = {}
     failures: dict[int, DocumentFailure] = {}
     word: dict[_Key, bytes] = {}  # Word documents rendered anyway, reused for their PDFs
-    for index, (kind, fmt, measure, partner) in enumerate(jobs):
-        if fmt == _PDF:
-            continue  # converted together below
+    shown: dict[tuple[str, str], frozenset[str] | None] = {}
+    for kind, fmt, _, _ in jobs:
+        if fmt != _PDF and (kind.name, fmt.name) not in shown:
+            shown[(kind.name, fmt.name)] = _pictures_shown(workspace, kind, fmt)
+    # The pictures are drawn aside (where a second core is free) while the
+    # documents that show fewer pictures are rendered first.
+    named = [names for names in shown.values() if names]
+    everything = None in shown.values()
+    embedded = BUILTIN_PICTURES if everything else frozenset().union(*named)
+    draw_aside(
+        strategy,
+        workspace,
+        [
+            *((name, "png") for name in _DRAWING_ORDER if name in embedded),
+            *((name, fmt) for fmt in picture_formats for name in _DRAWING_ORDER),
+        ],
+    )
+
+    def waits_for(index: int) -> float:
+        names = shown[(jobs[index][0].name, jobs[index][1].name)]
+        return math.inf if names is None else len(names & BUILTIN_PICTURES)
+
+    order = sorted((i for i, job in enumerate(jobs) if job[1] != _PDF), key=waits_for)
+    for index in order:
+        kind, fmt, measure, partner = jobs[index]
         produced = _produce(
             strategy, workspace, kind, fmt, measure, partner, today=today, images=images
         )

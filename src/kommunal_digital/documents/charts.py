@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import textwrap
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +23,10 @@ import attrs
 
 from kommunal_digital._version import __version__
 from kommunal_digital.documents.contributions import BUILTIN_PICTURES, contributed_pictures
+from kommunal_digital.documents.lazy_mapping import LazyMapping
 from kommunal_digital.drawing import DPI, TEXT_WIDTH, ImageFormat, figure_bytes, new_figure
 from kommunal_digital.io.disk_cache import default_cache, key_of
+from kommunal_digital.io.forked import ForkedWork, can_fork
 from kommunal_digital.io.lru import Lru
 from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
@@ -45,11 +47,15 @@ __all__ = [
     "chart_images",
     "clear_picture_cache",
     "document_images",
+    "document_pictures",
+    "draw_aside",
     "gantt_image",
     "gantt_rows",
     "organigram_image",
     "organigram_layout",
+    "picture_files",
     "stakeholder_grid_image",
+    "stop_drawing_aside",
 ]
 
 _BOXES_PER_ROW = 5
@@ -191,31 +197,115 @@ def organigram_layout(organigram: Organigram) -> tuple[list[BoxLayout], int]:
 #: Pictures kept in memory, by what they are drawn from; the least recently
 #: used is dropped first.
 PICTURE_CACHE_SIZE = 64
-_PICTURES: Lru[tuple[str, str, str], bytes] = Lru(PICTURE_CACHE_SIZE)
+#: A picture's key: its name, its format and the fingerprint of its inputs.
+_Key = tuple[str, str, str]
+_PICTURES: Lru[_Key, bytes] = Lru(PICTURE_CACHE_SIZE)
+#: Pictures a forked child is drawing (see :func:`draw_aside`), by key.
+_PENDING: dict[_Key, ForkedWork[_Key]] = {}
 
 
-def _cached(
-    kind: str, fmt: ImageFormat, inputs: tuple[Any, ...], draw: Callable[[], bytes]
-) -> bytes:
-    """A picture drawn once per distinct input: the same strategy redraws nothing.
+@attrs.frozen
+class _Builtin:
+    """A built-in picture a strategy has: its names, what it is drawn from, how.
 
-    ``inputs`` must hold everything the drawing reads; the key is their
-    fingerprint, so equal inputs in another strategy object hit the cache
-    too.
+    ``inputs`` hold everything the drawing reads; the picture's key is their
+    fingerprint, so equal inputs in another strategy object find the
+    picture drawn for the first.
     """
-    key = (kind, fmt, fingerprint(kind, *inputs))
 
-    def from_disk_or_drawn() -> bytes:
-        # A later build (a new process) finds it on disk and draws nothing.
-        cache = default_cache()
-        stored_as = key_of(_picture_version(), *key)
-        data = cache.get("pictures", stored_as)
+    name: str  # in templates: images.<name>
+    stem: str  # in Bilder/: <stem>.<format>
+    inputs: tuple[Any, ...]
+    draw: Callable[[ImageFormat], bytes]
+
+    def key(self, fmt: ImageFormat) -> _Key:
+        return (self.name, fmt, fingerprint(self.name, *self.inputs))
+
+
+def _builtins(strategy: Strategy, workspace: Workspace) -> list[_Builtin]:
+    """The built-in pictures the strategy has something to show in, in a fixed order.
+
+    The maturity radar only with its questionnaire at hand (the workspace's).
+    The drawing functions are looked up when a picture is drawn.
+    """
+    pictures: list[_Builtin] = []
+    organigram = strategy.organigram
+    if organigram is not None:
+        pictures.append(
+            _Builtin(
+                "organigramm",
+                "Organigramm",
+                (organigram,),
+                lambda fmt: organigram_image(organigram, fmt),
+            )
+        )
+    if strategy.schedule is not None and strategy.schedule.placed:
+        measures = [(m.key, m.title, m.action_field) for m in strategy.measures]
+        fields = [(f.key, f.title, f.chosen) for f in strategy.action_fields]
+        pictures.append(
+            _Builtin(
+                "zeitplan",
+                "Zeitplan",
+                (strategy.schedule.placed, measures, fields),
+                lambda fmt: gantt_image(strategy, fmt),
+            )
+        )
+    if strategy.stakeholders:
+        pictures.append(
+            _Builtin(
+                "stakeholder",
+                "Stakeholder-Matrix",
+                (strategy.stakeholders,),
+                lambda fmt: stakeholder_grid_image(strategy, fmt),
+            )
+        )
+    check = strategy.maturity_check
+    questionnaire = None if check is None else workspace.questionnaires.get(check.questionnaire)
+    if check is not None and questionnaire is not None:
+
+        def radar(fmt: ImageFormat) -> bytes:
+            image = strategy_maturity_image(strategy, workspace.questionnaires, fmt)
+            assert image is not None  # the strategy has a maturity check
+            return image
+
+        pictures.append(
+            _Builtin(
+                "reifegrad",
+                "Reifegrad",
+                (check, questionnaire, strategy.municipality.maturity),
+                radar,
+            )
+        )
+    return pictures
+
+
+def _picture(builtin: _Builtin, fmt: ImageFormat) -> bytes:
+    """A built-in picture: from memory, from the child drawing it, from disk, or drawn."""
+    key = builtin.key(fmt)
+
+    def made() -> bytes:
+        forked = _PENDING.pop(key, None)
+        data = None if forked is None else forked.get(key)
         if data is None or not data.startswith(_SIGNATURES[fmt]):
-            data = draw()
-            cache.put("pictures", stored_as, data)
+            data = _stored(key)
+            if data is not None:
+                return data
+            data = builtin.draw(fmt)
+        # A later build (a new process) finds it on disk and draws nothing.
+        default_cache().put("pictures", _disk_key(key), data)
         return data
 
-    return _PICTURES.get(key, from_disk_or_drawn)
+    return _PICTURES.get(key, made)
+
+
+def _disk_key(key: _Key) -> str:
+    return key_of(_picture_version(), *key)
+
+
+def _stored(key: _Key) -> bytes | None:
+    """The picture from the disk cache, if an earlier build left it there."""
+    data = default_cache().get("pictures", _disk_key(key))
+    return data if data is not None and data.startswith(_SIGNATURES[key[1]]) else None
 
 
 #: How each picture format begins (an entry on disk that does not is drawn anew).
@@ -241,46 +331,94 @@ def _picture_version() -> str:
     return f"matplotlib {version('matplotlib')} kd {__version__} dpi {DPI} {key_of(*code)}"
 
 
+def draw_aside(
+    strategy: Strategy,
+    workspace: Workspace,
+    pictures: Iterable[tuple[str, ImageFormat]],
+) -> None:
+    """Start drawing built-in pictures of the strategy in a forked child process.
+
+    On a machine with more than one core, a build renders the documents
+    that show no picture while a child draws the pictures (see
+    :mod:`kommunal_digital.io.forked`); a picture is then taken from the
+    child when it is first used. Pictures in memory or on disk are not
+    drawn again. Where no child can be forked nothing happens, and each
+    picture is drawn when first used. The bytes are the same either way.
+
+    Args:
+        strategy: The strategy to draw.
+        workspace: Supplies the questionnaires.
+        pictures: ``(name, format)`` pairs, e.g. ``("zeitplan", "png")``, in
+            the order to draw them; pictures the strategy lacks are skipped.
+    """
+    wanted = list(dict.fromkeys(pictures))
+    if not wanted or not can_fork():
+        return
+    builtins = {builtin.name: builtin for builtin in _builtins(strategy, workspace)}
+    work: list[tuple[_Key, Callable[[], bytes]]] = []
+    for name, fmt in wanted:
+        builtin = builtins.get(name)
+        if builtin is None:
+            continue
+        key = builtin.key(fmt)
+        if key in _PENDING or key in _PICTURES:
+            continue
+        stored = _stored(key)
+        if stored is not None:
+            _PICTURES.get(key, _eager(stored))
+            continue
+        work.append((key, functools.partial(builtin.draw, fmt)))
+    forked = ForkedWork.start(work)
+    if forked is not None:
+        _PENDING.update(dict.fromkeys((key for key, _ in work), forked))
+
+
+def stop_drawing_aside() -> None:
+    """End the children still drawing pictures nobody took (they are drawn here when used)."""
+    children = {id(forked): forked for forked in _PENDING.values()}
+    _PENDING.clear()
+    for forked in children.values():
+        forked.close()
+
+
 def clear_picture_cache() -> None:
     """Forget every picture drawn so far."""
+    stop_drawing_aside()
     _PICTURES.clear()
 
 
-def _organigram(organigram: Organigram, fmt: ImageFormat) -> bytes:
-    return _cached("organigramm", fmt, (organigram,), lambda: organigram_image(organigram, fmt))
+def _eager(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
-def _stakeholders(strategy: Strategy, fmt: ImageFormat) -> bytes:
-    return _cached(
-        "stakeholder",
-        fmt,
-        (strategy.stakeholders,),
-        lambda: stakeholder_grid_image(strategy, fmt),
-    )
+def picture_files(
+    strategy: Strategy,
+    workspace: Workspace,
+    *,
+    formats: Sequence[ImageFormat] = ("png", "svg"),
+) -> Mapping[str, bytes]:
+    """The pictures of :func:`chart_images`, each drawn when it is first read.
 
-
-def _gantt(strategy: Strategy, fmt: ImageFormat) -> bytes:
-    measures = [(m.key, m.title, m.action_field) for m in strategy.measures]
-    fields = [(f.key, f.title, f.chosen) for f in strategy.action_fields]
-    placed = strategy.schedule.placed if strategy.schedule is not None else ()
-    return _cached("zeitplan", fmt, (placed, measures, fields), lambda: gantt_image(strategy, fmt))
-
-
-def _radar(strategy: Strategy, workspace: Workspace, fmt: ImageFormat) -> bytes | None:
+    The names are known at once (and the picture sources have run); a
+    built-in picture is drawn, or taken from memory, disk or the child of
+    :func:`draw_aside`, only when read.
+    """
     check = strategy.maturity_check
-    if check is None:
-        return None
-    questionnaire = workspace.questionnaires.get(check.questionnaire)
-    if questionnaire is None:
-        return strategy_maturity_image(strategy, workspace.questionnaires, fmt)  # raises
-    inputs = (check, questionnaire, strategy.municipality.maturity)
-    image = _cached(
-        "reifegrad",
-        fmt,
-        inputs,
-        lambda: strategy_maturity_image(strategy, workspace.questionnaires, fmt) or b"",
-    )
-    return image or None
+    if check is not None and check.questionnaire not in workspace.questionnaires:
+        strategy_maturity_image(strategy, workspace.questionnaires)  # raises: names the key
+    builtins = _builtins(strategy, workspace)
+    makers: dict[str, Callable[[], bytes]] = {
+        f"{builtin.stem}.{fmt}": functools.partial(_picture, builtin, fmt)
+        for fmt in formats
+        for builtin in sorted(builtins, key=lambda b: _FILE_ORDER.index(b.name))
+    }
+    for name, data in contributed_pictures(strategy, workspace).items():
+        makers[f"{name}.png"] = _eager(data)
+    return LazyMapping(makers)
+
+
+#: The order of the built-in pictures in ``Bilder/`` listings.
+_FILE_ORDER = ("organigramm", "stakeholder", "zeitplan", "reifegrad")
 
 
 def chart_images(
@@ -306,21 +444,27 @@ def chart_images(
     Raises:
         DocumentError: A picture source fails or has a name a built-in
             picture has (see :func:`document_images`).
+        ModelValidationError: The questionnaire of the maturity check is
+            unknown or an answer does not fit it.
     """
-    images: dict[str, bytes] = {}
-    for fmt in formats:
-        if strategy.organigram is not None:
-            images[f"Organigramm.{fmt}"] = _organigram(strategy.organigram, fmt)
-        if strategy.stakeholders:
-            images[f"Stakeholder-Matrix.{fmt}"] = _stakeholders(strategy, fmt)
-        if strategy.schedule is not None and strategy.schedule.placed:
-            images[f"Zeitplan.{fmt}"] = _gantt(strategy, fmt)
-        radar = _radar(strategy, workspace, fmt)
-        if radar is not None:
-            images[f"Reifegrad.{fmt}"] = radar
+    return dict(picture_files(strategy, workspace, formats=formats))
+
+
+def document_pictures(strategy: Strategy, workspace: Workspace) -> Mapping[str, bytes]:
+    """The pictures of :func:`document_images`, each drawn when it is first read.
+
+    A document that shows no built-in picture never waits for one.
+    """
+    makers: dict[str, Callable[[], bytes]] = {
+        name: _eager(data)
+        for name, data in workspace.pack.asset_data().items()
+        if name not in BUILTIN_PICTURES  # reported by pack check, never shown
+    }
+    for builtin in sorted(_builtins(strategy, workspace), key=lambda b: _FILE_ORDER.index(b.name)):
+        makers[builtin.name] = functools.partial(_picture, builtin, "png")
     for name, data in contributed_pictures(strategy, workspace).items():
-        images[f"{name}.png"] = data
-    return images
+        makers[name] = _eager(data)
+    return LazyMapping(makers)
 
 
 def document_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes]:
@@ -347,26 +491,7 @@ def document_images(strategy: Strategy, workspace: Workspace) -> dict[str, bytes
             than PNG bytes; the message names the source.
         PackError: A picture of the pack is bad (type, size, path).
     """
-    images: dict[str, bytes] = {
-        name: data
-        for name, data in workspace.pack.asset_data().items()
-        if name not in BUILTIN_PICTURES  # reported by pack check, never shown
-    }
-    if strategy.organigram is not None:
-        images["organigramm"] = _organigram(strategy.organigram, "png")
-    if strategy.stakeholders:
-        images["stakeholder"] = _stakeholders(strategy, "png")
-    if strategy.schedule is not None and strategy.schedule.placed:
-        images["zeitplan"] = _gantt(strategy, "png")
-    check = strategy.maturity_check
-    # Without its questionnaire there is no radar to embed; a document that
-    # shows the maturity check says so itself (its context names the field).
-    if check is not None and check.questionnaire in workspace.questionnaires:
-        radar = _radar(strategy, workspace, "png")
-        if radar is not None:
-            images["reifegrad"] = radar
-    images.update(contributed_pictures(strategy, workspace))
-    return images
+    return dict(document_pictures(strategy, workspace))
 
 
 #: Most bars a Gantt chart shows one per measure; a larger schedule is
@@ -481,11 +606,6 @@ def gantt_figure(strategy: Strategy) -> Figure:
 def gantt_image(strategy: Strategy, fmt: ImageFormat = "png") -> bytes:
     """The schedule as a Gantt chart, PNG or SVG, 16 cm wide."""
     return figure_bytes(gantt_figure(strategy), fmt)
-
-
-def _metadata(fmt: ImageFormat) -> dict[str, Any]:
-    # Fixed metadata keep the files byte-identical between runs.
-    return {"Date": None} if fmt == "svg" else {"Software": None}
 
 
 def organigram_figure(organigram: Organigram) -> Figure:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2.exceptions import TemplateRuntimeError
 from markupsafe import Markup, escape
 
+from kommunal_digital.documents.lazy_mapping import MappedView
+
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
 
@@ -124,14 +126,17 @@ class DocxPicture:
 
 def docx_pictures(
     images: Mapping[str, bytes], limit_mm: float = DEFAULT_WIDTH_MM
-) -> dict[str, DocxPicture]:
+) -> Mapping[str, DocxPicture]:
     """The ``images`` of a Word render context: each picture by its name.
+
+    A picture's bytes are read from ``images`` only when the template uses
+    it, so a document that shows none never waits for one being drawn.
 
     Args:
         images: Picture bytes (PNG or JPEG) by name.
         limit_mm: Widest a picture without a size of its own is placed.
     """
-    return {name: DocxPicture(name, data, limit_mm=limit_mm) for name, data in images.items()}
+    return MappedView(images, lambda name, data: DocxPicture(name, data, limit_mm=limit_mm))
 
 
 def docx_link(url: str | None, label: str) -> Markup:

@@ -24,7 +24,7 @@ def _render_docx(
     from kommunal_digital.documents.docx import render_docx_bytes  # lazy: docxtpl, lxml
 
     assert template is not None  # the format needs a template; callers supply one
-    return render_docx_bytes(template, dict(context), images=dict(images), filters=filters)
+    return render_docx_bytes(template, dict(context), images=images, filters=filters)
 
 
 def _render_markdown(

@@ -21,6 +21,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from kommunal_digital.documents.environment import render_text
+from kommunal_digital.documents.lazy_mapping import MappedView
 from kommunal_digital.errors import DocumentError
 
 __all__ = [
@@ -146,10 +147,11 @@ class MarkdownPicture:
         return f'<img src="{uri}" alt="{escape(self._alt)}" style="{style}">'
 
 
-def _images(images: Mapping[str, bytes]) -> dict[str, MarkdownPicture]:
-    return {
-        name: MarkdownPicture(IMAGE_CAPTIONS.get(name, name), data) for name, data in images.items()
-    }
+def _images(images: Mapping[str, bytes]) -> Mapping[str, MarkdownPicture]:
+    # Read when used: a document that shows no picture never waits for one.
+    return MappedView(
+        images, lambda name, data: MarkdownPicture(IMAGE_CAPTIONS.get(name, name), data)
+    )
 
 
 def _markdown_link(url: str | None, label: str) -> Markup:

@@ -43,6 +43,10 @@ class Lru(Generic[K, V]):
         with self._lock:
             self._values.clear()
 
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._values
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._values)
