@@ -4,15 +4,17 @@ A build draws its pictures in a child process made with ``os.fork`` while
 it renders the documents that do not show them. The child has everything
 by the fork (the same modules, fonts and objects), so it starts in a few
 milliseconds and makes the same bytes this process would. It writes each
-result into an unnamed file as soon as it is made and says where through a
-pipe, so it never waits for this process to read. Whatever goes wrong in the child (an
-error, a crash, a kill) only means that what it did not send is made here,
-the usual way, where errors are reported as always.
+result into an unnamed file as soon as it is made and says where through
+a pipe, so it never waits for this process to read. Whatever goes wrong
+in the child (an error, a crash, a kill) only means that what it did not
+hand over is made here, the usual way, where errors are reported as
+always.
 
-A child is forked only where that is safe and pays off: on POSIX, from a
-process with a single thread (forking a process with threads can leave
-the child waiting for a lock another thread held), with at least two CPUs
-to run on, and unless ``KOMMUNAL_DIGITAL_FORK`` is ``off``.
+A child is forked only where that is safe and pays off: on Linux (macOS
+system libraries are not safe to use in a forked child), from a process
+with a single thread (forking a process with threads can leave the child
+waiting for a lock another thread held), with at least two CPUs to run
+on, and unless ``KOMMUNAL_DIGITAL_FORK`` is ``off``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Hashable, Sequence
@@ -46,7 +49,7 @@ def _cpus() -> int:
 def can_fork() -> bool:
     """Whether work may go to a forked child here and now (see the module's description)."""
     return (
-        hasattr(os, "fork")
+        sys.platform.startswith("linux")
         and os.environ.get(FORK_VARIABLE, "").strip().lower() != "off"
         and threading.active_count() == 1
         and _cpus() > 1
@@ -148,7 +151,8 @@ class ForkedWork(Generic[K]):
 
     def __del__(self) -> None:
         if getattr(self, "_results", None) is not None:
-            self.close()
+            with contextlib.suppress(Exception):  # at interpreter exit, say
+                self.close()
 
 
 def _unnamed_file() -> int:
