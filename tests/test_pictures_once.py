@@ -22,6 +22,7 @@ from kommunal_digital.model import ActionField, Cost, Measure, Municipality, Str
 from kommunal_digital.model.labels import MunicipalityKind
 from kommunal_digital.model.schedule import ScheduleLimits
 from kommunal_digital.planning.plan import plan_strategy
+from tests.isolated import require_fork, run_isolated
 
 DRAWN = ("organigram_image", "stakeholder_grid_image", "gantt_image", "strategy_maturity_image")
 
@@ -60,22 +61,23 @@ class Draws:
         self.log.unlink(missing_ok=True)
 
 
+def _counted(draws: Draws, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        fmt = kwargs.get("fmt", args[-1] if isinstance(args[-1], str) else "png")
+        draws.record(f"{name}.{fmt}")
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
 @pytest.fixture
 def draws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Draws]:
     """Count every drawing of a built-in picture, by function and format."""
     counter = Draws(tmp_path / "draws.log")
     charts.clear_picture_cache()
 
-    def counting(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            fmt = kwargs.get("fmt", args[-1] if isinstance(args[-1], str) else "png")
-            counter.record(f"{name}.{fmt}")
-            return function(*args, **kwargs)
-
-        return wrapper
-
     for name in DRAWN:
-        monkeypatch.setattr(charts, name, counting(name, getattr(charts, name)))
+        monkeypatch.setattr(charts, name, _counted(counter, name, getattr(charts, name)))
     yield counter
     charts.clear_picture_cache()
 
@@ -202,58 +204,66 @@ def _contents(folder: Path) -> dict[str, Any]:
     return contents
 
 
-@pytest.mark.skipif(not can_fork(), reason="needs os.fork, one thread and two CPUs")
-def test_pictures_drawn_aside_give_the_same_set_as_drawn_here(
-    workspace: kd.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def pictures_drawn_aside_give_the_same_set(folder: str) -> None:
+    require_fork()
+    workspace = kd.open_workspace()
     demo = kd.demo_strategy(workspace)
     built = {}
     for fork in ("on", "off"):
         charts.clear_picture_cache()
-        monkeypatch.setenv(FORK_VARIABLE, fork)
+        os.environ[FORK_VARIABLE] = fork
+        out = Path(folder) / fork
         result = kd.build_documents(
-            demo,
-            tmp_path / fork,
-            workspace,
-            today=dt.date(2027, 1, 1),
-            picture_formats=("png", "svg"),
+            demo, out, workspace, today=dt.date(2027, 1, 1), picture_formats=("png", "svg")
         )
         assert result.ok
         built[fork] = (
-            [p.relative_to(tmp_path / fork) for p in (*result.documents, *result.pictures)],
-            _contents(tmp_path / fork),
+            [p.relative_to(out) for p in (*result.documents, *result.pictures)],
+            _contents(out),
         )
     assert built["on"] == built["off"]
     documents, contents = built["on"]
     assert str(documents[0]) == "Digitalstrategie.docx"  # reported in the usual order
-    assert (
-        sum(1 for name in contents["Digitalstrategie.docx"] if name.startswith("word/media/")) == 4
-    )
+    media = [name for name in contents["Digitalstrategie.docx"] if name.startswith("word/media/")]
+    assert len(media) == 4
 
 
-@pytest.mark.skipif(not can_fork(), reason="needs os.fork, one thread and two CPUs")
-def test_a_picture_the_child_fails_to_draw_is_drawn_here(
-    draws: Draws, workspace: kd.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pictures_drawn_aside_give_the_same_set_as_drawn_here(tmp_path: Path) -> None:
+    run_isolated(pictures_drawn_aside_give_the_same_set, str(tmp_path))
+
+
+def a_picture_the_child_fails_to_draw_is_drawn_here(folder: str) -> None:
+    require_fork()
     parent = os.getpid()
+    draws = Draws(Path(folder) / "draws.log")
     gantt = charts.gantt_image
 
     def fails_in_a_child(strategy: Strategy, fmt: Any = "png") -> bytes:
+        draws.record(f"gantt_image.{fmt}")
         if os.getpid() != parent:
             raise RuntimeError("the child cannot draw this one")
         return gantt(strategy, fmt)
 
-    monkeypatch.setattr(charts, "gantt_image", fails_in_a_child)
+    for name in DRAWN:
+        if name != "gantt_image":
+            setattr(charts, name, _counted(draws, name, getattr(charts, name)))
+    charts.gantt_image = fails_in_a_child
+    workspace = kd.open_workspace()
     demo = kd.demo_strategy(workspace)
-    result = kd.build_documents(demo, tmp_path / "o", workspace, today=dt.date(2027, 1, 1))
+    result = kd.build_documents(demo, Path(folder) / "o", workspace, today=dt.date(2027, 1, 1))
     assert result.ok
-    assert draws.in_this_process() == 1  # the Gantt chart, drawn again here; the rest aside
-    assert sum(draws.counts().values()) == 4
+    # Each picture drawn aside; the Gantt chart, which failed there, again here.
+    expected = collections.Counter(f"{name}.png" for name in (*DRAWN, "gantt_image"))
+    assert draws.counts() == expected
+    assert draws.in_this_process() == 1
     charts.clear_picture_cache()
-    monkeypatch.setenv(FORK_VARIABLE, "off")
-    assert (tmp_path / "o" / "Bilder" / "Zeitplan.png").read_bytes() == charts.document_images(
-        demo, workspace
-    )["zeitplan"]
+    os.environ[FORK_VARIABLE] = "off"
+    drawn_here = charts.document_images(demo, workspace)["zeitplan"]
+    assert (Path(folder) / "o" / "Bilder" / "Zeitplan.png").read_bytes() == drawn_here
+
+
+def test_a_picture_the_child_fails_to_draw_is_drawn_here(tmp_path: Path) -> None:
+    run_isolated(a_picture_the_child_fails_to_draw_is_drawn_here, str(tmp_path))
 
 
 def test_a_build_draws_only_the_pictures_its_documents_show(

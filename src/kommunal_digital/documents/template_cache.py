@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 from kommunal_digital._version import __version__
 from kommunal_digital.documents.docx_body import StreamedBody, install_body, stream_body
 from kommunal_digital.documents.docx_errors import docx_error_location, part_label
+from kommunal_digital.documents.docx_package import open_document, read_package
 from kommunal_digital.documents.docx_parts import DocxPicture, docx_link
 from kommunal_digital.documents.environment import _template_line, make_environment
 from kommunal_digital.errors import DocumentError
@@ -290,6 +291,8 @@ class CompiledTemplate:
     source: str = ""
     original: str = ""
     filters: Mapping[str, Callable[..., Any]] | None = None
+    #: The file's parts, unzipped once (see :mod:`~kommunal_digital.documents.docx_package`).
+    parts: Any = None
 
     def document(self) -> DocxTemplate:
         """A fresh docxtpl document whose body renders with the compiled template."""
@@ -368,6 +371,16 @@ def _make_cached_document(compiled: CompiledTemplate) -> DocxTemplate:
     from docxtpl import DocxTemplate
 
     class _Cached(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type hints
+        def init_docx(self, reload: bool = True) -> None:
+            # Opened from the parts read once, XML parsed where read (docx_package.py).
+            if compiled.parts is None:
+                super().init_docx(reload)
+            else:
+                document: Any = self  # docxtpl has no type hints
+                if not document.docx or (document.is_rendered and reload):
+                    document.docx = open_document(compiled.parts)
+                    document.is_rendered = False
+
         def patch_xml(self, src_xml: str) -> str:
             # Headers, footers and footnotes: docxtpl patches them on every
             # render; the same part gives the same result.
@@ -462,7 +475,8 @@ def _compile(
     Reading the XML does not change the loaded package, so the package
     parsed for compiling serves the first render too.
     """
-    placeholder = CompiledTemplate(data=data, body=None)  # type: ignore[arg-type]
+    parts = read_package(data)
+    placeholder = CompiledTemplate(data=data, body=None, parts=parts)  # type: ignore[arg-type]
     loaded = placeholder.document()
     loaded.init_docx()
     original = loaded.get_xml()
@@ -472,7 +486,7 @@ def _compile(
     except jinja2.TemplateError as error:
         raise _located(error, xml, "/word/document.xml", original) from None
     compiled = CompiledTemplate(
-        data=data, body=body, source=xml, original=original, filters=filters
+        data=data, body=body, source=xml, original=original, filters=filters, parts=parts
     )
     document = compiled.document()
     document.docx = loaded.docx
