@@ -26,6 +26,8 @@ import kommunal_digital as kd
 from kommunal_digital.documents import charts, template_cache
 from kommunal_digital.io import disk_cache
 from kommunal_digital.io.disk_cache import CACHE_VARIABLE, DiskCache, key_of
+from kommunal_digital.io.forked import FORK_VARIABLE
+from tests.isolated import require_fork, run_isolated
 
 TODAY = dt.date(2027, 3, 31)
 DRAWN = ("organigram_image", "stakeholder_grid_image", "gantt_image", "strategy_maturity_image")
@@ -45,7 +47,8 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskCache
 
 @pytest.fixture
 def work(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
-    """Count template compilations and picture drawings."""
+    """Count template compilations and picture drawings (all in this process)."""
+    monkeypatch.setenv(FORK_VARIABLE, "off")
     counter: collections.Counter[str] = collections.Counter()
     real_compile = jinja2.Environment.compile
 
@@ -206,3 +209,26 @@ def test_the_command_line_uses_the_cache_between_runs(tmp_path: Path) -> None:
     assert contents(tmp_path / "eins") == contents(tmp_path / "zwei")
     with zipfile.ZipFile(io.BytesIO((tmp_path / "zwei" / "Digitalstrategie.docx").read_bytes())):
         pass  # a whole Word file
+
+
+def pictures_drawn_aside_are_kept_on_disk(folder: str) -> None:
+    require_fork()
+    chosen = DiskCache(Path(folder) / "cache")
+    disk_cache._DEFAULT[:] = [chosen]
+    workspace = kd.open_workspace("rlp")
+    assert build(Path(folder) / "first", workspace).ok
+    assert len(list((Path(folder) / "cache").rglob("*"))) > 4
+    template_cache.clear_cache()
+    charts.clear_picture_cache()
+
+    def no_drawing(*args: Any, **kwargs: Any) -> bytes:
+        raise AssertionError("drawn again")
+
+    for name in DRAWN:
+        setattr(charts, name, no_drawing)
+    assert build(Path(folder) / "second", workspace).ok
+    assert contents(Path(folder) / "second") == contents(Path(folder) / "first")
+
+
+def test_pictures_drawn_aside_are_kept_on_disk(tmp_path: Path) -> None:
+    run_isolated(pictures_drawn_aside_are_kept_on_disk, str(tmp_path))

@@ -12,12 +12,21 @@ are fixed, so the same input gives the same bytes.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["DPI", "TEXT_WIDTH", "ImageFormat", "figure_bytes", "new_figure"]
+__all__ = [
+    "DPI",
+    "PICTURE_STYLE",
+    "TEXT_WIDTH",
+    "ImageFormat",
+    "figure_bytes",
+    "new_figure",
+    "picture_bytes",
+]
 
 ImageFormat = Literal["png", "svg"]
 
@@ -25,6 +34,10 @@ ImageFormat = Literal["png", "svg"]
 TEXT_WIDTH = 16 / 2.54
 #: Resolution of PNG pictures, in dots per inch (print quality at 16 cm).
 DPI = 200
+#: matplotlib settings every built-in picture is laid out and drawn with.
+#: Font hinting snaps glyph outlines to a screen's pixel grid; at print
+#: resolution it changes nothing one sees and costs a sixth of the drawing.
+PICTURE_STYLE: dict[str, object] = {"text.hinting": "no_hinting"}
 #: zlib level of PNG pictures: 1 encodes several times faster than the
 #: default 6, for files about a quarter larger (lossless either way).
 _PNG_COMPRESSION = 1
@@ -64,3 +77,16 @@ def figure_bytes(figure: Figure, fmt: ImageFormat) -> bytes:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kommunal-digital"}):
         figure.savefig(buffer, format=fmt, metadata={"Date": None})
     return buffer.getvalue()
+
+
+def picture_bytes(make: Callable[[], Figure], fmt: ImageFormat) -> bytes:
+    """The figure ``make()`` returns, laid out and drawn with :data:`PICTURE_STYLE`, as bytes.
+
+    The settings hold while the figure is made and drawn (texts are
+    measured for the layout with the same settings they are drawn with),
+    and are restored afterwards.
+    """
+    import matplotlib  # lazy: matplotlib
+
+    with matplotlib.rc_context(PICTURE_STYLE):  # type: ignore[arg-type]  # keys typed as literals
+        return figure_bytes(make(), fmt)

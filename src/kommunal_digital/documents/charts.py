@@ -24,7 +24,7 @@ import attrs
 from kommunal_digital._version import __version__
 from kommunal_digital.documents.contributions import BUILTIN_PICTURES, contributed_pictures
 from kommunal_digital.documents.lazy_mapping import LazyMapping
-from kommunal_digital.drawing import DPI, TEXT_WIDTH, ImageFormat, figure_bytes, new_figure
+from kommunal_digital.drawing import DPI, TEXT_WIDTH, ImageFormat, new_figure, picture_bytes
 from kommunal_digital.io.disk_cache import default_cache, key_of
 from kommunal_digital.io.forked import ForkedWork, can_fork
 from kommunal_digital.io.lru import Lru
@@ -560,6 +560,9 @@ def gantt_figure(strategy: Strategy) -> Figure:
 
     # matplotlib.dates has no type hints; used through Any on purpose.
     mdates: Any = importlib.import_module("matplotlib.dates")
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FixedLocator
+
     rows = gantt_rows(strategy)
     fields = [f.key for f in strategy.chosen_fields]
     palette = ["#1f5f99", "#2e7d32", "#c0392b", "#8e44ad", "#d35400", "#16a085", "#7f8c8d"]
@@ -570,24 +573,37 @@ def gantt_figure(strategy: Strategy) -> Figure:
     height = max(1.6, 0.32 * len(rows) + 1.0)
     figure = new_figure(TEXT_WIDTH, height)
     axes = figure.subplots()
-    for index, row in enumerate(rows):
-        start = mdates.date2num(row.start)
-        width = mdates.date2num(row.end) - start + 1
-        axes.barh(index, width, left=start, height=0.6, color=colour_of(row.field))
+    starts = [mdates.date2num(row.start) for row in rows]
+    ends = [mdates.date2num(row.end) + 1 for row in rows]
+    axes.barh(
+        range(len(rows)),
+        [end - start for start, end in zip(starts, ends, strict=True)],
+        left=starts,
+        height=0.6,
+        color=[colour_of(row.field) for row in rows],
+    )
     axes.set_yticks(range(len(rows)))
     axes.set_yticklabels([row.label for row in rows], fontsize=_FONT)
     axes.invert_yaxis()
-    axes.xaxis_date()
-    axes.xaxis.set_major_locator(mdates.YearLocator())
+    # Years and quarters placed directly: matplotlib's date locators work
+    # them out with dateutil's rrule at every layout and drawing pass.
+    low, high = axes.get_xlim()
+    years = range(mdates.num2date(low).year, mdates.num2date(high).year + 2)
+    axes.xaxis.set_major_locator(
+        FixedLocator([mdates.date2num(dt.date(year, 1, 1)) for year in years])
+    )
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    axes.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
+    axes.xaxis.set_minor_locator(
+        FixedLocator(
+            [mdates.date2num(dt.date(year, month, 1)) for year in years for month in (4, 7, 10)]
+        )
+    )
+    axes.set_xlim(low, high)
     axes.tick_params(axis="x", labelsize=_FONT)
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    from matplotlib.patches import Patch
-
     shown = {row.field for row in rows}
     used = [f for f in strategy.chosen_fields if f.key in shown]
     axes.legend(
@@ -605,7 +621,7 @@ def gantt_figure(strategy: Strategy) -> Figure:
 
 def gantt_image(strategy: Strategy, fmt: ImageFormat = "png") -> bytes:
     """The schedule as a Gantt chart, PNG or SVG, 16 cm wide."""
-    return figure_bytes(gantt_figure(strategy), fmt)
+    return picture_bytes(lambda: gantt_figure(strategy), fmt)
 
 
 def organigram_figure(organigram: Organigram) -> Figure:
@@ -690,7 +706,7 @@ def _fit_labels(figure: Figure, labels: Sequence[tuple[Any, Any]]) -> None:
 
 def organigram_image(organigram: Organigram, fmt: ImageFormat = "png") -> bytes:
     """The organigram as a PNG or SVG image, 16 cm wide."""
-    return figure_bytes(organigram_figure(organigram), fmt)
+    return picture_bytes(lambda: organigram_figure(organigram), fmt)
 
 
 _QUADRANT_PLACES = {
@@ -771,4 +787,4 @@ def stakeholder_grid_figure(strategy: Strategy) -> Figure:
 
 def stakeholder_grid_image(strategy: Strategy, fmt: ImageFormat = "png") -> bytes:
     """The power/interest grid as a PNG or SVG image, 16 cm wide."""
-    return figure_bytes(stakeholder_grid_figure(strategy), fmt)
+    return picture_bytes(lambda: stakeholder_grid_figure(strategy), fmt)

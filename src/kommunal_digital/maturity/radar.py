@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from kommunal_digital.drawing import TEXT_WIDTH, ImageFormat, figure_bytes, new_figure
+from kommunal_digital.drawing import TEXT_WIDTH, ImageFormat, new_figure, picture_bytes
 from kommunal_digital.maturity.questionnaires import questionnaire_for
 from kommunal_digital.maturity.scoring import (
     MaturityAssessment,
@@ -98,7 +98,7 @@ def maturity_radar_image(
         rule: The rule whose thresholds the chart marks; the default rule
             when ``None``.
     """
-    return figure_bytes(maturity_radar_figure(assessment, rule), fmt)
+    return picture_bytes(lambda: maturity_radar_figure(assessment, rule), fmt)
 
 
 def strategy_maturity_image(
