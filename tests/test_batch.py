@@ -394,3 +394,15 @@ def test_a_retried_file_replaces_the_folder_its_lost_run_built(tmp_path: Path) -
     assert first.status is BatchStatus.OK
     assert retry.status is BatchStatus.OK, retry.error
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["gemeinde-wiederholt"]
+
+
+def test_a_batch_worker_draws_its_pictures_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kommunal_digital.batch import worker
+    from kommunal_digital.io.forked import FORK_VARIABLE, can_fork
+
+    monkeypatch.setattr(worker, "_DEDICATED", False)  # restored after the test
+    monkeypatch.setitem(os.environ, FORK_VARIABLE, "on")
+    worker.dedicate_worker()
+    # The batch keeps every core busy: no child per strategy on top.
+    assert os.environ[FORK_VARIABLE] == "off"
+    assert not can_fork()

@@ -37,6 +37,7 @@ from kommunal_digital.errors import (
 from kommunal_digital.german import slug
 from kommunal_digital.io.files import load_strategy
 from kommunal_digital.io.folders import exchange
+from kommunal_digital.io.forked import FORK_VARIABLE
 from kommunal_digital.model import PackReference, Strategy
 from kommunal_digital.plugins.installation import Installation, load_installation
 from kommunal_digital.plugins.manager import describe_fault, plugin_in_traceback
@@ -131,9 +132,15 @@ def dedicate_worker(parent: int | None = None) -> None:
             worker ends itself at once, even in the middle of a file: what it
             was building is in the run's private folder, which the next run
             removes.
+
+    A worker draws its pictures in its own process (``KOMMUNAL_DIGITAL_FORK``
+    is set to ``off`` in it): the batch already keeps every core busy.
     """
     global _DEDICATED  # one flag per worker process
     _DEDICATED = True
+    # The batch keeps every core busy with workers: a worker draws its
+    # pictures itself rather than in a forked child (io/forked.py).
+    os.environ[FORK_VARIABLE] = "off"
     if parent is not None:
         _watch(parent)
 
