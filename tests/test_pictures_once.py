@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from PIL import Image
 
@@ -19,8 +20,10 @@ import kommunal_digital as kd
 from kommunal_digital.documents import charts
 from kommunal_digital.io.forked import FORK_VARIABLE, can_fork
 from kommunal_digital.model import ActionField, Cost, Measure, Municipality, Strategy
-from kommunal_digital.model.labels import MunicipalityKind
+from kommunal_digital.model.labels import MunicipalityKind, RelationKind, RoleKind
+from kommunal_digital.model.organigram import Organigram, Relation, Role
 from kommunal_digital.model.schedule import ScheduleLimits
+from kommunal_digital.model.stakeholder import Stakeholder
 from kommunal_digital.planning.plan import plan_strategy
 from tests.isolated import require_fork, run_isolated
 
@@ -282,3 +285,83 @@ def test_a_build_draws_only_the_pictures_its_documents_show(
     )
     assert result.ok
     assert draws.counts() == {"gantt_image.png": 1}
+
+
+def _with_working_groups(workspace: kd.Workspace, count: int) -> Strategy:
+    demo = kd.demo_strategy(workspace)
+    organigram = demo.organigram
+    assert organigram is not None
+    mayor = next(r for r in organigram.roles if r.kind is RoleKind.MAYOR)
+    groups = [
+        Role(key=f"ag-{n}", title=f"Arbeitsgruppe {n}", kind=RoleKind.WORKING_GROUP)
+        for n in range(count)
+    ]
+    reports = [
+        Relation(source=g.key, target=mayor.key, kind=RelationKind.REPORTS_TO) for g in groups
+    ]
+    grown = Organigram(
+        roles=(*organigram.roles, *groups), relations=(*organigram.relations, *reports)
+    )
+    return attrs.evolve(demo, organigram=grown)
+
+
+def test_a_large_organigram_is_summarised_per_kind_of_role(workspace: kd.Workspace) -> None:
+    demo = kd.demo_strategy(workspace)
+    assert demo.organigram is not None
+    assert charts.organigram_summary(demo.organigram) is demo.organigram  # small: as it is
+    large = _with_working_groups(workspace, 600).organigram
+    assert large is not None
+    summary = charts.organigram_summary(large)
+    kinds = collections.Counter(role.kind for role in large.roles)
+    assert len(summary.roles) == len(kinds)
+    titles = {role.kind: role.title for role in summary.roles}
+    assert (
+        titles[RoleKind.WORKING_GROUP] == f"Arbeitsgruppe ({kinds[RoleKind.WORKING_GROUP]} Rollen)"
+    )
+    for role in large.roles:  # a kind with one role keeps the role's own box
+        if kinds[role.kind] == 1:
+            assert role in summary.roles
+    mayor = next(r for r in summary.roles if r.kind is RoleKind.MAYOR)
+    group = next(r for r in summary.roles if r.kind is RoleKind.WORKING_GROUP)
+    # 600 relations to the mayor became one.
+    assert [r for r in summary.relations if (r.source, r.target) == (group.key, mayor.key)] == [
+        Relation(source=group.key, target=mayor.key, kind=RelationKind.REPORTS_TO)
+    ]
+
+
+def test_the_organigram_picture_stays_the_same_size_however_many_roles(
+    workspace: kd.Workspace,
+) -> None:
+    sizes = set()
+    for count in (charts.ORGANIGRAM_MAX_ROLES, 600):
+        organigram = _with_working_groups(workspace, count).organigram
+        assert organigram is not None
+        sizes.add(Image.open(io.BytesIO(charts.organigram_image(organigram))).size)
+        svg = charts.organigram_image(organigram, "svg").decode()
+        assert f"Zusammengefasst: {len(organigram.roles)} Rollen" in svg
+    assert len(sizes) == 1
+    small = kd.demo_strategy(workspace).organigram
+    assert small is not None
+    assert "Zusammengefasst" not in charts.organigram_image(small, "svg").decode()
+
+
+@pytest.mark.parametrize("count", [charts.STAKEHOLDER_LEGEND_LINES, 30])
+def test_the_stakeholder_legend_counts_what_does_not_fit(
+    workspace: kd.Workspace, count: int
+) -> None:
+    demo = kd.demo_strategy(workspace)
+    known = len(demo.stakeholders)
+    extra = tuple(
+        Stakeholder(key=f"s-{n}", name=f"Akteur Nummer {n}", power=1 + n % 5, interest=1 + n % 3)
+        for n in range(known + 1, count + 1)  # numbered as the legend numbers them
+    )
+    grown = attrs.evolve(demo, stakeholders=(*demo.stakeholders, *extra))
+    svg = charts.stakeholder_grid_image(grown, "svg").decode()
+    listed = [n for n in range(known + 1, count + 1) if f"Akteur Nummer {n}<" in svg]
+    if count <= charts.STAKEHOLDER_LEGEND_LINES:
+        assert listed == list(range(known + 1, count + 1))
+        assert "weitere" not in svg
+    else:
+        shown = charts.STAKEHOLDER_LEGEND_LINES - 1
+        assert listed == list(range(known + 1, shown + 1))
+        assert f"… und {count - shown} weitere" in svg

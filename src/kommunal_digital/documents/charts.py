@@ -32,7 +32,7 @@ from kommunal_digital.maturity.radar import strategy_maturity_image
 from kommunal_digital.model import Organigram, Strategy
 from kommunal_digital.model.fingerprints import fingerprint
 from kommunal_digital.model.labels import RelationKind, RoleKind, RoleState
-from kommunal_digital.model.organigram import Role
+from kommunal_digital.model.organigram import Relation, Role
 from kommunal_digital.organisation.stakeholders import Quadrant
 from kommunal_digital.workspace.workspace import Workspace
 
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GANTT_MAX_ROWS",
+    "ORGANIGRAM_MAX_ROLES",
+    "STAKEHOLDER_LEGEND_LINES",
     "BoxLayout",
     "GanttRow",
     "box_text",
@@ -53,6 +55,7 @@ __all__ = [
     "gantt_rows",
     "organigram_image",
     "organigram_layout",
+    "organigram_summary",
     "picture_files",
     "stakeholder_grid_image",
     "stop_drawing_aside",
@@ -624,11 +627,63 @@ def gantt_image(strategy: Strategy, fmt: ImageFormat = "png") -> bytes:
     return picture_bytes(lambda: gantt_figure(strategy), fmt)
 
 
+#: Most roles an organigram shows one box each; a larger one is summarised
+#: per kind of role (see :func:`organigram_summary`).
+ORGANIGRAM_MAX_ROLES = 40
+
+
+def organigram_summary(organigram: Organigram) -> Organigram:
+    """The organigram as its picture shows it: itself, or summarised per kind of role.
+
+    Up to :data:`ORGANIGRAM_MAX_ROLES` roles each get a box. A larger
+    organigram would give a picture nobody can read (and one whose size
+    grows without bound), so the roles are grouped by kind: a kind with one
+    role keeps that role's box, a kind with several becomes one box titled
+    with the kind and the number of roles (``Arbeitsgruppe (24 Rollen)``),
+    and every relation between roles becomes one between their boxes (those
+    within a box are left out). There are at most as many boxes as kinds of
+    role; the picture says it is summarised, and the documents' tables
+    still list every role.
+    """
+    if len(organigram.roles) <= ORGANIGRAM_MAX_ROLES:
+        return organigram
+    by_kind: dict[RoleKind, list[Role]] = defaultdict(list)
+    for role in organigram.roles:
+        by_kind[role.kind].append(role)
+    taken = {roles[0].key for roles in by_kind.values() if len(roles) == 1}
+    box_of: dict[str, str] = {}
+    shown: list[Role] = []
+    for kind, roles in by_kind.items():
+        if len(roles) == 1:
+            shown.append(roles[0])
+            box_of[roles[0].key] = roles[0].key
+            continue
+        key = f"alle-{kind.value.replace('_', '-')}"
+        while key in taken:
+            key += "-x"
+        taken.add(key)
+        shown.append(Role(key=key, title=f"{kind.label} ({len(roles)} Rollen)", kind=kind))
+        box_of.update(dict.fromkeys((role.key for role in roles), key))
+    relations = {
+        (box_of[r.source], box_of[r.target], r.kind): None
+        for r in organigram.relations
+        if box_of[r.source] != box_of[r.target]
+    }
+    return Organigram(
+        roles=tuple(shown),
+        relations=tuple(
+            Relation(source=source, target=target, kind=kind) for source, target, kind in relations
+        ),
+    )
+
+
 def organigram_figure(organigram: Organigram) -> Figure:
-    """Draw the organigram and return the matplotlib figure."""
+    """Draw the organigram (summarised when large) and return the matplotlib figure."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+    complete = organigram
+    organigram = organigram_summary(complete)
     boxes, rows = organigram_layout(organigram)
     kinds = {role.key: role.kind for role in organigram.roles}
     states = {role.key: role.state for role in organigram.roles}
@@ -685,6 +740,12 @@ def organigram_figure(organigram: Organigram) -> Figure:
         fontsize=_FONT - 0.5,
         frameon=False,
     )
+    if organigram is not complete:
+        axes.set_title(
+            f"Zusammengefasst: {len(complete.roles)} Rollen, nach ihrer Art gruppiert",
+            fontsize=_FONT,
+            color="#555555",
+        )
     figure.tight_layout()
     _fit_labels(figure, labels)
     return figure
@@ -729,6 +790,11 @@ def _spread(count: int) -> Sequence[tuple[float, float]]:
         (radius * math.cos(2 * math.pi * i / count), radius * math.sin(2 * math.pi * i / count))
         for i in range(count)
     ]
+
+
+#: Most lines the legend beside the power/interest grid has: the names of
+#: the first stakeholders, then how many more there are.
+STAKEHOLDER_LEGEND_LINES = 20
 
 
 def stakeholder_grid_figure(strategy: Strategy) -> Figure:
@@ -778,6 +844,10 @@ def stakeholder_grid_figure(strategy: Strategy) -> Figure:
         f"{n:>2}  {textwrap.shorten(s.name, 44, placeholder='…')}"
         for n, s in enumerate(strategy.stakeholders, start=1)
     ]
+    if len(lines) > STAKEHOLDER_LEGEND_LINES:
+        # No more lines fit beside the grid; the rest are counted, not cut off.
+        rest = len(lines) - STAKEHOLDER_LEGEND_LINES + 1
+        lines = [*lines[: STAKEHOLDER_LEGEND_LINES - 1], f"    … und {rest} weitere"]
     legend_axes.text(
         0.0, 1.0, "\n".join(lines), va="top", ha="left", fontsize=_FONT, linespacing=1.5
     )
