@@ -314,3 +314,33 @@ def test_stale_folders_of_live_processes_and_other_names_stay(tmp_path: Path) ->
 def test_make_template_stays_a_clean_office_file(tmp_path: Path) -> None:
     template = make_template(tmp_path / "t.docx", "{{ municipality.name }}")
     assert office_zip_problems(template) == []
+
+
+def test_a_build_looks_at_no_hostile_template_before_it_is_checked(
+    pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kommunal_digital.documents import build
+
+    template = pack / "templates" / "digitalstrategie.docx"
+    template.write_bytes(
+        replace_members(template.read_bytes(), {"word/document.xml": bytes(9 * MIB)})
+    )
+    workspace = kd.open_workspace(pack)
+    unpacked: list[str] = []
+    real_read = zipfile.ZipFile.read
+
+    def read(self: zipfile.ZipFile, name: Any, pwd: Any = None) -> bytes:
+        unpacked.append(str(name))
+        return bytes(real_read(self, name, pwd))
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", read)
+    kind = workspace.document_type("digitalstrategie")
+    # Which pictures it shows is not known: it may show any (and is rendered last).
+    assert build._pictures_shown(workspace, kind, workspace.output_format("docx")) is None
+    assert "word/document.xml" not in unpacked
+    result = kd.build_documents(
+        kd.demo_strategy(workspace), tmp_path / "o", workspace, pictures=False
+    )
+    assert [f.document_type for f in result.failures] == ["digitalstrategie"]
+    assert "word/document.xml: unpacks to 9437184 bytes" in result.failures[0].message
+    assert (tmp_path / "o" / "Beschlussvorlage.docx").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import io
 import math
 import os
 import re
@@ -35,6 +36,7 @@ from kommunal_digital.drawing import ImageFormat
 from kommunal_digital.errors import DocumentError, KommunalDigitalError, OutputExistsError
 from kommunal_digital.io.atomic import write_atomic
 from kommunal_digital.io.filenames import MAX_FILE_NAME_BYTES, safe_file_name
+from kommunal_digital.io.zipguard import read_office_file
 from kommunal_digital.model import Strategy
 from kommunal_digital.workspace.workspace import DocumentType, OutputFormat, Workspace
 
@@ -356,6 +358,8 @@ def _pictures(
 
 _PICTURE_USE = re.compile(rb"\bimages\.([A-Za-z_][A-Za-z0-9_]*)")
 _ANY_USE = re.compile(rb"\bimages\b")
+#: Largest text template (Markdown, HTML) looked at for the pictures it shows.
+_TEXT_TEMPLATE_BYTES = 8 * 1024 * 1024
 #: The parts of a Word template docxtpl renders.
 _RENDERED = re.compile(r"word/(?:document|header\d*|footer\d*|footnotes)\.xml")
 _IS_DEFINED = re.compile(rb"\bimages\s+is\s+(?:not\s+)?defined\b")
@@ -377,12 +381,17 @@ def _pictures_shown(
     try:
         template = workspace.template(kind.name, fmt.template_kind)
         if zipfile.is_zipfile(template):
-            with zipfile.ZipFile(template) as archive:
+            # Checked as an Office zip first (shared with compiling), so no
+            # zip bomb is unpacked to look at it.
+            data = read_office_file(template, DocumentError)
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 sources = [
                     archive.read(name) for name in archive.namelist() if _RENDERED.fullmatch(name)
                 ]
-        else:
+        elif template.stat().st_size <= _TEXT_TEMPLATE_BYTES:
             sources = [template.read_bytes()]
+        else:
+            return None
     except (KommunalDigitalError, OSError, zipfile.BadZipFile, KeyError, ValueError):
         return None
     names: set[str] = set()

@@ -40,7 +40,7 @@ from kommunal_digital.documents.environment import _template_line, make_environm
 from kommunal_digital.errors import DocumentError
 from kommunal_digital.io.disk_cache import default_cache, key_of
 from kommunal_digital.io.lru import Lru
-from kommunal_digital.io.zipguard import check_office_zip
+from kommunal_digital.io.zipguard import forget_office_files, read_office_file
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -516,10 +516,7 @@ def cached_document(
             _CACHE.move_to_end(key)
     if hit is not None:
         return hit.document()
-    data = path.read_bytes()
-    # A .docx is a zip: checked (sizes, CRC, no DOCTYPE) before docxtpl opens it.
-    check_office_zip(data, path.name, DocumentError)
-    compiled, document = _compile(data, filters)
+    compiled, document = _compile(read_office_file(path, DocumentError), filters)
     with _LOCK:
         _CACHE[key] = compiled
         while len(_CACHE) > CACHE_SIZE:
@@ -534,3 +531,4 @@ def clear_cache() -> None:
         _PARTS.clear()
         _PATCHED.clear()
         _ENVIRONMENTS.clear()
+    forget_office_files()  # the templates' zip checks too

@@ -41,13 +41,16 @@ from typing import BinaryIO
 import attrs
 
 from kommunal_digital.errors import KommunalDigitalError
+from kommunal_digital.io.lru import Lru
 
 __all__ = [
     "OFFICE_LIMITS",
     "ZipLimits",
     "ZipProblem",
     "check_office_zip",
+    "forget_office_files",
     "office_zip_problems",
+    "read_office_file",
     "zip_problems",
 ]
 
@@ -220,6 +223,36 @@ def check_office_zip(
     problems = [problem for problem in office_zip_problems(source) if not problem.no_zip]
     if problems:
         raise error(f"{label}: " + "; ".join(str(problem) for problem in problems))
+
+
+#: Office files read and checked, by path, size and modification time.
+_CHECKED: Lru[tuple[str, int, int], bytes] = Lru(32)
+
+
+def read_office_file(path: Path, error: Callable[[str], KommunalDigitalError]) -> bytes:
+    """An Office file's bytes, checked with :func:`check_office_zip` once per file version.
+
+    Kept (up to 32 files) by path, size and modification time, so the
+    several readers of one Word template in a build (compiling it, looking
+    at which pictures it shows) check it once.
+
+    Raises:
+        KommunalDigitalError: ``error`` made from the problems found.
+        OSError: The file cannot be read.
+    """
+    version = path.stat()
+
+    def read() -> bytes:
+        data = path.read_bytes()
+        check_office_zip(data, path.name, error)
+        return data
+
+    return _CHECKED.get((str(path.resolve()), version.st_size, version.st_mtime_ns), read)
+
+
+def forget_office_files() -> None:
+    """Forget the files :func:`read_office_file` has read (the next read checks again)."""
+    _CHECKED.clear()
 
 
 def _directory_size(stream: BinaryIO) -> tuple[int, int] | None:
