@@ -676,8 +676,10 @@ def _build(
     word: dict[_Key, bytes] = {}  # Word documents rendered anyway, reused for their PDFs
     shown: dict[tuple[str, str], frozenset[str] | None] = {}
     for kind, fmt, _, _ in jobs:
-        if fmt != _PDF and (kind.name, fmt.name) not in shown:
-            shown[(kind.name, fmt.name)] = _pictures_shown(workspace, kind, fmt)
+        if (kind.name, fmt.name) not in shown:
+            # The built-in PDF is the Word document converted: its template shows.
+            looked_at = _WORD if fmt == _PDF else fmt
+            shown[(kind.name, fmt.name)] = _pictures_shown(workspace, kind, looked_at)
     # The pictures are drawn aside (where a second core is free) while the
     # documents that show fewer pictures are rendered first.
     named = [names for names in shown.values() if names]
