@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Hashable, Sequence
-from typing import IO, Generic, TypeVar
+from typing import IO, Generic, NoReturn, TypeVar
 
 __all__ = ["FORK_VARIABLE", "ForkedWork", "can_fork"]
 
@@ -108,8 +108,8 @@ class ForkedWork(Generic[K]):
         with self._lock:
             while key not in self._received and self._results is not None:
                 received = self._read()
-                if received is None:
-                    self._end(kill=False)
+                if received is None:  # the child ended (or wrote nonsense): it hands over no more
+                    self._end()
                     break
                 found, data = received
                 self._received[found] = data
@@ -136,16 +136,16 @@ class ForkedWork(Generic[K]):
         with self._lock:
             self._received.clear()
             if self._results is not None:
-                self._end(kill=True)
+                self._end()
 
-    def _end(self, *, kill: bool) -> None:
+    def _end(self) -> None:
+        """Close the pipe and the file, and end and reap the child (never wait for its work)."""
         assert self._results is not None
         self._results.close()
         self._results = None
         os.close(self._spool)
-        if kill:
-            with contextlib.suppress(OSError):  # ended already
-                os.kill(self._pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):  # ended already
+            os.kill(self._pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):  # reaped elsewhere
             os.waitpid(self._pid, 0)
 
@@ -183,7 +183,7 @@ def _child(
     write_end: int,
     spool: int,
     work: Sequence[tuple[Hashable, Callable[[], bytes]]],
-) -> None:  # pragma: no cover - runs in the child, which coverage does not see
+) -> NoReturn:  # pragma: no cover - runs in the child, which coverage does not see
     """Make each result, write it to ``spool`` and say where; never returns (``os._exit``)."""
     try:
         os.close(read_end)
