@@ -365,3 +365,28 @@ def test_the_stakeholder_legend_counts_what_does_not_fit(
         shown = charts.STAKEHOLDER_LEGEND_LINES - 1
         assert listed == list(range(known + 1, shown + 1))
         assert f"… und {count - shown} weitere" in svg
+
+
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        (b"<w:t>Kein Bild</w:t>", frozenset()),
+        (b"{{ images.zeitplan }}", frozenset({"zeitplan"})),
+        (
+            b"{%p if images is defined and images.organigramm is defined %}"
+            b"{{ images.organigramm|bild(breite_mm=80) }}{%p endif %}{{ images.zeitplan }}",
+            frozenset({"organigramm", "zeitplan"}),
+        ),
+        (b"{% if images is not defined %}-{% endif %}", frozenset()),
+        (b"{{ images['zeitplan'] }}", None),  # may show any picture
+        (b"{% for name, bild in images.items() %}{{ bild }}{% endfor %}", None),
+        (b"{{ images.get('zeitplan') }}", None),
+        (b"{{ myimages.x }} {{ images_alt }}", frozenset()),  # other names
+    ],
+)
+def test_a_build_reads_from_a_template_which_pictures_it_shows(
+    source: bytes, names: frozenset[str] | None
+) -> None:
+    from kommunal_digital.documents.build import _pictures_named
+
+    assert _pictures_named([source]) == names

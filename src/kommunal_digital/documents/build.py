@@ -358,6 +358,8 @@ def _pictures(
 
 _PICTURE_USE = re.compile(rb"\bimages\.([A-Za-z_][A-Za-z0-9_]*)")
 _ANY_USE = re.compile(rb"\bimages\b")
+#: A method of the mapping (``images.items()``, ``images.get(...)``), not a picture.
+_METHOD_USE = re.compile(rb"\bimages\.(?:items|values|keys|get)\b|\bimages\.[A-Za-z_]\w*\s*\(")
 #: Largest text template (Markdown, HTML) looked at for the pictures it shows.
 _TEXT_TEMPLATE_BYTES = 8 * 1024 * 1024
 #: The parts of a Word template docxtpl renders.
@@ -394,12 +396,21 @@ def _pictures_shown(
             return None
     except (KommunalDigitalError, OSError, zipfile.BadZipFile, KeyError, ValueError):
         return None
+    return _pictures_named(sources)
+
+
+def _pictures_named(sources: Iterable[bytes]) -> frozenset[str] | None:
+    """The names after ``images.`` in template sources; ``None`` if ``images`` is used otherwise.
+
+    ``images is defined`` (and ``is not defined``) shows no picture; any
+    other use (``images['x']``, ``images.items()``, a loop over ``images``)
+    may show any.
+    """
     names: set[str] = set()
     for source in sources:
-        # "images is defined" shows nothing; any other use but a name may show any.
         uses = _ANY_USE.findall(_IS_DEFINED.sub(b"", source))
         named = _PICTURE_USE.findall(source)
-        if len(uses) > len(named):
+        if len(uses) > len(named) or _METHOD_USE.search(source):
             return None
         names.update(name.decode() for name in named)
     return frozenset(names)
