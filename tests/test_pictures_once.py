@@ -389,4 +389,15 @@ def test_a_build_reads_from_a_template_which_pictures_it_shows(
 ) -> None:
     from kommunal_digital.documents.build import _pictures_named
 
-    assert _pictures_named([source]) == names
+    found = _pictures_named([source])
+    assert (None if found is None else frozenset(found)) == names
+    if found is not None:
+        assert len(found) == len(set(found))  # each once, in the order first shown
+
+
+def test_the_pictures_a_template_shows_come_in_the_order_it_shows_them() -> None:
+    from kommunal_digital.documents.build import _pictures_named
+
+    header = b"{{ images.wappen }}"
+    body = b"{{ images.zeitplan }} {{ images.organigramm }} {{ images.zeitplan }}"
+    assert _pictures_named([body, header]) == ("zeitplan", "organigramm", "wappen")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
-import math
 import os
 import re
 import zipfile
@@ -369,8 +368,8 @@ _IS_DEFINED = re.compile(rb"\bimages\s+is\s+(?:not\s+)?defined\b")
 
 def _pictures_shown(
     workspace: Workspace, kind: DocumentType, fmt: OutputFormat
-) -> frozenset[str] | None:
-    """The pictures the type's template in ``fmt`` may show (names after ``images.``).
+) -> tuple[str, ...] | None:
+    """The pictures the type's template in ``fmt`` may show (names after ``images.``), in order.
 
     ``None`` for a template that mentions ``images`` in another way too (it
     may show any), or that cannot be read. A build draws aside only the
@@ -379,7 +378,7 @@ def _pictures_shown(
     costs time, never a document.
     """
     if not fmt.needs_template:
-        return frozenset()
+        return ()
     try:
         template = workspace.template(kind.name, fmt.template_kind)
         if zipfile.is_zipfile(template):
@@ -399,25 +398,25 @@ def _pictures_shown(
     return _pictures_named(sources)
 
 
-def _pictures_named(sources: Iterable[bytes]) -> frozenset[str] | None:
-    """The names after ``images.`` in template sources; ``None`` if ``images`` is used otherwise.
+def _pictures_named(sources: Iterable[bytes]) -> tuple[str, ...] | None:
+    """The names after ``images.`` in template sources, in the order they first appear.
 
-    ``images is defined`` (and ``is not defined``) shows no picture; any
-    other use (``images['x']``, ``images.items()``, a loop over ``images``)
-    may show any.
+    ``None`` if ``images`` is used otherwise: ``images is defined`` (and
+    ``is not defined``) shows no picture; any other use (``images['x']``,
+    ``images.items()``, a loop over ``images``) may show any.
     """
-    names: set[str] = set()
+    names: dict[str, None] = {}
     for source in sources:
         uses = _ANY_USE.findall(_IS_DEFINED.sub(b"", source))
         named = _PICTURE_USE.findall(source)
         if len(uses) > len(named) or _METHOD_USE.search(source):
             return None
-        names.update(name.decode() for name in named)
-    return frozenset(names)
+        names.update(dict.fromkeys(name.decode() for name in named))
+    return tuple(names)
 
 
-#: The order a build draws the built-in pictures in: those shown alone in a
-#: document (Organigramm, Vorgehensplan) first.
+#: The order of the built-in pictures where a template may show any, and in
+#: ``Bilder/``.
 _DRAWING_ORDER = ("organigramm", "zeitplan", "stakeholder", "reifegrad")
 
 #: The built-in Word and PDF formats: a build converts the PDFs of the
@@ -685,31 +684,32 @@ def _build(
     outputs: dict[int, bytes] = {}
     failures: dict[int, DocumentFailure] = {}
     word: dict[_Key, bytes] = {}  # Word documents rendered anyway, reused for their PDFs
-    shown: dict[tuple[str, str], frozenset[str] | None] = {}
+    shown: dict[tuple[str, str], tuple[str, ...] | None] = {}
     for kind, fmt, _, _ in jobs:
         if (kind.name, fmt.name) not in shown:
             # The built-in PDF is the Word document converted: its template shows.
             looked_at = _WORD if fmt == _PDF else fmt
             shown[(kind.name, fmt.name)] = _pictures_shown(workspace, kind, looked_at)
-    # The pictures are drawn aside (where a second core is free) while the
-    # documents that show fewer pictures are rendered first.
-    named = [names for names in shown.values() if names]
-    everything = None in shown.values()
-    embedded = BUILTIN_PICTURES if everything else frozenset().union(*named)
+
+    def pictures_of(index: int) -> Sequence[str]:
+        names = shown[(jobs[index][0].name, jobs[index][1].name)]
+        return _DRAWING_ORDER if names is None else [n for n in names if n in BUILTIN_PICTURES]
+
+    # Documents that show fewer pictures first; meanwhile the pictures are
+    # drawn aside (where a second core is free) in the order they are needed.
+    order = sorted(
+        (i for i, job in enumerate(jobs) if job[1] != _PDF), key=lambda i: len(pictures_of(i))
+    )
+    converted_last = [i for i, job in enumerate(jobs) if job[1] == _PDF]
+    needed = dict.fromkeys(name for i in (*order, *converted_last) for name in pictures_of(i))
     draw_aside(
         strategy,
         workspace,
         [
-            *((name, "png") for name in _DRAWING_ORDER if name in embedded),
+            *((name, "png") for name in needed),
             *((name, fmt) for fmt in picture_formats for name in _DRAWING_ORDER),
         ],
     )
-
-    def waits_for(index: int) -> float:
-        names = shown[(jobs[index][0].name, jobs[index][1].name)]
-        return math.inf if names is None else len(names & BUILTIN_PICTURES)
-
-    order = sorted((i for i, job in enumerate(jobs) if job[1] != _PDF), key=waits_for)
     for index in order:
         kind, fmt, measure, partner = jobs[index]
         produced = _produce(
