@@ -21,7 +21,11 @@ from kommunal_digital.documents.charts import (
     picture_files,
     stop_drawing_aside,
 )
-from kommunal_digital.documents.contributions import BUILTIN_PICTURES, extend_context
+from kommunal_digital.documents.contributions import (
+    BUILTIN_PICTURE_ORDER,
+    BUILTIN_PICTURES,
+    extend_context,
+)
 from kommunal_digital.documents.council import (
     beschlussvorlage_context,
     partner_beschlussvorlage_context,
@@ -415,10 +419,6 @@ def _pictures_named(sources: Iterable[bytes]) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-#: The order of the built-in pictures where a template may show any, and in
-#: ``Bilder/``.
-_DRAWING_ORDER = ("organigramm", "zeitplan", "stakeholder", "reifegrad")
-
 #: The built-in Word and PDF formats: a build converts the PDFs of the
 #: built-in format in one LibreOffice run from Word documents (a format a
 #: plugin registers under the name ``pdf`` renders each document itself).
@@ -693,7 +693,9 @@ def _build(
 
     def pictures_of(index: int) -> Sequence[str]:
         names = shown[(jobs[index][0].name, jobs[index][1].name)]
-        return _DRAWING_ORDER if names is None else [n for n in names if n in BUILTIN_PICTURES]
+        return (
+            BUILTIN_PICTURE_ORDER if names is None else [n for n in names if n in BUILTIN_PICTURES]
+        )
 
     # Documents that show fewer pictures first; meanwhile the pictures are
     # drawn aside (where a second core is free) in the order they are needed.
@@ -707,7 +709,7 @@ def _build(
         workspace,
         [
             *((name, "png") for name in needed),
-            *((name, fmt) for fmt in picture_formats for name in _DRAWING_ORDER),
+            *((name, fmt) for fmt in picture_formats for name in BUILTIN_PICTURE_ORDER),
         ],
     )
     for index in order:

@@ -226,7 +226,7 @@ class _Builtin:
 
 
 def _builtins(strategy: Strategy, workspace: Workspace) -> list[_Builtin]:
-    """The built-in pictures the strategy has something to show in, in a fixed order.
+    """The built-in pictures the strategy has something to show in, in their listed order.
 
     The maturity radar only with its questionnaire at hand (the workspace's).
     The drawing functions are looked up when a picture is drawn.
@@ -242,6 +242,15 @@ def _builtins(strategy: Strategy, workspace: Workspace) -> list[_Builtin]:
                 lambda fmt: organigram_image(organigram, fmt),
             )
         )
+    if strategy.stakeholders:
+        pictures.append(
+            _Builtin(
+                "stakeholder",
+                "Stakeholder-Matrix",
+                (strategy.stakeholders,),
+                lambda fmt: stakeholder_grid_image(strategy, fmt),
+            )
+        )
     if strategy.schedule is not None and strategy.schedule.placed:
         measures = [(m.key, m.title, m.action_field) for m in strategy.measures]
         fields = [(f.key, f.title, f.chosen) for f in strategy.action_fields]
@@ -251,15 +260,6 @@ def _builtins(strategy: Strategy, workspace: Workspace) -> list[_Builtin]:
                 "Zeitplan",
                 (strategy.schedule.placed, measures, fields),
                 lambda fmt: gantt_image(strategy, fmt),
-            )
-        )
-    if strategy.stakeholders:
-        pictures.append(
-            _Builtin(
-                "stakeholder",
-                "Stakeholder-Matrix",
-                (strategy.stakeholders,),
-                lambda fmt: stakeholder_grid_image(strategy, fmt),
             )
         )
     check = strategy.maturity_check
@@ -413,15 +413,11 @@ def picture_files(
     makers: dict[str, Callable[[], bytes]] = {
         f"{builtin.stem}.{fmt}": functools.partial(_picture, builtin, fmt)
         for fmt in formats
-        for builtin in sorted(builtins, key=lambda b: _FILE_ORDER.index(b.name))
+        for builtin in builtins
     }
     for name, data in contributed_pictures(strategy, workspace).items():
         makers[f"{name}.png"] = _eager(data)
     return LazyMapping(makers)
-
-
-#: The order of the built-in pictures in ``Bilder/`` listings.
-_FILE_ORDER = ("organigramm", "stakeholder", "zeitplan", "reifegrad")
 
 
 def chart_images(
@@ -463,7 +459,7 @@ def document_pictures(strategy: Strategy, workspace: Workspace) -> Mapping[str, 
         for name, data in workspace.pack.asset_data().items()
         if name not in BUILTIN_PICTURES  # reported by pack check, never shown
     }
-    for builtin in sorted(_builtins(strategy, workspace), key=lambda b: _FILE_ORDER.index(b.name)):
+    for builtin in _builtins(strategy, workspace):
         makers[builtin.name] = functools.partial(_picture, builtin, "png")
     for name, data in contributed_pictures(strategy, workspace).items():
         makers[name] = _eager(data)

@@ -31,13 +31,17 @@ from kommunal_digital.workspace.workspace import Workspace
 
 __all__ = [
     "BUILTIN_PICTURES",
+    "BUILTIN_PICTURE_ORDER",
     "RESERVED_VARIABLES",
     "contributed_pictures",
     "extend_context",
 ]
 
-#: The names of the pictures the library draws itself (``images.<name>``).
-BUILTIN_PICTURES = frozenset({"organigramm", "reifegrad", "stakeholder", "zeitplan"})
+#: The names of the pictures the library draws itself (``images.<name>``),
+#: in the order they are listed (``Bilder/``, ``document_images``).
+BUILTIN_PICTURE_ORDER = ("organigramm", "stakeholder", "zeitplan", "reifegrad")
+#: The same names as a set.
+BUILTIN_PICTURES = frozenset(BUILTIN_PICTURE_ORDER)
 
 #: Variables the renderers add to every context; no extension may add them.
 RESERVED_VARIABLES = frozenset({"images"})
